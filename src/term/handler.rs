@@ -1,0 +1,247 @@
+//! The `Handler` trait: what a parsed byte stream asks a terminal to do, in typed form.
+//!
+//! `parser.rs` turns vte's raw actions (print / execute / CSI / ESC / OSC / DCS) into calls on
+//! this trait; [`super::Term`] implements it. Keeping the two apart lets the parser be tested
+//! with a recording handler and keeps escape-sequence syntax out of the screen model.
+
+use super::charset::{CharsetIndex, StandardCharset};
+use super::style::Rgb;
+
+/// ED / EL extent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EraseMode {
+    /// From the cursor to the end (of line or screen).
+    Below,
+    /// From the start to the cursor, inclusive.
+    Above,
+    All,
+    /// ED 3: the scrollback.
+    Saved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabClear {
+    Current,
+    All,
+}
+
+/// DECSCUSR shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CursorShape {
+    #[default]
+    Block,
+    Underline,
+    Beam,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CursorStyle {
+    pub shape: CursorShape,
+    pub blinking: bool,
+}
+
+/// Which DA was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceAttributes {
+    Primary,
+    Secondary,
+    Tertiary,
+}
+
+/// OSC 133 semantic prompt marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptMark {
+    PromptStart,
+    CommandStart,
+    OutputStart,
+    CommandEnd,
+}
+
+/// Dynamic colour slots after the 256-colour palette (OSC 10/11/12).
+pub const COLOR_FOREGROUND: usize = 256;
+pub const COLOR_BACKGROUND: usize = 257;
+pub const COLOR_CURSOR: usize = 258;
+pub const COLOR_COUNT: usize = 259;
+
+/// How a string reply is terminated: as the request was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringTerminator {
+    Bel,
+    St,
+}
+
+/// A rectangle in 1-based terminal coordinates as received (before origin/margin mapping);
+/// 0 or a missing value means the default (screen edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RectParams {
+    pub top: u16,
+    pub left: u16,
+    pub bottom: u16,
+    pub right: u16,
+}
+
+/// Kitty keyboard protocol: how `CSI = flags ; mode u` applies flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyboardFlagsMode {
+    Replace,
+    Union,
+    Difference,
+}
+
+/// Everything a terminal can be asked to do. Default methods ignore the request, so partial
+/// handlers (tests, recorders) only write what they need.
+#[allow(unused_variables)]
+pub trait Handler {
+    /// A graphic character, after the parser decoded UTF-8.
+    fn print(&mut self, c: char) {}
+    fn bell(&mut self) {}
+    fn backspace(&mut self) {}
+    /// HT and CHT.
+    fn tab(&mut self, count: usize) {}
+    /// CBT.
+    fn backtab(&mut self, count: usize) {}
+    /// LF, VT and FF: index, plus carriage return in LNM mode.
+    fn linefeed(&mut self) {}
+    fn carriage_return(&mut self) {}
+    /// IND.
+    fn index(&mut self) {}
+    /// NEL.
+    fn next_line(&mut self) {}
+    /// RI.
+    fn reverse_index(&mut self) {}
+    /// DECBI.
+    fn back_index(&mut self) {}
+    /// DECFI.
+    fn forward_index(&mut self) {}
+    fn set_tab_stop(&mut self) {}
+    fn clear_tab_stops(&mut self, mode: TabClear) {}
+    /// DECST8C: a stop every 8 columns.
+    fn reset_tab_stops(&mut self) {}
+    /// SI/SO/LS2/LS3 (`gr == false`) and LS1R/LS2R/LS3R (`gr == true`).
+    fn invoke_charset(&mut self, index: CharsetIndex, gr: bool) {}
+    /// SS2 / SS3.
+    fn single_shift(&mut self, index: CharsetIndex) {}
+    fn designate_charset(&mut self, index: CharsetIndex, charset: StandardCharset) {}
+
+    fn move_up(&mut self, n: usize) {}
+    fn move_down(&mut self, n: usize) {}
+    fn move_forward(&mut self, n: usize) {}
+    fn move_backward(&mut self, n: usize) {}
+    /// CNL.
+    fn move_down_and_cr(&mut self, n: usize) {}
+    /// CPL.
+    fn move_up_and_cr(&mut self, n: usize) {}
+    /// CUP / HVP, 0-based, relative to the origin in origin mode.
+    fn goto(&mut self, line: usize, col: usize) {}
+    /// VPA, 0-based.
+    fn goto_line(&mut self, line: usize) {}
+    /// CHA / HPA, 0-based.
+    fn goto_col(&mut self, col: usize) {}
+
+    fn insert_blank(&mut self, n: usize) {}
+    fn delete_chars(&mut self, n: usize) {}
+    fn erase_chars(&mut self, n: usize) {}
+    fn insert_lines(&mut self, n: usize) {}
+    fn delete_lines(&mut self, n: usize) {}
+    /// DECIC / DECDC.
+    fn insert_columns(&mut self, n: usize) {}
+    fn delete_columns(&mut self, n: usize) {}
+    /// SU.
+    fn scroll_up(&mut self, n: usize) {}
+    /// SD.
+    fn scroll_down(&mut self, n: usize) {}
+    /// ED / DECSED.
+    fn erase_display(&mut self, mode: EraseMode, selective: bool) {}
+    /// EL / DECSEL.
+    fn erase_line(&mut self, mode: EraseMode, selective: bool) {}
+    /// REP.
+    fn repeat_preceding(&mut self, n: usize) {}
+    fn decaln(&mut self) {}
+
+    /// DECSC (and SCOSC).
+    fn save_cursor(&mut self) {}
+    /// DECRC (and SCORC).
+    fn restore_cursor(&mut self) {}
+    /// DECSTBM, 1-based as received (`None` = default).
+    fn set_scroll_region(&mut self, top: Option<usize>, bottom: Option<usize>) {}
+    /// `CSI Pl ; Pr s`: DECSLRM (1-based as received) when DECLRMM is set, else SCOSC.
+    fn set_lr_margins(&mut self, left: Option<usize>, right: Option<usize>) {}
+
+    /// SM / RM for ANSI modes.
+    fn set_ansi_mode(&mut self, mode: u16, on: bool) {}
+    /// DECSET / DECRST.
+    fn set_private_mode(&mut self, mode: u16, on: bool) {}
+    /// DECRQM.
+    fn report_mode(&mut self, mode: u16, private: bool) {}
+    /// XTSAVE.
+    fn save_private_modes(&mut self, modes: &[u16]) {}
+    /// XTRESTORE.
+    fn restore_private_modes(&mut self, modes: &[u16]) {}
+    fn set_keypad_application(&mut self, on: bool) {}
+
+    /// SGR: the raw parameter groups (each group is a parameter with its `:` sub-parameters).
+    fn sgr(&mut self, params: &[&[u16]]) {}
+    fn set_cursor_style(&mut self, style: Option<CursorStyle>) {}
+    /// DECSCA.
+    fn set_protected(&mut self, on: bool) {}
+
+    fn device_attributes(&mut self, which: DeviceAttributes) {}
+    /// DSR: `private` for `CSI ? Ps n`; `arg` is the second parameter (DECCKSR's id).
+    fn device_status(&mut self, n: u16, arg: u16, private: bool) {}
+    fn xtversion(&mut self) {}
+    /// XTWINOPS with its raw parameters.
+    fn window_op(&mut self, params: &[u16]) {}
+    /// DECRQCRA.
+    fn request_checksum(&mut self, id: u16, page: u16, rect: RectParams) {}
+    /// DECRQSS: the request string (e.g. `m`, ` q`, `"p`).
+    fn request_status_string(&mut self, request: &[u8]) {}
+    /// XTGETTCAP: hex-encoded capability names separated by `;`.
+    fn request_termcap(&mut self, request: &[u8]) {}
+
+    /// DECSTR.
+    fn soft_reset(&mut self) {}
+    /// RIS.
+    fn hard_reset(&mut self) {}
+    /// DECSCL: level 61..=65 and 7/8-bit controls.
+    fn set_conformance_level(&mut self, level: u16, eight_bit: Option<bool>) {}
+    /// S7C1T / S8C1T.
+    fn set_eight_bit_controls(&mut self, on: bool) {}
+
+    /// Rectangle operations.
+    fn fill_rect(&mut self, c: char, rect: RectParams) {}
+    fn erase_rect(&mut self, rect: RectParams, selective: bool) {}
+    fn copy_rect(&mut self, src: RectParams, dst_top: u16, dst_left: u16) {}
+    /// DECCARA (`reverse == false`) and DECRARA (`reverse == true`): SGR groups to apply.
+    fn change_rect_attrs(&mut self, rect: RectParams, attrs: &[&[u16]], reverse: bool) {}
+    /// DECSACE: 1 = stream, 2 = rectangle (0 = default, stream).
+    fn set_attr_change_extent(&mut self, extent: u16) {}
+
+    fn set_title(&mut self, title: &str) {}
+    fn set_icon_name(&mut self, name: &str) {}
+    fn push_title(&mut self) {}
+    fn pop_title(&mut self) {}
+    /// OSC 4 / 10 / 11 / 12 with a colour.
+    fn set_color(&mut self, index: usize, color: Rgb) {}
+    /// OSC 104 / 110 / 111 / 112; `None` resets the whole palette.
+    fn reset_color(&mut self, index: Option<usize>) {}
+    /// OSC 4 / 10 / 11 / 12 with `?`.
+    fn query_color(&mut self, osc: u16, index: usize, terminator: StringTerminator) {}
+    /// OSC 7.
+    fn set_working_directory(&mut self, uri: &str) {}
+    /// OSC 8: `None` ends the current link.
+    fn set_hyperlink(&mut self, id: Option<&str>, uri: Option<&str>) {}
+    /// OSC 52 with data.
+    fn clipboard_store(&mut self, selection: u8, base64: &[u8]) {}
+    /// OSC 52 with `?`.
+    fn clipboard_load(&mut self, selection: u8, terminator: StringTerminator) {}
+    /// OSC 133.
+    fn prompt_mark(&mut self, mark: PromptMark) {}
+
+    /// Kitty keyboard protocol.
+    fn push_keyboard_flags(&mut self, flags: u8) {}
+    fn pop_keyboard_flags(&mut self, n: usize) {}
+    fn set_keyboard_flags(&mut self, flags: u8, mode: KeyboardFlagsMode) {}
+    fn report_keyboard_flags(&mut self) {}
+    /// XTMODKEYS `CSI > 4 ; n m` (modifyOtherKeys); `None` resets.
+    fn set_modify_other_keys(&mut self, level: Option<u16>) {}
+}

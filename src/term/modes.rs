@@ -1,0 +1,192 @@
+//! Terminal modes: the ANSI (SM/RM) and DEC private (DECSET/DECRST) modes uvterm knows, what
+//! DECRQM answers for each, and the mouse/keyboard reporting state other layers read.
+
+bitflags::bitflags! {
+    /// Boolean modes. Mouse tracking and encoding are kept apart (they are one-of-N).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Modes: u64 {
+        /// DECCKM (1): cursor keys send SS3 sequences.
+        const APP_CURSOR        = 1 << 0;
+        /// DECCOLM (3): 132 columns.
+        const COLUMN_132        = 1 << 1;
+        /// DECSCNM (5): reverse video.
+        const REVERSE_VIDEO     = 1 << 2;
+        /// DECOM (6).
+        const ORIGIN            = 1 << 3;
+        /// DECAWM (7).
+        const AUTOWRAP          = 1 << 4;
+        /// DECARM (8).
+        const AUTOREPEAT        = 1 << 5;
+        /// att610 (12): blinking cursor.
+        const CURSOR_BLINK      = 1 << 6;
+        /// DECTCEM (25).
+        const SHOW_CURSOR       = 1 << 7;
+        /// 40: allow DECCOLM.
+        const ALLOW_COLUMN_MODE = 1 << 8;
+        /// 45: reverse wraparound.
+        const REVERSE_WRAP      = 1 << 9;
+        /// DECNRCM (42): national replacement character sets.
+        const NRCS              = 1 << 10;
+        /// DECNKM (66) / DECKPAM: keypad sends application sequences.
+        const APP_KEYPAD        = 1 << 11;
+        /// DECBKM (67): backarrow sends BS.
+        const BACKARROW_BS      = 1 << 12;
+        /// DECLRMM (69): left/right margins enabled.
+        const LR_MARGINS        = 1 << 13;
+        /// DECNCSM (95): DECCOLM does not clear the screen.
+        const NO_CLEAR_ON_COLM  = 1 << 14;
+        /// 1004: focus in/out reports.
+        const FOCUS_EVENTS      = 1 << 15;
+        /// 1007: wheel sends arrows in the alternate screen.
+        const ALTERNATE_SCROLL  = 1 << 16;
+        /// 1034: eight-bit input (meta sets bit 8).
+        const EIGHT_BIT_INPUT   = 1 << 17;
+        /// 1036: meta sends ESC.
+        const META_SENDS_ESC    = 1 << 18;
+        /// 1039: alt sends ESC.
+        const ALT_SENDS_ESC     = 1 << 19;
+        /// 1042: bell sets urgency.
+        const BELL_URGENT       = 1 << 20;
+        /// 2004: bracketed paste.
+        const BRACKETED_PASTE   = 1 << 21;
+        /// 2026: synchronized output (the renderer holds frames while set).
+        const SYNC_OUTPUT       = 1 << 22;
+        /// IRM (ANSI 4): insert mode.
+        const INSERT            = 1 << 23;
+        /// LNM (ANSI 20): LF also returns the carriage.
+        const LINEFEED_NEWLINE  = 1 << 24;
+        /// KAM (ANSI 2): keyboard locked.
+        const KEYBOARD_LOCK     = 1 << 25;
+        /// SRM (ANSI 12): send/receive; set means no local echo (the default).
+        const SEND_RECEIVE      = 1 << 26;
+        /// 1048 and 1049's cursor save live in the saved cursor, not here; 47/1047/1049 in
+        /// the active screen.
+        const ALT_SCREEN        = 1 << 27;
+    }
+}
+
+impl Modes {
+    /// The power-on state.
+    pub fn initial() -> Self {
+        Modes::AUTOWRAP
+            | Modes::SHOW_CURSOR
+            | Modes::AUTOREPEAT
+            | Modes::SEND_RECEIVE
+            | Modes::META_SENDS_ESC
+            | Modes::ALT_SENDS_ESC
+    }
+}
+
+/// Which mouse events are reported (one of).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MouseTracking {
+    #[default]
+    None,
+    /// 9: press only.
+    X10,
+    /// 1000: press and release.
+    Normal,
+    /// 1002: plus motion while a button is held.
+    ButtonMotion,
+    /// 1003: all motion.
+    AnyMotion,
+}
+
+impl MouseTracking {
+    pub fn from_mode(mode: u16) -> Option<Self> {
+        Some(match mode {
+            9 => Self::X10,
+            1000 => Self::Normal,
+            1002 => Self::ButtonMotion,
+            1003 => Self::AnyMotion,
+            _ => return None,
+        })
+    }
+}
+
+/// How mouse reports are encoded (one of).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MouseEncoding {
+    #[default]
+    X10,
+    /// 1005.
+    Utf8,
+    /// 1006.
+    Sgr,
+    /// 1015.
+    Urxvt,
+    /// 1016.
+    SgrPixels,
+}
+
+impl MouseEncoding {
+    pub fn from_mode(mode: u16) -> Option<Self> {
+        Some(match mode {
+            1005 => Self::Utf8,
+            1006 => Self::Sgr,
+            1015 => Self::Urxvt,
+            1016 => Self::SgrPixels,
+            _ => return None,
+        })
+    }
+}
+
+/// The boolean DEC private modes and their flag.
+pub const PRIVATE_FLAGS: &[(u16, Modes)] = &[
+    (1, Modes::APP_CURSOR),
+    (3, Modes::COLUMN_132),
+    (5, Modes::REVERSE_VIDEO),
+    (6, Modes::ORIGIN),
+    (7, Modes::AUTOWRAP),
+    (8, Modes::AUTOREPEAT),
+    (12, Modes::CURSOR_BLINK),
+    (25, Modes::SHOW_CURSOR),
+    (40, Modes::ALLOW_COLUMN_MODE),
+    (42, Modes::NRCS),
+    (45, Modes::REVERSE_WRAP),
+    (66, Modes::APP_KEYPAD),
+    (67, Modes::BACKARROW_BS),
+    (69, Modes::LR_MARGINS),
+    (95, Modes::NO_CLEAR_ON_COLM),
+    (1004, Modes::FOCUS_EVENTS),
+    (1007, Modes::ALTERNATE_SCROLL),
+    (1034, Modes::EIGHT_BIT_INPUT),
+    (1036, Modes::META_SENDS_ESC),
+    (1039, Modes::ALT_SENDS_ESC),
+    (1042, Modes::BELL_URGENT),
+    (2004, Modes::BRACKETED_PASTE),
+    (2026, Modes::SYNC_OUTPUT),
+];
+
+/// The ANSI modes and their flag.
+pub const ANSI_FLAGS: &[(u16, Modes)] = &[
+    (2, Modes::KEYBOARD_LOCK),
+    (4, Modes::INSERT),
+    (12, Modes::SEND_RECEIVE),
+    (20, Modes::LINEFEED_NEWLINE),
+];
+
+pub fn private_flag(mode: u16) -> Option<Modes> {
+    PRIVATE_FLAGS.iter().find(|(m, _)| *m == mode).map(|(_, f)| *f)
+}
+
+pub fn ansi_flag(mode: u16) -> Option<Modes> {
+    ANSI_FLAGS.iter().find(|(m, _)| *m == mode).map(|(_, f)| *f)
+}
+
+/// DECRQM answer values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ModeReport {
+    NotRecognized = 0,
+    Set = 1,
+    Reset = 2,
+    PermanentlySet = 3,
+    PermanentlyReset = 4,
+}
+
+impl ModeReport {
+    pub fn from_bool(on: bool) -> Self {
+        if on { Self::Set } else { Self::Reset }
+    }
+}

@@ -1,0 +1,151 @@
+//! Rectangular area operations (VT420+): DECFRA, DECERA, DECSERA, DECCRA, DECCARA, DECRARA.
+//! Coordinates are 1-based, relative to the origin in origin mode (see `rect_bounds`).
+
+use std::collections::HashMap;
+
+use super::Term;
+use super::cell::{Cell, StyleId};
+use super::grid::{RowFlags, release_cell, retain_cell};
+use super::handler::RectParams;
+use super::index::Line;
+use super::sgr;
+use super::style::{Attrs, Underline};
+
+impl Term {
+    /// DECFRA: fill with a character in the current rendition.
+    pub(super) fn rect_fill(&mut self, c: char, rect: RectParams) {
+        let code = c as u32;
+        if !((32..=126).contains(&code) || (160..=255).contains(&code)) {
+            return;
+        }
+        let Some((top, left, bottom, right)) = self.rect_bounds(rect) else { return };
+        let style = self.pen_id();
+        let cell = Cell::with_char(c, style, false);
+        for line in top..=bottom {
+            self.fill_cells(Line(line), left, right + 1, cell, false);
+        }
+        self.dirty = true;
+    }
+
+    /// DECERA / DECSERA.
+    pub(super) fn rect_erase(&mut self, rect: RectParams, selective: bool) {
+        let Some((top, left, bottom, right)) = self.rect_bounds(rect) else { return };
+        let blank = if selective { Cell::BLANK } else { self.erase_cell() };
+        for line in top..=bottom {
+            self.fill_cells(Line(line), left, right + 1, blank, selective);
+        }
+        self.dirty = true;
+    }
+
+    /// DECCRA: copy a rectangle (overlapping areas copy as if through a buffer).
+    pub(super) fn rect_copy(&mut self, src: RectParams, dst_top: u16, dst_left: u16) {
+        let Some((top, left, bottom, right)) = self.rect_bounds(src) else { return };
+        let dst = RectParams { top: dst_top, left: dst_left, bottom: 0, right: 0 };
+        let Some((dtop, dleft, max_bottom, max_right)) = self.rect_bounds(dst) else { return };
+        let height = (bottom - top).min(max_bottom - dtop) + 1;
+        let width = (right - left).min(max_right - dleft) + 1;
+        let buffer: Vec<Vec<Cell>> = (0..height)
+            .map(|i| self.grid().row(Line(top + i)).cells()[left..left + width].to_vec())
+            .collect();
+        for (i, cells) in buffer.iter().enumerate() {
+            // A wide character cut by the source edge becomes a blank.
+            let mut cells = cells.clone();
+            if cells.first().is_some_and(|c| c.is_spacer()) {
+                cells[0] = Cell::blank(cells[0].style());
+            }
+            if cells.last().is_some_and(|c| c.is_wide()) {
+                let last = cells.len() - 1;
+                cells[last] = Cell::blank(cells[last].style());
+            }
+            self.put_cells(Line(dtop + i), dleft, &cells);
+        }
+        self.dirty = true;
+    }
+
+    /// DECCARA (apply SGR) and DECRARA (toggle attributes), over a rectangle or a stream
+    /// according to DECSACE.
+    pub(super) fn rect_change_attrs(&mut self, rect: RectParams, groups: &[&[u16]], reverse: bool) {
+        let Some((top, left, bottom, right)) = self.rect_bounds(rect) else { return };
+        let cols = self.cols();
+        let rect_mode = self.attr_change_rect;
+        let mut cache: HashMap<StyleId, StyleId> = HashMap::new();
+        for line in top..=bottom {
+            let (from, to) = if rect_mode || top == bottom {
+                (left, right)
+            } else if line == top {
+                (left, cols - 1)
+            } else if line == bottom {
+                (0, right)
+            } else {
+                (0, cols - 1)
+            };
+            for col in from..=to {
+                let old = self.grid().row(Line(line)).cells()[col];
+                let new_id = match cache.get(&old.style()) {
+                    Some(id) => *id,
+                    None => {
+                        let mut style = self.tables.style(old.style());
+                        if reverse {
+                            toggle_attrs(&mut style, groups);
+                        } else {
+                            sgr::apply(&mut style, groups);
+                        }
+                        // The cache keeps one reference so the id stays alive for reuse.
+                        let id = self.tables.intern_style(&style);
+                        cache.insert(old.style(), id);
+                        id
+                    }
+                };
+                if new_id == old.style() {
+                    continue;
+                }
+                let mut new = old;
+                new.set_style(new_id);
+                let (grid, tables) = if self.alt_active {
+                    (&mut self.alt, &mut self.tables)
+                } else {
+                    (&mut self.main, &mut self.tables)
+                };
+                let row = grid.row_mut(Line(line));
+                retain_cell(new, tables);
+                release_cell(old, tables);
+                row.cells[col] = new;
+                if new.holds_refs() {
+                    row.flags |= RowFlags::HAS_REFS;
+                }
+            }
+        }
+        for id in cache.into_values() {
+            self.tables.release_style(id);
+        }
+        self.dirty = true;
+    }
+}
+
+/// DECRARA: 0 toggles all of bold, underline, blink, inverse; otherwise each named one.
+fn toggle_attrs(style: &mut super::style::Style, groups: &[&[u16]]) {
+    let list: Vec<u16> = if groups.is_empty() {
+        vec![0]
+    } else {
+        groups.iter().map(|g| g.first().copied().unwrap_or(0)).collect()
+    };
+    for p in list {
+        match p {
+            0 => {
+                style.attrs.toggle(Attrs::BOLD | Attrs::BLINK | Attrs::INVERSE);
+                toggle_underline(style);
+            }
+            1 => style.attrs.toggle(Attrs::BOLD),
+            4 => toggle_underline(style),
+            5 => style.attrs.toggle(Attrs::BLINK),
+            7 => style.attrs.toggle(Attrs::INVERSE),
+            8 => style.attrs.toggle(Attrs::HIDDEN),
+            _ => (),
+        }
+    }
+}
+
+fn toggle_underline(style: &mut super::style::Style) {
+    style.underline =
+        if style.underline == Underline::None { Underline::Single } else { Underline::None };
+}

@@ -1,0 +1,277 @@
+//! Answers to the program's questions: DA1/2/3, DSR/DECXCPR, XTWINOPS reports, DECRQSS,
+//! XTGETTCAP and DECRQCRA. Every answer is queued as a reply; nothing the program sent is
+//! echoed back except values that are validated first (hex capability names).
+
+use super::handler::{CursorShape, DeviceAttributes, RectParams};
+use super::modes::Modes;
+use super::style::Attrs;
+use super::{Term, TermEvent, WindowRequest, sgr};
+
+/// DA1: a VT420-class terminal (64) with 132 columns (1), selective erase (6), national
+/// replacement character sets (9), DEC technical characters (15), terminal state
+/// interrogation (17), ANSI colour (22) and rectangular editing (28).
+const PRIMARY_DA: &str = "?64;1;6;9;15;17;22;28c";
+
+impl Term {
+    pub(super) fn report_device_attributes(&mut self, which: DeviceAttributes) {
+        match which {
+            DeviceAttributes::Primary => self.reply_csi(PRIMARY_DA),
+            DeviceAttributes::Secondary => {
+                let v = version_number();
+                self.reply_csi(&format!(">1;{v};0c"));
+            }
+            DeviceAttributes::Tertiary => self.reply_dcs("!|00000000"),
+        }
+    }
+
+    /// Cursor position as reports give it: 1-based, relative to the margins in origin mode.
+    fn report_position(&self) -> (usize, usize) {
+        let p = self.cursor.point;
+        if self.modes.contains(Modes::ORIGIN) {
+            (
+                p.line.0.saturating_sub(self.margins.top) + 1,
+                p.column.0.saturating_sub(self.margins.left) + 1,
+            )
+        } else {
+            (p.line.0 + 1, p.column.0 + 1)
+        }
+    }
+
+    pub(super) fn report_device_status(&mut self, n: u16, arg: u16, private: bool) {
+        let body = match (private, n) {
+            (false, 5) => "0n".to_owned(),
+            (false, 6) => {
+                let (line, col) = self.report_position();
+                format!("{line};{col}R")
+            }
+            (true, 6) => {
+                let (line, col) = self.report_position();
+                format!("?{line};{col};1R")
+            }
+            // No printer.
+            (true, 15) => "?13n".to_owned(),
+            // User-defined keys unlocked.
+            (true, 25) => "?20n".to_owned(),
+            // Keyboard: North American, ready, LK201.
+            (true, 26) => "?27;1;0;0n".to_owned(),
+            // No locator.
+            (true, 53 | 55) => "?53n".to_owned(),
+            (true, 56) => "?57;0n".to_owned(),
+            // Macro space: none.
+            (true, 62) => "0*{".to_owned(),
+            (true, 63) => {
+                self.reply_dcs(&format!("{arg}!~0000"));
+                return;
+            }
+            // Data integrity: no errors.
+            (true, 75) => "?70n".to_owned(),
+            // Multiple sessions: not configured.
+            (true, 85) => "?83n".to_owned(),
+            _ => return,
+        };
+        self.reply_csi(&body);
+    }
+
+    pub(super) fn handle_window_op(&mut self, params: &[u16]) {
+        let p = |i: usize| params.get(i).copied().unwrap_or(0);
+        let (cw, ch) = self.config.cell_pixels;
+        let (cols, lines) = (self.cols(), self.lines());
+        match p(0) {
+            1 => self.events.push(TermEvent::Window(WindowRequest::Iconify(false))),
+            2 => self.events.push(TermEvent::Window(WindowRequest::Iconify(true))),
+            4 => self
+                .events
+                .push(TermEvent::Window(WindowRequest::ResizePixels { height: p(1), width: p(2) })),
+            5 => self.events.push(TermEvent::Window(WindowRequest::Raise)),
+            6 => self.events.push(TermEvent::Window(WindowRequest::Lower)),
+            7 => self.events.push(TermEvent::Window(WindowRequest::Refresh)),
+            8 => {
+                // 0 (or missing) keeps that dimension.
+                let new_lines = if p(1) == 0 { lines } else { p(1) as usize };
+                let new_cols = if p(2) == 0 { cols } else { p(2) as usize };
+                self.request_resize(new_cols, new_lines);
+            }
+            9 => self.events.push(TermEvent::Window(WindowRequest::Maximize(p(1)))),
+            10 => self.events.push(TermEvent::Window(WindowRequest::Fullscreen(p(1)))),
+            // Window state: not iconified.
+            11 => self.reply_csi("1t"),
+            13 => self.reply_csi("3;0;0t"),
+            14 => {
+                let (h, w) = (lines * ch as usize, cols * cw as usize);
+                self.reply_csi(&format!("4;{h};{w}t"));
+            }
+            15 => {
+                let (h, w) = (lines * ch as usize, cols * cw as usize);
+                self.reply_csi(&format!("5;{h};{w}t"));
+            }
+            16 => self.reply_csi(&format!("6;{ch};{cw}t")),
+            18 => self.reply_csi(&format!("8;{lines};{cols}t")),
+            19 => self.reply_csi(&format!("9;{lines};{cols}t")),
+            // Title reports echo program-controlled text: refused unless enabled.
+            20 if self.config.allow_title_report => {
+                let label = sanitize_report(&self.icon_name);
+                let (osc, st) = (self.osc_intro(), self.st());
+                self.replies.extend_from_slice(format!("{osc}L{label}{st}").as_bytes());
+            }
+            21 if self.config.allow_title_report => {
+                let title = sanitize_report(&self.title);
+                let (osc, st) = (self.osc_intro(), self.st());
+                self.replies.extend_from_slice(format!("{osc}l{title}{st}").as_bytes());
+            }
+            22 => self.push_title_op(),
+            23 => self.pop_title_op(),
+            // DECSLPP: `CSI Ps t` with Ps >= 24 sets the number of lines.
+            n if n >= 24 => self.request_resize(cols, n as usize),
+            _ => (),
+        }
+    }
+
+    fn push_title_op(&mut self) {
+        <Self as super::handler::Handler>::push_title(self);
+    }
+
+    fn pop_title_op(&mut self) {
+        <Self as super::handler::Handler>::pop_title(self);
+    }
+
+    pub(super) fn report_status_string(&mut self, request: &[u8]) {
+        let m = self.margins;
+        let answer = match request {
+            b"m" => Some(format!("{}m", sgr::describe(&self.cursor.pen))),
+            b"r" => Some(format!("{};{}r", m.top + 1, m.bottom + 1)),
+            b"s" => Some(format!("{};{}s", m.left + 1, m.right + 1)),
+            b" q" => {
+                let style = self.cursor_style();
+                let base = match style.shape {
+                    CursorShape::Block => 1,
+                    CursorShape::Underline => 3,
+                    CursorShape::Beam => 5,
+                };
+                Some(format!("{} q", base + !style.blinking as u8))
+            }
+            b"\"p" => {
+                let bits = if self.eight_bit_controls { 0 } else { 1 };
+                Some(format!("{};{bits}\"p", self.conformance_level))
+            }
+            b"\"q" => {
+                let on = self.cursor.pen.attrs.contains(Attrs::PROTECTED) as u8;
+                Some(format!("{on}\"q"))
+            }
+            b"*x" => Some(format!("{}*x", if self.attr_change_rect { 2 } else { 1 })),
+            b"t" => Some(format!("{}t", self.lines())),
+            b"$|" => Some(format!("{}$|", self.cols())),
+            b"*|" => Some(format!("{}*|", self.lines())),
+            _ => None,
+        };
+        match answer {
+            Some(body) => self.reply_dcs(&format!("1$r{body}")),
+            // Never echo an unknown request back.
+            None => self.reply_dcs("0$r"),
+        }
+    }
+
+    pub(super) fn report_termcap(&mut self, request: &[u8]) {
+        for name_hex in request.split(|&b| b == b';') {
+            let valid_hex = !name_hex.is_empty()
+                && name_hex.len() <= 64
+                && name_hex.len() % 2 == 0
+                && name_hex.iter().all(u8::is_ascii_hexdigit);
+            if !valid_hex {
+                self.reply_dcs("0+r");
+                return;
+            }
+            let name = hex_decode(name_hex);
+            let value = match name.as_slice() {
+                b"TN" | b"name" => Some("xterm-256color"),
+                b"Co" | b"colors" => Some("256"),
+                b"RGB" => Some("8/8/8"),
+                _ => None,
+            };
+            let hex = String::from_utf8_lossy(name_hex).into_owned();
+            match value {
+                Some(v) => self.reply_dcs(&format!("1+r{hex}={}", hex_encode(v.as_bytes()))),
+                None => {
+                    self.reply_dcs(&format!("0+r{hex}"));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Our version as one number for DA2: major * 10000 + minor * 100 + patch.
+fn version_number() -> u32 {
+    let mut parts = env!("CARGO_PKG_VERSION").split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    let patch = parts.next().unwrap_or(0);
+    major * 10000 + minor * 100 + patch
+}
+
+/// A title reported back (only when enabled) loses every control character, so it cannot end
+/// the report early or smuggle a sequence in.
+fn sanitize_report(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+fn hex_decode(hex: &[u8]) -> Vec<u8> {
+    hex.chunks(2)
+        .filter_map(|pair| std::str::from_utf8(pair).ok())
+        .filter_map(|s| u8::from_str_radix(s, 16).ok())
+        .collect()
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+impl Term {
+    /// DECRQCRA: the VT520-style checksum — the 16-bit two's-complement negation of the sum of
+    /// the character codes in the rectangle, blank cells counting as spaces.
+    pub(super) fn rect_checksum(&self, rect: RectParams) -> u16 {
+        let Some((top, left, bottom, right)) = self.rect_bounds(rect) else { return 0 };
+        let grid = self.grid();
+        let mut sum: u32 = 0;
+        for line in top..=bottom {
+            let row = grid.row(super::index::Line(line));
+            for cell in &row.cells()[left..=right] {
+                if cell.is_spacer() {
+                    continue;
+                }
+                let value = match cell.content() {
+                    super::cell::Content::Empty => 0x20,
+                    super::cell::Content::Char(c) => c as u32,
+                    super::cell::Content::Cluster(id) => {
+                        self.tables.cluster(id).chars().map(|c| c as u32).sum()
+                    }
+                };
+                sum = sum.wrapping_add(value);
+            }
+        }
+        (sum as u16).wrapping_neg()
+    }
+
+    /// A rectangle's 0-based inclusive bounds on screen: origin-relative and clipped to the
+    /// margins in origin mode; `None` when empty.
+    pub(super) fn rect_bounds(&self, r: RectParams) -> Option<(usize, usize, usize, usize)> {
+        let m = self.margins;
+        let (base_top, base_left, max_bottom, max_right) = if self.modes.contains(Modes::ORIGIN) {
+            (m.top, m.left, m.bottom, m.right)
+        } else {
+            (0, 0, self.lines() - 1, self.cols() - 1)
+        };
+        let top = base_top + (r.top.max(1) as usize - 1);
+        let left = base_left + (r.left.max(1) as usize - 1);
+        let bottom = if r.bottom == 0 {
+            max_bottom
+        } else {
+            (base_top + r.bottom as usize - 1).min(max_bottom)
+        };
+        let right = if r.right == 0 {
+            max_right
+        } else {
+            (base_left + r.right as usize - 1).min(max_right)
+        };
+        (top <= bottom && left <= right).then_some((top, left, bottom, right))
+    }
+}

@@ -1,0 +1,251 @@
+//! SGR (Select Graphic Rendition): parameter groups to style changes, and back (for DECRQSS).
+//!
+//! Both the `;` form (`38;2;R;G;B`, `38;5;N`) and the ITU `:` form (`38:2::R:G:B`,
+//! `38:2:R:G:B`, `38:5:N`, `4:3`) are understood.
+
+use std::fmt::Write;
+
+use super::style::{Attrs, Color, Rgb, Style, Underline};
+
+/// Apply SGR parameter groups to `style`. An empty list means SGR 0.
+pub fn apply(style: &mut Style, groups: &[&[u16]]) {
+    if groups.is_empty() {
+        reset(style);
+        return;
+    }
+    let mut i = 0;
+    while i < groups.len() {
+        let group = groups[i];
+        let p = group.first().copied().unwrap_or(0);
+        match p {
+            0 => reset(style),
+            1 => style.attrs.insert(Attrs::BOLD),
+            2 => style.attrs.insert(Attrs::DIM),
+            3 => style.attrs.insert(Attrs::ITALIC),
+            4 => {
+                style.underline = match group.get(1) {
+                    None => Underline::Single,
+                    Some(0) => Underline::None,
+                    Some(1) => Underline::Single,
+                    Some(2) => Underline::Double,
+                    Some(3) => Underline::Curly,
+                    Some(4) => Underline::Dotted,
+                    Some(5) => Underline::Dashed,
+                    Some(_) => style.underline,
+                }
+            }
+            5 => style.attrs.insert(Attrs::BLINK),
+            6 => style.attrs.insert(Attrs::RAPID_BLINK),
+            7 => style.attrs.insert(Attrs::INVERSE),
+            8 => style.attrs.insert(Attrs::HIDDEN),
+            9 => style.attrs.insert(Attrs::STRIKE),
+            21 => style.underline = Underline::Double,
+            22 => style.attrs.remove(Attrs::BOLD | Attrs::DIM),
+            23 => style.attrs.remove(Attrs::ITALIC),
+            24 => style.underline = Underline::None,
+            25 => style.attrs.remove(Attrs::BLINK | Attrs::RAPID_BLINK),
+            27 => style.attrs.remove(Attrs::INVERSE),
+            28 => style.attrs.remove(Attrs::HIDDEN),
+            29 => style.attrs.remove(Attrs::STRIKE),
+            30..=37 => style.fg = Color::Indexed((p - 30) as u8),
+            38 => {
+                if let Some(c) = extended_color(groups, &mut i) {
+                    style.fg = c;
+                }
+            }
+            39 => style.fg = Color::Default,
+            40..=47 => style.bg = Color::Indexed((p - 40) as u8),
+            48 => {
+                if let Some(c) = extended_color(groups, &mut i) {
+                    style.bg = c;
+                }
+            }
+            49 => style.bg = Color::Default,
+            53 => style.attrs.insert(Attrs::OVERLINE),
+            55 => style.attrs.remove(Attrs::OVERLINE),
+            58 => {
+                if let Some(c) = extended_color(groups, &mut i) {
+                    style.underline_color = c;
+                }
+            }
+            59 => style.underline_color = Color::Default,
+            90..=97 => style.fg = Color::Indexed((p - 90 + 8) as u8),
+            100..=107 => style.bg = Color::Indexed((p - 100 + 8) as u8),
+            _ => (),
+        }
+        i += 1;
+    }
+}
+
+/// SGR 0: everything but the hyperlink and DECSCA protection (which are not SGR state).
+fn reset(style: &mut Style) {
+    let protected = style.attrs & Attrs::PROTECTED;
+    *style = Style { link: style.link, attrs: protected, ..Style::default() };
+}
+
+/// Parse the colour after 38/48/58 at `groups[*i]`; advances `*i` over consumed `;` parameters.
+fn extended_color(groups: &[&[u16]], i: &mut usize) -> Option<Color> {
+    let group = groups[*i];
+    if group.len() > 1 {
+        // Colon form: everything is in this group.
+        return match group[1] {
+            5 => group.get(2).and_then(|&n| u8::try_from(n).ok()).map(Color::Indexed),
+            2 => {
+                let rgb = match group.len() {
+                    n if n >= 6 => &group[3..6],
+                    5 => &group[2..5],
+                    _ => return None,
+                };
+                rgb_from(rgb)
+            }
+            _ => None,
+        };
+    }
+    let kind = groups.get(*i + 1).and_then(|g| g.first()).copied();
+    match kind {
+        Some(5) => {
+            let n = groups.get(*i + 2).and_then(|g| g.first()).copied();
+            *i += 2.min(groups.len() - 1 - *i);
+            n.and_then(|n| u8::try_from(n).ok()).map(Color::Indexed)
+        }
+        Some(2) => {
+            let vals: Vec<u16> = (2..5)
+                .filter_map(|k| groups.get(*i + k).and_then(|g| g.first()).copied())
+                .collect();
+            *i += 4.min(groups.len() - 1 - *i);
+            if vals.len() == 3 { rgb_from(&vals) } else { None }
+        }
+        _ => {
+            *i += 1.min(groups.len() - 1 - *i);
+            None
+        }
+    }
+}
+
+fn rgb_from(v: &[u16]) -> Option<Color> {
+    let c = |x: u16| u8::try_from(x).ok();
+    Some(Color::Rgb(Rgb::new(c(v[0])?, c(v[1])?, c(v[2])?)))
+}
+
+/// The SGR parameters that recreate `style` from a reset (as DECRQSS reports them): always
+/// starts with `0`.
+pub fn describe(style: &Style) -> String {
+    let mut out = String::from("0");
+    let a = style.attrs;
+    for (flag, code) in [
+        (Attrs::BOLD, "1"),
+        (Attrs::DIM, "2"),
+        (Attrs::ITALIC, "3"),
+        (Attrs::BLINK, "5"),
+        (Attrs::RAPID_BLINK, "6"),
+        (Attrs::INVERSE, "7"),
+        (Attrs::HIDDEN, "8"),
+        (Attrs::STRIKE, "9"),
+        (Attrs::OVERLINE, "53"),
+    ] {
+        if a.contains(flag) {
+            out.push(';');
+            out.push_str(code);
+        }
+    }
+    match style.underline {
+        Underline::None => (),
+        Underline::Single => out.push_str(";4"),
+        Underline::Double => out.push_str(";21"),
+        Underline::Curly => out.push_str(";4:3"),
+        Underline::Dotted => out.push_str(";4:4"),
+        Underline::Dashed => out.push_str(";4:5"),
+    }
+    describe_color(&mut out, style.fg, 30, 90, 38);
+    describe_color(&mut out, style.bg, 40, 100, 48);
+    match style.underline_color {
+        Color::Default => (),
+        Color::Indexed(n) => {
+            let _ = write!(out, ";58:5:{n}");
+        }
+        Color::Rgb(c) => {
+            let _ = write!(out, ";58:2::{}:{}:{}", c.r, c.g, c.b);
+        }
+    }
+    out
+}
+
+fn describe_color(out: &mut String, color: Color, base: u16, bright: u16, ext: u16) {
+    match color {
+        Color::Default => (),
+        Color::Indexed(n @ 0..=7) => {
+            let _ = write!(out, ";{}", base + n as u16);
+        }
+        Color::Indexed(n @ 8..=15) => {
+            let _ = write!(out, ";{}", bright + n as u16 - 8);
+        }
+        Color::Indexed(n) => {
+            let _ = write!(out, ";{ext}:5:{n}");
+        }
+        Color::Rgb(c) => {
+            let _ = write!(out, ";{ext}:2::{}:{}:{}", c.r, c.g, c.b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sgr(groups: &[&[u16]]) -> Style {
+        let mut s = Style::default();
+        apply(&mut s, groups);
+        s
+    }
+
+    #[test]
+    fn semicolon_and_colon_truecolor_agree() {
+        let a = sgr(&[&[38], &[2], &[10], &[20], &[30]]);
+        let b = sgr(&[&[38, 2, 0, 10, 20, 30]]);
+        let c = sgr(&[&[38, 2, 10, 20, 30]]);
+        assert_eq!(a.fg, Color::Rgb(Rgb::new(10, 20, 30)));
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+    }
+
+    #[test]
+    fn indexed_both_forms_and_following_params_still_apply() {
+        let s = sgr(&[&[48], &[5], &[200], &[1]]);
+        assert_eq!(s.bg, Color::Indexed(200));
+        assert!(s.attrs.contains(Attrs::BOLD));
+        let s = sgr(&[&[48, 5, 200], &[3]]);
+        assert_eq!(s.bg, Color::Indexed(200));
+        assert!(s.attrs.contains(Attrs::ITALIC));
+    }
+
+    #[test]
+    fn underline_styles_and_color() {
+        assert_eq!(sgr(&[&[4, 3]]).underline, Underline::Curly);
+        assert_eq!(sgr(&[&[4, 5]]).underline, Underline::Dashed);
+        assert_eq!(sgr(&[&[4], &[24]]).underline, Underline::None);
+        assert_eq!(sgr(&[&[21]]).underline, Underline::Double);
+        let s = sgr(&[&[58, 2, 0, 1, 2, 3]]);
+        assert_eq!(s.underline_color, Color::Rgb(Rgb::new(1, 2, 3)));
+        assert_eq!(sgr(&[&[58, 5, 9], &[59]]).underline_color, Color::Default);
+    }
+
+    #[test]
+    fn truncated_and_out_of_range_colours_are_ignored() {
+        assert_eq!(sgr(&[&[38], &[2], &[1]]).fg, Color::Default);
+        assert_eq!(sgr(&[&[38], &[5], &[300]]).fg, Color::Default);
+        assert_eq!(sgr(&[&[38]]).fg, Color::Default);
+        assert_eq!(sgr(&[&[38, 2, 0, 999, 0, 0]]).fg, Color::Default);
+    }
+
+    #[test]
+    fn describe_round_trips() {
+        let s = sgr(&[&[1], &[4, 3], &[38, 5, 123], &[41], &[58, 2, 0, 1, 2, 3], &[53]]);
+        let text = describe(&s);
+        let groups: Vec<Vec<u16>> = text
+            .split(';')
+            .map(|g| g.split(':').map(|v| v.parse().unwrap_or(0)).collect())
+            .collect();
+        let refs: Vec<&[u16]> = groups.iter().map(|g| g.as_slice()).collect();
+        assert_eq!(sgr(&refs), s);
+    }
+}
