@@ -103,14 +103,29 @@ impl Row {
 }
 
 /// Drop the side-table references held by `cells` (the cells themselves are left as they are).
-#[inline]
+/// Runs of one style are released with one count adjustment.
 pub(crate) fn release_cells(cells: &[Cell], tables: &mut SideTables) {
+    let mut run_style = super::cell::StyleId::DEFAULT;
+    let mut run_len = 0u32;
     for cell in cells {
-        release_cell(*cell, tables);
+        if !cell.holds_refs() {
+            continue;
+        }
+        if let Some(id) = cell.cluster() {
+            tables.clusters.release(id.0);
+        }
+        if cell.style() == run_style {
+            run_len += 1;
+        } else {
+            tables.release_style_n(run_style, run_len);
+            run_style = cell.style();
+            run_len = 1;
+        }
     }
+    tables.release_style_n(run_style, run_len);
 }
 
-#[inline]
+#[inline(always)]
 pub(crate) fn release_cell(cell: Cell, tables: &mut SideTables) {
     if cell.holds_refs() {
         tables.release_style(cell.style());
@@ -120,7 +135,7 @@ pub(crate) fn release_cell(cell: Cell, tables: &mut SideTables) {
     }
 }
 
-#[inline]
+#[inline(always)]
 pub(crate) fn retain_cell(cell: Cell, tables: &mut SideTables) {
     if cell.holds_refs() {
         tables.retain_style(cell.style());
@@ -133,11 +148,15 @@ pub(crate) fn retain_cell(cell: Cell, tables: &mut SideTables) {
 /// Overwrite `cells` with copies of `value`, keeping reference counts exact.
 #[inline]
 pub(crate) fn fill(cells: &mut [Cell], value: Cell, tables: &mut SideTables) {
-    for cell in cells.iter_mut() {
-        release_cell(*cell, tables);
-        retain_cell(value, tables);
-        *cell = value;
+    // Take the new references first: `value` may be the last holder of its own style.
+    if value.holds_refs() {
+        tables.styles.retain_n(value.style().0, cells.len() as u32);
+        if let Some(id) = value.cluster() {
+            tables.clusters.retain_n(id.0, cells.len() as u32);
+        }
     }
+    release_cells(cells, tables);
+    cells.fill(value);
 }
 
 /// The screen rows and history of one screen buffer (main or alternate).
@@ -247,7 +266,7 @@ impl Grid {
     ) {
         let height = bottom.0 + 1 - top.0;
         let n = n.min(height);
-        for i in top.0..=bottom.0 - n {
+        for i in top.0..top.0 + height - n {
             self.swap_rows(Line(i), Line(i + n));
         }
         let cols = self.cols;
@@ -327,9 +346,9 @@ impl Grid {
                     // A wide character split by the new edge loses its right half: blank it.
                     if row.cells[cut - 1].is_wide() {
                         let old = row.cells[cut - 1];
+                        tables.retain_style(old.style());
                         release_cell(old, tables);
                         row.cells[cut - 1] = Cell::blank(old.style());
-                        tables.retain_style(old.style());
                     }
                     release_cells(&row.cells[cut..], tables);
                     row.cells.truncate(cut);

@@ -94,6 +94,13 @@ pub enum KeyboardFlagsMode {
 pub trait Handler {
     /// A graphic character, after the parser decoded UTF-8.
     fn print(&mut self, c: char) {}
+    /// A run of printable ASCII (0x20..=0x7e), the parser's fast path. Must behave exactly like
+    /// `print` called for each byte.
+    fn print_ascii(&mut self, run: &[u8]) {
+        for &b in run {
+            self.print(b as char);
+        }
+    }
     fn bell(&mut self) {}
     fn backspace(&mut self) {}
     /// HT and CHT.
@@ -179,8 +186,8 @@ pub trait Handler {
     fn restore_private_modes(&mut self, modes: &[u16]) {}
     fn set_keypad_application(&mut self, on: bool) {}
 
-    /// SGR: the raw parameter groups (each group is a parameter with its `:` sub-parameters).
-    fn sgr(&mut self, params: &[&[u16]]) {}
+    /// SGR: the parameters (each with its `:` sub-parameters); decoded by [`super::sgr`].
+    fn sgr(&mut self, params: &super::parser::CsiParams) {}
     fn set_cursor_style(&mut self, style: Option<CursorStyle>) {}
     /// DECSCA.
     fn set_protected(&mut self, on: bool) {}

@@ -254,6 +254,11 @@ pub struct Term {
     modify_other_keys: u16,
     /// The last printed graphic character (REP).
     preceding: Option<char>,
+    /// A zero-width joiner was just attached: the next character may join its cluster.
+    after_zwj: bool,
+    /// Where the last graphic character went, and the cursor (with its pending wrap) right
+    /// after: while the cursor is still there, zero-width characters attach to that cell.
+    last_written: Option<(Point, Point, bool)>,
     conformance_level: u16,
     eight_bit_controls: bool,
     /// DECSACE: DECCARA/DECRARA act on a rectangle (true) or a stream (false).
@@ -302,6 +307,8 @@ impl Term {
             keyboard_flags: [Vec::new(), Vec::new()],
             modify_other_keys: 0,
             preceding: None,
+            after_zwj: false,
+            last_written: None,
             conformance_level: 65,
             eight_bit_controls: false,
             attr_change_rect: false,
@@ -779,7 +786,13 @@ impl Term {
         } else {
             self.cursor.point.column = Column(next);
         }
+        self.note_written(Point::new(line, Column(col)));
         self.dirty = true;
+    }
+
+    #[inline]
+    fn note_written(&mut self, cell: Point) {
+        self.last_written = Some((cell, self.cursor.point, self.cursor.pending_wrap));
     }
 
     /// The ASCII fast path: width 1, identity charset, no insert mode, no wrap pending, and the
@@ -819,8 +832,44 @@ impl Term {
         } else {
             self.cursor.point.column = Column(col + 1);
         }
+        self.note_written(Point::new(line, Column(col)));
         self.dirty = true;
         true
+    }
+
+    /// Write printable ASCII into the cursor's row from `col`, all with the pen's (interned)
+    /// style, which the caller guarantees. The run fits before the wrap edge.
+    #[inline]
+    fn write_ascii_cells(&mut self, col: usize, bytes: &[u8]) {
+        let line = self.cursor.point.line;
+        let end = col + bytes.len();
+        let cells = self.grid().row(line).cells();
+        if cells.get(col).is_some_and(|c| c.is_spacer())
+            || cells.get(end).is_some_and(|c| c.is_spacer())
+        {
+            self.split_wide_at(line, col);
+            self.split_wide_at(line, end);
+        }
+        let style = self.cursor.pen_id.unwrap_or_default();
+        let (grid, tables) = if self.alt_active {
+            (&mut self.alt, &mut self.tables)
+        } else {
+            (&mut self.main, &mut self.tables)
+        };
+        let row = grid.row_mut(line);
+        let Some(cells) = row.cells.get_mut(col..end) else { return };
+        if style.0 != 0 {
+            tables.styles.retain_n(style.0, bytes.len() as u32);
+        }
+        if row.flags.contains(RowFlags::HAS_REFS) {
+            release_cells(cells, tables);
+        }
+        for (cell, &b) in cells.iter_mut().zip(bytes) {
+            *cell = Cell::with_char(b as char, style, false);
+        }
+        if style.0 != 0 {
+            row.flags |= RowFlags::HAS_REFS;
+        }
     }
 
     /// Overwrite cells starting at `col` on `line` (clipped to the row), keeping wide
@@ -840,8 +889,9 @@ impl Term {
         };
         let row = grid.row_mut(line);
         for (dst, src) in row.cells[col..end].iter_mut().zip(cells) {
-            release_cell(*dst, tables);
+            // Retain before release: `src` may share the style `dst` holds the last reference to.
             retain_cell(*src, tables);
+            release_cell(*dst, tables);
             *dst = *src;
             if src.holds_refs() {
                 row.flags |= RowFlags::HAS_REFS;
@@ -901,10 +951,10 @@ impl Term {
                 if tables.style(old.style()).attrs.contains(Attrs::PROTECTED) {
                     continue;
                 }
-                release_cell(old, tables);
                 // DECSED/DECSEL erase characters but keep the cell's rendition.
                 let new = Cell::blank(old.style());
                 retain_cell(new, tables);
+                release_cell(old, tables);
                 row.cells[i] = new;
             }
             return;
@@ -980,18 +1030,30 @@ impl Term {
     /// Attach a zero-width character (combining mark, ZWJ, variation selector) to the cell
     /// before the cursor.
     fn attach_zero_width(&mut self, c: char) {
+        self.after_zwj = c == '\u{200D}';
         let Some((line, col)) = self.previous_cell() else { return };
         let cell = self.grid().row(line).cells()[col];
-        let mut text = match cell.content() {
-            Content::Empty => return,
-            Content::Char(base) => String::from(base),
-            Content::Cluster(id) => self.tables.cluster(id).to_owned(),
+        // The cluster's text, built in a stack buffer (clusters are bounded).
+        let mut buf = [0u8; CLUSTER_MAX_BYTES];
+        let mut len = 0;
+        let mut push = |s: &str| -> bool {
+            if len + s.len() > CLUSTER_MAX_BYTES {
+                return false;
+            }
+            buf[len..len + s.len()].copy_from_slice(s.as_bytes());
+            len += s.len();
+            true
         };
-        if text.len() + c.len_utf8() > CLUSTER_MAX_BYTES {
+        let base_ok = match cell.content() {
+            Content::Empty => false,
+            Content::Char(base) => push(base.encode_utf8(&mut [0; 4])),
+            Content::Cluster(id) => push(self.tables.cluster(id)),
+        };
+        if !base_ok || !push(c.encode_utf8(&mut [0; 4])) {
             return;
         }
-        text.push(c);
-        let Some(id) = self.tables.intern_cluster(&text) else { return };
+        let Ok(text) = std::str::from_utf8(&buf[..len]) else { return };
+        let Some(id) = self.tables.intern_cluster(text) else { return };
         let (grid, tables) = if self.alt_active {
             (&mut self.alt, &mut self.tables)
         } else {
@@ -1031,6 +1093,14 @@ impl Term {
     /// wrap is pending, or at the end of the previous row when it wrapped).
     fn previous_cell(&self) -> Option<(Line, usize)> {
         let p = self.cursor.point;
+        if let Some((cell, after, wrap)) = self.last_written
+            && after == p
+            && wrap == self.cursor.pending_wrap
+        {
+            let cells = self.grid().row(cell.line).cells();
+            return (!cells[cell.column.0].is_empty() || cells[cell.column.0].cluster().is_some())
+                .then_some((cell.line, cell.column.0));
+        }
         let mut line = p.line;
         let mut col = if self.cursor.pending_wrap {
             p.column.0
@@ -1155,7 +1225,7 @@ impl Term {
             release_cells(&grid.row(Line(*line)).cells()[left..=right], tables);
         }
         let moves: Vec<(usize, usize)> = if up {
-            (top..=bottom - n).map(|dst| (dst + n, dst)).collect()
+            (top..top + height - n).map(|dst| (dst + n, dst)).collect()
         } else {
             (top + n..=bottom).rev().map(|dst| (dst - n, dst)).collect()
         };
@@ -1495,6 +1565,7 @@ impl Handler for Term {
     #[inline(always)]
     fn print(&mut self, c: char) {
         if (c as u32) < 0x7f && self.cursor.charsets.is_identity() {
+            self.after_zwj = false;
             if self.try_print_ascii(c) {
                 self.preceding = Some(c);
                 return;
@@ -1504,6 +1575,44 @@ impl Handler for Term {
             return;
         }
         self.print_general(c);
+    }
+
+    fn print_ascii(&mut self, mut run: &[u8]) {
+        if !self.cursor.charsets.is_identity() || self.modes.contains(Modes::INSERT) {
+            for &b in run {
+                self.print(b as char);
+            }
+            return;
+        }
+        self.after_zwj = false;
+        self.pen_id();
+        while let Some(&first) = run.first() {
+            if self.cursor.pending_wrap {
+                self.print(first as char);
+                run = &run[1..];
+                continue;
+            }
+            let col = self.cursor.point.column.0;
+            let edge = self.wrap_edge();
+            let autowrap = self.modes.contains(Modes::AUTOWRAP);
+            if !autowrap && col == edge {
+                // Everything lands on the last column: only the final character shows.
+                run = &run[run.len() - 1..];
+            }
+            let n = (edge + 1 - col).min(run.len());
+            self.write_ascii_cells(col, &run[..n]);
+            self.preceding = Some(run[n - 1] as char);
+            run = &run[n..];
+            if col + n > edge {
+                self.cursor.point.column = Column(edge);
+                self.cursor.pending_wrap = autowrap;
+            } else {
+                self.cursor.point.column = Column(col + n);
+            }
+            let line = self.cursor.point.line;
+            self.note_written(Point::new(line, Column(col + n - 1)));
+        }
+        self.dirty = true;
     }
 
     fn bell(&mut self) {
@@ -1942,9 +2051,9 @@ impl Handler for Term {
         self.modes.set(Modes::APP_KEYPAD, on);
     }
 
-    fn sgr(&mut self, params: &[&[u16]]) {
+    fn sgr(&mut self, params: &parser::CsiParams) {
         let mut pen = self.cursor.pen;
-        sgr::apply(&mut pen, params);
+        sgr::apply_params(&mut pen, params);
         self.set_pen(pen);
     }
 
@@ -2210,7 +2319,7 @@ impl Term {
             let nrcs = self.modes.contains(Modes::NRCS);
             self.cursor.charsets.map(c, nrcs)
         };
-        if (c as u32) >= 0x300 && self.previous_ends_with_zwj() {
+        if self.after_zwj && is_pictographic(c) && self.previous_ends_with_zwj() {
             self.attach_zero_width(c);
             return;
         }
@@ -2219,6 +2328,7 @@ impl Term {
             self.attach_zero_width(c);
             return;
         }
+        self.after_zwj = false;
         self.preceding = Some(c);
         self.write_char(c, width.min(2));
     }
@@ -2240,6 +2350,15 @@ impl Term {
         }
         self.dirty = true;
     }
+}
+
+/// Extended_Pictographic, approximately: the characters an emoji ZWJ sequence joins (UAX #29
+/// GB11 joins `ExtPict Extend* ZWJ × ExtPict`; nothing else continues a cluster after ZWJ).
+fn is_pictographic(c: char) -> bool {
+    matches!(c as u32,
+        0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x21AA
+        | 0x231A..=0x23FF | 0x24C2 | 0x25AA..=0x25FE | 0x2600..=0x27BF | 0x2934 | 0x2935
+        | 0x2B05..=0x2B55 | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
 }
 
 fn default_tabs(cols: usize) -> Vec<bool> {

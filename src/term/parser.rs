@@ -54,6 +54,14 @@ pub struct Parser {
     pending_esc: bool,
     discard_osc: bool,
     dcs: DcsState,
+    /// vte is in its ground state with no partial UTF-8 character: the next byte is free to
+    /// take the fast path (see [`Parser::feed_fast`]).
+    ground: bool,
+    /// False only for the differential tests that check the fast paths against vte alone.
+    fast_paths: bool,
+    /// An incomplete UTF-8 sequence held back from the end of the last read (at most 3 bytes).
+    carry: [u8; 4],
+    carry_len: usize,
 }
 
 impl Default for Parser {
@@ -70,11 +78,54 @@ impl Parser {
             pending_esc: false,
             discard_osc: false,
             dcs: DcsState::default(),
+            ground: true,
+            fast_paths: true,
+            carry: [0; 4],
+            carry_len: 0,
         }
     }
 
+    /// A parser that sends every byte through vte (no fast paths): the reference the fast
+    /// paths are tested against.
+    pub fn without_fast_paths() -> Self {
+        Self { fast_paths: false, ..Self::new() }
+    }
+
     /// Feed bytes read from the program.
-    pub fn advance<H: Handler>(&mut self, handler: &mut H, bytes: &[u8]) {
+    ///
+    /// A UTF-8 sequence cut off by the end of `bytes` is held back and completed with the next
+    /// call: vte 0.15 loses the character that follows a sequence it had to complete across
+    /// two calls, so it is never given one.
+    pub fn advance<H: Handler>(&mut self, handler: &mut H, mut bytes: &[u8]) {
+        if self.carry_len > 0 {
+            let lead = self.carry[0];
+            let want = utf8_len(lead).saturating_sub(self.carry_len);
+            let take = bytes.iter().take(want).take_while(|b| (0x80..0xc0).contains(*b)).count();
+            let mut joined = [0u8; 8];
+            joined[..self.carry_len].copy_from_slice(&self.carry[..self.carry_len]);
+            joined[self.carry_len..self.carry_len + take].copy_from_slice(&bytes[..take]);
+            let len = self.carry_len + take;
+            if take == want || take < bytes.len() {
+                // Complete, or cut short by a byte that cannot continue it: vte decides.
+                self.carry_len = 0;
+                self.advance_whole(handler, &joined[..len]);
+            } else {
+                // Still incomplete and the read is used up.
+                self.carry[..len].copy_from_slice(&joined[..len]);
+                self.carry_len = len;
+                return;
+            }
+            bytes = &bytes[take..];
+        }
+        let tail = incomplete_utf8_tail(bytes);
+        let (body, rest) = bytes.split_at(bytes.len() - tail);
+        self.advance_whole(handler, body);
+        self.carry[..tail].copy_from_slice(rest);
+        self.carry_len = tail;
+    }
+
+    /// Feed bytes that do not end inside a UTF-8 sequence.
+    fn advance_whole<H: Handler>(&mut self, handler: &mut H, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
             let rest = &bytes[i..];
@@ -84,6 +135,7 @@ impl Parser {
                         self.pending_esc = false;
                         if rest[0] == b']' {
                             self.feed(handler, &rest[..1]);
+                            self.ground = false;
                             self.track = Track::Osc(0);
                             i += 1;
                             continue;
@@ -91,17 +143,18 @@ impl Parser {
                     }
                     match find_osc_start(rest) {
                         OscStart::At(end) => {
-                            self.feed(handler, &rest[..end]);
+                            self.feed_fast(handler, &rest[..end]);
+                            self.ground = false;
                             self.track = Track::Osc(0);
                             i += end;
                         }
                         OscStart::MaybeAtEnd => {
-                            self.feed(handler, rest);
+                            self.feed_fast(handler, rest);
                             self.pending_esc = true;
                             i = bytes.len();
                         }
                         OscStart::None => {
-                            self.feed(handler, rest);
+                            self.feed_fast(handler, rest);
                             i = bytes.len();
                         }
                     }
@@ -123,6 +176,7 @@ impl Parser {
                         // which has the same effect as parsing it at the end of the string.
                         self.feed(handler, b"\x07");
                         self.vte = vte::Parser::new();
+                        self.ground = true;
                         if t == 0x07 {
                             i += 1;
                         }
@@ -130,6 +184,8 @@ impl Parser {
                         self.feed(handler, &[t]);
                         i += 1;
                         self.pending_esc = t == 0x1b;
+                        // BEL, CAN and SUB end the string in ground; ESC starts a sequence.
+                        self.ground = t != 0x1b;
                     }
                     self.discard_osc = false;
                 }
@@ -139,10 +195,115 @@ impl Parser {
 
     #[inline]
     fn feed<H: Handler>(&mut self, handler: &mut H, bytes: &[u8]) {
-        let mut performer =
-            Performer { handler, discard_osc: self.discard_osc, dcs: &mut self.dcs };
+        let mut performer = Performer {
+            handler,
+            discard_osc: self.discard_osc,
+            dcs: &mut self.dcs,
+            terminated: false,
+        };
         self.vte.advance(&mut performer, bytes);
     }
+
+    /// Feed bytes, taking the fast path wherever vte is known to be in its ground state:
+    /// runs of printable ASCII go to [`Handler::print_ascii`] in one call and C0 controls
+    /// straight to their action — exactly what vte would do, without a call per byte. Escape
+    /// sequences and UTF-8 go through vte; `advance_until_terminated` stops it right after a
+    /// sequence completes so the fast path resumes.
+    fn feed_fast<H: Handler>(&mut self, handler: &mut H, mut bytes: &[u8]) {
+        if !self.fast_paths {
+            self.feed(handler, bytes);
+            return;
+        }
+        while let Some(&b) = bytes.first() {
+            if self.ground {
+                match b {
+                    0x20..=0x7e => {
+                        let n = bytes
+                            .iter()
+                            .position(|b| !(0x20..=0x7e).contains(b))
+                            .unwrap_or(bytes.len());
+                        handler.print_ascii(&bytes[..n]);
+                        bytes = &bytes[n..];
+                        continue;
+                    }
+                    // DEL prints nothing.
+                    0x7f => {
+                        bytes = &bytes[1..];
+                        continue;
+                    }
+                    0x00..=0x1a | 0x1c..=0x1f => {
+                        let mut performer = Performer {
+                            handler,
+                            discard_osc: false,
+                            dcs: &mut self.dcs,
+                            terminated: false,
+                        };
+                        performer.execute(b);
+                        bytes = &bytes[1..];
+                        continue;
+                    }
+                    0x1b if bytes.get(1) == Some(&b'[') => {
+                        if let Some((used, params, fin)) = parse_plain_csi(&bytes[2..]) {
+                            let mut performer = Performer {
+                                handler,
+                                discard_osc: false,
+                                dcs: &mut self.dcs,
+                                terminated: false,
+                            };
+                            performer.dispatch_csi(&params, &[], fin as char);
+                            bytes = &bytes[2 + used..];
+                            continue;
+                        }
+                    }
+                    0x80..=0xff => {
+                        // A UTF-8 run: vte decodes it; it stays in ground if the run is whole.
+                        let n = bytes.iter().position(|&b| b < 0x80).unwrap_or(bytes.len());
+                        let run = &bytes[..n];
+                        self.feed(handler, run);
+                        self.ground = n < bytes.len() && std::str::from_utf8(run).is_ok();
+                        bytes = &bytes[n..];
+                        continue;
+                    }
+                    _ => (),
+                }
+            }
+            let mut performer = Performer {
+                handler,
+                discard_osc: self.discard_osc,
+                dcs: &mut self.dcs,
+                terminated: false,
+            };
+            let n = self.vte.advance_until_terminated(&mut performer, bytes).max(1);
+            let last = bytes[n.min(bytes.len()) - 1];
+            // A completed sequence leaves vte in ground unless the last byte it took was the
+            // ESC that starts the next one (or part of a UTF-8 character).
+            self.ground = performer.terminated && last != 0x1b && last < 0x80;
+            bytes = &bytes[n.min(bytes.len())..];
+        }
+    }
+}
+
+/// Length of a UTF-8 sequence from its lead byte (1 for anything that is not a lead byte).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 1,
+    }
+}
+
+/// How many bytes at the end of `bytes` start a UTF-8 sequence that is not complete yet.
+fn incomplete_utf8_tail(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    for back in 1..=3.min(n) {
+        let b = bytes[n - back];
+        if (0x80..0xc0).contains(&b) {
+            continue;
+        }
+        return if utf8_len(b) > back { back } else { 0 };
+    }
+    0
 }
 
 enum OscStart {
@@ -155,49 +316,165 @@ enum OscStart {
 
 #[inline]
 fn find_osc_start(bytes: &[u8]) -> OscStart {
-    let mut from = 0;
-    while let Some(p) = memchr::memchr(0x1b, &bytes[from..]) {
-        let p = from + p;
-        match bytes.get(p + 1) {
-            Some(b']') => return OscStart::At(p + 2),
-            Some(_) => from = p + 1,
-            None => return OscStart::MaybeAtEnd,
-        }
+    if let Some(p) = memchr::memmem::find(bytes, b"\x1b]") {
+        OscStart::At(p + 2)
+    } else if bytes.last() == Some(&0x1b) {
+        OscStart::MaybeAtEnd
+    } else {
+        OscStart::None
     }
-    OscStart::None
 }
 
 struct Performer<'a, H: Handler> {
     handler: &'a mut H,
     discard_osc: bool,
     dcs: &'a mut DcsState,
+    /// Set by every action after which vte is certainly in its ground state: a dispatched
+    /// CSI/ESC/OSC, the end of a DCS, CAN/SUB. (A sequence can also end silently, e.g. an
+    /// ignored CSI; then the fast path simply waits for the next of these.)
+    terminated: bool,
 }
 
-/// Collected CSI parameter groups.
+/// Most values a CSI sequence may carry (parameters and sub-parameters together), as vte.
+pub const MAX_CSI_VALUES: usize = 32;
+
+/// CSI parameters: values, grouped into parameters with their `:` sub-parameters. Filled from
+/// vte's `Params`, or directly by the fast path in [`Parser::feed_fast`]; both give the same
+/// result for the same bytes (a property test checks it).
+#[derive(Clone, Copy)]
+pub struct CsiParams {
+    values: [u16; MAX_CSI_VALUES],
+    /// End (exclusive) in `values` of each group.
+    ends: [u8; MAX_CSI_VALUES],
+    groups: u8,
+}
+
+impl CsiParams {
+    const EMPTY: CsiParams =
+        CsiParams { values: [0; MAX_CSI_VALUES], ends: [0; MAX_CSI_VALUES], groups: 0 };
+
+    fn from_vte(params: &Params) -> Self {
+        let mut out = Self::EMPTY;
+        let mut n = 0;
+        for group in params.iter() {
+            for &v in group {
+                if n == MAX_CSI_VALUES {
+                    return out;
+                }
+                out.values[n] = v;
+                n += 1;
+            }
+            out.ends[out.groups as usize] = n as u8;
+            out.groups += 1;
+        }
+        out
+    }
+
+    /// Number of parameters (groups).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.groups as usize
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.groups == 0
+    }
+
+    /// Parameter `i` with its sub-parameters (empty when absent).
+    #[inline]
+    pub fn group(&self, i: usize) -> &[u16] {
+        if i >= self.groups as usize {
+            return &[];
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.values[start..self.ends[i] as usize]
+    }
+
+    /// Each parameter with its sub-parameters.
+    #[inline]
+    pub fn iter(&self) -> impl Iterator<Item = &[u16]> + '_ {
+        (0..self.groups as usize).map(move |i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            &self.values[start..self.ends[i] as usize]
+        })
+    }
+
+    /// The first value of parameter `i`, 0 when absent.
+    #[inline]
+    pub fn raw(&self, i: usize) -> u16 {
+        if i >= self.groups as usize {
+            return 0;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        if start < self.ends[i] as usize { self.values[start] } else { 0 }
+    }
+}
+
+impl std::fmt::Debug for CsiParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Parse a plain CSI sequence — `ESC [` already consumed — made only of digits, `;` and `:`
+/// and a final byte: the common case. Returns the bytes used, the parameters and the final
+/// byte; `None` for anything else (private markers, intermediates, embedded controls, too many
+/// values, or a sequence cut off by the end of `bytes`), which vte then parses instead.
+/// Values saturate at 65535 as in vte.
+#[inline]
+fn parse_plain_csi(bytes: &[u8]) -> Option<(usize, CsiParams, u8)> {
+    let mut p = CsiParams::EMPTY;
+    let mut n = 0usize;
+    let mut value: u16 = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => value = value.saturating_mul(10).saturating_add((b - b'0') as u16),
+            b';' | b':' => {
+                if n == MAX_CSI_VALUES - 1 {
+                    return None;
+                }
+                p.values[n] = value;
+                n += 1;
+                value = 0;
+                if b == b';' {
+                    p.ends[p.groups as usize] = n as u8;
+                    p.groups += 1;
+                }
+            }
+            0x40..=0x7e => {
+                p.values[n] = value;
+                n += 1;
+                p.ends[p.groups as usize] = n as u8;
+                p.groups += 1;
+                return Some((i + 1, p, b));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// CSI parameters as the dispatcher reads them.
 struct Groups<'p> {
-    items: [&'p [u16]; 32],
-    len: usize,
+    params: &'p CsiParams,
 }
 
 impl<'p> Groups<'p> {
-    fn new(params: &'p Params) -> Self {
-        let mut items: [&[u16]; 32] = [&[]; 32];
-        let mut len = 0;
-        for group in params.iter().take(32) {
-            items[len] = group;
-            len += 1;
-        }
-        Self { items, len }
+    #[inline]
+    fn new(params: &'p CsiParams) -> Self {
+        Self { params }
     }
 
-    fn all(&self) -> &[&'p [u16]] {
-        &self.items[..self.len]
+    /// The parameter groups with their sub-parameters (DECCARA).
+    fn groups(&self) -> Vec<&'p [u16]> {
+        self.params.iter().collect()
     }
 
     /// The first value of parameter `i`, 0 when absent.
     #[inline]
     fn raw(&self, i: usize) -> u16 {
-        self.all().get(i).and_then(|g| g.first()).copied().unwrap_or(0)
+        self.params.raw(i)
     }
 
     /// Parameter `i`, with 0/absent meaning `default`.
@@ -216,7 +493,12 @@ impl<'p> Groups<'p> {
     }
 
     fn firsts(&self) -> impl Iterator<Item = u16> + '_ {
-        self.all().iter().map(|g| g.first().copied().unwrap_or(0))
+        self.params.iter().map(|g| g.first().copied().unwrap_or(0))
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.params.len()
     }
 
     fn rect(&self, start: usize) -> RectParams {
@@ -232,11 +514,27 @@ impl<'p> Groups<'p> {
 impl<H: Handler> Perform for Performer<'_, H> {
     #[inline(always)]
     fn print(&mut self, c: char) {
+        // vte executes C1 controls found in a complete UTF-8 run but prints one that arrived
+        // split across two reads; treat both alike.
+        if ('\u{80}'..='\u{9f}').contains(&c) {
+            self.execute(c as u8);
+            return;
+        }
         self.handler.print(c);
     }
 
     #[inline]
+    fn terminated(&self) -> bool {
+        self.terminated
+    }
+
+    #[inline]
     fn execute(&mut self, byte: u8) {
+        // C0 controls inside a sequence are executed without leaving it; only CAN and SUB
+        // abort to the ground state.
+        if matches!(byte, 0x18 | 0x1a) {
+            self.terminated = true;
+        }
         match byte {
             0x07 => self.handler.bell(),
             0x08 => self.handler.backspace(),
@@ -277,6 +575,7 @@ impl<H: Handler> Perform for Performer<'_, H> {
     }
 
     fn unhook(&mut self) {
+        self.terminated = true;
         let kind = self.dcs.kind.take();
         if self.dcs.overflow {
             // Too long to be a real request; answer DECRQSS as invalid without echoing it.
@@ -297,6 +596,7 @@ impl<H: Handler> Perform for Performer<'_, H> {
     }
 
     fn osc_dispatch(&mut self, params: &[&[u8]], bell_terminated: bool) {
+        self.terminated = true;
         if self.discard_osc || params.is_empty() {
             return;
         }
@@ -399,149 +699,15 @@ impl<H: Handler> Perform for Performer<'_, H> {
     }
 
     fn csi_dispatch(&mut self, params: &Params, intermediates: &[u8], ignore: bool, action: char) {
+        self.terminated = true;
         if ignore {
             return;
         }
-        let p = Groups::new(params);
-        let h = &mut *self.handler;
-        match (action, intermediates) {
-            ('@', []) => h.insert_blank(p.count(0)),
-            ('A', []) => h.move_up(p.count(0)),
-            ('B', []) => h.move_down(p.count(0)),
-            ('C', []) | ('a', []) => h.move_forward(p.count(0)),
-            ('D', []) => h.move_backward(p.count(0)),
-            ('E', []) => h.move_down_and_cr(p.count(0)),
-            ('F', []) => h.move_up_and_cr(p.count(0)),
-            ('G', []) | ('`', []) => h.goto_col(p.count(0) - 1),
-            ('H', []) | ('f', []) => h.goto(p.count(0) - 1, p.count(1) - 1),
-            ('I', []) => h.tab(p.count(0)),
-            ('J', []) | ('J', [b'?']) => {
-                let mode = match p.raw(0) {
-                    0 => EraseMode::Below,
-                    1 => EraseMode::Above,
-                    2 => EraseMode::All,
-                    3 => EraseMode::Saved,
-                    _ => return,
-                };
-                h.erase_display(mode, !intermediates.is_empty());
-            }
-            ('K', []) | ('K', [b'?']) => {
-                let mode = match p.raw(0) {
-                    0 => EraseMode::Below,
-                    1 => EraseMode::Above,
-                    2 => EraseMode::All,
-                    _ => return,
-                };
-                h.erase_line(mode, !intermediates.is_empty());
-            }
-            ('L', []) => h.insert_lines(p.count(0)),
-            ('M', []) => h.delete_lines(p.count(0)),
-            ('P', []) => h.delete_chars(p.count(0)),
-            ('S', []) => h.scroll_up(p.count(0)),
-            // `CSI Ps T` is SD; with 5 parameters it is xterm's mouse highlight tracking.
-            ('T', []) if p.len <= 1 => h.scroll_down(p.count(0)),
-            ('W', [b'?']) if p.raw(0) == 5 => h.reset_tab_stops(),
-            ('X', []) => h.erase_chars(p.count(0)),
-            ('Z', []) => h.backtab(p.count(0)),
-            ('b', []) => h.repeat_preceding(p.count(0)),
-            ('c', []) if p.raw(0) == 0 => h.device_attributes(DeviceAttributes::Primary),
-            ('c', [b'>']) if p.raw(0) == 0 => h.device_attributes(DeviceAttributes::Secondary),
-            ('c', [b'=']) if p.raw(0) == 0 => h.device_attributes(DeviceAttributes::Tertiary),
-            ('d', []) => h.goto_line(p.count(0) - 1),
-            ('e', []) => h.move_down(p.count(0)),
-            ('g', []) => match p.raw(0) {
-                0 => h.clear_tab_stops(TabClear::Current),
-                3 => h.clear_tab_stops(TabClear::All),
-                _ => (),
-            },
-            ('h', []) => p.firsts().for_each(|m| h.set_ansi_mode(m, true)),
-            ('l', []) => p.firsts().for_each(|m| h.set_ansi_mode(m, false)),
-            ('h', [b'?']) => p.firsts().for_each(|m| h.set_private_mode(m, true)),
-            ('l', [b'?']) => p.firsts().for_each(|m| h.set_private_mode(m, false)),
-            ('m', []) => h.sgr(p.all()),
-            // XTMODKEYS: vte always reports at least one (0) parameter.
-            ('m', [b'>']) => match p.raw(0) {
-                0 if p.len == 1 => h.set_modify_other_keys(None),
-                4 => h.set_modify_other_keys(if p.len > 1 { Some(p.raw(1)) } else { None }),
-                _ => (),
-            },
-            ('n', []) => h.device_status(p.raw(0), p.raw(1), false),
-            ('n', [b'?']) => h.device_status(p.raw(0), p.raw(1), true),
-            ('n', [b'>']) if p.raw(0) == 4 => h.set_modify_other_keys(None),
-            ('p', [b'!']) => h.soft_reset(),
-            ('p', [b'"']) => {
-                let eight_bit = match p.len {
-                    0 | 1 => None,
-                    _ => Some(p.raw(1) != 1),
-                };
-                h.set_conformance_level(p.raw(0), eight_bit);
-            }
-            ('p', [b'$']) => h.report_mode(p.raw(0), false),
-            ('p', [b'?', b'$']) => h.report_mode(p.raw(0), true),
-            ('q', [b' ']) => {
-                let style = match p.raw(0) {
-                    0 => None,
-                    n @ (1 | 2) => {
-                        Some(CursorStyle { shape: CursorShape::Block, blinking: n == 1 })
-                    }
-                    n @ (3 | 4) => {
-                        Some(CursorStyle { shape: CursorShape::Underline, blinking: n == 3 })
-                    }
-                    n @ (5 | 6) => Some(CursorStyle { shape: CursorShape::Beam, blinking: n == 5 }),
-                    _ => return,
-                };
-                h.set_cursor_style(style);
-            }
-            ('q', [b'"']) => match p.raw(0) {
-                0 | 2 => h.set_protected(false),
-                1 => h.set_protected(true),
-                _ => (),
-            },
-            ('q', [b'>']) if p.raw(0) == 0 => h.xtversion(),
-            ('r', []) => {
-                let top = Some(p.raw(0) as usize).filter(|&v| v != 0);
-                let bottom = Some(p.raw(1) as usize).filter(|&v| v != 0);
-                h.set_scroll_region(top, bottom);
-            }
-            ('r', [b'?']) => h.restore_private_modes(&p.firsts().collect::<Vec<_>>()),
-            ('r', [b'$']) => h.change_rect_attrs(p.rect(0), &p.all()[p.len.min(4)..], false),
-            ('s', []) => {
-                let left = Some(p.raw(0) as usize).filter(|&v| v != 0);
-                let right = Some(p.raw(1) as usize).filter(|&v| v != 0);
-                h.set_lr_margins(left, right);
-            }
-            ('s', [b'?']) => h.save_private_modes(&p.firsts().collect::<Vec<_>>()),
-            ('t', []) => h.window_op(&p.firsts().collect::<Vec<_>>()),
-            ('t', [b'$']) => h.change_rect_attrs(p.rect(0), &p.all()[p.len.min(4)..], true),
-            ('u', []) => h.restore_cursor(),
-            ('u', [b'?']) => h.report_keyboard_flags(),
-            ('u', [b'>']) => h.push_keyboard_flags(p.raw(0) as u8),
-            ('u', [b'<']) => h.pop_keyboard_flags(p.count(0)),
-            ('u', [b'=']) => {
-                let mode = match p.raw(1) {
-                    2 => KeyboardFlagsMode::Union,
-                    3 => KeyboardFlagsMode::Difference,
-                    _ => KeyboardFlagsMode::Replace,
-                };
-                h.set_keyboard_flags(p.raw(0) as u8, mode);
-            }
-            ('v', [b'$']) => h.copy_rect(p.rect(0), p.raw(5), p.raw(6)),
-            ('x', [b'$']) => {
-                if let Some(c) = char::from_u32(p.raw(0) as u32) {
-                    h.fill_rect(c, p.rect(1));
-                }
-            }
-            ('x', [b'*']) => h.set_attr_change_extent(p.raw(0)),
-            ('y', [b'*']) => h.request_checksum(p.raw(0), p.raw(1), p.rect(2)),
-            ('z', [b'$']) => h.erase_rect(p.rect(0), false),
-            ('{', [b'$']) => h.erase_rect(p.rect(0), true),
-            ('}', [b'\'']) => h.insert_columns(p.count(0)),
-            ('~', [b'\'']) => h.delete_columns(p.count(0)),
-            _ => log::trace!("unhandled CSI {intermediates:?} {action}"),
-        }
+        self.dispatch_csi(&CsiParams::from_vte(params), intermediates, action);
     }
 
     fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
+        self.terminated = true;
         let h = &mut *self.handler;
         match (intermediates, byte) {
             ([], b'7') => h.save_cursor(),
@@ -582,6 +748,160 @@ impl<H: Handler> Perform for Performer<'_, H> {
                 }
             }
             _ => (),
+        }
+    }
+}
+
+impl<H: Handler> Performer<'_, H> {
+    /// Act on a CSI sequence (from vte or from the fast path).
+    #[inline]
+    fn dispatch_csi(&mut self, params: &CsiParams, intermediates: &[u8], action: char) {
+        if action == 'm' && intermediates.is_empty() {
+            // The commonest sequence by far: straight to SGR.
+            self.handler.sgr(params);
+            return;
+        }
+        let p = Groups::new(params);
+        let h = &mut *self.handler;
+        match (action, intermediates) {
+            ('@', []) => h.insert_blank(p.count(0)),
+            ('A', []) => h.move_up(p.count(0)),
+            ('B', []) => h.move_down(p.count(0)),
+            ('C', []) | ('a', []) => h.move_forward(p.count(0)),
+            ('D', []) => h.move_backward(p.count(0)),
+            ('E', []) => h.move_down_and_cr(p.count(0)),
+            ('F', []) => h.move_up_and_cr(p.count(0)),
+            ('G', []) | ('`', []) => h.goto_col(p.count(0) - 1),
+            ('H', []) | ('f', []) => h.goto(p.count(0) - 1, p.count(1) - 1),
+            ('I', []) => h.tab(p.count(0)),
+            ('J', []) | ('J', [b'?']) => {
+                let mode = match p.raw(0) {
+                    0 => EraseMode::Below,
+                    1 => EraseMode::Above,
+                    2 => EraseMode::All,
+                    3 => EraseMode::Saved,
+                    _ => return,
+                };
+                h.erase_display(mode, !intermediates.is_empty());
+            }
+            ('K', []) | ('K', [b'?']) => {
+                let mode = match p.raw(0) {
+                    0 => EraseMode::Below,
+                    1 => EraseMode::Above,
+                    2 => EraseMode::All,
+                    _ => return,
+                };
+                h.erase_line(mode, !intermediates.is_empty());
+            }
+            ('L', []) => h.insert_lines(p.count(0)),
+            ('M', []) => h.delete_lines(p.count(0)),
+            ('P', []) => h.delete_chars(p.count(0)),
+            ('S', []) => h.scroll_up(p.count(0)),
+            // `CSI Ps T` is SD; with 5 parameters it is xterm's mouse highlight tracking.
+            ('T', []) if p.len() <= 1 => h.scroll_down(p.count(0)),
+            ('W', [b'?']) if p.raw(0) == 5 => h.reset_tab_stops(),
+            ('X', []) => h.erase_chars(p.count(0)),
+            ('Z', []) => h.backtab(p.count(0)),
+            ('b', []) => h.repeat_preceding(p.count(0)),
+            ('c', []) if p.raw(0) == 0 => h.device_attributes(DeviceAttributes::Primary),
+            ('c', [b'>']) if p.raw(0) == 0 => h.device_attributes(DeviceAttributes::Secondary),
+            ('c', [b'=']) if p.raw(0) == 0 => h.device_attributes(DeviceAttributes::Tertiary),
+            ('d', []) => h.goto_line(p.count(0) - 1),
+            ('e', []) => h.move_down(p.count(0)),
+            ('g', []) => match p.raw(0) {
+                0 => h.clear_tab_stops(TabClear::Current),
+                3 => h.clear_tab_stops(TabClear::All),
+                _ => (),
+            },
+            ('h', []) => p.firsts().for_each(|m| h.set_ansi_mode(m, true)),
+            ('l', []) => p.firsts().for_each(|m| h.set_ansi_mode(m, false)),
+            ('h', [b'?']) => p.firsts().for_each(|m| h.set_private_mode(m, true)),
+            ('l', [b'?']) => p.firsts().for_each(|m| h.set_private_mode(m, false)),
+            // XTMODKEYS: vte always reports at least one (0) parameter.
+            ('m', [b'>']) => match p.raw(0) {
+                0 if p.len() == 1 => h.set_modify_other_keys(None),
+                4 => h.set_modify_other_keys(if p.len() > 1 { Some(p.raw(1)) } else { None }),
+                _ => (),
+            },
+            ('n', []) => h.device_status(p.raw(0), p.raw(1), false),
+            ('n', [b'?']) => h.device_status(p.raw(0), p.raw(1), true),
+            ('n', [b'>']) if p.raw(0) == 4 => h.set_modify_other_keys(None),
+            ('p', [b'!']) => h.soft_reset(),
+            ('p', [b'"']) => {
+                let eight_bit = match p.len() {
+                    0 | 1 => None,
+                    _ => Some(p.raw(1) != 1),
+                };
+                h.set_conformance_level(p.raw(0), eight_bit);
+            }
+            ('p', [b'$']) => h.report_mode(p.raw(0), false),
+            ('p', [b'?', b'$']) => h.report_mode(p.raw(0), true),
+            ('q', [b' ']) => {
+                let style = match p.raw(0) {
+                    0 => None,
+                    n @ (1 | 2) => {
+                        Some(CursorStyle { shape: CursorShape::Block, blinking: n == 1 })
+                    }
+                    n @ (3 | 4) => {
+                        Some(CursorStyle { shape: CursorShape::Underline, blinking: n == 3 })
+                    }
+                    n @ (5 | 6) => Some(CursorStyle { shape: CursorShape::Beam, blinking: n == 5 }),
+                    _ => return,
+                };
+                h.set_cursor_style(style);
+            }
+            ('q', [b'"']) => match p.raw(0) {
+                0 | 2 => h.set_protected(false),
+                1 => h.set_protected(true),
+                _ => (),
+            },
+            ('q', [b'>']) if p.raw(0) == 0 => h.xtversion(),
+            ('r', []) => {
+                let top = Some(p.raw(0) as usize).filter(|&v| v != 0);
+                let bottom = Some(p.raw(1) as usize).filter(|&v| v != 0);
+                h.set_scroll_region(top, bottom);
+            }
+            ('r', [b'?']) => h.restore_private_modes(&p.firsts().collect::<Vec<_>>()),
+            ('r', [b'$']) => {
+                let g = p.groups();
+                h.change_rect_attrs(p.rect(0), &g[g.len().min(4)..], false)
+            }
+            ('s', []) => {
+                let left = Some(p.raw(0) as usize).filter(|&v| v != 0);
+                let right = Some(p.raw(1) as usize).filter(|&v| v != 0);
+                h.set_lr_margins(left, right);
+            }
+            ('s', [b'?']) => h.save_private_modes(&p.firsts().collect::<Vec<_>>()),
+            ('t', []) => h.window_op(&p.firsts().collect::<Vec<_>>()),
+            ('t', [b'$']) => {
+                let g = p.groups();
+                h.change_rect_attrs(p.rect(0), &g[g.len().min(4)..], true)
+            }
+            ('u', []) => h.restore_cursor(),
+            ('u', [b'?']) => h.report_keyboard_flags(),
+            ('u', [b'>']) => h.push_keyboard_flags(p.raw(0) as u8),
+            ('u', [b'<']) => h.pop_keyboard_flags(p.count(0)),
+            ('u', [b'=']) => {
+                let mode = match p.raw(1) {
+                    2 => KeyboardFlagsMode::Union,
+                    3 => KeyboardFlagsMode::Difference,
+                    _ => KeyboardFlagsMode::Replace,
+                };
+                h.set_keyboard_flags(p.raw(0) as u8, mode);
+            }
+            ('v', [b'$']) => h.copy_rect(p.rect(0), p.raw(5), p.raw(6)),
+            ('x', [b'$']) => {
+                if let Some(c) = char::from_u32(p.raw(0) as u32) {
+                    h.fill_rect(c, p.rect(1));
+                }
+            }
+            ('x', [b'*']) => h.set_attr_change_extent(p.raw(0)),
+            ('y', [b'*']) => h.request_checksum(p.raw(0), p.raw(1), p.rect(2)),
+            ('z', [b'$']) => h.erase_rect(p.rect(0), false),
+            ('{', [b'$']) => h.erase_rect(p.rect(0), true),
+            ('}', [b'\'']) => h.insert_columns(p.count(0)),
+            ('~', [b'\'']) => h.delete_columns(p.count(0)),
+            _ => log::trace!("unhandled CSI {intermediates:?} {action}"),
         }
     }
 }

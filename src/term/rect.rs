@@ -47,9 +47,15 @@ impl Term {
         let buffer: Vec<Vec<Cell>> = (0..height)
             .map(|i| self.grid().row(Line(top + i)).cells()[left..left + width].to_vec())
             .collect();
+        // The buffer holds its own references while the copy overwrites (possibly) its source.
+        for cells in &buffer {
+            cells.iter().for_each(|c| retain_cell(*c, &mut self.tables));
+        }
         for (i, cells) in buffer.iter().enumerate() {
             // A wide character cut by the source edge becomes a blank.
             let mut cells = cells.clone();
+            // (The blanks keep the style, whose reference the buffer holds; clusters are only
+            // ever on wide/narrow characters, never spacers, and a cut wide cell loses its own.)
             if cells.first().is_some_and(|c| c.is_spacer()) {
                 cells[0] = Cell::blank(cells[0].style());
             }
@@ -58,6 +64,9 @@ impl Term {
                 cells[last] = Cell::blank(cells[last].style());
             }
             self.put_cells(Line(dtop + i), dleft, &cells);
+        }
+        for cells in &buffer {
+            cells.iter().for_each(|c| release_cell(*c, &mut self.tables));
         }
         self.dirty = true;
     }

@@ -5,17 +5,66 @@
 
 use std::fmt::Write;
 
-use super::style::{Attrs, Color, Rgb, Style, Underline};
+use super::style::{Attrs, Color, ColorKind, Style, Underline};
+
+/// Parameter groups as SGR reads them: by index.
+pub trait SgrParams {
+    fn count(&self) -> usize;
+    fn group(&self, i: usize) -> &[u16];
+}
+
+impl SgrParams for [&[u16]] {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn group(&self, i: usize) -> &[u16] {
+        self.get(i).copied().unwrap_or(&[])
+    }
+}
+
+impl SgrParams for super::parser::CsiParams {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn group(&self, i: usize) -> &[u16] {
+        super::parser::CsiParams::group(self, i)
+    }
+}
+
+/// Apply SGR parameters as parsed, with the commonest single-parameter forms first.
+#[inline]
+pub fn apply_params(style: &mut Style, params: &super::parser::CsiParams) {
+    if params.len() == 1 {
+        let g = params.group(0);
+        if g.len() == 1 {
+            match g[0] {
+                0 => return reset(style),
+                30..=37 => return style.fg = Color::indexed((g[0] - 30) as u8),
+                39 => return style.fg = Color::DEFAULT,
+                40..=47 => return style.bg = Color::indexed((g[0] - 40) as u8),
+                49 => return style.bg = Color::DEFAULT,
+                _ => (),
+            }
+        }
+    }
+    apply(style, params);
+}
 
 /// Apply SGR parameter groups to `style`. An empty list means SGR 0.
-pub fn apply(style: &mut Style, groups: &[&[u16]]) {
-    if groups.is_empty() {
+#[inline]
+pub fn apply<P: SgrParams + ?Sized>(style: &mut Style, params: &P) {
+    let n = params.count();
+    if n == 0 {
         reset(style);
         return;
     }
     let mut i = 0;
-    while i < groups.len() {
-        let group = groups[i];
+    while i < n {
+        let group = params.group(i);
         let p = group.first().copied().unwrap_or(0);
         match p {
             0 => reset(style),
@@ -47,30 +96,30 @@ pub fn apply(style: &mut Style, groups: &[&[u16]]) {
             27 => style.attrs.remove(Attrs::INVERSE),
             28 => style.attrs.remove(Attrs::HIDDEN),
             29 => style.attrs.remove(Attrs::STRIKE),
-            30..=37 => style.fg = Color::Indexed((p - 30) as u8),
+            30..=37 => style.fg = Color::indexed((p - 30) as u8),
             38 => {
-                if let Some(c) = extended_color(groups, &mut i) {
+                if let Some(c) = extended_color(params, &mut i) {
                     style.fg = c;
                 }
             }
-            39 => style.fg = Color::Default,
-            40..=47 => style.bg = Color::Indexed((p - 40) as u8),
+            39 => style.fg = Color::DEFAULT,
+            40..=47 => style.bg = Color::indexed((p - 40) as u8),
             48 => {
-                if let Some(c) = extended_color(groups, &mut i) {
+                if let Some(c) = extended_color(params, &mut i) {
                     style.bg = c;
                 }
             }
-            49 => style.bg = Color::Default,
+            49 => style.bg = Color::DEFAULT,
             53 => style.attrs.insert(Attrs::OVERLINE),
             55 => style.attrs.remove(Attrs::OVERLINE),
             58 => {
-                if let Some(c) = extended_color(groups, &mut i) {
+                if let Some(c) = extended_color(params, &mut i) {
                     style.underline_color = c;
                 }
             }
-            59 => style.underline_color = Color::Default,
-            90..=97 => style.fg = Color::Indexed((p - 90 + 8) as u8),
-            100..=107 => style.bg = Color::Indexed((p - 100 + 8) as u8),
+            59 => style.underline_color = Color::DEFAULT,
+            90..=97 => style.fg = Color::indexed((p - 90 + 8) as u8),
+            100..=107 => style.bg = Color::indexed((p - 100 + 8) as u8),
             _ => (),
         }
         i += 1;
@@ -83,13 +132,15 @@ fn reset(style: &mut Style) {
     *style = Style { link: style.link, attrs: protected, ..Style::default() };
 }
 
-/// Parse the colour after 38/48/58 at `groups[*i]`; advances `*i` over consumed `;` parameters.
-fn extended_color(groups: &[&[u16]], i: &mut usize) -> Option<Color> {
-    let group = groups[*i];
+/// Parse the colour after 38/48/58 at group `*i`: in the group itself (`:` form) or in the
+/// parameters that follow (`;` form, which `*i` then skips).
+#[inline]
+fn extended_color<P: SgrParams + ?Sized>(params: &P, i: &mut usize) -> Option<Color> {
+    let group = params.group(*i);
     if group.len() > 1 {
         // Colon form: everything is in this group.
         return match group[1] {
-            5 => group.get(2).and_then(|&n| u8::try_from(n).ok()).map(Color::Indexed),
+            5 => group.get(2).and_then(|&n| u8::try_from(n).ok()).map(Color::indexed),
             2 => {
                 let rgb = match group.len() {
                     n if n >= 6 => &group[3..6],
@@ -101,22 +152,21 @@ fn extended_color(groups: &[&[u16]], i: &mut usize) -> Option<Color> {
             _ => None,
         };
     }
-    let kind = groups.get(*i + 1).and_then(|g| g.first()).copied();
-    match kind {
+    let n = params.count();
+    let first = |k: usize| params.group(k).first().copied();
+    match first(*i + 1) {
         Some(5) => {
-            let n = groups.get(*i + 2).and_then(|g| g.first()).copied();
-            *i += 2.min(groups.len() - 1 - *i);
-            n.and_then(|n| u8::try_from(n).ok()).map(Color::Indexed)
+            let v = first(*i + 2);
+            *i = (*i + 2).min(n - 1);
+            v.and_then(|v| u8::try_from(v).ok()).map(Color::indexed)
         }
         Some(2) => {
-            let vals: Vec<u16> = (2..5)
-                .filter_map(|k| groups.get(*i + k).and_then(|g| g.first()).copied())
-                .collect();
-            *i += 4.min(groups.len() - 1 - *i);
-            if vals.len() == 3 { rgb_from(&vals) } else { None }
+            let (r, g, b) = (first(*i + 2), first(*i + 3), first(*i + 4));
+            *i = (*i + 4).min(n - 1);
+            rgb_from(&[r?, g?, b?])
         }
         _ => {
-            *i += 1.min(groups.len() - 1 - *i);
+            *i = (*i + 1).min(n - 1);
             None
         }
     }
@@ -124,7 +174,7 @@ fn extended_color(groups: &[&[u16]], i: &mut usize) -> Option<Color> {
 
 fn rgb_from(v: &[u16]) -> Option<Color> {
     let c = |x: u16| u8::try_from(x).ok();
-    Some(Color::Rgb(Rgb::new(c(v[0])?, c(v[1])?, c(v[2])?)))
+    Some(Color::rgb(c(v[0])?, c(v[1])?, c(v[2])?))
 }
 
 /// The SGR parameters that recreate `style` from a reset (as DECRQSS reports them): always
@@ -158,12 +208,12 @@ pub fn describe(style: &Style) -> String {
     }
     describe_color(&mut out, style.fg, 30, 90, 38);
     describe_color(&mut out, style.bg, 40, 100, 48);
-    match style.underline_color {
-        Color::Default => (),
-        Color::Indexed(n) => {
+    match style.underline_color.kind() {
+        ColorKind::Default => (),
+        ColorKind::Indexed(n) => {
             let _ = write!(out, ";58:5:{n}");
         }
-        Color::Rgb(c) => {
+        ColorKind::Rgb(c) => {
             let _ = write!(out, ";58:2::{}:{}:{}", c.r, c.g, c.b);
         }
     }
@@ -171,18 +221,18 @@ pub fn describe(style: &Style) -> String {
 }
 
 fn describe_color(out: &mut String, color: Color, base: u16, bright: u16, ext: u16) {
-    match color {
-        Color::Default => (),
-        Color::Indexed(n @ 0..=7) => {
+    match color.kind() {
+        ColorKind::Default => (),
+        ColorKind::Indexed(n @ 0..=7) => {
             let _ = write!(out, ";{}", base + n as u16);
         }
-        Color::Indexed(n @ 8..=15) => {
+        ColorKind::Indexed(n @ 8..=15) => {
             let _ = write!(out, ";{}", bright + n as u16 - 8);
         }
-        Color::Indexed(n) => {
+        ColorKind::Indexed(n) => {
             let _ = write!(out, ";{ext}:5:{n}");
         }
-        Color::Rgb(c) => {
+        ColorKind::Rgb(c) => {
             let _ = write!(out, ";{ext}:2::{}:{}:{}", c.r, c.g, c.b);
         }
     }
@@ -203,7 +253,7 @@ mod tests {
         let a = sgr(&[&[38], &[2], &[10], &[20], &[30]]);
         let b = sgr(&[&[38, 2, 0, 10, 20, 30]]);
         let c = sgr(&[&[38, 2, 10, 20, 30]]);
-        assert_eq!(a.fg, Color::Rgb(Rgb::new(10, 20, 30)));
+        assert_eq!(a.fg, Color::rgb(10, 20, 30));
         assert_eq!(a, b);
         assert_eq!(a, c);
     }
@@ -211,10 +261,10 @@ mod tests {
     #[test]
     fn indexed_both_forms_and_following_params_still_apply() {
         let s = sgr(&[&[48], &[5], &[200], &[1]]);
-        assert_eq!(s.bg, Color::Indexed(200));
+        assert_eq!(s.bg, Color::indexed(200));
         assert!(s.attrs.contains(Attrs::BOLD));
         let s = sgr(&[&[48, 5, 200], &[3]]);
-        assert_eq!(s.bg, Color::Indexed(200));
+        assert_eq!(s.bg, Color::indexed(200));
         assert!(s.attrs.contains(Attrs::ITALIC));
     }
 
@@ -225,16 +275,16 @@ mod tests {
         assert_eq!(sgr(&[&[4], &[24]]).underline, Underline::None);
         assert_eq!(sgr(&[&[21]]).underline, Underline::Double);
         let s = sgr(&[&[58, 2, 0, 1, 2, 3]]);
-        assert_eq!(s.underline_color, Color::Rgb(Rgb::new(1, 2, 3)));
-        assert_eq!(sgr(&[&[58, 5, 9], &[59]]).underline_color, Color::Default);
+        assert_eq!(s.underline_color, Color::rgb(1, 2, 3));
+        assert_eq!(sgr(&[&[58, 5, 9], &[59]]).underline_color, Color::DEFAULT);
     }
 
     #[test]
     fn truncated_and_out_of_range_colours_are_ignored() {
-        assert_eq!(sgr(&[&[38], &[2], &[1]]).fg, Color::Default);
-        assert_eq!(sgr(&[&[38], &[5], &[300]]).fg, Color::Default);
-        assert_eq!(sgr(&[&[38]]).fg, Color::Default);
-        assert_eq!(sgr(&[&[38, 2, 0, 999, 0, 0]]).fg, Color::Default);
+        assert_eq!(sgr(&[&[38], &[2], &[1]]).fg, Color::DEFAULT);
+        assert_eq!(sgr(&[&[38], &[5], &[300]]).fg, Color::DEFAULT);
+        assert_eq!(sgr(&[&[38]]).fg, Color::DEFAULT);
+        assert_eq!(sgr(&[&[38, 2, 0, 999, 0, 0]]).fg, Color::DEFAULT);
     }
 
     #[test]

@@ -2,16 +2,63 @@
 
 use super::tables::LinkId;
 
-/// A colour as the program asked for it; resolved against the palette when drawn.
+/// A colour as the program asked for it, packed in 4 bytes (kind in the top byte) so styles
+/// compare and hash as plain integers; resolved against the palette when drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Color {
+#[repr(transparent)]
+pub struct Color(u32);
+
+/// A [`Color`] unpacked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorKind {
     /// The terminal's default foreground or background (depends on where it is used).
-    #[default]
     Default,
     /// One of the 256 palette entries.
     Indexed(u8),
     /// A direct (truecolor) value.
     Rgb(Rgb),
+}
+
+impl Color {
+    pub const DEFAULT: Color = Color(0);
+
+    #[inline]
+    pub const fn indexed(n: u8) -> Color {
+        Color(1 << 24 | n as u32)
+    }
+
+    #[inline]
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Color {
+        Color(2 << 24 | (r as u32) << 16 | (g as u32) << 8 | b as u32)
+    }
+
+    #[inline]
+    pub const fn kind(self) -> ColorKind {
+        match self.0 >> 24 {
+            0 => ColorKind::Default,
+            1 => ColorKind::Indexed(self.0 as u8),
+            _ => ColorKind::Rgb(Rgb {
+                r: (self.0 >> 16) as u8,
+                g: (self.0 >> 8) as u8,
+                b: self.0 as u8,
+            }),
+        }
+    }
+
+    #[inline]
+    pub const fn is_default(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl From<ColorKind> for Color {
+    fn from(kind: ColorKind) -> Self {
+        match kind {
+            ColorKind::Default => Color::DEFAULT,
+            ColorKind::Indexed(n) => Color::indexed(n),
+            ColorKind::Rgb(c) => Color::rgb(c.r, c.g, c.b),
+        }
+    }
 }
 
 /// An 8-bit-per-channel colour.
@@ -59,8 +106,8 @@ bitflags::bitflags! {
     }
 }
 
-/// Everything about how a cell looks apart from its character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Everything about how a cell looks apart from its character: 20 bytes of plain integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Style {
     pub fg: Color,
     pub bg: Color,
@@ -81,5 +128,14 @@ impl Style {
     /// background-colour-erase): only the background colour survives.
     pub fn erase_style(&self) -> Style {
         Style { bg: self.bg, ..Style::default() }
+    }
+}
+
+impl std::hash::Hash for Style {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64((self.fg.0 as u64) << 32 | self.bg.0 as u64);
+        state.write_u64((self.underline_color.0 as u64) << 32 | self.link.0 as u64);
+        state.write_u32((self.attrs.bits() as u32) << 8 | self.underline as u32);
     }
 }

@@ -6,9 +6,10 @@
 //! reused; trailing free slots are truncated so a burst of unique styles does not pin memory.
 //! `SideTables::verify` recounts every reference from the grids and compares (tests only).
 
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use super::cell::{ClusterId, StyleId};
 use super::style::Style;
@@ -36,90 +37,167 @@ pub enum LinkIdent {
     Anonymous(u64),
 }
 
-struct Entry<T> {
-    value: T,
+/// Bookkeeping for one entry, kept apart from the value so the hot paths (counting, freeing)
+/// touch one 16-byte record and never a cold value.
+#[derive(Clone, Copy, Default)]
+struct Meta {
     refs: u32,
+    /// Owner-defined: the style table keeps the style's hyperlink id here, so freeing a style
+    /// can release its link without reading the style.
+    aux: u32,
+    hash: u64,
 }
 
 /// A reference-counted, deduplicating table. Id 0 is reserved (the "none"/default value that
-/// is never counted), so real entries start at 1.
+/// is never counted), so real entries start at 1. An entry is live exactly when its count is
+/// non-zero; the hash index holds only ids.
 pub struct Interner<T: Hash + Eq + Clone> {
-    entries: Vec<Option<Entry<T>>>,
-    index: FxHashMap<T, u32>,
+    meta: Vec<Meta>,
+    values: Vec<Option<T>>,
+    index: HashTable<u32>,
     free: Vec<u32>,
+    live: usize,
     /// Refuse to grow beyond this many live entries (the id space or memory bound).
     limit: u32,
 }
 
+#[inline]
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    FxBuildHasher.hash_one(value)
+}
+
 impl<T: Hash + Eq + Clone> Interner<T> {
     pub fn new(limit: u32) -> Self {
-        Self { entries: vec![None], index: FxHashMap::default(), free: Vec::new(), limit }
+        Self {
+            meta: vec![Meta::default()],
+            values: vec![None],
+            index: HashTable::new(),
+            free: Vec::new(),
+            live: 0,
+            limit,
+        }
     }
 
     /// Look `value` up, adding it if new, and take one reference. `None` when the table is full.
+    #[inline]
     pub fn intern(&mut self, value: &T) -> Option<u32> {
-        if let Some(&id) = self.index.get(value) {
-            self.retain(id);
+        self.intern_with(value, 0, T::clone)
+    }
+
+    /// Like [`Interner::intern`] for a borrowed form of the value (e.g. `&str` for
+    /// `Box<str>`): nothing is allocated unless the value is new. `aux` is stored with a new
+    /// entry and handed back when it is freed.
+    #[inline]
+    pub fn intern_with<Q>(&mut self, value: &Q, aux: u32, make: impl FnOnce(&Q) -> T) -> Option<u32>
+    where
+        Q: Hash + Eq + ?Sized,
+        T: std::borrow::Borrow<Q>,
+    {
+        let hash = hash_of(value);
+        let (values, meta) = (&self.values, &self.meta);
+        let found = self.index.find(hash, |&id| {
+            meta[id as usize].hash == hash
+                && values[id as usize].as_ref().is_some_and(|v| v.borrow() == value)
+        });
+        if let Some(&id) = found {
+            self.meta[id as usize].refs += 1;
             return Some(id);
         }
-        if self.live() >= self.limit as usize {
+        if self.live >= self.limit as usize {
             return None;
         }
-        let entry = Some(Entry { value: value.clone(), refs: 1 });
+        self.insert_new(make(value), hash, aux)
+    }
+
+    #[cold]
+    fn insert_new(&mut self, value: T, hash: u64, aux: u32) -> Option<u32> {
         let id = loop {
             match self.free.pop() {
-                Some(id) if (id as usize) < self.entries.len() => {
-                    self.entries[id as usize] = entry;
-                    break id;
-                }
+                Some(id) if (id as usize) < self.meta.len() => break id,
                 Some(_) => continue,
                 None => {
-                    let id = u32::try_from(self.entries.len()).ok()?;
-                    self.entries.push(entry);
+                    let id = u32::try_from(self.meta.len()).ok()?;
+                    self.meta.push(Meta::default());
+                    self.values.push(None);
                     break id;
                 }
             }
         };
-        self.index.insert(value.clone(), id);
+        let slot = id as usize;
+        self.meta[slot] = Meta { refs: 1, aux, hash };
+        self.values[slot] = Some(value);
+        self.live += 1;
+        let meta = &self.meta;
+        self.index.insert_unique(hash, id, |&id| meta[id as usize].hash);
         Some(id)
     }
 
     #[inline]
     pub fn retain(&mut self, id: u32) {
-        if id == 0 {
+        self.retain_n(id, 1);
+    }
+
+    /// Add `n` references at once.
+    #[inline]
+    pub fn retain_n(&mut self, id: u32, n: u32) {
+        if id == 0 || n == 0 {
             return;
         }
-        if let Some(Some(e)) = self.entries.get_mut(id as usize) {
-            e.refs = e.refs.saturating_add(1);
-        } else {
-            debug_assert!(false, "retain of a free id {id}");
+        match self.meta.get_mut(id as usize) {
+            Some(m) if m.refs > 0 => m.refs = m.refs.saturating_add(n),
+            _ => debug_assert!(false, "retain of a free id {id}"),
         }
     }
 
-    /// Drop one reference; returns the value if this freed the entry.
-    #[inline]
-    pub fn release(&mut self, id: u32) -> Option<T> {
-        if id == 0 {
+    /// Drop one reference; returns the entry's `aux` if this freed it.
+    #[inline(always)]
+    pub fn release(&mut self, id: u32) -> Option<u32> {
+        self.release_n(id, 1)
+    }
+
+    /// Drop `n` references; returns the entry's `aux` if this freed it.
+    #[inline(always)]
+    pub fn release_n(&mut self, id: u32, n: u32) -> Option<u32> {
+        if id == 0 || n == 0 {
             return None;
         }
-        let slot = self.entries.get_mut(id as usize)?;
-        let entry = slot.as_mut()?;
-        entry.refs -= 1;
-        if entry.refs > 0 {
+        let m = self.meta.get_mut(id as usize)?;
+        if m.refs > n {
+            m.refs -= n;
             return None;
         }
-        let entry = slot.take()?;
-        self.index.remove(&entry.value);
-        if id as usize + 1 == self.entries.len() {
+        debug_assert_eq!(m.refs, n, "released more references than held");
+        if m.refs == 0 {
+            return None;
+        }
+        m.refs = 0;
+        Some(self.free_entry(id))
+    }
+
+    #[cold]
+    fn free_entry(&mut self, id: u32) -> u32 {
+        let slot = id as usize;
+        let Meta { aux, hash, .. } = self.meta[slot];
+        if std::mem::needs_drop::<T>() {
+            // Plain-data values (styles) are left in place until the slot is reused.
+            self.values[slot] = None;
+        }
+        if let Ok(found) = self.index.find_entry(hash, |&other| other == id) {
+            found.remove();
+        }
+        self.live -= 1;
+        if slot + 1 == self.meta.len() {
             // Truncate the free tail so the table shrinks back after a burst.
-            while self.entries.len() > 1 && self.entries.last().is_some_and(Option::is_none) {
-                self.entries.pop();
+            while self.meta.len() > 1 && self.meta.last().is_some_and(|m| m.refs == 0) {
+                self.meta.pop();
+                self.values.pop();
             }
-            if self.entries.capacity() > 64 && self.entries.len() < self.entries.capacity() / 4 {
-                self.entries.shrink_to(self.entries.len() * 2);
+            let len = self.meta.len();
+            if self.meta.capacity() > 64 && len < self.meta.capacity() / 4 {
+                self.meta.shrink_to(len * 2);
+                self.values.shrink_to(len * 2);
             }
-            let len = self.entries.len() as u32;
-            self.free.retain(|&f| f < len);
+            self.free.retain(|&f| (f as usize) < len);
             if self.free.capacity() > 64 && self.free.len() < self.free.capacity() / 4 {
                 self.free.shrink_to_fit();
             }
@@ -127,34 +205,39 @@ impl<T: Hash + Eq + Clone> Interner<T> {
             self.free.push(id);
         }
         if self.index.capacity() > 64 && self.index.len() < self.index.capacity() / 4 {
-            self.index.shrink_to_fit();
+            let meta = &self.meta;
+            self.index.shrink_to_fit(|&id| meta[id as usize].hash);
         }
-        Some(entry.value)
+        aux
     }
 
+    /// The value of a live entry.
     #[inline]
     pub fn get(&self, id: u32) -> Option<&T> {
-        self.entries.get(id as usize)?.as_ref().map(|e| &e.value)
+        if self.meta.get(id as usize)?.refs == 0 {
+            return None;
+        }
+        self.values.get(id as usize)?.as_ref()
     }
 
     pub fn refs(&self, id: u32) -> u32 {
-        self.entries.get(id as usize).and_then(|e| e.as_ref()).map_or(0, |e| e.refs)
+        self.meta.get(id as usize).map_or(0, |m| m.refs)
     }
 
     /// Number of live entries.
     pub fn live(&self) -> usize {
-        self.index.len()
+        self.live
     }
 
     /// Ids of all live entries with their counts.
     pub fn counts(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.entries.iter().enumerate().filter_map(|(i, e)| e.as_ref().map(|e| (i as u32, e.refs)))
+        self.meta.iter().enumerate().filter(|(_, m)| m.refs > 0).map(|(i, m)| (i as u32, m.refs))
     }
 
     /// Approximate heap bytes used by the table structure (not the values' own heap data).
     pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Option<Entry<T>>>()
-            + self.index.capacity() * (std::mem::size_of::<T>() + 4 + 1)
+        self.meta.capacity() * (std::mem::size_of::<Meta>() + std::mem::size_of::<Option<T>>())
+            + self.index.capacity() * (4 + 1)
             + self.free.capacity() * 4
     }
 }
@@ -195,9 +278,10 @@ impl SideTables {
             return StyleId::DEFAULT;
         }
         let before = self.styles.live();
-        match self.styles.intern(style) {
+        match self.styles.intern_with(style, style.link.0, Style::clone) {
             Some(id) => {
                 if self.styles.live() > before {
+                    // A new entry holds a reference on its hyperlink (kept in `aux`).
                     self.links.retain(style.link.0);
                 }
                 StyleId(id)
@@ -206,15 +290,22 @@ impl SideTables {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn retain_style(&mut self, id: StyleId) {
         self.styles.retain(id.0);
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn release_style(&mut self, id: StyleId) {
-        if let Some(style) = self.styles.release(id.0) {
-            self.links.release(style.link.0);
+        if let Some(link) = self.styles.release(id.0) {
+            self.links.release(link);
+        }
+    }
+
+    #[inline]
+    pub fn release_style_n(&mut self, id: StyleId, n: u32) {
+        if let Some(link) = self.styles.release_n(id.0, n) {
+            self.links.release(link);
         }
     }
 
@@ -224,8 +315,7 @@ impl SideTables {
     }
 
     pub fn intern_cluster(&mut self, text: &str) -> Option<ClusterId> {
-        let key: Box<str> = text.into();
-        self.clusters.intern(&key).map(ClusterId)
+        self.clusters.intern_with(text, 0, |t: &str| Box::from(t)).map(ClusterId)
     }
 
     #[inline]
@@ -259,14 +349,15 @@ mod tests {
         assert_eq!(t.intern(&10), Some(a));
         assert_eq!(t.refs(a), 2);
         assert!(t.release(a).is_none());
-        assert_eq!(t.release(a), Some(10));
+        assert_eq!(t.release(a), Some(0), "freed");
+        assert_eq!(t.get(a), None);
         assert_eq!(t.live(), 1);
         let c = t.intern(&30).unwrap();
         assert_eq!(c, a, "freed id is reused");
         t.release(b);
         t.release(c);
         assert_eq!(t.live(), 0);
-        assert_eq!(t.entries.len(), 1, "free tail truncated");
+        assert_eq!(t.meta.len(), 1, "free tail truncated");
     }
 
     #[test]

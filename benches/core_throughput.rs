@@ -1,0 +1,269 @@
+//! Replay throughput of the terminal core, side by side with `alacritty_terminal` fed the same
+//! bytes in the same run, plus heap bytes per scrollback cell for both (measured with a
+//! counting allocator, so both are judged the same way).
+//!
+//! Run: `cargo bench --bench core_throughput` (prints a table; not a pass/fail test).
+//! Each workload is fed to each core several times, alternating; the best run counts.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::{Duration, Instant};
+
+use alacritty_terminal::event::VoidListener;
+use alacritty_terminal::term::{Config as AlacrittyConfig, Term as AlacrittyTerm, test::TermSize};
+use uvterm::term::{Term, TermConfig, parser::Parser};
+
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const COLS: usize = 120;
+const LINES: usize = 40;
+const SIZE: usize = 16 << 20;
+
+/// A small deterministic generator (xorshift) so every run feeds the same bytes.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn dense_ascii() -> Vec<u8> {
+    let mut r = Rng(1);
+    let mut out = Vec::with_capacity(SIZE);
+    while out.len() < SIZE {
+        let len = 60 + r.below(60) as usize;
+        for _ in 0..len {
+            out.push(b' ' + r.below(95) as u8);
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+fn sgr_heavy() -> Vec<u8> {
+    let mut r = Rng(2);
+    let mut out = Vec::with_capacity(SIZE);
+    while out.len() < SIZE {
+        for _ in 0..12 {
+            match r.below(4) {
+                0 => out.extend(format!("\x1b[38;5;{}m", r.below(256)).bytes()),
+                1 => out.extend(
+                    format!("\x1b[38;2;{};{};{}m", r.below(256), r.below(256), r.below(256))
+                        .bytes(),
+                ),
+                2 => out.extend(format!("\x1b[1;48;5;{}m", r.below(256)).bytes()),
+                _ => out.extend(b"\x1b[0m"),
+            }
+            for _ in 0..(3 + r.below(6)) {
+                out.push(b'a' + r.below(26) as u8);
+            }
+        }
+        out.extend_from_slice(b"\x1b[0m\r\n");
+    }
+    out
+}
+
+fn unicode() -> Vec<u8> {
+    let mut r = Rng(3);
+    let cjk: Vec<char> = "漢字文化圏中国語日本語한국어정보처리".chars().collect();
+    let latin: Vec<char> = "aeiouyçñßøåé".chars().collect();
+    let marks = ['\u{301}', '\u{308}', '\u{323}', '\u{30a}'];
+    let mut s = String::with_capacity(SIZE);
+    while s.len() < SIZE {
+        for _ in 0..40 {
+            match r.below(3) {
+                0 => s.push(cjk[r.below(cjk.len() as u64) as usize]),
+                1 => {
+                    s.push(latin[r.below(latin.len() as u64) as usize]);
+                    s.push(marks[r.below(4) as usize]);
+                }
+                _ => s.push((b'a' + r.below(26) as u8) as char),
+            }
+        }
+        s.push_str("\r\n");
+    }
+    s.into_bytes()
+}
+
+fn scroll_region() -> Vec<u8> {
+    let mut r = Rng(4);
+    let mut out = Vec::with_capacity(SIZE);
+    out.extend(format!("\x1b[5;{}r\x1b[{};1H", LINES - 5, LINES - 5).bytes());
+    while out.len() < SIZE {
+        let len = 40 + r.below(70) as usize;
+        for _ in 0..len {
+            out.push(b'!' + r.below(90) as u8);
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+fn full_redraw() -> Vec<u8> {
+    let mut r = Rng(5);
+    let mut out = Vec::with_capacity(SIZE);
+    while out.len() < SIZE {
+        out.extend_from_slice(b"\x1b[H");
+        for line in 1..=LINES {
+            out.extend(format!("\x1b[{line};1H\x1b[3{}m", r.below(8)).bytes());
+            for _ in 0..COLS - 1 {
+                out.push(b'A' + r.below(26) as u8);
+            }
+            out.extend_from_slice(b"\x1b[K");
+        }
+    }
+    out
+}
+
+fn run_uvterm(bytes: &[u8]) -> Duration {
+    let mut term = Term::new(COLS, LINES, TermConfig::default());
+    let mut parser = Parser::new();
+    let start = Instant::now();
+    for chunk in bytes.chunks(64 * 1024) {
+        term.advance(&mut parser, chunk);
+        black_box(term.take_replies());
+    }
+    let t = start.elapsed();
+    black_box(&term);
+    t
+}
+
+fn alacritty_term() -> AlacrittyTerm<VoidListener> {
+    let config = AlacrittyConfig { scrolling_history: 10_000, ..AlacrittyConfig::default() };
+    AlacrittyTerm::new(config, &TermSize::new(COLS, LINES), VoidListener)
+}
+
+fn run_alacritty(bytes: &[u8]) -> Duration {
+    let mut term = alacritty_term();
+    let mut parser: vte::ansi::Processor = vte::ansi::Processor::new();
+    let start = Instant::now();
+    for chunk in bytes.chunks(64 * 1024) {
+        parser.advance(&mut term, chunk);
+    }
+    let t = start.elapsed();
+    black_box(&term);
+    t
+}
+
+fn mbps(bytes: usize, t: Duration) -> f64 {
+    bytes as f64 / t.as_secs_f64() / (1 << 20) as f64
+}
+
+/// Heap bytes per cell once the scrollback is full of dense text.
+fn bytes_per_cell(make: &dyn Fn(&[u8]) -> Box<dyn std::any::Any>) -> f64 {
+    let mut text = Vec::new();
+    let mut r = Rng(9);
+    for _ in 0..(10_000 + LINES + 10) {
+        for _ in 0..COLS - 1 {
+            text.push(b'a' + r.below(26) as u8);
+        }
+        text.extend_from_slice(b"\r\n");
+    }
+    let before = LIVE.load(Ordering::Relaxed);
+    let term = make(&text);
+    let after = LIVE.load(Ordering::Relaxed);
+    drop(term);
+    (after - before) as f64 / ((10_000 + LINES) * COLS) as f64
+}
+
+fn main() {
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
+    type Workload = (&'static str, fn() -> Vec<u8>, f64);
+    let workloads: [Workload; 5] = [
+        ("dense ASCII", dense_ascii, 2.0),
+        ("SGR-heavy colour (256 + truecolor)", sgr_heavy, 1.2),
+        ("unicode: CJK wide + combining", unicode, 1.2),
+        ("scrolling in a scroll region", scroll_region, 1.2),
+        ("cursor-addressed full redraws", full_redraw, 1.2),
+    ];
+    println!("terminal core replay throughput, {COLS}x{LINES}, 10000 lines scrollback");
+    println!("{rounds} rounds; each round feeds the same bytes to both cores back to back.");
+    println!("MB/s: best round; ratio: median of the per-round ratios (range in brackets).\n");
+    println!(
+        "{:<38} {:>8} {:>10} {:>7} {:>14} {:>7}",
+        "workload", "uvterm", "alacritty", "ratio", "range", "target"
+    );
+    let mut all_met = true;
+    let dump = std::env::var_os("DUMP_DIR");
+    // ONLY=<substring> runs just the matching workloads.
+    let only = std::env::var("ONLY").unwrap_or_default();
+    for (i, (name, generate, target)) in workloads.into_iter().enumerate() {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
+        let bytes = generate();
+        if let Some(dir) = &dump {
+            // For profiling `uvterm replay` on exactly these bytes.
+            let path = std::path::Path::new(dir).join(format!("workload{i}.bin"));
+            if let Err(e) = std::fs::write(&path, &bytes) {
+                eprintln!("cannot write {}: {e}", path.display());
+            }
+        }
+        let mut best_ours = Duration::MAX;
+        let mut best_theirs = Duration::MAX;
+        let mut ratios = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let ours = run_uvterm(&bytes);
+            let theirs = run_alacritty(&bytes);
+            best_ours = best_ours.min(ours);
+            best_theirs = best_theirs.min(theirs);
+            ratios.push(theirs.as_secs_f64() / ours.as_secs_f64());
+        }
+        ratios.sort_by(f64::total_cmp);
+        let ratio = ratios[ratios.len() / 2];
+        let ours = mbps(bytes.len(), best_ours);
+        let theirs = mbps(bytes.len(), best_theirs);
+        let met = ratio >= target;
+        all_met &= met;
+        println!(
+            "{name:<38} {ours:>8.1} {theirs:>10.1} {ratio:>6.2}x {:>14} {:>7}",
+            format!("[{:.2}-{:.2}]", ratios[0], ratios[ratios.len() - 1]),
+            format!("{}{target}x", if met { ">=" } else { "<" })
+        );
+    }
+    let ours = bytes_per_cell(&|text| {
+        let mut term = Term::new(COLS, LINES, TermConfig::default());
+        term.advance(&mut Parser::new(), text);
+        Box::new(term)
+    });
+    let theirs = bytes_per_cell(&|text| {
+        let mut term = alacritty_term();
+        let mut parser: vte::ansi::Processor = vte::ansi::Processor::new();
+        parser.advance(&mut term, text);
+        Box::new(term)
+    });
+    println!("\nheap bytes per scrollback cell (10000 full lines of {COLS} columns):");
+    println!("  uvterm {ours:.2} B   alacritty {theirs:.2} B   ({:.1}x smaller)", theirs / ours);
+    println!("\nall throughput targets met: {}", if all_met { "yes" } else { "NO" });
+}
