@@ -8,12 +8,22 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::term::{Term, TermConfig, parser::Parser as VtParser};
+use crate::{io, ipc};
 
 #[derive(Parser, Debug)]
 #[command(name = "uvterm", version, about = "A GPU-rendered, tabbed terminal emulator")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Run without a window: the I/O loop and the IPC server only (tabs are opened with
+    /// `uvterm msg`).
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Serve IPC on this socket instead of $XDG_RUNTIME_DIR/uvterm/<pid>.sock.
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -32,19 +42,146 @@ pub enum Command {
         /// The recording (`-` for standard input).
         file: PathBuf,
     },
+    /// Talk to a running uvterm (socket from $UVTERM_SOCKET, else the newest instance).
+    Msg {
+        /// The instance's socket.
+        #[arg(long, value_name = "PATH")]
+        socket: Option<PathBuf>,
+        /// Print the reply as received (one JSON object).
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        request: MsgCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MsgCommand {
+    /// Open a window with one tab; prints "WINDOW_ID TAB_ID".
+    CreateWindow {
+        #[arg(long, value_name = "DIR")]
+        cwd: Option<String>,
+        /// Run this command instead of the shell (everything after -e).
+        #[arg(short = 'e', long = "command", num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Open a tab (in the newest window unless --window); prints "TAB_ID".
+    CreateTab {
+        #[arg(long, value_name = "ID")]
+        window: Option<u64>,
+        #[arg(long, value_name = "DIR")]
+        cwd: Option<String>,
+        #[arg(short = 'e', long = "command", num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    CloseTab {
+        id: u64,
+    },
+    CloseWindow {
+        id: u64,
+    },
+    /// Windows, tabs, titles and child pids, as JSON.
+    List,
+    /// Send bytes to a tab's program; `\e`, `\n`, `\r`, `\t`, `\xNN`, `\uXXXX` understood.
+    SendText {
+        id: u64,
+        text: String,
+    },
+    /// Print a tab's screen (the `replay` text format).
+    GetText {
+        id: u64,
+        #[arg(long)]
+        scrollback: bool,
+    },
+    /// Resize a tab (and its PTY).
+    Resize {
+        id: u64,
+        cols: u16,
+        lines: u16,
+    },
+    /// Live counts: tabs, windows, slots, uv_handles, fds, rss_bytes.
+    Stats,
+    /// Close everything and exit.
+    Shutdown,
+}
+
+impl MsgCommand {
+    fn into_request(self) -> crate::ipc::protocol::Request {
+        use crate::ipc::protocol::Request;
+        match self {
+            MsgCommand::CreateWindow { cwd, command } => Request::CreateWindow { cwd, command },
+            MsgCommand::CreateTab { window, cwd, command } => {
+                Request::CreateTab { window, cwd, command }
+            }
+            MsgCommand::CloseTab { id } => Request::CloseTab { tab: id },
+            MsgCommand::CloseWindow { id } => Request::CloseWindow { window: id },
+            MsgCommand::List => Request::List,
+            MsgCommand::SendText { id, text } => Request::SendText { tab: id, text },
+            MsgCommand::GetText { id, scrollback } => Request::GetText { tab: id, scrollback },
+            MsgCommand::Resize { id, cols, lines } => Request::Resize { tab: id, cols, lines },
+            MsgCommand::Stats => Request::Stats,
+            MsgCommand::Shutdown => Request::Shutdown,
+        }
+    }
 }
 
 pub fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Replay { cols, lines, scrollback, file }) => {
             replay(cols as usize, lines as usize, scrollback, &file)
         }
+        Some(Command::Msg { socket, json, request }) => {
+            let output = if json { ipc::client::Output::Json } else { ipc::client::Output::Plain };
+            ipc::client::run(request.into_request(), socket, output)
+        }
+        None if cli.headless => headless(cli.socket),
         None => {
-            eprintln!("uvterm: nothing to do yet; see `uvterm --help`");
+            eprintln!("uvterm: the window is not built yet; use --headless or see `uvterm --help`");
             ExitCode::from(2)
         }
     }
+}
+
+/// The headless daemon: the I/O loop and the IPC server, no window.
+fn headless(socket: Option<PathBuf>) -> ExitCode {
+    crate::pty::raise_fd_limit();
+    let path = match ipc::socket::server_path(socket.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("uvterm: cannot set up the IPC socket: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let config = io::IoConfig {
+        term: crate::term::TermConfig {
+            apply_resize_requests: true,
+            ..crate::term::TermConfig::default()
+        },
+        ipc_socket: Some(path.clone()),
+        termination_signals: true,
+        ..io::IoConfig::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = match io::IoHandle::start(config, Box::new(tx)) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("uvterm: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // The socket path on stdout, for scripts that start the daemon.
+    println!("{}", path.display());
+    let _ = std::io::stdout().flush();
+    for event in rx {
+        log::debug!("{event:?}");
+        if event == io::IoEvent::Stopped {
+            break;
+        }
+    }
+    handle.join();
+    ExitCode::SUCCESS
 }
 
 fn replay(cols: usize, lines: usize, scrollback: bool, file: &PathBuf) -> ExitCode {

@@ -5,4 +5,7 @@
 //! * [`cli`] — the command line.
 
 pub mod cli;
+pub mod io;
+pub mod ipc;
+pub mod pty;
 pub mod term;

@@ -1,0 +1,361 @@
+//! The I/O core: one libuv loop on its own thread drives every PTY, the IPC server and its
+//! connections, timers and signals. It owns the tabs (their PTY masters, parsers and child
+//! processes) and the logical windows that group them.
+//!
+//! Other threads talk to it through [`IoHandle`]: commands go into a queue and the loop is
+//! woken with `uv_async_send` (which coalesces wakeups, so each wakeup drains the whole
+//! queue). It talks back through an [`EventSink`] the embedder provides (the winit event
+//! loop proxy in the GUI, a channel headless and in tests). Terminal state is shared as
+//! `Arc<TabShared>`: parsed here as bytes arrive, read by the renderer under a short lock.
+//!
+//! Must not touch: windows, GL, input — those are the UI thread's.
+
+mod state;
+mod sys;
+pub(crate) mod uv;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::pty::SpawnSpec;
+use crate::term::{Term, TermConfig};
+
+pub(crate) use state::IoState;
+pub use state::TabKey;
+pub use sys::{current_uid, open_fds, peer_uid, rss_bytes};
+
+/// A tab's public id (stable for the process's life, never reused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct TabId(pub u64);
+
+/// A window's public id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct WindowId(pub u64);
+
+/// What a tab shares with the UI thread. The I/O thread parses into `term`; the renderer
+/// locks it briefly to draw. `dirty` coalesces "output arrived" notifications: the I/O
+/// thread notifies only when it flips false → true, the UI clears it when it draws.
+pub struct TabShared {
+    pub id: TabId,
+    pub window: WindowId,
+    pub term: Mutex<Term>,
+    pub dirty: AtomicBool,
+}
+
+/// A tab as returned when it opens.
+#[derive(Clone)]
+pub struct TabInfo {
+    pub id: TabId,
+    pub window: WindowId,
+    pub pid: i32,
+    pub shared: Arc<TabShared>,
+}
+
+impl std::fmt::Debug for TabInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TabInfo").field("id", &self.id).field("window", &self.window).finish()
+    }
+}
+
+/// Which window a new tab goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowTarget {
+    New,
+    Existing(WindowId),
+}
+
+/// A request to open a tab.
+#[derive(Debug, Clone)]
+pub struct OpenTab {
+    pub window: WindowTarget,
+    pub spec: SpawnSpec,
+}
+
+/// A snapshot of one window for `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowInfo {
+    pub id: WindowId,
+    pub tabs: Vec<TabSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TabSummary {
+    pub id: TabId,
+    pub title: String,
+    pub pid: i32,
+    pub cols: usize,
+    pub lines: usize,
+    pub cwd: Option<String>,
+}
+
+/// Live counts: what closing tabs must give back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub tabs: usize,
+    pub windows: usize,
+    /// Entries in all of the loop's slotmaps (handles, tabs, IPC connections) and children
+    /// not yet reaped.
+    pub slots: usize,
+    /// Handles known to libuv (`uv_walk`).
+    pub uv_handles: usize,
+    /// Open descriptors of the process (`/proc/self/fd`).
+    pub fds: usize,
+    pub rss_bytes: u64,
+    /// Child processes not yet reaped.
+    pub children: usize,
+}
+
+/// Commands for the I/O thread.
+pub enum Command {
+    OpenTab {
+        request: OpenTab,
+        reply: Option<mpsc::Sender<Result<TabInfo, String>>>,
+    },
+    /// Bytes for the tab's program (keyboard input, paste, `send-text`).
+    Write {
+        tab: TabId,
+        bytes: Vec<u8>,
+    },
+    Resize {
+        tab: TabId,
+        cols: u16,
+        lines: u16,
+    },
+    CloseTab {
+        tab: TabId,
+    },
+    CloseWindow {
+        window: WindowId,
+    },
+    List {
+        reply: mpsc::Sender<Vec<WindowInfo>>,
+    },
+    Stats {
+        reply: mpsc::Sender<Stats>,
+    },
+    /// Close everything (children are hung up, then killed after the timeout) and stop.
+    Shutdown,
+}
+
+/// What the I/O thread tells the embedder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IoEvent {
+    WindowOpened(WindowId),
+    TabOpened {
+        window: WindowId,
+        tab: TabId,
+    },
+    /// New output was parsed (sent once until the UI clears `TabShared::dirty`).
+    TabOutput(TabId),
+    TitleChanged {
+        tab: TabId,
+        title: String,
+    },
+    Bell(TabId),
+    /// OSC 52: put `data` on the clipboard (`c`) or primary selection (`p`, `s`).
+    Clipboard {
+        tab: TabId,
+        selection: u8,
+        data: Vec<u8>,
+    },
+    WorkingDirectory {
+        tab: TabId,
+        path: String,
+    },
+    /// The program asked for a size (headless tabs have been resized already).
+    ResizeRequest {
+        tab: TabId,
+        cols: usize,
+        lines: usize,
+    },
+    /// Other XTWINOPS requests (iconify, maximize…), for the window.
+    WindowRequest {
+        tab: TabId,
+        request: crate::term::WindowRequest,
+    },
+    /// The tab is gone; `exit` is the program's status when it had exited.
+    TabClosed {
+        tab: TabId,
+        window: WindowId,
+        exit: Option<i32>,
+    },
+    WindowClosed(WindowId),
+    /// The loop has stopped; nothing more will come.
+    Stopped,
+}
+
+/// Where the I/O thread sends events.
+pub trait EventSink: Send + 'static {
+    fn send(&self, event: IoEvent);
+}
+
+impl EventSink for mpsc::Sender<IoEvent> {
+    fn send(&self, event: IoEvent) {
+        // The receiver may be gone during shutdown; nothing to do then.
+        let _ = mpsc::Sender::send(self, event);
+    }
+}
+
+/// Settings of the I/O core.
+#[derive(Debug, Clone)]
+pub struct IoConfig {
+    /// Template for every tab's terminal.
+    pub term: TermConfig,
+    /// Size of a tab opened without one.
+    pub default_size: (u16, u16),
+    /// How long a child may ignore SIGHUP before it gets SIGKILL.
+    pub kill_timeout: Duration,
+    /// Bytes read from one tab per loop iteration before the others get their turn.
+    pub read_budget: usize,
+    /// Serve IPC on this socket (path prepared by [`crate::ipc::socket`]).
+    pub ipc_socket: Option<PathBuf>,
+    /// Shut down gracefully on SIGTERM, SIGINT and SIGHUP (the headless daemon).
+    pub termination_signals: bool,
+}
+
+impl Default for IoConfig {
+    fn default() -> Self {
+        Self {
+            term: TermConfig::default(),
+            default_size: (80, 24),
+            kill_timeout: Duration::from_secs(3),
+            read_budget: 256 * 1024,
+            ipc_socket: None,
+            termination_signals: false,
+        }
+    }
+}
+
+/// The queue between other threads and the loop.
+#[derive(Default)]
+pub(crate) struct Shared {
+    queue: Mutex<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    commands: VecDeque<Command>,
+    /// The loop's async handle; `None` once the loop is closing (sends then fail).
+    wakeup: Option<uv::AsyncPtr>,
+}
+
+/// The I/O loop has stopped; the command was not delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the I/O loop has stopped")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// The handle other threads hold on the I/O thread.
+pub struct IoHandle {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// A cheap, clonable sender of commands (for threads that do not own the loop).
+#[derive(Clone)]
+pub struct IoSender {
+    shared: Arc<Shared>,
+}
+
+impl IoSender {
+    pub fn send(&self, command: Command) -> Result<(), Stopped> {
+        send(&self.shared, command)
+    }
+}
+
+fn send(shared: &Shared, command: Command) -> Result<(), Stopped> {
+    let mut queue = shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(wakeup) = queue.wakeup else { return Err(Stopped) };
+    queue.commands.push_back(command);
+    // Under the lock: the loop clears `wakeup` under it before closing the handle.
+    wakeup.send();
+    Ok(())
+}
+
+impl IoHandle {
+    /// Start the I/O thread.
+    pub fn start(config: IoConfig, sink: Box<dyn EventSink>) -> std::io::Result<IoHandle> {
+        let shared = Arc::new(Shared::default());
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let loop_shared = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("uvterm-io".into())
+            .spawn(move || state::run(config, sink, loop_shared, ready_tx))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(IoHandle { shared, thread: Some(thread) }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(std::io::Error::other("the I/O thread failed to start"))
+            }
+        }
+    }
+
+    pub fn sender(&self) -> IoSender {
+        IoSender { shared: self.shared.clone() }
+    }
+
+    pub fn send(&self, command: Command) -> Result<(), Stopped> {
+        send(&self.shared, command)
+    }
+
+    /// Open a tab and wait for the result.
+    pub fn open_tab(&self, request: OpenTab) -> Result<TabInfo, String> {
+        let (tx, rx) = mpsc::channel();
+        self.send(Command::OpenTab { request, reply: Some(tx) }).map_err(|e| e.to_string())?;
+        rx.recv().map_err(|_| Stopped.to_string())?
+    }
+
+    pub fn stats(&self) -> Result<Stats, Stopped> {
+        let (tx, rx) = mpsc::channel();
+        self.send(Command::Stats { reply: tx })?;
+        rx.recv().map_err(|_| Stopped)
+    }
+
+    pub fn list(&self) -> Result<Vec<WindowInfo>, Stopped> {
+        let (tx, rx) = mpsc::channel();
+        self.send(Command::List { reply: tx })?;
+        rx.recv().map_err(|_| Stopped)
+    }
+
+    /// Ask the loop to stop and wait for it.
+    pub fn shutdown(mut self) {
+        let _ = self.send(Command::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Wait for the loop to stop on its own (a signal or an IPC `shutdown`).
+    pub fn join(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for IoHandle {
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = self.send(Command::Shutdown);
+            let _ = t.join();
+        }
+    }
+}

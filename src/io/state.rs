@@ -1,0 +1,744 @@
+//! The I/O thread's state and its reactions: commands from other threads, PTY readiness,
+//! SIGCHLD, timers, and handles' close callbacks. Everything here runs on the I/O thread.
+//!
+//! Tab lifecycle:
+//! * open: spawn on a PTY, register the child for reaping, poll the master.
+//! * close (by request, end of output, or the child's exit): SIGHUP to the child's process
+//!   group with a kill timer armed, then close the poll handle. Its close callback drops the
+//!   tab: the master descriptor closes and the `Arc<TabShared>` is released.
+//! * reaping: the one SIGCHLD handle runs `waitpid(pid, WNOHANG)` for each child we started
+//!   (never `waitpid(-1)`: other children of the process are not ours). A child that ignores
+//!   SIGHUP gets SIGKILL when its timer fires. No child is left unreaped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use once_cell::unsync::OnceCell;
+use slotmap::{SlotMap, new_key_type};
+
+use super::sys::{self, Reap};
+use super::uv::{self, HandleKey, Handles, LoopRef, Owner};
+use super::*;
+use crate::term::parser::Parser;
+use crate::term::{Term, TermEvent};
+
+new_key_type! {
+    /// A tab in the I/O thread's slotmap (the handle's owner key).
+    pub struct TabKey;
+}
+
+/// Bytes read in one `read` call.
+const READ_CHUNK: usize = 64 * 1024;
+/// Bytes drained from a tab whose child has exited, at most, before it closes.
+const DRAIN_LIMIT: usize = 1 << 20;
+/// After its output ends, how long a tab waits for the child's exit status before closing
+/// without it (the PTY's EOF usually arrives just before SIGCHLD).
+const EOF_GRACE_MS: u64 = 200;
+
+pub(crate) struct Tab {
+    id: TabId,
+    window: WindowId,
+    master: File,
+    pid: i32,
+    poll: HandleKey,
+    shared: Arc<TabShared>,
+    parser: Parser,
+    /// Bytes waiting for the program to read them (input, replies); `written` are done.
+    pending: Vec<u8>,
+    written: usize,
+    want_writable: bool,
+    closing: bool,
+    child_alive: bool,
+    exit: Option<i32>,
+    cwd: Option<String>,
+    /// Output ended; waiting (a grace timer) for the child's exit status.
+    eof_timer: Option<HandleKey>,
+}
+
+struct Child {
+    tab: Option<TabKey>,
+    kill_timer: Option<HandleKey>,
+}
+
+pub(crate) struct Window {
+    tabs: Vec<TabId>,
+}
+
+pub struct IoState {
+    pub(crate) lp: LoopRef,
+    pub(crate) handles: Handles,
+    tabs: SlotMap<TabKey, Tab>,
+    tab_index: HashMap<TabId, TabKey>,
+    windows: BTreeMap<WindowId, Window>,
+    children: HashMap<i32, Child>,
+    wakeup: Option<HandleKey>,
+    child_signal: OnceCell<HandleKey>,
+    termination: Vec<HandleKey>,
+    shared: Arc<Shared>,
+    sink: Box<dyn EventSink>,
+    pub(crate) config: IoConfig,
+    next_id: u64,
+    pub(crate) shutting_down: bool,
+    pub(crate) read_buf: Box<[u8]>,
+    pub(crate) ipc: Option<crate::ipc::server::Server>,
+}
+
+/// The I/O thread's body.
+pub(super) fn run(
+    config: IoConfig,
+    sink: Box<dyn EventSink>,
+    shared: Arc<Shared>,
+    ready: mpsc::Sender<std::io::Result<()>>,
+) {
+    let lp = match uv::Loop::new() {
+        Ok(lp) => lp,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let mut state = Box::new(IoState {
+        lp: lp.as_ref(),
+        handles: Handles::default(),
+        tabs: SlotMap::with_key(),
+        tab_index: HashMap::new(),
+        windows: BTreeMap::new(),
+        children: HashMap::new(),
+        wakeup: None,
+        child_signal: OnceCell::new(),
+        termination: Vec::new(),
+        shared: shared.clone(),
+        sink,
+        config,
+        next_id: 0,
+        shutting_down: false,
+        read_buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
+        ipc: None,
+    });
+    if let Err(e) = state.start() {
+        // Close whatever was opened, run the loop so the close callbacks free it, report.
+        state.shutting_down = true;
+        for key in state.handles.open_keys() {
+            state.handles.close(key);
+        }
+        shared.queue.lock().unwrap_or_else(|p| p.into_inner()).wakeup = None;
+        let state = lp.run(state);
+        drop(state);
+        let _ = ready.send(Err(e));
+        return;
+    }
+    let _ = ready.send(Ok(()));
+    let state = lp.run(state);
+    debug_assert!(state.handles.is_empty(), "loop ended with handles registered");
+    state.sink.send(IoEvent::Stopped);
+    drop(state);
+    drop(lp);
+}
+
+impl IoState {
+    fn start(&mut self) -> std::io::Result<()> {
+        let (key, ptr) = self.handles.open_async(self.lp, Owner::Wakeup)?;
+        self.wakeup = Some(key);
+        // The process's one SIGCHLD watcher, created with the loop so that "no tab" looks
+        // the same before the first tab and after the last.
+        self.ensure_child_signal()?;
+        self.shared.queue.lock().unwrap_or_else(|p| p.into_inner()).wakeup = Some(ptr);
+        if self.config.termination_signals {
+            for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+                let key = self.handles.open_signal(self.lp, Owner::Termination, sig)?;
+                // These alone must not keep the loop alive.
+                self.handles.unref(key);
+                self.termination.push(key);
+            }
+        }
+        if let Some(path) = self.config.ipc_socket.clone() {
+            self.start_ipc(&path)?;
+        }
+        Ok(())
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    // -------------------------------------------------------------------- callbacks
+
+    /// The close callback of a handle has run (its memory is already freed).
+    pub(crate) fn handle_closed(&mut self, owner: Owner) {
+        match owner {
+            Owner::TabPoll(tab) => self.finish_tab_close(tab),
+            Owner::KillTimer(pid) => {
+                if let Some(child) = self.children.get_mut(&pid) {
+                    child.kill_timer = None;
+                }
+            }
+            Owner::EofGrace(tab) => {
+                if let Some(tab) = self.tabs.get_mut(tab) {
+                    tab.eof_timer = None;
+                }
+            }
+            Owner::IpcServer | Owner::IpcConn(_) | Owner::IpcIdleTimer(_) => {
+                self.ipc_handle_closed(owner)
+            }
+            Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
+        }
+        self.maybe_finish();
+    }
+
+    pub(crate) fn on_wakeup(&mut self) {
+        loop {
+            let batch = {
+                let mut q = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+                std::mem::take(&mut q.commands)
+            };
+            if batch.is_empty() {
+                break;
+            }
+            for command in batch {
+                self.handle_command(command);
+            }
+        }
+    }
+
+    pub(crate) fn on_signal(&mut self, owner: Owner, _signum: i32) {
+        match owner {
+            Owner::ChildSignal => self.reap_children(),
+            Owner::Termination => self.begin_shutdown(),
+            _ => (),
+        }
+    }
+
+    pub(crate) fn on_timer(&mut self, key: HandleKey, owner: Owner) {
+        match owner {
+            Owner::KillTimer(pid) => {
+                if self.children.contains_key(&pid) {
+                    log::info!("child {pid} ignored SIGHUP; sending SIGKILL");
+                    sys::signal_group(pid, libc::SIGKILL);
+                }
+                self.handles.close(key);
+            }
+            Owner::EofGrace(tab) => {
+                self.handles.close(key);
+                self.begin_close_tab(tab);
+            }
+            Owner::IpcIdleTimer(conn) => self.on_ipc_idle(conn),
+            _ => (),
+        }
+    }
+
+    pub(crate) fn on_poll(&mut self, owner: Owner, status: i32, events: i32) {
+        let Owner::TabPoll(key) = owner else { return };
+        if status < 0 {
+            log::warn!("polling a PTY failed: {}", uv::error_text(status));
+            self.begin_close_tab(key);
+            return;
+        }
+        if events & uv::WRITABLE != 0 {
+            self.flush_tab(key);
+        }
+        if events & uv::READABLE != 0 {
+            self.read_tab(key, self.config.read_budget);
+        }
+    }
+
+    // -------------------------------------------------------------------- commands
+
+    fn handle_command(&mut self, command: Command) {
+        match command {
+            Command::OpenTab { request, reply } => {
+                let result = self.open_tab(request);
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            Command::Write { tab, bytes } => {
+                if let Some(&key) = self.tab_index.get(&tab) {
+                    self.write_tab(key, &bytes);
+                }
+            }
+            Command::Resize { tab, cols, lines } => {
+                if let Some(&key) = self.tab_index.get(&tab) {
+                    self.resize_tab(key, cols, lines);
+                }
+            }
+            Command::CloseTab { tab } => {
+                if let Some(&key) = self.tab_index.get(&tab) {
+                    self.begin_close_tab(key);
+                }
+            }
+            Command::CloseWindow { window } => self.close_window(window),
+            Command::List { reply } => {
+                let _ = reply.send(self.list());
+            }
+            Command::Stats { reply } => {
+                let _ = reply.send(self.stats());
+            }
+            Command::Shutdown => self.begin_shutdown(),
+        }
+    }
+
+    pub(crate) fn tab_key(&self, id: TabId) -> Option<TabKey> {
+        self.tab_index.get(&id).copied()
+    }
+
+    pub(crate) fn tab_shared(&self, id: TabId) -> Option<Arc<TabShared>> {
+        self.tab_key(id).and_then(|k| self.tabs.get(k)).map(|t| t.shared.clone())
+    }
+
+    pub(crate) fn window_exists(&self, id: WindowId) -> bool {
+        self.windows.contains_key(&id)
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        let ipc_slots = self.ipc.as_ref().map_or(0, |s| s.slots());
+        Stats {
+            tabs: self.tabs.len(),
+            windows: self.windows.len(),
+            slots: self.handles.len() + self.tabs.len() + ipc_slots + self.children.len(),
+            uv_handles: self.lp.count_handles(),
+            fds: sys::open_fds(),
+            rss_bytes: sys::rss_bytes(),
+            children: self.children.len(),
+        }
+    }
+
+    pub(crate) fn list(&self) -> Vec<WindowInfo> {
+        self.windows
+            .iter()
+            .map(|(&id, w)| WindowInfo {
+                id,
+                tabs: w
+                    .tabs
+                    .iter()
+                    .filter_map(|t| self.tab_index.get(t).and_then(|k| self.tabs.get(*k)))
+                    .map(|tab| {
+                        let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                        TabSummary {
+                            id: tab.id,
+                            title: term.title().to_owned(),
+                            pid: tab.pid,
+                            cols: term.cols(),
+                            lines: term.lines(),
+                            cwd: tab.cwd.clone(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    // -------------------------------------------------------------------- tabs
+
+    pub(crate) fn open_tab(&mut self, request: OpenTab) -> Result<TabInfo, String> {
+        if self.shutting_down {
+            return Err("uvterm is shutting down".into());
+        }
+        let window = match request.window {
+            WindowTarget::Existing(id) if self.windows.contains_key(&id) => id,
+            WindowTarget::Existing(id) => return Err(format!("no window {}", id.0)),
+            WindowTarget::New => WindowId(self.next_id()),
+        };
+        self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
+        let mut spec = request.spec;
+        if spec.cols == 0 || spec.lines == 0 {
+            (spec.cols, spec.lines) = self.config.default_size;
+        }
+        let (cw, ch) = self.config.term.cell_pixels;
+        spec.cell_width = cw;
+        spec.cell_height = ch;
+        if let Some(path) = self.ipc.as_ref().map(|s| s.path().to_owned()) {
+            spec.env.push(("UVTERM_SOCKET".into(), path.into_os_string()));
+        }
+        let id = TabId(self.next_id());
+        spec.env.push(("UVTERM_TAB".into(), id.0.to_string().into()));
+        let pty = crate::pty::spawn(&spec).map_err(|e| e.to_string())?;
+        let pid = pty.pid;
+        self.children.insert(pid, Child { tab: None, kill_timer: None });
+        let master = File::from(pty.master);
+        let term = Term::new(spec.cols as usize, spec.lines as usize, self.config.term.clone());
+        let shared = Arc::new(TabShared {
+            id,
+            window,
+            term: Mutex::new(term),
+            dirty: AtomicBool::new(false),
+        });
+        let fd = master.as_raw_fd();
+        let key = self.tabs.insert(Tab {
+            id,
+            window,
+            master,
+            pid,
+            poll: HandleKey::default(),
+            shared: shared.clone(),
+            parser: Parser::new(),
+            pending: Vec::new(),
+            written: 0,
+            want_writable: false,
+            closing: false,
+            child_alive: true,
+            exit: None,
+            cwd: spec.cwd.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            eof_timer: None,
+        });
+        match self.handles.open_poll(self.lp, Owner::TabPoll(key), fd, uv::READABLE) {
+            Ok(poll) => self.tabs[key].poll = poll,
+            Err(e) => {
+                // No handle, so no close callback: undo here. The child is hung up and
+                // reaped like any other.
+                if let Some(tab) = self.tabs.remove(key) {
+                    sys::signal_group(tab.pid, libc::SIGHUP);
+                    self.arm_kill_timer(tab.pid);
+                }
+                return Err(format!("cannot watch the terminal: {e}"));
+            }
+        }
+        if let Some(child) = self.children.get_mut(&pid) {
+            child.tab = Some(key);
+        }
+        self.tab_index.insert(id, key);
+        let new_window = !self.windows.contains_key(&window);
+        self.windows.entry(window).or_insert_with(|| Window { tabs: Vec::new() }).tabs.push(id);
+        if new_window {
+            self.sink.send(IoEvent::WindowOpened(window));
+        }
+        self.sink.send(IoEvent::TabOpened { window, tab: id });
+        Ok(TabInfo { id, window, pid, shared })
+    }
+
+    fn ensure_child_signal(&mut self) -> std::io::Result<()> {
+        if self.child_signal.get().is_none() {
+            let key = self.handles.open_signal(self.lp, Owner::ChildSignal, libc::SIGCHLD)?;
+            let _ = self.child_signal.set(key);
+        }
+        Ok(())
+    }
+
+    /// Read what the program wrote, up to `budget` bytes, and parse it.
+    fn read_tab(&mut self, key: TabKey, budget: usize) {
+        let mut total = 0;
+        let mut eof = false;
+        loop {
+            let Some(tab) = self.tabs.get_mut(key) else { return };
+            let n = match (&tab.master).read(&mut self.read_buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                // EIO: the other side is gone (the usual end of a PTY).
+                Err(_) => {
+                    eof = true;
+                    break;
+                }
+            };
+            let (replies, events) = {
+                let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                term.advance(&mut tab.parser, &self.read_buf[..n]);
+                (term.take_replies(), term.take_events())
+            };
+            total += n;
+            if !replies.is_empty() {
+                self.write_tab(key, &replies);
+            }
+            if !events.is_empty() {
+                self.term_events(key, events);
+            }
+            if total >= budget {
+                break;
+            }
+        }
+        if total > 0 {
+            self.notify_output(key);
+        }
+        if eof {
+            self.output_ended(key);
+        }
+    }
+
+    /// The program's side of the PTY is closed. Its exit status is usually a moment away:
+    /// wait briefly for it (the reap then closes the tab), else close without it.
+    fn output_ended(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        if tab.closing || tab.eof_timer.is_some() {
+            return;
+        }
+        if !tab.child_alive {
+            self.begin_close_tab(key);
+            return;
+        }
+        let poll = tab.poll;
+        self.handles.poll_stop(poll);
+        match self.handles.open_timer(self.lp, Owner::EofGrace(key), EOF_GRACE_MS, 0) {
+            Ok(timer) => self.tabs[key].eof_timer = Some(timer),
+            Err(_) => self.begin_close_tab(key),
+        }
+    }
+
+    fn notify_output(&mut self, key: TabKey) {
+        if let Some(tab) = self.tabs.get(key)
+            && !tab.shared.dirty.swap(true, Ordering::AcqRel)
+        {
+            self.sink.send(IoEvent::TabOutput(tab.id));
+        }
+    }
+
+    fn term_events(&mut self, key: TabKey, events: Vec<TermEvent>) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        let id = tab.id;
+        for event in events {
+            match event {
+                TermEvent::TitleChanged => {
+                    let title = tab
+                        .shared
+                        .term
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .title()
+                        .to_owned();
+                    self.sink.send(IoEvent::TitleChanged { tab: id, title });
+                }
+                TermEvent::Bell => self.sink.send(IoEvent::Bell(id)),
+                TermEvent::ClipboardStore { selection, data } => {
+                    self.sink.send(IoEvent::Clipboard { tab: id, selection, data })
+                }
+                TermEvent::WorkingDirectory(path) => {
+                    tab.cwd = Some(path.clone());
+                    self.sink.send(IoEvent::WorkingDirectory { tab: id, path });
+                }
+                TermEvent::ResizeRequest { cols, lines } => {
+                    if self.config.term.apply_resize_requests {
+                        // The terminal resized itself; tell the program.
+                        let (cw, ch) = self.config.term.cell_pixels;
+                        let _ = crate::pty::resize(&tab.master, cols as u16, lines as u16, cw, ch);
+                    }
+                    self.sink.send(IoEvent::ResizeRequest { tab: id, cols, lines });
+                }
+                TermEvent::Window(request) => {
+                    self.sink.send(IoEvent::WindowRequest { tab: id, request })
+                }
+                // Read clipboard requests are refused unless configured; the GUI answers.
+                TermEvent::ClipboardLoad { .. }
+                | TermEvent::ColorsChanged
+                | TermEvent::CursorStyleChanged => (),
+            }
+        }
+    }
+
+    /// Queue bytes for the program; never blocks: what the PTY does not take now is kept and
+    /// written when it becomes writable.
+    pub(crate) fn write_tab(&mut self, key: TabKey, bytes: &[u8]) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        if tab.closing || bytes.is_empty() {
+            return;
+        }
+        tab.pending.extend_from_slice(bytes);
+        self.flush_tab(key);
+    }
+
+    fn flush_tab(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        while tab.written < tab.pending.len() {
+            match (&tab.master).write(&tab.pending[tab.written..]) {
+                Ok(0) => break,
+                Ok(n) => tab.written += n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    // The program is gone: nobody will read this.
+                    tab.written = tab.pending.len();
+                }
+            }
+        }
+        let done = tab.written == tab.pending.len();
+        if done {
+            tab.pending.clear();
+            tab.written = 0;
+            if tab.pending.capacity() > 64 * 1024 {
+                tab.pending.shrink_to(4096);
+            }
+        } else if tab.written > 64 * 1024 && tab.written * 2 > tab.pending.len() {
+            tab.pending.drain(..tab.written);
+            tab.written = 0;
+        }
+        if done == tab.want_writable {
+            tab.want_writable = !done;
+            let events = if done { uv::READABLE } else { uv::READABLE | uv::WRITABLE };
+            let poll = tab.poll;
+            if let Err(e) = self.handles.poll_events(poll, events) {
+                log::warn!("cannot change PTY polling: {e}");
+            }
+        }
+    }
+
+    pub(crate) fn handle_resize(&mut self, tab: TabId, cols: u16, lines: u16) {
+        if let Some(&key) = self.tab_index.get(&tab) {
+            self.resize_tab(key, cols, lines);
+        }
+    }
+
+    fn resize_tab(&mut self, key: TabKey, cols: u16, lines: u16) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        let (cols, lines) = (cols.max(1), lines.max(1));
+        tab.shared
+            .term
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .resize(cols as usize, lines as usize);
+        let (cw, ch) = self.config.term.cell_pixels;
+        if let Err(e) = crate::pty::resize(&tab.master, cols, lines, cw, ch) {
+            log::warn!("cannot resize tab {}: {e}", tab.id.0);
+        }
+        self.notify_output(key);
+    }
+
+    /// Start closing a tab: hang up its program and close its poll handle. The tab is
+    /// dropped in the handle's close callback.
+    pub(crate) fn begin_close_tab(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        if tab.closing {
+            return;
+        }
+        tab.closing = true;
+        let (pid, alive, poll) = (tab.pid, tab.child_alive, tab.poll);
+        if let Some(timer) = tab.eof_timer.take() {
+            self.handles.close(timer);
+        }
+        if alive {
+            sys::signal_group(pid, libc::SIGHUP);
+            sys::signal_group(pid, libc::SIGCONT);
+            self.arm_kill_timer(pid);
+        }
+        self.handles.close(poll);
+    }
+
+    fn arm_kill_timer(&mut self, pid: i32) {
+        let Some(child) = self.children.get(&pid) else { return };
+        if child.kill_timer.is_some() {
+            return;
+        }
+        let ms = self.config.kill_timeout.as_millis() as u64;
+        match self.handles.open_timer(self.lp, Owner::KillTimer(pid), ms, 0) {
+            Ok(timer) => {
+                if let Some(child) = self.children.get_mut(&pid) {
+                    child.kill_timer = Some(timer);
+                }
+            }
+            Err(e) => {
+                log::warn!("no kill timer for {pid} ({e}); killing now");
+                sys::signal_group(pid, libc::SIGKILL);
+            }
+        }
+    }
+
+    fn finish_tab_close(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.remove(key) else { return };
+        self.tab_index.remove(&tab.id);
+        if let Some(child) = self.children.get_mut(&tab.pid) {
+            child.tab = None;
+        }
+        let window = tab.window;
+        let (id, exit) = (tab.id, tab.exit);
+        // Dropping the tab closes the master and releases our share of the terminal.
+        drop(tab);
+        self.sink.send(IoEvent::TabClosed { tab: id, window, exit });
+        if let Some(w) = self.windows.get_mut(&window) {
+            w.tabs.retain(|t| *t != id);
+            if w.tabs.is_empty() {
+                self.windows.remove(&window);
+                self.sink.send(IoEvent::WindowClosed(window));
+            }
+        }
+        if let Some(ipc) = self.ipc.as_mut() {
+            ipc.tab_closed(id);
+        }
+    }
+
+    pub(crate) fn close_window(&mut self, window: WindowId) {
+        let Some(w) = self.windows.get(&window) else { return };
+        let keys: Vec<TabKey> =
+            w.tabs.iter().filter_map(|t| self.tab_index.get(t).copied()).collect();
+        for key in keys {
+            self.begin_close_tab(key);
+        }
+    }
+
+    fn reap_children(&mut self) {
+        let pids: Vec<i32> = self.children.keys().copied().collect();
+        for pid in pids {
+            let status = match sys::try_reap(pid) {
+                Reap::Running => continue,
+                Reap::Exited(code) => Some(code),
+                Reap::Gone => None,
+            };
+            let Some(child) = self.children.remove(&pid) else { continue };
+            if let Some(timer) = child.kill_timer {
+                self.handles.close(timer);
+            }
+            if let Some(key) = child.tab
+                && let Some(tab) = self.tabs.get_mut(key)
+            {
+                tab.child_alive = false;
+                tab.exit = status;
+                if !tab.closing {
+                    // Keep the program's last words, then close.
+                    if tab.eof_timer.is_none() {
+                        self.read_tab(key, DRAIN_LIMIT);
+                    }
+                    self.begin_close_tab(key);
+                }
+            }
+        }
+        self.maybe_finish();
+    }
+
+    // -------------------------------------------------------------------- shutdown
+
+    pub(crate) fn begin_shutdown(&mut self) {
+        if self.shutting_down {
+            return;
+        }
+        self.shutting_down = true;
+        self.stop_ipc();
+        let keys: Vec<TabKey> = self.tabs.keys().collect();
+        for key in keys {
+            self.begin_close_tab(key);
+        }
+        self.maybe_finish();
+    }
+
+    /// When shutting down and everything else is gone, close the loop's own handles; the loop
+    /// ends when their close callbacks have run.
+    fn maybe_finish(&mut self) {
+        if !self.shutting_down || !self.tabs.is_empty() || !self.children.is_empty() {
+            return;
+        }
+        if self.ipc.as_ref().is_some_and(|s| s.slots() > 0) {
+            return;
+        }
+        let leftover = {
+            let mut q = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+            q.wakeup = None;
+            std::mem::take(&mut q.commands)
+        };
+        for command in leftover {
+            // Replies are dropped: the waiting side sees the loop has stopped.
+            drop(command);
+        }
+        if let Some(key) = self.wakeup.take() {
+            self.handles.close(key);
+        }
+        if let Some(key) = self.child_signal.take() {
+            self.handles.close(key);
+        }
+        for key in std::mem::take(&mut self.termination) {
+            self.handles.close(key);
+        }
+    }
+}

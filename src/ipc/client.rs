@@ -1,0 +1,103 @@
+//! `uvterm msg`: send one request to a running instance and print the reply.
+//!
+//! Exit codes: 0 ok, 1 the instance answered with an error, 2 no instance could be reached
+//! (or it did not answer).
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::protocol::Request;
+
+/// How long to wait for the instance.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How a reply is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// `create-window`: "WINDOW TAB"; `create-tab`: "TAB"; `get-text`: the text; others: the
+    /// reply's JSON without `ok`, or nothing.
+    Plain,
+    /// The reply line as received.
+    Json,
+}
+
+/// Send `request` and print the reply.
+pub fn run(request: Request, socket: Option<PathBuf>, output: Output) -> ExitCode {
+    let path = match socket.map(Ok).unwrap_or_else(super::socket::client_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!(
+                "uvterm msg: {e}.\nStart one with `uvterm` (a window) or `uvterm --headless`, \
+                 or point UVTERM_SOCKET (or --socket) at its socket."
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let reply = match exchange(&path, &request) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "uvterm msg: cannot reach uvterm at {}: {e}.\nIs it running? Start one with \
+                 `uvterm` or `uvterm --headless`.",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&reply) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("uvterm msg: unreadable reply ({e}): {reply}");
+            return ExitCode::from(2);
+        }
+    };
+    if value.get("ok").and_then(|v| v.as_bool()) != Some(true) {
+        let error = value.get("error").and_then(|v| v.as_str()).unwrap_or("unknown error");
+        if output == Output::Json {
+            println!("{}", reply.trim_end());
+        }
+        eprintln!("uvterm msg: {error}");
+        return ExitCode::from(1);
+    }
+    if output == Output::Json {
+        println!("{}", reply.trim_end());
+        return ExitCode::SUCCESS;
+    }
+    let id = |k: &str| value.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+    match request {
+        Request::CreateWindow { .. } => println!("{} {}", id("window"), id("tab")),
+        Request::CreateTab { .. } => println!("{}", id("tab")),
+        Request::GetText { .. } => {
+            let text = value.get("text").and_then(|v| v.as_str()).unwrap_or_default();
+            print!("{text}");
+        }
+        Request::List | Request::Stats => {
+            let mut v = value.clone();
+            if let Some(map) = v.as_object_mut() {
+                map.remove("ok");
+            }
+            println!("{v}");
+        }
+        _ => (),
+    }
+    ExitCode::SUCCESS
+}
+
+fn exchange(path: &std::path::Path, request: &Request) -> std::io::Result<String> {
+    let mut stream = UnixStream::connect(path)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.set_write_timeout(Some(TIMEOUT))?;
+    let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    stream.write_all(&line)?;
+    stream.shutdown(std::net::Shutdown::Write)?;
+    let mut reply = String::new();
+    BufReader::new(&stream).read_line(&mut reply)?;
+    if reply.is_empty() {
+        return Err(std::io::Error::other("the connection closed without a reply"));
+    }
+    Ok(reply)
+}
