@@ -115,12 +115,12 @@ impl MsgCommand {
             }
             MsgCommand::CloseTab { id } => Request::CloseTab { tab: id },
             MsgCommand::CloseWindow { id } => Request::CloseWindow { window: id },
-            MsgCommand::List => Request::List,
+            MsgCommand::List => Request::List {},
             MsgCommand::SendText { id, text } => Request::SendText { tab: id, text },
             MsgCommand::GetText { id, scrollback } => Request::GetText { tab: id, scrollback },
             MsgCommand::Resize { id, cols, lines } => Request::Resize { tab: id, cols, lines },
-            MsgCommand::Stats => Request::Stats,
-            MsgCommand::Shutdown => Request::Shutdown,
+            MsgCommand::Stats => Request::Stats {},
+            MsgCommand::Shutdown => Request::Shutdown {},
         }
     }
 }

@@ -74,7 +74,7 @@ pub fn run(request: Request, socket: Option<PathBuf>, output: Output) -> ExitCod
             let text = value.get("text").and_then(|v| v.as_str()).unwrap_or_default();
             print!("{text}");
         }
-        Request::List | Request::Stats => {
+        Request::List {} | Request::Stats {} => {
             let mut v = value.clone();
             if let Some(map) = v.as_object_mut() {
                 map.remove("ok");

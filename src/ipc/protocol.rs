@@ -30,7 +30,7 @@ pub enum Request {
     CloseWindow {
         window: u64,
     },
-    List,
+    List {},
     /// `text` may use `\e`, `\n`, `\r`, `\t`, `\xNN`, `\uXXXX` and `\\` escapes.
     SendText {
         tab: u64,
@@ -46,8 +46,8 @@ pub enum Request {
         cols: u16,
         lines: u16,
     },
-    Stats,
-    Shutdown,
+    Stats {},
+    Shutdown {},
 }
 
 /// Decode the escapes `send-text` understands. Unknown escapes are kept as written.
@@ -139,6 +139,11 @@ mod tests {
         assert!(serde_json::from_str::<Request>(r#"{"cmd":"close-tab","tab":"x"}"#).is_err());
         assert!(serde_json::from_str::<Request>(r#"{"cmd":"nope"}"#).is_err());
         assert!(serde_json::from_str::<Request>(r#"{"cmd":"stats","extra":1}"#).is_err());
+        assert_eq!(
+            serde_json::from_str::<Request>(r#"{"cmd":"stats"}"#).unwrap(),
+            Request::Stats {}
+        );
+        assert_eq!(serde_json::to_string(&Request::List {}).unwrap(), r#"{"cmd":"list"}"#);
         assert!(
             serde_json::from_str::<Request>(r#"{"cmd":"resize","tab":1,"cols":70000,"lines":2}"#)
                 .is_err()

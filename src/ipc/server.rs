@@ -244,7 +244,7 @@ impl IoState {
                 return false;
             }
         };
-        let shutdown = matches!(request, Request::Shutdown);
+        let shutdown = matches!(request, Request::Shutdown {});
         let reply = match self.execute(request) {
             Ok(fields) => protocol::ok_reply(fields),
             Err(message) => protocol::error_reply(&message),
@@ -297,7 +297,7 @@ impl IoState {
                 self.close_window(WindowId(window));
                 Ok(json!({}))
             }
-            Request::List => Ok(json!({ "windows": self.list() })),
+            Request::List {} => Ok(json!({ "windows": self.list() })),
             Request::SendText { tab, text } => {
                 let key = self.tab_key(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
                 let bytes = protocol::unescape(&text);
@@ -321,8 +321,8 @@ impl IoState {
                 self.handle_resize(TabId(tab), cols, lines);
                 Ok(json!({}))
             }
-            Request::Stats => serde_json::to_value(self.stats()).map_err(|e| e.to_string()),
-            Request::Shutdown => Ok(json!({})),
+            Request::Stats {} => serde_json::to_value(self.stats()).map_err(|e| e.to_string()),
+            Request::Shutdown {} => Ok(json!({})),
         }
     }
 
