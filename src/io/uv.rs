@@ -491,6 +491,12 @@ extern "C" fn on_write(req: *mut uv::uv_write_t, status: c_int) {
     drop(request.bytes);
 }
 
+extern "C" fn on_shutdown(req: *mut uv::uv_shutdown_t, _status: c_int) {
+    // SAFETY: `req` was boxed in `pipe_shutdown`; libuv is done with it. Nothing else to do:
+    // the connection closes on the peer's EOF or its drain timer.
+    drop(unsafe { Box::from_raw(req) });
+}
+
 impl Handles {
     /// A pipe server listening on `path` (created with mode 0600 by the caller's umask).
     pub fn open_pipe_server(
@@ -581,11 +587,21 @@ impl Handles {
         Ok(())
     }
 
-    /// Stop reading from a pipe (the connection will be closed after the reply is written).
-    pub fn pipe_read_stop(&self, key: HandleKey) {
-        if let Some(raw) = self.raw::<uv::uv_stream_t>(key) {
-            // SAFETY: a live stream of ours.
-            unsafe { uv::uv_read_stop(raw) };
+    /// Half-close a pipe: everything written so far is delivered, then the peer reads EOF.
+    pub fn pipe_shutdown(&mut self, key: HandleKey) -> std::io::Result<()> {
+        let Some(raw) = self.raw::<uv::uv_stream_t>(key) else {
+            return Err(std::io::Error::other("connection closed"));
+        };
+        // SAFETY: uv_shutdown_t is plain data; zeroed is a valid starting state.
+        let req: Box<uv::uv_shutdown_t> = Box::new(unsafe { std::mem::zeroed() });
+        let req = Box::into_raw(req);
+        // SAFETY: `req` stays alive until `on_shutdown` reclaims it; the stream is live.
+        let rc = unsafe { uv::uv_shutdown(req, raw, Some(on_shutdown)) };
+        if rc < 0 {
+            // SAFETY: libuv did not take the request.
+            drop(unsafe { Box::from_raw(req) });
+            check(rc, "uv_shutdown")?;
         }
+        Ok(())
     }
 }

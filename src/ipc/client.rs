@@ -92,11 +92,14 @@ fn exchange(path: &std::path::Path, request: &Request) -> std::io::Result<String
     stream.set_write_timeout(Some(TIMEOUT))?;
     let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    stream.write_all(&line)?;
-    stream.shutdown(std::net::Shutdown::Write)?;
+    // The server may answer (a refusal) and close before reading: a failed write is not the
+    // end, the reply may be waiting.
+    let sent = stream.write_all(&line).and_then(|_| stream.shutdown(std::net::Shutdown::Write));
     let mut reply = String::new();
-    BufReader::new(&stream).read_line(&mut reply)?;
+    let read = BufReader::new(&stream).read_line(&mut reply);
     if reply.is_empty() {
+        sent?;
+        read?;
         return Err(std::io::Error::other("the connection closed without a reply"));
     }
     Ok(reply)

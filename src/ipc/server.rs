@@ -26,6 +26,9 @@ new_key_type! {
 pub const MAX_CONNECTIONS: usize = 1024;
 /// A connection with no complete request for this long is closed.
 pub const IDLE_TIMEOUT_MS: u64 = 10_000;
+/// After an error reply, how long the client may go on sending (discarded) before the
+/// connection is closed anyway.
+const DRAIN_MS: u64 = 1_000;
 
 struct Conn {
     pipe: HandleKey,
@@ -37,6 +40,9 @@ struct Conn {
     close_after_write: bool,
     /// Shut the instance down once the reply is written.
     shutdown_after_write: bool,
+    /// Error reply sent and write side shut: input is discarded until the peer hangs up
+    /// (closing with unread input would reset the connection and could lose the reply).
+    draining: bool,
     closing: bool,
 }
 
@@ -113,6 +119,7 @@ impl IoState {
             writes_in_flight: 0,
             close_after_write: false,
             shutdown_after_write: false,
+            draining: false,
             closing: false,
         });
         let over_limit = server.conns.len() > MAX_CONNECTIONS;
@@ -180,10 +187,13 @@ impl IoState {
             self.finish_conn(key);
             return;
         }
+        if self.conn_mut(key).is_some_and(|c| c.draining) {
+            return;
+        }
         let n = nread as usize;
         let Some(server) = self.ipc.as_mut() else { return };
         let Some(conn) = server.conns.get_mut(key) else { return };
-        if conn.closing || conn.close_after_write {
+        if conn.closing || conn.close_after_write || conn.draining {
             return;
         }
         let mut data = &self.read_buf[..n];
@@ -342,14 +352,31 @@ impl IoState {
         }
     }
 
-    /// Answer, then close once the answer is out.
+    /// Answer, then end the connection: the reply is written and the write side shut, the
+    /// rest of the client's input is discarded until it hangs up (or `DRAIN_MS` passes).
     fn reply_and_close(&mut self, key: ConnKey, reply: Vec<u8>) {
-        if let Some(conn) = self.conn_mut(key) {
-            conn.close_after_write = true;
-            let pipe = conn.pipe;
-            self.handles.pipe_read_stop(pipe);
-        }
         self.send_reply(key, reply);
+        let Some(conn) = self.conn_mut(key) else { return };
+        if conn.closing {
+            return;
+        }
+        conn.draining = true;
+        let (pipe, timer) = (conn.pipe, conn.timer);
+        if self.handles.pipe_shutdown(pipe).is_err() {
+            self.close_conn(key);
+            return;
+        }
+        match timer {
+            Some(timer) => self.handles.timer_again(timer, DRAIN_MS),
+            None => match self.handles.open_timer(self.lp, Owner::IpcIdleTimer(key), DRAIN_MS, 0) {
+                Ok(t) => {
+                    if let Some(conn) = self.conn_mut(key) {
+                        conn.timer = Some(t);
+                    }
+                }
+                Err(_) => self.close_conn(key),
+            },
+        }
     }
 
     /// The client finished sending (EOF) or vanished: close after in-flight replies.
