@@ -60,7 +60,7 @@ fn main() {
         let mut written = 0;
         while written < size_mb << 20 {
             let mut line = Vec::with_capacity(120);
-            if x % 5 == 0 {
+            if x.is_multiple_of(5) {
                 line.extend_from_slice(format!("\x1b[3{}m", x % 8).as_bytes());
             }
             for _ in 0..(60 + x % 50) {
