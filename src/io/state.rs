@@ -85,7 +85,12 @@ pub struct IoState {
     pub(crate) shutting_down: bool,
     pub(crate) read_buf: Box<[u8]>,
     pub(crate) ipc: Option<crate::ipc::server::Server>,
+    /// Tabs closed since the heap was last trimmed.
+    closed_since_trim: usize,
 }
+
+/// Trim the heap after this many tab closes (and whenever the last tab closes).
+const TRIM_EVERY: usize = 64;
 
 /// The I/O thread's body.
 pub(super) fn run(
@@ -118,6 +123,7 @@ pub(super) fn run(
         shutting_down: false,
         read_buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
         ipc: None,
+        closed_since_trim: 0,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -657,6 +663,11 @@ impl IoState {
         }
         if let Some(ipc) = self.ipc.as_mut() {
             ipc.tab_closed(id);
+        }
+        self.closed_since_trim += 1;
+        if self.tabs.is_empty() || self.closed_since_trim >= TRIM_EVERY {
+            self.closed_since_trim = 0;
+            sys::trim_heap();
         }
     }
 

@@ -89,3 +89,11 @@ pub fn peer_uid(fd: i32) -> std::io::Result<u32> {
     };
     if rc == 0 { Ok(cred.uid) } else { Err(std::io::Error::last_os_error()) }
 }
+
+/// Give freed heap memory back to the system. glibc keeps freed memory in its arenas; a
+/// terminal whose tabs come and go (each with megabytes of scrollback) would otherwise keep
+/// its peak RSS for ever.
+pub fn trim_heap() {
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe { libc::malloc_trim(0) };
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Tab churn against a running uvterm, for the leak checks.
+
+    python3 tests/leak/churn.py --socket PATH --tabs N [--windows W] [--lines L] [--direct]
+
+Opens N tabs across W windows, in batches. Every tab sets a title, prints L coloured lines
+and is resized; then the batch is closed in a shuffled order — some tabs end by their child
+exiting, some by `close-tab`, some by `close-window`. Prints `stats` before and after (JSON)
+and exits 1, naming what grew, if tabs, windows, slots, libuv handles or descriptors did not
+come back to where they started.
+
+By default every request goes through `uvterm msg` (the real client binary); `--direct`
+speaks the same protocol on the socket itself (for runs of thousands of tabs, where starting
+a client process per request would dominate).
+"""
+import argparse
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+
+UVTERM = os.environ.get("UVTERM_BIN", "target/release/uvterm")
+
+
+class Instance:
+    def __init__(self, path, direct):
+        self.path = path
+        self.direct = direct
+
+    def request(self, obj):
+        if self.direct:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(120)
+                s.connect(self.path)
+                s.sendall(json.dumps(obj).encode() + b"\n")
+                s.shutdown(socket.SHUT_WR)
+                data = b""
+                while not data.endswith(b"\n"):
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            reply = json.loads(data)
+        else:
+            reply = self.msg(obj)
+        if not reply.get("ok"):
+            raise RuntimeError(f"{obj['cmd']}: {reply.get('error')}")
+        return reply
+
+    def msg(self, obj):
+        cmd = obj["cmd"]
+        args = [UVTERM, "msg", "--socket", self.path, "--json", cmd]
+        if cmd in ("create-window", "create-tab"):
+            if obj.get("window") is not None:
+                args += ["--window", str(obj["window"])]
+            args += ["-e"] + obj["command"]
+        elif cmd in ("close-tab", "get-text"):
+            args.append(str(obj["tab"]))
+        elif cmd == "close-window":
+            args.append(str(obj["window"]))
+        elif cmd == "resize":
+            args += [str(obj["tab"]), str(obj["cols"]), str(obj["lines"])]
+        out = subprocess.run(args, capture_output=True, timeout=120)
+        if out.returncode == 2:
+            raise RuntimeError(f"uvterm msg {cmd}: {out.stderr.decode().strip()}")
+        return json.loads(out.stdout)
+
+
+def tab_program(n, lines, stays):
+    # Title, coloured output, a marker; then either exit or wait to be closed.
+    script = (
+        f"printf '\\033]2;churn tab {n}\\007'; i=0; "
+        f"while [ $i -lt {lines} ]; do i=$((i+1)); "
+        f"printf '\\033[3%dmline %d of tab {n}\\033[0m \\033[1mbold\\033[0m\\n' $((i%8)) $i; done; "
+        f"echo done-{n}; "
+    )
+    script += "exec sleep 600" if stays else "exit 0"
+    return ["/bin/sh", "-c", script]
+
+
+def wait_for(pred, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--socket", required=True)
+    ap.add_argument("--tabs", type=int, default=200)
+    ap.add_argument("--windows", type=int, default=5)
+    ap.add_argument("--lines", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--direct", action="store_true")
+    ap.add_argument("--timeout", type=float, default=600)
+    args = ap.parse_args()
+    rnd = random.Random(args.seed)
+    inst = Instance(args.socket, args.direct)
+
+    def stats():
+        s = inst.request({"cmd": "stats"})
+        s.pop("ok", None)
+        return s
+
+    before = stats()
+    print("stats before:", json.dumps(before), flush=True)
+    made = 0
+    ended = {"exit": 0, "close-tab": 0, "close-window": 0}
+    started = time.time()
+    while made < args.tabs:
+        batch = min(args.batch, args.tabs - made)
+        nwin = max(1, min(args.windows, batch))
+        window_fates = [rnd.choice(["close-window", "tabs"]) for _ in range(nwin)]
+        window_ids = [None] * nwin
+        tabs = []  # (n, tab id, window index, fate)
+        for k in range(batch):
+            n = made + k
+            w = k % nwin
+            if window_fates[w] == "close-window":
+                fate = "close-window"
+            elif k < nwin:
+                # A window's first tab holds it open until the closing step.
+                fate = "close-tab"
+            else:
+                fate = rnd.choice(["exit", "close-tab"])
+            program = tab_program(n, args.lines, stays=(fate != "exit"))
+            if window_ids[w] is None:
+                r = inst.request({"cmd": "create-window", "command": program})
+                window_ids[w] = r["window"]
+            else:
+                r = inst.request({"cmd": "create-tab", "window": window_ids[w], "command": program})
+            tabs.append((n, r["tab"], w, fate))
+            # A resize while it prints.
+            try:
+                inst.request({"cmd": "resize", "tab": r["tab"],
+                              "cols": rnd.randint(40, 160), "lines": rnd.randint(10, 50)})
+            except RuntimeError:
+                pass  # the tab may have finished and closed already
+        # Every tab that stays prints all its output before it is closed.
+        for n, tab, w, fate in tabs:
+            if fate == "exit":
+                continue
+
+            def printed(tab=tab, n=n):
+                r = inst.request({"cmd": "get-text", "tab": tab})
+                return f"done-{n}" in r["text"]
+            wait_for(printed, args.timeout, f"tab {n}'s output")
+        actions = [("close-tab", tab) for n, tab, w, fate in tabs if fate == "close-tab"]
+        actions += [("close-window", window_ids[w]) for w in range(nwin)
+                    if window_fates[w] == "close-window"]
+        rnd.shuffle(actions)
+        for cmd, target in actions:
+            key = "tab" if cmd == "close-tab" else "window"
+            inst.request({"cmd": cmd, key: target})
+        for n, tab, w, fate in tabs:
+            ended[fate] += 1
+        wait_for(lambda: stats()["tabs"] == 0, args.timeout, "the batch's tabs to close")
+        made += batch
+    wait_for(lambda: (lambda s: s["tabs"] == 0 and s["windows"] == 0 and s["children"] == 0)(stats()),
+             args.timeout, "every tab, window and child to go")
+    # Descriptors and handles of closed connections go a moment after their close.
+    time.sleep(0.3)
+    after = stats()
+    elapsed = time.time() - started
+    print("stats after: ", json.dumps(after), flush=True)
+    print(f"{made} tabs in {elapsed:.1f}s; ended by child exit {ended['exit']}, "
+          f"close-tab {ended['close-tab']}, close-window {ended['close-window']}", flush=True)
+    grew = [k for k in ("tabs", "windows", "slots", "uv_handles", "fds", "children")
+            if after[k] != before[k]]
+    if grew:
+        for k in grew:
+            print(f"LEAK: {k} went from {before[k]} to {after[k]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

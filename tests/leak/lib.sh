@@ -1,0 +1,37 @@
+# Shared by the leak checks (sourced). Starts a headless uvterm under an optional wrapper
+# (valgrind, heaptrack) and waits for its socket.
+
+UVTERM_BIN=${UVTERM_BIN:-target/release/uvterm}
+export UVTERM_BIN
+
+# start_daemon NAME [wrapper args…]: sets DAEMON_PID, SOCKET, LOGDIR.
+start_daemon() {
+    name=$1; shift
+    LOGDIR=$(mktemp -d "/tmp/uvterm-leak-$name.XXXXXX")
+    SOCKET="$LOGDIR/uvterm.sock"
+    "$@" "$UVTERM_BIN" --headless --socket "$SOCKET" >"$LOGDIR/stdout" 2>"$LOGDIR/stderr" &
+    DAEMON_PID=$!
+    # The daemon prints its socket path once it serves (slow under valgrind).
+    i=0
+    while ! grep -q . "$LOGDIR/stdout" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 1200 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+            echo "uvterm did not start ($name):" >&2
+            cat "$LOGDIR/stderr" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# stop_daemon: clean shutdown through IPC, then wait; returns the daemon's exit status.
+stop_daemon() {
+    "$UVTERM_BIN" msg --socket "$SOCKET" shutdown >/dev/null || true
+    wait "$DAEMON_PID"
+}
+
+# stat KEY: one field of `uvterm msg stats`.
+stat() {
+    "$UVTERM_BIN" msg --socket "$SOCKET" stats |
+        python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+}
