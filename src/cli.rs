@@ -12,9 +12,30 @@ use crate::{io, ipc};
 
 #[derive(Parser, Debug)]
 #[command(name = "uvterm", version, about = "A GPU-rendered, tabbed terminal emulator")]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Run this command (and its arguments) instead of the shell.
+    #[arg(short = 'e', long = "command", num_args = 1.., allow_hyphen_values = true, value_name = "COMMAND")]
+    pub run: Vec<String>,
+
+    /// Start in this directory.
+    #[arg(long, value_name = "DIR")]
+    pub working_directory: Option<PathBuf>,
+
+    /// The window's initial title.
+    #[arg(long, short = 'T')]
+    pub title: Option<String>,
+
+    /// Override a configuration value: `-o font.size=14` (repeatable).
+    #[arg(short = 'o', long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
+
+    /// Use this configuration file instead of $XDG_CONFIG_HOME/uvterm/uvterm.toml.
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
 
     /// Run without a window: the I/O loop and the IPC server only (tabs are opened with
     /// `uvterm msg`).
@@ -138,8 +159,20 @@ pub fn main() -> ExitCode {
         }
         None if cli.headless => headless(cli.socket),
         None => {
-            eprintln!("uvterm: the window is not built yet; use --headless or see `uvterm --help`");
-            ExitCode::from(2)
+            if let Some(dir) = &cli.working_directory
+                && !dir.is_dir()
+            {
+                eprintln!("uvterm: {} is not a directory", dir.display());
+                return ExitCode::from(2);
+            }
+            crate::app::run(crate::app::GuiOptions {
+                command: cli.run,
+                working_directory: cli.working_directory,
+                title: cli.title,
+                overrides: cli.options,
+                config_file: cli.config_file,
+                socket: cli.socket,
+            })
         }
     }
 }

@@ -2,10 +2,17 @@
 //!
 //! The library holds everything; `src/main.rs` only calls [`cli::main`]. Modules:
 //! * [`term`] — the terminal core (pure: bytes in, screen state out).
+//! * [`io`] — the libuv I/O loop: tabs, PTYs, children, IPC connections.
+//! * [`pty`] — spawning programs on pseudo-terminals.
+//! * [`ipc`] — the socket protocol, server and `uvterm msg` client.
+//! * [`render`] — the GL renderer, glyph atlas and fonts.
+//! * [`app`] — the winit application: windows, tabs, input.
 //! * [`cli`] — the command line.
 
+pub mod app;
 pub mod cli;
 pub mod io;
 pub mod ipc;
 pub mod pty;
+pub mod render;
 pub mod term;

@@ -50,6 +50,22 @@ pub struct TabShared {
     pub dirty: AtomicBool,
 }
 
+/// A tab's shared state as carried by events (compared by identity).
+#[derive(Clone)]
+pub struct TabRef(pub Arc<TabShared>);
+
+impl PartialEq for TabRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for TabRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TabRef({})", self.0.id.0)
+    }
+}
+
 /// A tab as returned when it opens.
 #[derive(Clone)]
 pub struct TabInfo {
@@ -84,6 +100,28 @@ pub struct OpenTab {
 pub struct WindowInfo {
     pub id: WindowId,
     pub tabs: Vec<TabSummary>,
+    /// Where the window draws its cells (reported by the GUI; absent headless).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geometry: Option<Geometry>,
+    /// The tab on display (GUI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_tab: Option<TabId>,
+}
+
+/// A GUI window's layout in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Geometry {
+    pub width: u32,
+    pub height: u32,
+    /// Top-left corner of the first cell.
+    pub x0: f32,
+    pub y0: f32,
+    pub cell_width: f32,
+    pub cell_height: f32,
+    pub cols: usize,
+    pub lines: usize,
+    /// The X11 window id (for xdotool / xwd), when on X11.
+    pub x11_window: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +176,12 @@ pub enum Command {
     List {
         reply: mpsc::Sender<Vec<WindowInfo>>,
     },
+    /// The GUI tells where a window draws and which tab it shows (for `list`).
+    WindowShown {
+        window: WindowId,
+        geometry: Geometry,
+        active_tab: Option<TabId>,
+    },
     Stats {
         reply: mpsc::Sender<Stats>,
     },
@@ -152,6 +196,7 @@ pub enum IoEvent {
     TabOpened {
         window: WindowId,
         tab: TabId,
+        shared: TabRef,
     },
     /// New output was parsed (sent once until the UI clears `TabShared::dirty`).
     TabOutput(TabId),

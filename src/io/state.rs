@@ -66,6 +66,8 @@ struct Child {
 
 pub(crate) struct Window {
     tabs: Vec<TabId>,
+    geometry: Option<Geometry>,
+    active_tab: Option<TabId>,
 }
 
 pub struct IoState {
@@ -281,6 +283,12 @@ impl IoState {
             Command::List { reply } => {
                 let _ = reply.send(self.list());
             }
+            Command::WindowShown { window, geometry, active_tab } => {
+                if let Some(w) = self.windows.get_mut(&window) {
+                    w.geometry = Some(geometry);
+                    w.active_tab = active_tab;
+                }
+            }
             Command::Stats { reply } => {
                 let _ = reply.send(self.stats());
             }
@@ -318,6 +326,8 @@ impl IoState {
             .iter()
             .map(|(&id, w)| WindowInfo {
                 id,
+                geometry: w.geometry,
+                active_tab: w.active_tab,
                 tabs: w
                     .tabs
                     .iter()
@@ -408,11 +418,15 @@ impl IoState {
         }
         self.tab_index.insert(id, key);
         let new_window = !self.windows.contains_key(&window);
-        self.windows.entry(window).or_insert_with(|| Window { tabs: Vec::new() }).tabs.push(id);
+        self.windows
+            .entry(window)
+            .or_insert_with(|| Window { tabs: Vec::new(), geometry: None, active_tab: None })
+            .tabs
+            .push(id);
         if new_window {
             self.sink.send(IoEvent::WindowOpened(window));
         }
-        self.sink.send(IoEvent::TabOpened { window, tab: id });
+        self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(shared.clone()) });
         Ok(TabInfo { id, window, pid, shared })
     }
 

@@ -165,6 +165,9 @@ pub struct Grid {
     cols: usize,
     lines: usize,
     max_history: usize,
+    /// Rows dropped off the front of the history so far: `absolute index + dropped` names a
+    /// row stably while output scrolls (selections and search hits use it).
+    dropped: u64,
 }
 
 impl Grid {
@@ -172,7 +175,7 @@ impl Grid {
         let cols = cols.max(1);
         let lines = lines.max(1);
         let rows = (0..lines).map(|_| Row::new(cols)).collect();
-        Self { rows, cols, lines, max_history }
+        Self { rows, cols, lines, max_history, dropped: 0 }
     }
 
     #[inline]
@@ -188,6 +191,12 @@ impl Grid {
     #[inline]
     pub fn max_history(&self) -> usize {
         self.max_history
+    }
+
+    /// Rows dropped off the front of the history so far (see the field).
+    #[inline]
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     /// Lines currently held in the scrollback.
@@ -245,6 +254,7 @@ impl Grid {
         for _ in 0..n {
             let mut row = if self.history_len() >= self.max_history {
                 // History is full: recycle the oldest row's allocation.
+                self.dropped += 1;
                 self.rows.pop_front().unwrap_or_default()
             } else {
                 Row::default()
@@ -298,6 +308,7 @@ impl Grid {
     /// Drop the whole history.
     pub(crate) fn clear_history(&mut self, tables: &mut SideTables) {
         let history = self.history_len();
+        self.dropped += history as u64;
         for mut row in self.rows.drain(..history) {
             row.release(tables);
         }
@@ -314,6 +325,7 @@ impl Grid {
         while self.history_len() > self.max_history {
             if let Some(mut row) = self.rows.pop_front() {
                 row.release(tables);
+                self.dropped += 1;
             }
         }
     }
@@ -403,6 +415,8 @@ impl Grid {
     /// Replace all rows (used by reflow). `rows` holds history then screen.
     pub(crate) fn replace_rows(&mut self, rows: VecDeque<Row>, cols: usize, lines: usize) {
         debug_assert!(rows.len() >= lines);
+        // Reflow renumbers everything: move the numbering past every old row.
+        self.dropped += self.rows.len().max(rows.len()) as u64;
         self.rows = rows;
         self.cols = cols;
         self.lines = lines;

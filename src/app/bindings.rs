@@ -1,0 +1,211 @@
+//! Keyboard shortcuts: the defaults (kitty/Alacritty-like) and the config file's
+//! `[[keybindings]]` entries, which add to or replace them (`action = "None"` unbinds).
+
+use super::config::KeyBinding;
+use super::input::{Key, Mods};
+
+/// What a shortcut does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NewTab,
+    CloseTab,
+    NextTab,
+    PreviousTab,
+    /// Alt+1…9: the n-th tab (0-based).
+    GotoTab(usize),
+    NewWindow,
+    Copy,
+    Paste,
+    PastePrimary,
+    IncreaseFontSize,
+    DecreaseFontSize,
+    ResetFontSize,
+    ScrollPageUp,
+    ScrollPageDown,
+    ScrollToTop,
+    ScrollToBottom,
+    Search,
+    PreviousPrompt,
+    NextPrompt,
+    /// Unbind: the key goes to the program.
+    None,
+}
+
+impl Action {
+    fn parse(s: &str) -> Option<Action> {
+        Some(match s {
+            "NewTab" => Action::NewTab,
+            "CloseTab" => Action::CloseTab,
+            "NextTab" => Action::NextTab,
+            "PreviousTab" => Action::PreviousTab,
+            "NewWindow" => Action::NewWindow,
+            "Copy" => Action::Copy,
+            "Paste" => Action::Paste,
+            "PastePrimary" => Action::PastePrimary,
+            "IncreaseFontSize" => Action::IncreaseFontSize,
+            "DecreaseFontSize" => Action::DecreaseFontSize,
+            "ResetFontSize" => Action::ResetFontSize,
+            "ScrollPageUp" => Action::ScrollPageUp,
+            "ScrollPageDown" => Action::ScrollPageDown,
+            "ScrollToTop" => Action::ScrollToTop,
+            "ScrollToBottom" => Action::ScrollToBottom,
+            "Search" => Action::Search,
+            "PreviousPrompt" => Action::PreviousPrompt,
+            "NextPrompt" => Action::NextPrompt,
+            "None" => Action::None,
+            other => {
+                let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
+                Action::GotoTab(n.checked_sub(1)?)
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub key: Key,
+    pub mods: Mods,
+    pub action: Action,
+}
+
+fn m(shift: bool, ctrl: bool, alt: bool) -> Mods {
+    Mods { shift, ctrl, alt, logo: false }
+}
+
+pub fn defaults() -> Vec<Binding> {
+    let cs = m(true, true, false);
+    let c = m(false, true, false);
+    let s = m(true, false, false);
+    let mut v = vec![
+        Binding { key: Key::Char('t'), mods: cs, action: Action::NewTab },
+        Binding { key: Key::Char('w'), mods: cs, action: Action::CloseTab },
+        Binding { key: Key::Tab, mods: c, action: Action::NextTab },
+        Binding { key: Key::Tab, mods: cs, action: Action::PreviousTab },
+        Binding { key: Key::PageDown, mods: c, action: Action::NextTab },
+        Binding { key: Key::PageUp, mods: c, action: Action::PreviousTab },
+        Binding { key: Key::Char('n'), mods: cs, action: Action::NewWindow },
+        Binding { key: Key::Char('c'), mods: cs, action: Action::Copy },
+        Binding { key: Key::Char('v'), mods: cs, action: Action::Paste },
+        Binding { key: Key::Insert, mods: s, action: Action::PastePrimary },
+        Binding { key: Key::Char('='), mods: c, action: Action::IncreaseFontSize },
+        Binding { key: Key::Char('+'), mods: cs, action: Action::IncreaseFontSize },
+        Binding { key: Key::Char('-'), mods: c, action: Action::DecreaseFontSize },
+        Binding { key: Key::Char('0'), mods: c, action: Action::ResetFontSize },
+        Binding { key: Key::PageUp, mods: s, action: Action::ScrollPageUp },
+        Binding { key: Key::PageDown, mods: s, action: Action::ScrollPageDown },
+        Binding { key: Key::Home, mods: s, action: Action::ScrollToTop },
+        Binding { key: Key::End, mods: s, action: Action::ScrollToBottom },
+        Binding { key: Key::Char('f'), mods: cs, action: Action::Search },
+        Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
+        Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
+    ];
+    for n in 1..=9u8 {
+        v.push(Binding {
+            key: Key::Char((b'0' + n) as char),
+            mods: m(false, false, true),
+            action: Action::GotoTab(n as usize - 1),
+        });
+    }
+    v
+}
+
+fn parse_key(s: &str) -> Option<Key> {
+    Some(match s {
+        "Tab" => Key::Tab,
+        "Enter" | "Return" => Key::Enter,
+        "Backspace" => Key::Backspace,
+        "Escape" => Key::Escape,
+        "Up" => Key::Up,
+        "Down" => Key::Down,
+        "Left" => Key::Left,
+        "Right" => Key::Right,
+        "Home" => Key::Home,
+        "End" => Key::End,
+        "Insert" => Key::Insert,
+        "Delete" => Key::Delete,
+        "PageUp" => Key::PageUp,
+        "PageDown" => Key::PageDown,
+        "Space" => Key::Char(' '),
+        "Equal" => Key::Char('='),
+        "Minus" => Key::Char('-'),
+        "Plus" => Key::Char('+'),
+        _ => {
+            if let Some(n) = s.strip_prefix('F').and_then(|n| n.parse::<u8>().ok()) {
+                return (1..=24).contains(&n).then_some(Key::F(n));
+            }
+            let mut chars = s.chars();
+            let c = chars.next()?;
+            if chars.next().is_some() {
+                return None;
+            }
+            Key::Char(c.to_ascii_lowercase())
+        }
+    })
+}
+
+fn parse_mods(s: &str) -> Option<Mods> {
+    let mut mods = Mods::default();
+    for part in s.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.to_ascii_lowercase().as_str() {
+            "shift" => mods.shift = true,
+            "control" | "ctrl" => mods.ctrl = true,
+            "alt" | "option" => mods.alt = true,
+            "super" | "logo" | "command" => mods.logo = true,
+            _ => return None,
+        }
+    }
+    Some(mods)
+}
+
+/// The defaults with the configured bindings applied. Problems are described for the user.
+pub fn load(config: &[KeyBinding]) -> (Vec<Binding>, Vec<String>) {
+    let mut bindings = defaults();
+    let mut problems = Vec::new();
+    for b in config {
+        let (Some(key), Some(mods), Some(action)) =
+            (parse_key(&b.key), parse_mods(&b.mods), Action::parse(&b.action))
+        else {
+            problems.push(format!(
+                "keybinding {{ key = {:?}, mods = {:?}, action = {:?} }} is not understood; ignored",
+                b.key, b.mods, b.action
+            ));
+            continue;
+        };
+        bindings.retain(|x| !(x.key == key && x.mods == mods));
+        bindings.push(Binding { key, mods, action });
+    }
+    (bindings, problems)
+}
+
+pub fn lookup(bindings: &[Binding], key: Key, mods: Mods) -> Option<Action> {
+    let key = match key {
+        Key::Char(c) => Key::Char(c.to_ascii_lowercase()),
+        k => k,
+    };
+    bindings.iter().rev().find(|b| b.key == key && b.mods == mods).map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let cs = Mods { shift: true, ctrl: true, ..Mods::default() };
+        let b = defaults();
+        assert_eq!(lookup(&b, Key::Char('T'), cs), Some(Action::NewTab));
+        assert_eq!(
+            lookup(&b, Key::Char('3'), Mods { alt: true, ..Mods::default() }),
+            Some(Action::GotoTab(2))
+        );
+        assert_eq!(lookup(&b, Key::Char('t'), Mods::default()), None);
+        let (b, problems) = load(&[
+            KeyBinding { key: "T".into(), mods: "Control|Shift".into(), action: "None".into() },
+            KeyBinding { key: "F5".into(), mods: "".into(), action: "NewWindow".into() },
+            KeyBinding { key: "Nope".into(), mods: "Control".into(), action: "Copy".into() },
+        ]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(lookup(&b, Key::Char('t'), cs), Some(Action::None));
+        assert_eq!(lookup(&b, Key::F(5), Mods::default()), Some(Action::NewWindow));
+    }
+}

@@ -1,0 +1,375 @@
+//! The configuration file (`$XDG_CONFIG_HOME/uvterm/uvterm.toml`) and `-o key=value`
+//! overrides. No file is needed; a broken one is reported (with the line) and the defaults
+//! are used; unknown keys are reported and ignored. See `uvterm.example.toml`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::term::CursorShape;
+use crate::term::style::Rgb;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub font: FontConfig,
+    pub colors: ColorConfig,
+    pub scrollback: ScrollbackConfig,
+    pub shell: ShellConfig,
+    pub cursor: CursorConfig,
+    pub window: WindowConfig,
+    pub terminal: TerminalConfig,
+    pub keybindings: Vec<KeyBinding>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FontConfig {
+    pub family: String,
+    /// Points.
+    pub size: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ColorConfig {
+    pub foreground: HexColor,
+    pub background: HexColor,
+    pub cursor: HexColor,
+    /// Selection background.
+    pub selection: HexColor,
+    /// The 16 ANSI colours (black … bright white).
+    pub palette: Vec<HexColor>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScrollbackConfig {
+    pub lines: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShellConfig {
+    /// Default: $SHELL, else the password database, else /bin/sh.
+    pub program: Option<String>,
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CursorConfig {
+    pub style: CursorStyleName,
+    pub blinking: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CursorStyleName {
+    Block,
+    Beam,
+    Underline,
+}
+
+impl From<CursorStyleName> for CursorShape {
+    fn from(s: CursorStyleName) -> Self {
+        match s {
+            CursorStyleName::Block => CursorShape::Block,
+            CursorStyleName::Beam => CursorShape::Beam,
+            CursorStyleName::Underline => CursorShape::Underline,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WindowConfig {
+    /// Pixels between the window edge and the cells (scaled by the HiDPI factor).
+    pub padding: u16,
+    /// Initial size in cells.
+    pub columns: u16,
+    pub lines: u16,
+    /// Flash the window on BEL.
+    pub visual_bell: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TerminalConfig {
+    /// Let programs read the clipboard with OSC 52 (off: a known exfiltration vector).
+    pub allow_clipboard_read: bool,
+    /// Let programs read the window title back (CSI 21 t; off: an injection vector).
+    pub allow_title_report: bool,
+}
+
+/// One keybinding: `{ key = "T", mods = "Control|Shift", action = "NewTab" }`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct KeyBinding {
+    pub key: String,
+    #[serde(default)]
+    pub mods: String,
+    pub action: String,
+}
+
+/// A colour written `#rrggbb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HexColor(pub Rgb);
+
+impl<'de> Deserialize<'de> for HexColor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_hex(&s).map(HexColor).ok_or_else(|| {
+            serde::de::Error::custom(format!("{s:?} is not a colour (expected #rrggbb)"))
+        })
+    }
+}
+
+fn parse_hex(s: &str) -> Option<Rgb> {
+    let hex = s.strip_prefix('#').or_else(|| s.strip_prefix("0x"))?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(hex, 16).ok()?;
+    Some(Rgb::new((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+impl Default for FontConfig {
+    fn default() -> Self {
+        Self { family: "DejaVu Sans Mono".into(), size: 11.0 }
+    }
+}
+
+impl Default for ColorConfig {
+    fn default() -> Self {
+        let p = crate::term::Palette::default();
+        Self {
+            foreground: HexColor(p.0[crate::term::handler::COLOR_FOREGROUND]),
+            background: HexColor(p.0[crate::term::handler::COLOR_BACKGROUND]),
+            cursor: HexColor(p.0[crate::term::handler::COLOR_CURSOR]),
+            selection: HexColor(Rgb::new(0x44, 0x55, 0x77)),
+            palette: p.0[..16].iter().map(|c| HexColor(*c)).collect(),
+        }
+    }
+}
+
+impl Default for ScrollbackConfig {
+    fn default() -> Self {
+        Self { lines: crate::term::DEFAULT_SCROLLBACK }
+    }
+}
+
+impl Default for CursorConfig {
+    fn default() -> Self {
+        Self { style: CursorStyleName::Block, blinking: false }
+    }
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        Self { padding: 4, columns: 80, lines: 24, visual_bell: true }
+    }
+}
+
+/// Where the configuration file is looked for.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("uvterm/uvterm.toml"))
+}
+
+/// Load the configuration: the file at `path` (if present) with `overrides` (`a.b=value`,
+/// values in TOML syntax, bare words taken as strings) applied. Problems are returned as
+/// messages for the user; whatever could not be used falls back to the defaults.
+pub fn load(path: Option<&Path>, overrides: &[String]) -> (Config, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut table = toml::Table::new();
+    if let Some(path) = path {
+        match std::fs::read_to_string(path) {
+            Ok(text) => match text.parse::<toml::Table>() {
+                Ok(t) => table = t,
+                Err(e) => problems
+                    .push(format!("{}: {e}; using the default configuration", path.display())),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (),
+            Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+    for o in overrides {
+        if let Err(e) = apply_override(&mut table, o) {
+            problems.push(format!("-o {o}: {e}"));
+        }
+    }
+    match Config::deserialize(toml::Value::Table(table.clone())) {
+        Ok(mut config) => {
+            config.validate(&mut problems);
+            (config, problems)
+        }
+        Err(e) => {
+            problems.push(format!("configuration: {e}; using the defaults for the rest"));
+            (salvage(table, &mut problems), problems)
+        }
+    }
+}
+
+/// Keep the sections that are valid when another one is not.
+fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
+    let mut config = Config::default();
+    macro_rules! section {
+        ($name:literal, $field:ident) => {
+            if let Some(v) = table.get($name) {
+                match v.clone().try_into() {
+                    Ok(s) => config.$field = s,
+                    Err(e) => problems.push(format!("[{}]: {e}", $name)),
+                }
+            }
+        };
+    }
+    section!("font", font);
+    section!("colors", colors);
+    section!("scrollback", scrollback);
+    section!("shell", shell);
+    section!("cursor", cursor);
+    section!("window", window);
+    section!("terminal", terminal);
+    section!("keybindings", keybindings);
+    config.validate(problems);
+    config
+}
+
+fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
+    let (key, value) = o.split_once('=').ok_or("expected key=value")?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err("empty key".into());
+    }
+    let value: toml::Value = format!("v = {value}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.trim().to_owned()));
+    let parts: Vec<&str> = key.split('.').collect();
+    let mut cur = table;
+    for part in &parts[..parts.len() - 1] {
+        let entry =
+            cur.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        cur = entry.as_table_mut().ok_or_else(|| format!("{part} is not a section"))?;
+    }
+    cur.insert(parts[parts.len() - 1].to_string(), value);
+    Ok(())
+}
+
+impl Config {
+    fn validate(&mut self, problems: &mut Vec<String>) {
+        if !(self.font.size.is_finite() && (1.0..=200.0).contains(&self.font.size)) {
+            problems
+                .push(format!("font.size {} is out of range (1-200); using 11", self.font.size));
+            self.font.size = 11.0;
+        }
+        if self.colors.palette.len() != 16 {
+            problems.push(format!(
+                "colors.palette has {} colours, 16 are needed; using the default palette",
+                self.colors.palette.len()
+            ));
+            self.colors.palette = ColorConfig::default().palette;
+        }
+        if self.scrollback.lines > 1_000_000 {
+            problems.push("scrollback.lines above 1000000; using 1000000".into());
+            self.scrollback.lines = 1_000_000;
+        }
+        self.window.columns = self.window.columns.clamp(2, 1000);
+        self.window.lines = self.window.lines.clamp(1, 1000);
+        self.window.padding = self.window.padding.min(200);
+    }
+
+    /// The terminal core's settings derived from this configuration.
+    pub fn term_config(&self) -> crate::term::TermConfig {
+        let mut palette = crate::term::Palette::default();
+        for (i, c) in self.colors.palette.iter().enumerate().take(16) {
+            palette.0[i] = c.0;
+        }
+        palette.0[crate::term::handler::COLOR_FOREGROUND] = self.colors.foreground.0;
+        palette.0[crate::term::handler::COLOR_BACKGROUND] = self.colors.background.0;
+        palette.0[crate::term::handler::COLOR_CURSOR] = self.colors.cursor.0;
+        crate::term::TermConfig {
+            scrollback_lines: self.scrollback.lines,
+            allow_clipboard_read: self.terminal.allow_clipboard_read,
+            allow_title_report: self.terminal.allow_title_report,
+            apply_resize_requests: false,
+            palette,
+            cursor_style: crate::term::CursorStyle {
+                shape: self.cursor.style.into(),
+                blinking: self.cursor.blinking,
+            },
+            cell_pixels: (8, 16),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!(
+            "uvterm-config-{}-{}.toml",
+            std::process::id(),
+            text.len()
+        ));
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn no_file_means_defaults() {
+        let (c, problems) = load(Some(Path::new("/nonexistent/uvterm.toml")), &[]);
+        assert!(problems.is_empty());
+        assert_eq!(c.font.family, "DejaVu Sans Mono");
+        assert_eq!(c.scrollback.lines, 10_000);
+    }
+
+    #[test]
+    fn a_valid_file_is_used() {
+        let p = write(
+            "[font]\nsize = 14.5\n[colors]\nbackground = \"#102030\"\n[cursor]\nstyle = \"beam\"\n",
+        );
+        let (c, problems) = load(Some(&p), &[]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.font.size, 14.5);
+        assert_eq!(c.colors.background.0, Rgb::new(0x10, 0x20, 0x30));
+        assert_eq!(c.cursor.style, CursorStyleName::Beam);
+        std::fs::remove_file(p).unwrap();
+    }
+
+    #[test]
+    fn broken_files_are_reported_and_defaults_used() {
+        let p = write("[font\nsize = ");
+        let (c, problems) = load(Some(&p), &[]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("using the default"), "{problems:?}");
+        assert_eq!(c.font.size, 11.0);
+        std::fs::remove_file(p).unwrap();
+        // A bad value keeps the other sections.
+        let p = write("[font]\nsize = 13\n[colors]\nbackground = \"blue\"\n[bogus]\nx = 1\n");
+        let (c, problems) = load(Some(&p), &[]);
+        assert!(problems.iter().any(|m| m.contains("not a colour")), "{problems:?}");
+        assert_eq!(c.font.size, 13.0, "the valid section survives");
+        std::fs::remove_file(p).unwrap();
+    }
+
+    #[test]
+    fn overrides() {
+        let (c, problems) = load(
+            None,
+            &["font.size=20".into(), "font.family=Noto Mono".into(), "window.padding=0".into()],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.font.size, 20.0);
+        assert_eq!(c.font.family, "Noto Mono");
+        assert_eq!(c.window.padding, 0);
+        let (_, problems) = load(None, &["nonsense".into(), "font.size=-3".into()]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+}

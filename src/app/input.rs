@@ -1,0 +1,645 @@
+//! Keyboard and mouse to bytes for the program: xterm's encodings (cursor and keypad modes,
+//! modifiers on every special key, Alt as ESC, Ctrl+symbols, modifyOtherKeys), the kitty
+//! keyboard protocol (progressive enhancement flags, `CSI … u`), and mouse reports in every
+//! tracking mode and encoding. Pure functions over our own key type, so the tables are tested
+//! here without a window.
+
+use crate::term::modes::{MouseEncoding, MouseTracking};
+
+/// A key, as the layout produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A key that produces a character: the character without Shift (`a`, `1`, `[`).
+    Char(char),
+    Enter,
+    Tab,
+    Backspace,
+    Escape,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    Insert,
+    Delete,
+    PageUp,
+    PageDown,
+    /// F1…F24.
+    F(u8),
+    /// Keypad keys (application keypad mode changes them).
+    Keypad(KeypadKey),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeypadKey {
+    Digit(u8),
+    Decimal,
+    Divide,
+    Multiply,
+    Subtract,
+    Add,
+    Enter,
+    Equal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mods {
+    pub shift: bool,
+    pub alt: bool,
+    pub ctrl: bool,
+    pub logo: bool,
+}
+
+impl Mods {
+    /// xterm's modifier parameter: 1 + shift(1) + alt(2) + ctrl(4) + meta/super(8).
+    fn param(self) -> u8 {
+        1 + self.shift as u8 + 2 * self.alt as u8 + 4 * self.ctrl as u8 + 8 * self.logo as u8
+    }
+
+    fn any(self) -> bool {
+        self.shift || self.alt || self.ctrl || self.logo
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAction {
+    Press,
+    Repeat,
+    Release,
+}
+
+/// A key event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInput {
+    pub key: Key,
+    pub mods: Mods,
+    pub action: KeyAction,
+    /// The text the key produces with its modifiers (Shift applied, IME composed).
+    pub text: Option<String>,
+}
+
+/// The terminal modes keyboard encoding depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyModes {
+    pub app_cursor: bool,
+    pub app_keypad: bool,
+    /// DECBKM: Backspace sends BS instead of DEL.
+    pub backarrow_bs: bool,
+    /// Alt sends ESC before the key (xterm's metaSendsEscape / altSendsEscape).
+    pub alt_esc: bool,
+    /// Kitty keyboard protocol flags (0: legacy).
+    pub kitty: u8,
+    /// xterm modifyOtherKeys level (0, 1, 2).
+    pub modify_other_keys: u16,
+}
+
+const KITTY_DISAMBIGUATE: u8 = 1;
+const KITTY_EVENT_TYPES: u8 = 2;
+const KITTY_ALTERNATE: u8 = 4;
+const KITTY_ALL_KEYS: u8 = 8;
+const KITTY_TEXT: u8 = 16;
+
+/// The bytes a key sends, or `None` when it sends nothing.
+pub fn encode_key(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
+    if modes.kitty != 0 {
+        return kitty(input, modes);
+    }
+    if input.action == KeyAction::Release {
+        return None;
+    }
+    legacy(input, modes)
+}
+
+fn csi(body: &str) -> Vec<u8> {
+    format!("\x1b[{body}").into_bytes()
+}
+
+fn ss3(c: char) -> Vec<u8> {
+    vec![0x1b, b'O', c as u8]
+}
+
+/// Cursor keys, Home/End and F1–F4: `CSI X` / `SS3 X`, or `CSI 1;m X` with modifiers.
+fn letter_key(letter: char, mods: Mods, ss3_mode: bool) -> Vec<u8> {
+    if mods.any() {
+        csi(&format!("1;{}{letter}", mods.param()))
+    } else if ss3_mode {
+        ss3(letter)
+    } else {
+        csi(&letter.to_string())
+    }
+}
+
+fn tilde_key(n: u8, mods: Mods) -> Vec<u8> {
+    if mods.any() { csi(&format!("{n};{}~", mods.param())) } else { csi(&format!("{n}~")) }
+}
+
+/// F5–F12 codes (xterm).
+fn f_tilde(n: u8) -> Option<u8> {
+    Some(match n {
+        5 => 15,
+        6 => 17,
+        7 => 18,
+        8 => 19,
+        9 => 20,
+        10 => 21,
+        11 => 23,
+        12 => 24,
+        _ => return None,
+    })
+}
+
+/// Ctrl+character as a C0 control, xterm style.
+fn ctrl_char(c: char) -> Option<u8> {
+    Some(match c {
+        'a'..='z' => c as u8 - b'a' + 1,
+        'A'..='Z' => c as u8 - b'A' + 1,
+        '@' | ' ' | '2' => 0,
+        '[' | '3' => 0x1b,
+        '\\' | '4' => 0x1c,
+        ']' | '5' => 0x1d,
+        '^' | '6' | '~' => 0x1e,
+        '_' | '7' | '-' | '/' => 0x1f,
+        '?' | '8' => 0x7f,
+        _ => return None,
+    })
+}
+
+fn with_alt(mut bytes: Vec<u8>, alt: bool, modes: KeyModes) -> Vec<u8> {
+    if alt && modes.alt_esc {
+        bytes.insert(0, 0x1b);
+    }
+    bytes
+}
+
+fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
+    let m = input.mods;
+    let bytes = match input.key {
+        Key::Up => letter_key('A', m, modes.app_cursor),
+        Key::Down => letter_key('B', m, modes.app_cursor),
+        Key::Right => letter_key('C', m, modes.app_cursor),
+        Key::Left => letter_key('D', m, modes.app_cursor),
+        Key::Home => letter_key('H', m, modes.app_cursor),
+        Key::End => letter_key('F', m, modes.app_cursor),
+        Key::Insert => tilde_key(2, m),
+        Key::Delete => tilde_key(3, m),
+        Key::PageUp => tilde_key(5, m),
+        Key::PageDown => tilde_key(6, m),
+        Key::F(n @ 1..=4) => letter_key((b'P' + n - 1) as char, m, true),
+        Key::F(n @ 5..=12) => tilde_key(f_tilde(n)?, m),
+        // F13–F24 are shifted F1–F12 (xterm's default).
+        Key::F(n @ 13..=24) => {
+            let shifted = Mods { shift: true, ..m };
+            if n <= 16 {
+                letter_key((b'P' + n - 13) as char, shifted, true)
+            } else {
+                tilde_key(f_tilde(n - 12)?, shifted)
+            }
+        }
+        Key::F(_) => return None,
+        Key::Enter => with_alt(b"\r".to_vec(), m.alt, modes),
+        Key::Tab if m.shift => csi("Z"),
+        Key::Tab => with_alt(b"\t".to_vec(), m.alt, modes),
+        Key::Backspace => {
+            // Ctrl+Backspace sends the other one of BS/DEL.
+            let bs = modes.backarrow_bs != m.ctrl;
+            with_alt(vec![if bs { 0x08 } else { 0x7f }], m.alt, modes)
+        }
+        Key::Escape => with_alt(vec![0x1b], m.alt, modes),
+        Key::Keypad(k) => keypad(k, m, modes, input.text.as_deref())?,
+        Key::Char(c) => {
+            // modifyOtherKeys level 2: modified keys are reported unambiguously.
+            if modes.modify_other_keys == 2 && (m.ctrl || m.alt) {
+                let code = input.text.as_deref().and_then(|t| t.chars().next()).unwrap_or(c);
+                return Some(csi(&format!("27;{};{}~", m.param(), code as u32)));
+            }
+            if m.ctrl {
+                let b = ctrl_char(c)?;
+                return Some(with_alt(vec![b], m.alt, modes));
+            }
+            let text = input.text.clone().unwrap_or_else(|| c.to_string());
+            if text.is_empty() {
+                return None;
+            }
+            with_alt(text.into_bytes(), m.alt, modes)
+        }
+    };
+    Some(bytes)
+}
+
+fn keypad(k: KeypadKey, m: Mods, modes: KeyModes, text: Option<&str>) -> Option<Vec<u8>> {
+    if !modes.app_keypad || m.shift {
+        return match k {
+            KeypadKey::Enter => Some(b"\r".to_vec()),
+            _ => text.map(|t| t.as_bytes().to_vec()).filter(|t| !t.is_empty()),
+        };
+    }
+    let c = match k {
+        KeypadKey::Digit(d) => (b'p' + d) as char,
+        KeypadKey::Decimal => 'n',
+        KeypadKey::Divide => 'o',
+        KeypadKey::Multiply => 'j',
+        KeypadKey::Subtract => 'm',
+        KeypadKey::Add => 'k',
+        KeypadKey::Enter => 'M',
+        KeypadKey::Equal => 'X',
+    };
+    Some(ss3(c))
+}
+
+/// The kitty keyboard protocol.
+fn kitty(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
+    let flags = modes.kitty;
+    let m = input.mods;
+    let report_events = flags & KITTY_EVENT_TYPES != 0;
+    if input.action == KeyAction::Release && !report_events {
+        return None;
+    }
+    let all_keys = flags & KITTY_ALL_KEYS != 0;
+    let event = match input.action {
+        KeyAction::Press => 1,
+        KeyAction::Repeat => 2,
+        KeyAction::Release => 3,
+    };
+    // Keys that keep their legacy encoding unless every key is reported.
+    if !all_keys && input.action != KeyAction::Release {
+        match input.key {
+            Key::Char(_) if !m.ctrl && !m.alt && !m.logo => {
+                return input.text.clone().filter(|t| !t.is_empty()).map(String::into_bytes);
+            }
+            Key::Enter | Key::Tab | Key::Backspace if !m.any() => {
+                return legacy(input, KeyModes { kitty: 0, ..modes });
+            }
+            Key::Keypad(_) if !m.any() && flags & KITTY_DISAMBIGUATE == 0 => {
+                return legacy(input, KeyModes { kitty: 0, ..modes });
+            }
+            _ => (),
+        }
+    }
+    let mods_field = {
+        let base = m.param();
+        if report_events && event != 1 {
+            format!("{base}:{event}")
+        } else if base > 1 {
+            base.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let with_mods = |prefix: String, suffix: char| -> Vec<u8> {
+        if mods_field.is_empty() {
+            if prefix == "1" { csi(&suffix.to_string()) } else { csi(&format!("{prefix}{suffix}")) }
+        } else {
+            csi(&format!("{prefix};{mods_field}{suffix}"))
+        }
+    };
+    let (code, suffix): (u32, char) = match input.key {
+        Key::Up => return Some(with_mods("1".into(), 'A')),
+        Key::Down => return Some(with_mods("1".into(), 'B')),
+        Key::Right => return Some(with_mods("1".into(), 'C')),
+        Key::Left => return Some(with_mods("1".into(), 'D')),
+        Key::Home => return Some(with_mods("1".into(), 'H')),
+        Key::End => return Some(with_mods("1".into(), 'F')),
+        Key::F(1) => return Some(with_mods("1".into(), 'P')),
+        Key::F(2) => return Some(with_mods("1".into(), 'Q')),
+        Key::F(3) => (13, '~'),
+        Key::F(4) => return Some(with_mods("1".into(), 'S')),
+        Key::F(n @ 5..=12) => (f_tilde(n)? as u32, '~'),
+        // F13–F24: kitty's private-use key codes.
+        Key::F(n @ 13..=24) => (57376 + (n as u32 - 13), 'u'),
+        Key::F(_) => return None,
+        Key::Insert => (2, '~'),
+        Key::Delete => (3, '~'),
+        Key::PageUp => (5, '~'),
+        Key::PageDown => (6, '~'),
+        Key::Enter => (13, 'u'),
+        Key::Tab => (9, 'u'),
+        Key::Backspace => (127, 'u'),
+        Key::Escape => (27, 'u'),
+        Key::Keypad(k) => (
+            match k {
+                KeypadKey::Digit(d) => 57399 + d as u32,
+                KeypadKey::Decimal => 57409,
+                KeypadKey::Divide => 57410,
+                KeypadKey::Multiply => 57411,
+                KeypadKey::Subtract => 57412,
+                KeypadKey::Add => 57413,
+                KeypadKey::Enter => 57414,
+                KeypadKey::Equal => 57415,
+            },
+            'u',
+        ),
+        Key::Char(c) => (c.to_lowercase().next().unwrap_or(c) as u32, 'u'),
+    };
+    let mut key_field = code.to_string();
+    if flags & KITTY_ALTERNATE != 0
+        && let Key::Char(_) = input.key
+        && m.shift
+        && let Some(shifted) = input.text.as_deref().and_then(|t| t.chars().next())
+        && shifted as u32 != code
+    {
+        key_field = format!("{code}:{}", shifted as u32);
+    }
+    let text_field = if flags & KITTY_TEXT != 0 && input.action != KeyAction::Release {
+        input
+            .text
+            .as_deref()
+            .filter(|t| !t.is_empty() && !t.chars().any(char::is_control))
+            .map(|t| t.chars().map(|c| (c as u32).to_string()).collect::<Vec<_>>().join(":"))
+    } else {
+        None
+    };
+    let mut body = key_field;
+    match (&text_field, mods_field.is_empty()) {
+        (Some(t), true) => body.push_str(&format!(";;{t}")),
+        (Some(t), false) => body.push_str(&format!(";{mods_field};{t}")),
+        (None, false) => body.push_str(&format!(";{mods_field}")),
+        (None, true) => (),
+    }
+    body.push(suffix);
+    Some(csi(&body))
+}
+
+/// What the mouse did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseButton {
+    Left,
+    Middle,
+    Right,
+    WheelUp,
+    WheelDown,
+    WheelLeft,
+    WheelRight,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseAction {
+    Press(MouseButton),
+    Release(MouseButton),
+    /// Motion with the button held, if any.
+    Motion(Option<MouseButton>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MouseInput {
+    pub action: MouseAction,
+    /// 0-based cell.
+    pub col: usize,
+    pub line: usize,
+    /// Pixels from the text area's corner (for SGR-pixels).
+    pub px: (u32, u32),
+    pub mods: Mods,
+}
+
+/// The report for a mouse event in the program's tracking mode and encoding, if any.
+pub fn encode_mouse(
+    input: &MouseInput,
+    tracking: MouseTracking,
+    encoding: MouseEncoding,
+) -> Option<Vec<u8>> {
+    let button_code = |b: MouseButton| -> u32 {
+        match b {
+            MouseButton::Left => 0,
+            MouseButton::Middle => 1,
+            MouseButton::Right => 2,
+            MouseButton::WheelUp => 64,
+            MouseButton::WheelDown => 65,
+            MouseButton::WheelLeft => 66,
+            MouseButton::WheelRight => 67,
+        }
+    };
+    let wheel = |b: MouseButton| button_code(b) >= 64;
+    let (mut code, release) = match (tracking, input.action) {
+        (MouseTracking::None, _) => return None,
+        (MouseTracking::X10, MouseAction::Press(b)) if !wheel(b) => (button_code(b), false),
+        (MouseTracking::X10, _) => return None,
+        (_, MouseAction::Press(b)) => (button_code(b), false),
+        (_, MouseAction::Release(b)) if wheel(b) => return None,
+        (_, MouseAction::Release(b)) => (button_code(b), true),
+        (MouseTracking::ButtonMotion, MouseAction::Motion(Some(b))) => (button_code(b) + 32, false),
+        (MouseTracking::AnyMotion, MouseAction::Motion(b)) => {
+            (b.map_or(3, button_code) + 32, false)
+        }
+        (_, MouseAction::Motion(_)) => return None,
+    };
+    if tracking != MouseTracking::X10 {
+        let m = input.mods;
+        code += 4 * m.shift as u32 + 8 * m.alt as u32 + 16 * m.ctrl as u32;
+    }
+    let (x, y) = (input.col as u32 + 1, input.line as u32 + 1);
+    match encoding {
+        MouseEncoding::Sgr | MouseEncoding::SgrPixels => {
+            let (x, y) = if encoding == MouseEncoding::SgrPixels {
+                (input.px.0 + 1, input.px.1 + 1)
+            } else {
+                (x, y)
+            };
+            Some(csi(&format!("<{code};{x};{y}{}", if release { 'm' } else { 'M' })))
+        }
+        MouseEncoding::Urxvt => {
+            let code = if release { 3 + (code & !3) } else { code };
+            Some(csi(&format!("{};{x};{y}M", code + 32)))
+        }
+        MouseEncoding::X10 | MouseEncoding::Utf8 => {
+            // Release is button 3 in the old encodings (which button is not said).
+            let code = if release { 3 + (code & !3) } else { code };
+            let mut out = b"\x1b[M".to_vec();
+            if encoding == MouseEncoding::Utf8 {
+                for v in [code + 32, x + 32, y + 32] {
+                    let c = char::from_u32(v).filter(|_| v < 2048)?;
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+            } else {
+                // Coordinates past 223 cannot be expressed: no report (xterm).
+                if x + 32 > 255 || y + 32 > 255 {
+                    return None;
+                }
+                out.extend([(code + 32) as u8, (x + 32) as u8, (y + 32) as u8]);
+            }
+            Some(out)
+        }
+    }
+}
+
+/// Bytes for a paste: bracketed when the program asked, and with every ESC removed so pasted
+/// text cannot end the bracket (`\e[201~`) or send sequences of its own. Newlines become CR
+/// as a keyboard's Enter would.
+pub fn paste_bytes(text: &str, bracketed: bool) -> Vec<u8> {
+    let mut clean: String =
+        text.chars().filter(|&c| c != '\x1b' && !('\u{80}'..='\u{9f}').contains(&c)).collect();
+    clean = clean.replace("\r\n", "\r").replace('\n', "\r");
+    let mut out = Vec::with_capacity(clean.len() + 12);
+    if bracketed {
+        out.extend_from_slice(b"\x1b[200~");
+    }
+    out.extend_from_slice(clean.as_bytes());
+    if bracketed {
+        out.extend_from_slice(b"\x1b[201~");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(key: Key, mods: Mods, text: Option<&str>) -> KeyInput {
+        KeyInput { key, mods, action: KeyAction::Press, text: text.map(Into::into) }
+    }
+
+    const NONE: Mods = Mods { shift: false, alt: false, ctrl: false, logo: false };
+    const SHIFT: Mods = Mods { shift: true, alt: false, ctrl: false, logo: false };
+    const CTRL: Mods = Mods { shift: false, alt: false, ctrl: true, logo: false };
+    const ALT: Mods = Mods { shift: false, alt: true, ctrl: false, logo: false };
+    const CTRL_SHIFT: Mods = Mods { shift: true, alt: false, ctrl: true, logo: false };
+
+    fn modes() -> KeyModes {
+        KeyModes { alt_esc: true, ..KeyModes::default() }
+    }
+
+    fn enc(k: KeyInput, m: KeyModes) -> String {
+        String::from_utf8_lossy(&encode_key(&k, m).unwrap_or_default()).into_owned()
+    }
+
+    #[test]
+    fn xterm_key_table() {
+        let app = KeyModes { app_cursor: true, ..modes() };
+        let table: Vec<(KeyInput, KeyModes, &str)> = vec![
+            (key(Key::Char('a'), NONE, Some("a")), modes(), "a"),
+            (key(Key::Char('a'), SHIFT, Some("A")), modes(), "A"),
+            (key(Key::Char('a'), CTRL, None), modes(), "\x01"),
+            (key(Key::Char('a'), ALT, Some("a")), modes(), "\x1ba"),
+            (key(Key::Char('['), CTRL, None), modes(), "\x1b"),
+            (key(Key::Char(' '), CTRL, None), modes(), "\0"),
+            (key(Key::Char('/'), CTRL, None), modes(), "\x1f"),
+            (
+                key(Key::Char('a'), Mods { alt: true, ctrl: true, ..NONE }, None),
+                modes(),
+                "\x1b\x01",
+            ),
+            (key(Key::Enter, NONE, None), modes(), "\r"),
+            (key(Key::Enter, ALT, None), modes(), "\x1b\r"),
+            (key(Key::Tab, SHIFT, None), modes(), "\x1b[Z"),
+            (key(Key::Backspace, NONE, None), modes(), "\x7f"),
+            (key(Key::Backspace, CTRL, None), modes(), "\x08"),
+            (key(Key::Escape, NONE, None), modes(), "\x1b"),
+            (key(Key::Up, NONE, None), modes(), "\x1b[A"),
+            (key(Key::Up, NONE, None), app, "\x1bOA"),
+            (key(Key::Up, SHIFT, None), app, "\x1b[1;2A"),
+            (key(Key::Left, CTRL, None), modes(), "\x1b[1;5D"),
+            (key(Key::Right, Mods { alt: true, ..NONE }, None), modes(), "\x1b[1;3C"),
+            (key(Key::Home, NONE, None), modes(), "\x1b[H"),
+            (key(Key::End, NONE, None), app, "\x1bOF"),
+            (key(Key::End, CTRL_SHIFT, None), modes(), "\x1b[1;6F"),
+            (key(Key::Insert, NONE, None), modes(), "\x1b[2~"),
+            (key(Key::Delete, SHIFT, None), modes(), "\x1b[3;2~"),
+            (key(Key::PageUp, NONE, None), modes(), "\x1b[5~"),
+            (key(Key::PageDown, CTRL, None), modes(), "\x1b[6;5~"),
+            (key(Key::F(1), NONE, None), modes(), "\x1bOP"),
+            (key(Key::F(4), SHIFT, None), modes(), "\x1b[1;2S"),
+            (key(Key::F(5), NONE, None), modes(), "\x1b[15~"),
+            (key(Key::F(12), CTRL, None), modes(), "\x1b[24;5~"),
+            (key(Key::F(13), NONE, None), modes(), "\x1b[1;2P"),
+            (key(Key::F(24), NONE, None), modes(), "\x1b[24;2~"),
+            (key(Key::Keypad(KeypadKey::Digit(5)), NONE, Some("5")), modes(), "5"),
+            (
+                key(Key::Keypad(KeypadKey::Digit(5)), NONE, Some("5")),
+                KeyModes { app_keypad: true, ..modes() },
+                "\x1bOu",
+            ),
+            (
+                key(Key::Keypad(KeypadKey::Enter), NONE, None),
+                KeyModes { app_keypad: true, ..modes() },
+                "\x1bOM",
+            ),
+            (
+                key(Key::Char('a'), CTRL, Some("a")),
+                KeyModes { modify_other_keys: 2, ..modes() },
+                "\x1b[27;5;97~",
+            ),
+            (key(Key::Backspace, NONE, None), KeyModes { backarrow_bs: true, ..modes() }, "\x08"),
+        ];
+        for (k, m, want) in table {
+            assert_eq!(enc(k.clone(), m), want, "{k:?} {m:?}");
+        }
+        let release =
+            KeyInput { action: KeyAction::Release, ..key(Key::Char('a'), NONE, Some("a")) };
+        assert_eq!(encode_key(&release, modes()), None);
+    }
+
+    #[test]
+    fn kitty_protocol() {
+        let k = |flags| KeyModes { kitty: flags, ..modes() };
+        // Disambiguate: plain text stays text, modified keys and Esc become CSI u.
+        assert_eq!(enc(key(Key::Char('a'), NONE, Some("a")), k(1)), "a");
+        assert_eq!(enc(key(Key::Char('a'), CTRL, None), k(1)), "\x1b[97;5u");
+        assert_eq!(enc(key(Key::Char('a'), ALT, Some("a")), k(1)), "\x1b[97;3u");
+        assert_eq!(enc(key(Key::Escape, NONE, None), k(1)), "\x1b[27u");
+        assert_eq!(enc(key(Key::Enter, NONE, None), k(1)), "\r");
+        assert_eq!(enc(key(Key::Enter, SHIFT, None), k(1)), "\x1b[13;2u");
+        assert_eq!(enc(key(Key::Up, NONE, None), k(1)), "\x1b[A");
+        assert_eq!(enc(key(Key::Up, CTRL, None), k(1)), "\x1b[1;5A");
+        assert_eq!(enc(key(Key::F(3), NONE, None), k(1)), "\x1b[13~");
+        assert_eq!(enc(key(Key::Delete, NONE, None), k(1)), "\x1b[3~");
+        // Event types: repeats and releases are reported.
+        let repeat = KeyInput { action: KeyAction::Repeat, ..key(Key::Char('a'), CTRL, None) };
+        assert_eq!(enc(repeat, k(1 | 2)), "\x1b[97;5:2u");
+        let release =
+            KeyInput { action: KeyAction::Release, ..key(Key::Char('a'), NONE, Some("a")) };
+        assert_eq!(enc(release.clone(), k(1 | 2)), "\x1b[97;1:3u");
+        assert_eq!(encode_key(&release, k(1)), None);
+        // All keys as escape codes, with alternate keys and text.
+        assert_eq!(enc(key(Key::Char('a'), NONE, Some("a")), k(8)), "\x1b[97u");
+        assert_eq!(enc(key(Key::Char('a'), SHIFT, Some("A")), k(8 | 4)), "\x1b[97:65;2u");
+        assert_eq!(enc(key(Key::Char('a'), NONE, Some("a")), k(8 | 16)), "\x1b[97;;97u");
+        assert_eq!(
+            enc(key(Key::Keypad(KeypadKey::Digit(1)), NONE, Some("1")), k(8)),
+            "\x1b[57400u"
+        );
+    }
+
+    #[test]
+    fn mouse_reports() {
+        let m = |action, col, line| MouseInput { action, col, line, px: (15, 33), mods: NONE };
+        let press = m(MouseAction::Press(MouseButton::Left), 4, 2);
+        let release = m(MouseAction::Release(MouseButton::Left), 4, 2);
+        use MouseEncoding as E;
+        use MouseTracking as T;
+        let s = |t, e, i: &MouseInput| {
+            encode_mouse(i, t, e).map(|b| String::from_utf8_lossy(&b).into_owned())
+        };
+        assert_eq!(s(T::None, E::Sgr, &press), None);
+        assert_eq!(s(T::X10, E::X10, &press).as_deref(), Some("\x1b[M %#"));
+        assert_eq!(s(T::X10, E::X10, &release), None);
+        assert_eq!(s(T::Normal, E::X10, &release).as_deref(), Some("\x1b[M#%#"));
+        assert_eq!(s(T::Normal, E::Sgr, &press).as_deref(), Some("\x1b[<0;5;3M"));
+        assert_eq!(s(T::Normal, E::Sgr, &release).as_deref(), Some("\x1b[<0;5;3m"));
+        assert_eq!(s(T::Normal, E::Urxvt, &press).as_deref(), Some("\x1b[32;5;3M"));
+        assert_eq!(s(T::Normal, E::SgrPixels, &press).as_deref(), Some("\x1b[<0;16;34M"));
+        let wheel = m(MouseAction::Press(MouseButton::WheelDown), 0, 0);
+        assert_eq!(s(T::Normal, E::Sgr, &wheel).as_deref(), Some("\x1b[<65;1;1M"));
+        let drag = m(MouseAction::Motion(Some(MouseButton::Left)), 1, 1);
+        assert_eq!(s(T::Normal, E::Sgr, &drag), None);
+        assert_eq!(s(T::ButtonMotion, E::Sgr, &drag).as_deref(), Some("\x1b[<32;2;2M"));
+        let hover = m(MouseAction::Motion(None), 1, 1);
+        assert_eq!(s(T::ButtonMotion, E::Sgr, &hover), None);
+        assert_eq!(s(T::AnyMotion, E::Sgr, &hover).as_deref(), Some("\x1b[<35;2;2M"));
+        let ctrl = MouseInput { mods: CTRL, ..press };
+        assert_eq!(s(T::Normal, E::Sgr, &ctrl).as_deref(), Some("\x1b[<16;5;3M"));
+        // Far columns: none in X10 bytes, UTF-8 encoded with 1005.
+        let far = m(MouseAction::Press(MouseButton::Left), 300, 0);
+        assert_eq!(s(T::Normal, E::X10, &far), None);
+        assert_eq!(s(T::Normal, E::Utf8, &far).map(|v| v.chars().count()), Some(6));
+    }
+
+    #[test]
+    fn paste_is_bracketed_and_defused() {
+        assert_eq!(paste_bytes("a\nb", false), b"a\rb");
+        assert_eq!(
+            paste_bytes("x\x1b[201~rm -rf ~\n", true),
+            b"\x1b[200~x[201~rm -rf ~\r\x1b[201~"
+        );
+        assert_eq!(paste_bytes("c1\u{9b}31m", false), b"c131m");
+    }
+}

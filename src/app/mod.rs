@@ -1,0 +1,1113 @@
+//! The winit application: windows, tabs as the user sees them, keyboard, mouse, selection,
+//! clipboard, search. Runs on the main (UI) thread and never blocks on I/O: the I/O thread
+//! (one libuv loop, [`crate::io`]) owns every PTY; the UI sends it commands (woken with
+//! `uv_async_send`) and is woken by it through the winit event loop proxy.
+//!
+//! Windows mirror the I/O thread's logical windows: whoever asks for a window (the start-up,
+//! Ctrl+Shift+N, `uvterm msg create-window`), the I/O thread opens it and the UI creates the
+//! real one when it hears of it.
+
+pub mod bindings;
+pub mod config;
+pub mod input;
+pub mod scene;
+pub mod window;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use glutin::config::ConfigTemplateBuilder;
+use winit::application::ApplicationHandler;
+use winit::dpi::{PhysicalPosition, PhysicalSize};
+use winit::event::{ElementState, MouseScrollDelta, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, EventLoopProxy};
+use winit::keyboard::{KeyCode, KeyLocation, NamedKey, PhysicalKey};
+use winit::platform::modifier_supplement::KeyEventExtModifierSupplement;
+use winit::window::{WindowAttributes, WindowId as WinitWindowId};
+
+use self::bindings::{Action, Binding};
+use self::config::Config;
+use self::input::{
+    Key, KeyAction, KeyInput, KeyModes, KeypadKey, Mods, MouseAction, MouseButton, MouseInput,
+};
+use self::window::{Search, Selection, SelectionKind, TabView, TermWindow};
+use crate::io::{self, IoEvent, IoHandle, IoSender, OpenTab, TabId, WindowTarget};
+use crate::pty::SpawnSpec;
+use crate::render::fonts::Fonts;
+use crate::term::modes::{Modes, MouseTracking};
+
+/// What the command line asks of the GUI.
+#[derive(Debug, Clone, Default)]
+pub struct GuiOptions {
+    /// Program and arguments instead of the shell.
+    pub command: Vec<String>,
+    pub working_directory: Option<PathBuf>,
+    pub title: Option<String>,
+    /// `-o key=value` configuration overrides.
+    pub overrides: Vec<String>,
+    pub config_file: Option<PathBuf>,
+    pub socket: Option<PathBuf>,
+}
+
+struct ProxySink(EventLoopProxy<IoEvent>);
+
+impl io::EventSink for ProxySink {
+    fn send(&self, event: IoEvent) {
+        // The event loop is gone when the app exits; nothing to do then.
+        let _ = self.0.send_event(event);
+    }
+}
+
+/// Run the GUI until the last window closes.
+pub fn run(options: GuiOptions) -> ExitCode {
+    let config_path = options.config_file.clone().or_else(config::default_path);
+    let (config, problems) = config::load(config_path.as_deref(), &options.overrides);
+    for p in &problems {
+        eprintln!("uvterm: {p}");
+    }
+    let (bindings, problems) = bindings::load(&config.keybindings);
+    for p in &problems {
+        eprintln!("uvterm: {p}");
+    }
+    crate::pty::raise_fd_limit();
+    let fonts = match Fonts::new(&config.font.family, config.font.size, 1.0) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("uvterm: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let event_loop = match EventLoop::<IoEvent>::with_user_event().build() {
+        Ok(el) => el,
+        Err(e) => {
+            eprintln!("uvterm: cannot open the display: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let socket = match crate::ipc::socket::server_path(options.socket.as_deref()) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("uvterm: IPC disabled: {e}");
+            None
+        }
+    };
+    let mut term = config.term_config();
+    term.cell_pixels = (fonts.cell_width as u16, fonts.cell_height as u16);
+    let io_config = io::IoConfig {
+        term,
+        default_size: (config.window.columns, config.window.lines),
+        ipc_socket: socket,
+        termination_signals: true,
+        ..io::IoConfig::default()
+    };
+    let io = match IoHandle::start(io_config, Box::new(ProxySink(event_loop.create_proxy()))) {
+        Ok(io) => io,
+        Err(e) => {
+            eprintln!("uvterm: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let sender = io.sender();
+    let mut app = App {
+        config,
+        bindings,
+        options,
+        io: Some(io),
+        sender,
+        gl_config: None,
+        windows: HashMap::new(),
+        ids: HashMap::new(),
+        base_fonts: Some(fonts),
+        clipboard: None,
+        mods: Mods::default(),
+        mouse: MouseState::default(),
+        started: false,
+        exit_code: 0,
+    };
+    if let Err(e) = event_loop.run_app(&mut app) {
+        eprintln!("uvterm: {e}");
+        return ExitCode::from(1);
+    }
+    if let Some(io) = app.io.take() {
+        io.shutdown();
+    }
+    ExitCode::from(app.exit_code)
+}
+
+#[derive(Default)]
+struct MouseState {
+    pos: PhysicalPosition<f64>,
+    window: Option<WinitWindowId>,
+    /// The button held for a drag, and whether it belongs to the program (reported).
+    held: Option<(MouseButton, bool)>,
+    selecting: bool,
+    last_click: Option<(Instant, (usize, usize), u8)>,
+    /// Sub-line wheel movement carried over (touchpads).
+    wheel_acc: f64,
+}
+
+struct App {
+    config: Config,
+    bindings: Vec<Binding>,
+    options: GuiOptions,
+    io: Option<IoHandle>,
+    sender: IoSender,
+    gl_config: Option<glutin::config::Config>,
+    windows: HashMap<WinitWindowId, TermWindow>,
+    ids: HashMap<io::WindowId, WinitWindowId>,
+    /// Fonts at scale 1, to clone for new windows.
+    base_fonts: Option<Fonts>,
+    clipboard: Option<arboard::Clipboard>,
+    mods: Mods,
+    mouse: MouseState,
+    started: bool,
+    exit_code: u8,
+}
+
+impl ApplicationHandler<IoEvent> for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        let spec =
+            self.spawn_spec(&self.options.command.clone(), self.options.working_directory.clone());
+        let result = match &self.io {
+            Some(io) => io.open_tab(OpenTab { window: WindowTarget::New, spec }),
+            None => Err("not started".into()),
+        };
+        if let Err(e) = result {
+            eprintln!("uvterm: {e}");
+            self.exit_code = 1;
+            event_loop.exit();
+        }
+    }
+
+    fn user_event(&mut self, event_loop: &ActiveEventLoop, event: IoEvent) {
+        let sender = self.sender.clone();
+        match event {
+            IoEvent::WindowOpened(id) => self.create_window(event_loop, id),
+            IoEvent::TabOpened { window, tab, shared } => {
+                let Some(w) = self.window_for(window) else { return };
+                let title = shared.0.term.lock().map(|t| t.title().to_owned()).unwrap_or_default();
+                w.tabs.push(TabView {
+                    id: tab,
+                    shared: shared.0,
+                    display_offset: 0,
+                    selection: None,
+                    search: None,
+                    title,
+                });
+                w.active = w.tabs.len() - 1;
+                w.update_title();
+                // The tab bar may have appeared: everything is resized.
+                w.sync_size(&sender);
+                w.window.request_redraw();
+            }
+            IoEvent::TabOutput(tab) => {
+                if let Some(w) = self.window_of_tab(tab) {
+                    if w.active_tab().is_some_and(|t| t.id == tab) {
+                        w.window.request_redraw();
+                    } else if let Some(t) = w.tabs.iter().find(|t| t.id == tab) {
+                        // Not on display: let the next output notify again.
+                        t.shared.dirty.store(false, Ordering::Release);
+                    }
+                }
+            }
+            IoEvent::TitleChanged { tab, title } => {
+                if let Some(w) = self.window_of_tab(tab) {
+                    if let Some(t) = w.tabs.iter_mut().find(|t| t.id == tab) {
+                        t.title = title;
+                    }
+                    w.update_title();
+                    w.window.request_redraw();
+                }
+            }
+            IoEvent::Bell(tab) => {
+                let visual = self.config.window.visual_bell;
+                if let Some(w) = self.window_of_tab(tab) {
+                    if visual {
+                        w.ring_bell();
+                    }
+                    if !w.focused {
+                        w.window.request_user_attention(Some(
+                            winit::window::UserAttentionType::Informational,
+                        ));
+                    }
+                }
+            }
+            IoEvent::Clipboard { selection, data, .. } => {
+                if let Ok(text) = String::from_utf8(data) {
+                    self.set_clipboard(&text, selection != b'c');
+                }
+            }
+            IoEvent::ResizeRequest { tab, cols, lines } => {
+                if let Some(w) = self.window_of_tab(tab) {
+                    let size = w.size_for(cols, lines);
+                    let _ = w.window.request_inner_size(size);
+                }
+            }
+            IoEvent::WindowRequest { tab, request } => {
+                if let Some(w) = self.window_of_tab(tab) {
+                    use crate::term::WindowRequest as R;
+                    match request {
+                        R::Iconify(on) => w.window.set_minimized(on),
+                        R::Raise => w.window.focus_window(),
+                        R::Maximize(n) => w.window.set_maximized(n != 0),
+                        R::Fullscreen(n) => {
+                            let on = match n {
+                                0 => false,
+                                1 => true,
+                                _ => w.window.fullscreen().is_none(),
+                            };
+                            w.window.set_fullscreen(
+                                on.then_some(winit::window::Fullscreen::Borderless(None)),
+                            );
+                        }
+                        R::ResizePixels { width, height } => {
+                            let size = w.window.inner_size();
+                            let width = if width == 0 { size.width } else { width as u32 };
+                            let height = if height == 0 { size.height } else { height as u32 };
+                            let _ = w.window.request_inner_size(PhysicalSize::new(width, height));
+                        }
+                        R::Lower | R::Refresh => w.window.request_redraw(),
+                    }
+                }
+            }
+            IoEvent::WorkingDirectory { .. } => (),
+            IoEvent::TabClosed { tab, window, .. } => {
+                if let Some(w) = self.window_for(window) {
+                    if let Some(i) = w.tabs.iter().position(|t| t.id == tab) {
+                        w.tabs.remove(i);
+                        if w.active >= w.tabs.len() {
+                            w.active = w.tabs.len().saturating_sub(1);
+                        } else if i < w.active {
+                            w.active -= 1;
+                        }
+                    }
+                    w.update_title();
+                    w.sync_size(&sender);
+                    w.window.request_redraw();
+                }
+            }
+            IoEvent::WindowClosed(id) => {
+                if let Some(wid) = self.ids.remove(&id)
+                    && let Some(w) = self.windows.remove(&wid)
+                {
+                    w.destroy();
+                }
+                if self.windows.is_empty() {
+                    event_loop.exit();
+                }
+            }
+            IoEvent::Stopped => event_loop.exit(),
+        }
+    }
+
+    fn window_event(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        wid: WinitWindowId,
+        event: WindowEvent,
+    ) {
+        match event {
+            WindowEvent::RedrawRequested => {
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    w.draw();
+                }
+            }
+            WindowEvent::CloseRequested => {
+                if let Some(w) = self.windows.get(&wid) {
+                    let _ = self.sender.send(io::Command::CloseWindow { window: w.id });
+                }
+            }
+            WindowEvent::Resized(_) => {
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    w.resized(&self.sender);
+                }
+            }
+            WindowEvent::ScaleFactorChanged { scale_factor, .. } => {
+                let (family, size, padding) = (
+                    self.config.font.family.clone(),
+                    self.config.font.size,
+                    self.config.window.padding,
+                );
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    let points = w.fonts.points.max(1.0);
+                    match Fonts::new(
+                        &family,
+                        if points > 0.0 { points } else { size },
+                        scale_factor as f32,
+                    ) {
+                        Ok(f) => {
+                            w.set_padding(padding);
+                            w.set_fonts(f, &self.sender);
+                        }
+                        Err(e) => log::warn!("fonts for scale {scale_factor}: {e}"),
+                    }
+                }
+            }
+            WindowEvent::Focused(focused) => {
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    w.focused = focused;
+                    w.last_input = Instant::now();
+                    if let Some(t) = w.active_tab() {
+                        let on = t
+                            .shared
+                            .term
+                            .lock()
+                            .is_ok_and(|t| t.modes().contains(Modes::FOCUS_EVENTS));
+                        if on {
+                            let bytes =
+                                if focused { b"\x1b[I".to_vec() } else { b"\x1b[O".to_vec() };
+                            let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
+                        }
+                    }
+                    w.window.request_redraw();
+                }
+            }
+            WindowEvent::ModifiersChanged(m) => {
+                let s = m.state();
+                self.mods = Mods {
+                    shift: s.shift_key(),
+                    ctrl: s.control_key(),
+                    alt: s.alt_key(),
+                    logo: s.super_key(),
+                };
+            }
+            WindowEvent::KeyboardInput { event, is_synthetic: false, .. } => {
+                self.key(event_loop, wid, &event);
+            }
+            WindowEvent::Ime(winit::event::Ime::Commit(text)) => {
+                self.type_text(wid, text.into_bytes());
+            }
+            WindowEvent::CursorMoved { position, .. } => self.mouse_moved(wid, position),
+            WindowEvent::MouseInput { state, button, .. } => self.mouse_button(wid, state, button),
+            WindowEvent::MouseWheel { delta, .. } => self.wheel(wid, delta),
+            _ => (),
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        // Render on demand: wake only for postponed frames, the cursor blink and the bell.
+        let now = Instant::now();
+        let mut wake: Option<Instant> = None;
+        let mut at = |t: Instant| wake = Some(wake.map_or(t, |w: Instant| w.min(t)));
+        for w in self.windows.values_mut() {
+            let blinking = w
+                .active_tab()
+                .and_then(|t| t.shared.term.lock().ok().map(|t| t.cursor_style().blinking))
+                .unwrap_or(false);
+            if w.tick_blink(now, blinking) {
+                w.window.request_redraw();
+            }
+            if let Some(t) = w.next_blink(blinking) {
+                at(t);
+            }
+            if let Some(t) = w.redraw_at {
+                if t <= now {
+                    w.redraw_at = None;
+                    w.window.request_redraw();
+                } else {
+                    at(t);
+                }
+            }
+            if let Some(t) = w.bell_until {
+                if t <= now {
+                    w.bell_until = None;
+                    w.window.request_redraw();
+                } else {
+                    at(t);
+                }
+            }
+        }
+        event_loop.set_control_flow(match wake {
+            Some(t) => ControlFlow::WaitUntil(t),
+            None => ControlFlow::Wait,
+        });
+    }
+}
+
+impl App {
+    fn spawn_spec(&self, command: &[String], cwd: Option<PathBuf>) -> SpawnSpec {
+        let (program, args) = if let Some((p, a)) = command.split_first() {
+            (Some(p.into()), a.iter().map(Into::into).collect())
+        } else if let Some(p) = &self.config.shell.program {
+            (Some(p.into()), self.config.shell.args.iter().map(Into::into).collect())
+        } else {
+            (None, Vec::new())
+        };
+        SpawnSpec { program, args, cwd, ..SpawnSpec::default() }
+    }
+
+    fn window_for(&mut self, id: io::WindowId) -> Option<&mut TermWindow> {
+        let wid = self.ids.get(&id)?;
+        self.windows.get_mut(wid)
+    }
+
+    fn window_of_tab(&mut self, tab: TabId) -> Option<&mut TermWindow> {
+        self.windows.values_mut().find(|w| w.tabs.iter().any(|t| t.id == tab))
+    }
+
+    fn create_window(&mut self, event_loop: &ActiveEventLoop, id: io::WindowId) {
+        let Some(base) = self.base_fonts.as_ref() else { return };
+        let (family, points) = (base.family.clone(), base.points);
+        let cell = (base.cell_width as f64, base.cell_height as f64);
+        let pad = self.config.window.padding as f64;
+        let title = self.options.title.clone().unwrap_or_else(|| "uvterm".into());
+        let attrs = WindowAttributes::default().with_title(title).with_inner_size(
+            winit::dpi::LogicalSize::new(
+                self.config.window.columns as f64 * cell.0 + 2.0 * pad,
+                self.config.window.lines as f64 * cell.1 + 2.0 * pad,
+            ),
+        );
+        let created = match &self.gl_config {
+            Some(cfg) => glutin_winit::finalize_window(event_loop, attrs, cfg)
+                .map(|w| (w, cfg.clone()))
+                .map_err(|e| e.to_string()),
+            None => {
+                let template = ConfigTemplateBuilder::new();
+                glutin_winit::DisplayBuilder::new()
+                    .with_window_attributes(Some(attrs))
+                    .build(event_loop, template, |configs| {
+                        configs
+                            .reduce(|a, b| {
+                                if glutin::config::GlConfig::num_samples(&b)
+                                    < glutin::config::GlConfig::num_samples(&a)
+                                {
+                                    b
+                                } else {
+                                    a
+                                }
+                            })
+                            .unwrap_or_else(no_gl_config)
+                    })
+                    .map_err(|e| e.to_string())
+                    .and_then(|(w, c)| w.map(|w| (w, c)).ok_or_else(|| "no window".to_string()))
+            }
+        };
+        let result = created.and_then(|(window, cfg)| {
+            self.gl_config = Some(cfg.clone());
+            let scale = window.scale_factor() as f32;
+            let fonts = Fonts::new(&family, points, scale)?;
+            window.set_ime_allowed(true);
+            TermWindow::new(id, window, &cfg, fonts, &self.config)
+        });
+        match result {
+            Ok(w) => {
+                let wid = w.window.id();
+                self.ids.insert(id, wid);
+                self.windows.insert(wid, w);
+            }
+            Err(e) => {
+                eprintln!("uvterm: cannot open a window: {e}");
+                let _ = self.sender.send(io::Command::CloseWindow { window: id });
+                if self.windows.is_empty() {
+                    self.exit_code = 1;
+                }
+            }
+        }
+    }
+
+    fn set_clipboard(&mut self, text: &str, primary: bool) {
+        if self.clipboard.is_none() {
+            self.clipboard =
+                arboard::Clipboard::new().map_err(|e| log::warn!("no clipboard: {e}")).ok();
+        }
+        let Some(cb) = self.clipboard.as_mut() else { return };
+        use arboard::{LinuxClipboardKind, SetExtLinux};
+        let kind =
+            if primary { LinuxClipboardKind::Primary } else { LinuxClipboardKind::Clipboard };
+        if let Err(e) = cb.set().clipboard(kind).text(text.to_owned()) {
+            log::warn!("clipboard: {e}");
+        }
+    }
+
+    fn get_clipboard(&mut self, primary: bool) -> Option<String> {
+        if self.clipboard.is_none() {
+            self.clipboard = arboard::Clipboard::new().ok();
+        }
+        use arboard::{GetExtLinux, LinuxClipboardKind};
+        let kind =
+            if primary { LinuxClipboardKind::Primary } else { LinuxClipboardKind::Clipboard };
+        self.clipboard.as_mut()?.get().clipboard(kind).text().ok()
+    }
+
+    /// Bytes typed into the active tab (scrolls back to the bottom, resets the blink).
+    fn type_text(&mut self, wid: WinitWindowId, bytes: Vec<u8>) {
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        w.last_input = Instant::now();
+        w.blink_on = true;
+        let Some(t) = w.active_tab_mut() else { return };
+        if t.display_offset != 0 {
+            t.display_offset = 0;
+            w.window.request_redraw();
+        }
+        let Some(t) = w.active_tab() else { return };
+        let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
+    }
+
+    fn paste(&mut self, wid: WinitWindowId, primary: bool) {
+        let Some(text) = self.get_clipboard(primary) else { return };
+        let Some(w) = self.windows.get(&wid) else { return };
+        let Some(t) = w.active_tab() else { return };
+        let bracketed =
+            t.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::BRACKETED_PASTE));
+        self.type_text(wid, input::paste_bytes(&text, bracketed));
+    }
+
+    fn key(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        wid: WinitWindowId,
+        event: &winit::event::KeyEvent,
+    ) {
+        let Some(input) = translate_key(event, self.mods) else { return };
+        if input.action != KeyAction::Release {
+            // Search mode takes the keyboard.
+            if self.search_key(wid, &input) {
+                return;
+            }
+            if let Some(action) = bindings::lookup(&self.bindings, input.key, input.mods)
+                && action != Action::None
+            {
+                self.action(event_loop, wid, action);
+                return;
+            }
+        }
+        let Some(w) = self.windows.get(&wid) else { return };
+        let Some(t) = w.active_tab() else { return };
+        let modes = {
+            let Ok(term) = t.shared.term.lock() else { return };
+            let m = term.modes();
+            KeyModes {
+                app_cursor: m.contains(Modes::APP_CURSOR),
+                app_keypad: m.contains(Modes::APP_KEYPAD),
+                backarrow_bs: m.contains(Modes::BACKARROW_BS),
+                alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
+                kitty: term.keyboard_flags(),
+                modify_other_keys: term.modify_other_keys(),
+            }
+        };
+        if let Some(bytes) = input::encode_key(&input, modes)
+            && !bytes.is_empty()
+        {
+            self.type_text(wid, bytes);
+        }
+    }
+
+    fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput) -> bool {
+        let Some(w) = self.windows.get_mut(&wid) else { return false };
+        let Some(t) = w.tabs.get_mut(w.active) else { return false };
+        let Some(search) = t.search.as_mut() else { return false };
+        match input.key {
+            Key::Escape => t.search = None,
+            Key::Enter if !search.matches.is_empty() => {
+                let n = search.matches.len();
+                search.current = if input.mods.shift {
+                    (search.current + n - 1) % n
+                } else {
+                    (search.current + 1) % n
+                };
+            }
+            Key::Backspace => {
+                search.query.pop();
+            }
+            _ => match input.text.as_deref() {
+                Some(text)
+                    if !text.is_empty()
+                        && !text.chars().any(char::is_control)
+                        && !input.mods.ctrl =>
+                {
+                    search.query.push_str(text);
+                }
+                _ => return true,
+            },
+        }
+        if let Some(search) = t.search.as_mut() {
+            let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            let keep = search.current;
+            search.matches = window::find_all(&term, &search.query);
+            if input.key != Key::Enter {
+                // Start at the newest match.
+                search.current = search.matches.len().saturating_sub(1);
+            } else {
+                search.current = keep.min(search.matches.len().saturating_sub(1));
+            }
+            if let Some(&(row, _, _)) = search.matches.get(search.current) {
+                let grid = term.grid();
+                let abs = row.saturating_sub(grid.dropped()) as usize;
+                let history = grid.history_len();
+                // Show the match: scroll so its row is on screen.
+                t.display_offset = history.saturating_sub(abs);
+            }
+        }
+        w.window.request_redraw();
+        true
+    }
+
+    fn action(&mut self, event_loop: &ActiveEventLoop, wid: WinitWindowId, action: Action) {
+        let _ = event_loop;
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        let window_id = w.id;
+        match action {
+            Action::NewTab | Action::NewWindow => {
+                let cwd = w
+                    .active_tab()
+                    .and_then(|t| {
+                        t.shared
+                            .term
+                            .lock()
+                            .ok()
+                            .and_then(|t| t.working_directory().map(PathBuf::from))
+                    })
+                    .filter(|p| p.is_dir());
+                let target = if action == Action::NewTab {
+                    WindowTarget::Existing(window_id)
+                } else {
+                    WindowTarget::New
+                };
+                let l = w.layout();
+                let mut spec = self.spawn_spec(&[], cwd);
+                spec.cols = l.cols as u16;
+                spec.lines = l.lines as u16;
+                let _ = self.sender.send(io::Command::OpenTab {
+                    request: OpenTab { window: target, spec },
+                    reply: None,
+                });
+            }
+            Action::CloseTab => {
+                if let Some(t) = w.active_tab() {
+                    let _ = self.sender.send(io::Command::CloseTab { tab: t.id });
+                }
+            }
+            Action::NextTab | Action::PreviousTab | Action::GotoTab(_) => {
+                let n = w.tabs.len();
+                if n == 0 {
+                    return;
+                }
+                w.active = match action {
+                    Action::NextTab => (w.active + 1) % n,
+                    Action::PreviousTab => (w.active + n - 1) % n,
+                    Action::GotoTab(i) if i < n => i,
+                    _ => w.active,
+                };
+                w.update_title();
+                w.report(&self.sender);
+                w.window.request_redraw();
+            }
+            Action::Copy => {
+                let text = w.active_tab().and_then(|t| {
+                    let s = t.selection?;
+                    let term = t.shared.term.lock().ok()?;
+                    Some(window::selection_text(&term, &s))
+                });
+                if let Some(text) = text.filter(|t| !t.is_empty()) {
+                    self.set_clipboard(&text, false);
+                }
+            }
+            Action::Paste => self.paste(wid, false),
+            Action::PastePrimary => self.paste(wid, true),
+            Action::IncreaseFontSize | Action::DecreaseFontSize | Action::ResetFontSize => {
+                let points = match action {
+                    Action::IncreaseFontSize => w.fonts.points + 1.0,
+                    Action::DecreaseFontSize => (w.fonts.points - 1.0).max(4.0),
+                    _ => self.config.font.size,
+                };
+                let scale = w.fonts.scale;
+                match Fonts::new(&self.config.font.family, points, scale) {
+                    Ok(f) => w.set_fonts(f, &self.sender),
+                    Err(e) => log::warn!("{e}"),
+                }
+            }
+            Action::ScrollPageUp
+            | Action::ScrollPageDown
+            | Action::ScrollToTop
+            | Action::ScrollToBottom => {
+                let lines = w.layout().lines;
+                if let Some(t) = w.tabs.get_mut(w.active) {
+                    let history = t.shared.term.lock().map(|t| t.grid().history_len()).unwrap_or(0);
+                    t.display_offset = match action {
+                        Action::ScrollPageUp => (t.display_offset + lines).min(history),
+                        Action::ScrollPageDown => t.display_offset.saturating_sub(lines),
+                        Action::ScrollToTop => history,
+                        _ => 0,
+                    };
+                }
+                w.window.request_redraw();
+            }
+            Action::Search => {
+                if let Some(t) = w.tabs.get_mut(w.active) {
+                    t.search = if t.search.is_some() { None } else { Some(Search::default()) };
+                }
+                w.window.request_redraw();
+            }
+            Action::PreviousPrompt | Action::NextPrompt => {
+                if let Some(t) = w.tabs.get_mut(w.active) {
+                    let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                    let history = term.grid().history_len();
+                    let top = history - t.display_offset.min(history);
+                    let prompts = window::prompt_rows(&term);
+                    let target = if action == Action::PreviousPrompt {
+                        prompts.iter().rev().find(|&&r| r < top).copied()
+                    } else {
+                        prompts.iter().find(|&&r| r > top).copied()
+                    };
+                    if let Some(r) = target {
+                        t.display_offset = history.saturating_sub(r);
+                    } else if action == Action::NextPrompt {
+                        t.display_offset = 0;
+                    }
+                }
+                w.window.request_redraw();
+            }
+            Action::None => (),
+        }
+    }
+
+    /// Whether mouse events go to the program (it asked, and Shift is not held).
+    fn mouse_reporting(
+        &self,
+        w: &TermWindow,
+    ) -> Option<(MouseTracking, crate::term::modes::MouseEncoding)> {
+        if self.mods.shift {
+            return None;
+        }
+        let t = w.active_tab()?;
+        let term = t.shared.term.lock().ok()?;
+        let tracking = term.mouse_tracking();
+        (tracking != MouseTracking::None).then(|| (tracking, term.mouse_encoding()))
+    }
+
+    fn report_mouse(&mut self, wid: WinitWindowId, action: MouseAction) -> bool {
+        let Some(w) = self.windows.get(&wid) else { return false };
+        let Some((tracking, encoding)) = self.mouse_reporting(w) else { return false };
+        let Some((col, line)) = w.cell_at(self.mouse.pos) else { return true };
+        let l = w.layout();
+        let px = (
+            (self.mouse.pos.x as f32 - l.x0).max(0.0) as u32,
+            (self.mouse.pos.y as f32 - l.y0).max(0.0) as u32,
+        );
+        let event = MouseInput { action, col, line, px, mods: self.mods };
+        if let Some(bytes) = input::encode_mouse(&event, tracking, encoding)
+            && let Some(t) = w.active_tab()
+        {
+            let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
+        }
+        true
+    }
+
+    fn mouse_moved(&mut self, wid: WinitWindowId, pos: PhysicalPosition<f64>) {
+        let old = self.windows.get(&wid).and_then(|w| w.cell_at(self.mouse.pos));
+        self.mouse.pos = pos;
+        self.mouse.window = Some(wid);
+        let Some(w) = self.windows.get(&wid) else { return };
+        let cell = w.cell_at(pos);
+        if let Some((button, true)) = self.mouse.held {
+            if cell != old {
+                self.report_mouse(wid, MouseAction::Motion(Some(button)));
+            }
+            return;
+        }
+        if self.mouse.selecting {
+            let Some(w) = self.windows.get_mut(&wid) else { return };
+            let Some((col, line)) = cell else { return };
+            let Some(t) = w.tabs.get_mut(w.active) else { return };
+            let stable = stable_row(t, line);
+            if let Some(s) = t.selection.as_mut() {
+                s.head = (stable, col);
+            }
+            w.window.request_redraw();
+            return;
+        }
+        if cell != old && self.mouse.held.is_none() {
+            self.report_mouse(wid, MouseAction::Motion(None));
+        }
+    }
+
+    fn mouse_button(
+        &mut self,
+        wid: WinitWindowId,
+        state: ElementState,
+        button: winit::event::MouseButton,
+    ) {
+        let b = match button {
+            winit::event::MouseButton::Left => MouseButton::Left,
+            winit::event::MouseButton::Middle => MouseButton::Middle,
+            winit::event::MouseButton::Right => MouseButton::Right,
+            _ => return,
+        };
+        let pressed = state == ElementState::Pressed;
+        // Tab bar clicks switch tabs.
+        if pressed
+            && let Some(w) = self.windows.get_mut(&wid)
+            && let Some(i) = w.tab_at(self.mouse.pos)
+        {
+            w.active = i;
+            w.update_title();
+            w.report(&self.sender);
+            w.window.request_redraw();
+            return;
+        }
+        if pressed {
+            // Ctrl+click opens a link.
+            if b == MouseButton::Left
+                && self.mods.ctrl
+                && let Some(url) = self.link_under_mouse(wid)
+            {
+                open_url(&url);
+                return;
+            }
+            if self.report_mouse(wid, MouseAction::Press(b)) {
+                self.mouse.held = Some((b, true));
+                return;
+            }
+            self.mouse.held = Some((b, false));
+            match b {
+                MouseButton::Left => self.start_selection(wid),
+                MouseButton::Middle => self.paste(wid, true),
+                _ => (),
+            }
+        } else {
+            if let Some((held, true)) = self.mouse.held {
+                self.report_mouse(wid, MouseAction::Release(held));
+            }
+            self.mouse.held = None;
+            if self.mouse.selecting {
+                self.mouse.selecting = false;
+                // The X11 way: what is selected is the primary selection.
+                let text = self.windows.get(&wid).and_then(|w| {
+                    let t = w.active_tab()?;
+                    let s = t.selection?;
+                    let term = t.shared.term.lock().ok()?;
+                    Some(window::selection_text(&term, &s))
+                });
+                if let Some(text) = text.filter(|t| !t.is_empty()) {
+                    self.set_clipboard(&text, true);
+                }
+            }
+        }
+    }
+
+    fn link_under_mouse(&self, wid: WinitWindowId) -> Option<String> {
+        let w = self.windows.get(&wid)?;
+        let (col, line) = w.cell_at(self.mouse.pos)?;
+        let t = w.active_tab()?;
+        let term = t.shared.term.lock().ok()?;
+        let history = term.grid().history_len();
+        let abs = history - t.display_offset.min(history) + line;
+        window::link_at(&term, abs, col)
+    }
+
+    fn start_selection(&mut self, wid: WinitWindowId) {
+        let now = Instant::now();
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        let Some((col, line)) = w.cell_at(self.mouse.pos) else { return };
+        let clicks = match self.mouse.last_click {
+            Some((t, cell, n))
+                if now.duration_since(t) < Duration::from_millis(400) && cell == (col, line) =>
+            {
+                n % 3 + 1
+            }
+            _ => 1,
+        };
+        self.mouse.last_click = Some((now, (col, line), clicks));
+        let kind = match clicks {
+            2 => SelectionKind::Word,
+            3 => SelectionKind::Line,
+            _ if self.mods.ctrl || self.mods.alt => SelectionKind::Block,
+            _ => SelectionKind::Simple,
+        };
+        let Some(t) = w.tabs.get_mut(w.active) else { return };
+        let stable = stable_row(t, line);
+        t.selection = Some(Selection { kind, anchor: (stable, col), head: (stable, col) });
+        if clicks == 1 && kind == SelectionKind::Simple {
+            // A plain click clears; the drag creates.
+            t.selection = Some(Selection { kind, anchor: (stable, col), head: (stable, col) });
+        }
+        self.mouse.selecting = true;
+        w.window.request_redraw();
+    }
+
+    fn wheel(&mut self, wid: WinitWindowId, delta: MouseScrollDelta) {
+        let Some(w) = self.windows.get(&wid) else { return };
+        let lines = match delta {
+            MouseScrollDelta::LineDelta(_, y) => y as f64 * 3.0,
+            MouseScrollDelta::PixelDelta(p) => p.y / w.fonts.cell_height as f64,
+        };
+        self.mouse.wheel_acc += lines;
+        let steps = self.mouse.wheel_acc.trunc() as i32;
+        self.mouse.wheel_acc -= steps as f64;
+        if steps == 0 {
+            return;
+        }
+        let button = if steps > 0 { MouseButton::WheelUp } else { MouseButton::WheelDown };
+        if self.mouse_reporting(w).is_some() {
+            for _ in 0..steps.unsigned_abs().div_ceil(3) {
+                self.report_mouse(wid, MouseAction::Press(button));
+            }
+            return;
+        }
+        let Some(t) = w.active_tab() else { return };
+        let (alt_scroll, app_cursor, history) = {
+            let Ok(term) = t.shared.term.lock() else { return };
+            (
+                term.is_alt_screen() && term.modes().contains(Modes::ALTERNATE_SCROLL),
+                term.modes().contains(Modes::APP_CURSOR),
+                term.grid().history_len(),
+            )
+        };
+        if alt_scroll {
+            let arrow: &[u8] = match (steps > 0, app_cursor) {
+                (true, true) => b"\x1bOA",
+                (true, false) => b"\x1b[A",
+                (false, true) => b"\x1bOB",
+                (false, false) => b"\x1b[B",
+            };
+            let bytes = arrow.repeat(steps.unsigned_abs() as usize);
+            let id = t.id;
+            let _ = self.sender.send(io::Command::Write { tab: id, bytes });
+            return;
+        }
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        if let Some(t) = w.tabs.get_mut(w.active) {
+            t.display_offset =
+                (t.display_offset as i64 + steps as i64).clamp(0, history as i64) as usize;
+        }
+        w.window.request_redraw();
+    }
+}
+
+/// glutin calls the config picker only with at least one configuration; should it ever not,
+/// there is nothing to draw with: say so and stop.
+fn no_gl_config() -> glutin::config::Config {
+    eprintln!("uvterm: the display offers no OpenGL configuration");
+    std::process::exit(1)
+}
+
+/// The stable number of the row on screen line `line` of a tab's view.
+fn stable_row(t: &TabView, line: usize) -> u64 {
+    let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+    let grid = term.grid();
+    let history = grid.history_len();
+    (history - t.display_offset.min(history) + line) as u64 + grid.dropped()
+}
+
+/// Open a URL with xdg-open, without leaving a child behind (the shell exits at once).
+fn open_url(url: &str) {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let status = std::process::Command::new("sh")
+            .args(["-c", "xdg-open \"$1\" >/dev/null 2>&1 &", "sh", &url])
+            .status();
+        if let Err(e) = status {
+            log::warn!("cannot open {url}: {e}");
+        }
+    });
+}
+
+/// A winit key event in our terms.
+fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput> {
+    use winit::keyboard::Key as W;
+    let action = match (event.state, event.repeat) {
+        (ElementState::Released, _) => KeyAction::Release,
+        (ElementState::Pressed, true) => KeyAction::Repeat,
+        (ElementState::Pressed, false) => KeyAction::Press,
+    };
+    let text =
+        event.text.as_ref().map(|t| t.to_string()).filter(|t| !t.chars().all(char::is_control));
+    let key = if event.location == KeyLocation::Numpad {
+        let PhysicalKey::Code(code) = event.physical_key else { return None };
+        let digit = |d| Key::Keypad(KeypadKey::Digit(d));
+        match code {
+            KeyCode::Numpad0 => digit(0),
+            KeyCode::Numpad1 => digit(1),
+            KeyCode::Numpad2 => digit(2),
+            KeyCode::Numpad3 => digit(3),
+            KeyCode::Numpad4 => digit(4),
+            KeyCode::Numpad5 => digit(5),
+            KeyCode::Numpad6 => digit(6),
+            KeyCode::Numpad7 => digit(7),
+            KeyCode::Numpad8 => digit(8),
+            KeyCode::Numpad9 => digit(9),
+            KeyCode::NumpadDecimal => Key::Keypad(KeypadKey::Decimal),
+            KeyCode::NumpadDivide => Key::Keypad(KeypadKey::Divide),
+            KeyCode::NumpadMultiply => Key::Keypad(KeypadKey::Multiply),
+            KeyCode::NumpadSubtract => Key::Keypad(KeypadKey::Subtract),
+            KeyCode::NumpadAdd => Key::Keypad(KeypadKey::Add),
+            KeyCode::NumpadEnter => Key::Keypad(KeypadKey::Enter),
+            KeyCode::NumpadEqual => Key::Keypad(KeypadKey::Equal),
+            _ => {
+                return named_key(&event.logical_key).map(|k| KeyInput {
+                    key: k,
+                    mods,
+                    action,
+                    text,
+                });
+            }
+        }
+    } else {
+        match &event.logical_key {
+            W::Named(_) => named_key(&event.logical_key)?,
+            W::Character(_) => {
+                let base = match event.key_without_modifiers() {
+                    W::Character(s) => s.chars().next()?,
+                    _ => return None,
+                };
+                Key::Char(base)
+            }
+            _ => return None,
+        }
+    };
+    Some(KeyInput { key, mods, action, text })
+}
+
+fn named_key(key: &winit::keyboard::Key) -> Option<Key> {
+    use winit::keyboard::Key as W;
+    let W::Named(n) = key else { return None };
+    Some(match n {
+        NamedKey::Enter => Key::Enter,
+        NamedKey::Tab => Key::Tab,
+        NamedKey::Backspace => Key::Backspace,
+        NamedKey::Escape => Key::Escape,
+        NamedKey::ArrowUp => Key::Up,
+        NamedKey::ArrowDown => Key::Down,
+        NamedKey::ArrowLeft => Key::Left,
+        NamedKey::ArrowRight => Key::Right,
+        NamedKey::Home => Key::Home,
+        NamedKey::End => Key::End,
+        NamedKey::Insert => Key::Insert,
+        NamedKey::Delete => Key::Delete,
+        NamedKey::PageUp => Key::PageUp,
+        NamedKey::PageDown => Key::PageDown,
+        NamedKey::Space => Key::Char(' '),
+        NamedKey::F1 => Key::F(1),
+        NamedKey::F2 => Key::F(2),
+        NamedKey::F3 => Key::F(3),
+        NamedKey::F4 => Key::F(4),
+        NamedKey::F5 => Key::F(5),
+        NamedKey::F6 => Key::F(6),
+        NamedKey::F7 => Key::F(7),
+        NamedKey::F8 => Key::F(8),
+        NamedKey::F9 => Key::F(9),
+        NamedKey::F10 => Key::F(10),
+        NamedKey::F11 => Key::F(11),
+        NamedKey::F12 => Key::F(12),
+        NamedKey::F13 => Key::F(13),
+        NamedKey::F14 => Key::F(14),
+        NamedKey::F15 => Key::F(15),
+        NamedKey::F16 => Key::F(16),
+        NamedKey::F17 => Key::F(17),
+        NamedKey::F18 => Key::F(18),
+        NamedKey::F19 => Key::F(19),
+        NamedKey::F20 => Key::F(20),
+        NamedKey::F21 => Key::F(21),
+        NamedKey::F22 => Key::F(22),
+        NamedKey::F23 => Key::F(23),
+        NamedKey::F24 => Key::F(24),
+        _ => return None,
+    })
+}

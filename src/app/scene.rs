@@ -1,0 +1,504 @@
+//! From a terminal to a [`Scene`]: colours resolved against the palette, backgrounds merged
+//! into runs, glyphs per cell, decorations (underline styles, strike, overline), the cursor
+//! in its style, the selection and search highlights, and the tab bar. Pure: no GL here.
+
+use crate::render::fonts::Face;
+use crate::render::{GlyphDraw, GlyphId, Rect, Scene};
+use crate::term::cell::Content;
+use crate::term::handler::{COLOR_BACKGROUND, COLOR_CURSOR, COLOR_FOREGROUND};
+use crate::term::index::Line;
+use crate::term::modes::Modes;
+use crate::term::style::{Attrs, Color, ColorKind, Rgb, Style, Underline};
+use crate::term::{CursorShape, Palette, Term};
+
+/// Where cells are on screen, in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    pub x0: f32,
+    pub y0: f32,
+    pub cell_w: f32,
+    pub cell_h: f32,
+    pub cols: usize,
+    pub lines: usize,
+    /// Height of the tab bar above the cells (0 when hidden).
+    pub tab_bar: f32,
+    pub width: f32,
+}
+
+/// Font metrics the decorations need (from [`crate::render::fonts::Fonts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metrics {
+    pub underline_position: f32,
+    pub underline_thickness: f32,
+    pub strike_position: f32,
+}
+
+/// A highlighted span: absolute row (0 = oldest history row) and columns `[start, end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub row: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+pub struct SceneInput<'a> {
+    pub term: &'a Term,
+    pub layout: Layout,
+    pub metrics: Metrics,
+    /// Lines scrolled back from the bottom (0: the live screen).
+    pub display_offset: usize,
+    pub focused: bool,
+    /// The blink phase allows drawing the cursor.
+    pub cursor_on: bool,
+    pub selection: &'a [Span],
+    pub search: &'a [Span],
+    pub selection_color: Rgb,
+    pub tabs: &'a [(String, bool)],
+    /// The visual bell's flash.
+    pub flash: bool,
+}
+
+pub fn rgba(c: Rgb) -> [u8; 4] {
+    [c.r, c.g, c.b, 255]
+}
+
+fn resolve(color: Color, palette: &Palette, default: usize, bold: bool) -> Rgb {
+    match color.kind() {
+        ColorKind::Default => palette.0[default],
+        // xterm's boldColors: bold text in the eight normal colours is drawn bright.
+        ColorKind::Indexed(n) if bold && n < 8 => palette.0[n as usize + 8],
+        ColorKind::Indexed(n) => palette.0[n as usize],
+        ColorKind::Rgb(c) => c,
+    }
+}
+
+fn dim(c: Rgb) -> Rgb {
+    Rgb::new((c.r as u16 * 2 / 3) as u8, (c.g as u16 * 2 / 3) as u8, (c.b as u16 * 2 / 3) as u8)
+}
+
+/// The (foreground, background) a cell is drawn with.
+pub fn cell_colors(style: &Style, palette: &Palette, reverse_video: bool) -> (Rgb, Rgb) {
+    let (dfg, dbg) = if reverse_video {
+        (COLOR_BACKGROUND, COLOR_FOREGROUND)
+    } else {
+        (COLOR_FOREGROUND, COLOR_BACKGROUND)
+    };
+    let bold = style.attrs.contains(Attrs::BOLD);
+    let mut fg = resolve(style.fg, palette, dfg, bold);
+    let mut bg = resolve(style.bg, palette, dbg, false);
+    if style.attrs.contains(Attrs::DIM) {
+        fg = dim(fg);
+    }
+    if style.attrs.contains(Attrs::INVERSE) {
+        std::mem::swap(&mut fg, &mut bg);
+    }
+    if style.attrs.contains(Attrs::HIDDEN) {
+        fg = bg;
+    }
+    (fg, bg)
+}
+
+fn in_spans(spans: &[Span], row: usize, col: usize) -> bool {
+    spans.iter().any(|s| s.row == row && col >= s.start && col <= s.end)
+}
+
+pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
+    scene.backgrounds.clear();
+    scene.glyphs.clear();
+    scene.overlay.clear();
+    let term = input.term;
+    let grid = term.grid();
+    let palette = term.palette();
+    let reverse_video = term.modes().contains(Modes::REVERSE_VIDEO);
+    let default_bg = palette.0[if reverse_video { COLOR_FOREGROUND } else { COLOR_BACKGROUND }];
+    scene.clear = [
+        default_bg.r as f32 / 255.0,
+        default_bg.g as f32 / 255.0,
+        default_bg.b as f32 / 255.0,
+        1.0,
+    ];
+    let l = input.layout;
+    let m = input.metrics;
+    let history = grid.history_len();
+    let offset = input.display_offset.min(history);
+    let first_abs = history - offset;
+
+    for line in 0..l.lines.min(grid.lines()) {
+        let abs = first_abs + line;
+        let Some(row) = grid.absolute_row(abs) else { continue };
+        let y = l.y0 + line as f32 * l.cell_h;
+        // Background runs.
+        let mut run: Option<(usize, Rgb)> = None;
+        let cells = row.cells();
+        for col in 0..=cells.len().min(l.cols) {
+            let bg = if col < cells.len().min(l.cols) {
+                let cell = cells[col];
+                let style = term.style(cell.style());
+                let (_, mut bg) = cell_colors(&style, palette, reverse_video);
+                if in_spans(input.selection, abs, col) {
+                    bg = input.selection_color;
+                } else if in_spans(input.search, abs, col) {
+                    bg = Rgb::new(0xb0, 0x90, 0x20);
+                }
+                Some(bg)
+            } else {
+                None
+            };
+            match (run, bg) {
+                (Some((start, c)), Some(b)) if c == b => {
+                    let _ = start;
+                }
+                (prev, next) => {
+                    if let Some((start, c)) = prev
+                        && c != default_bg
+                    {
+                        scene.backgrounds.push(Rect {
+                            x: l.x0 + start as f32 * l.cell_w,
+                            y,
+                            w: (col - start) as f32 * l.cell_w,
+                            h: l.cell_h,
+                            color: rgba(c),
+                        });
+                    }
+                    run = next.map(|b| (col, b));
+                }
+            }
+        }
+        // Glyphs and decorations.
+        for (col, cell) in cells.iter().enumerate().take(l.cols) {
+            if cell.is_spacer() {
+                continue;
+            }
+            let style = term.style(cell.style());
+            let (mut fg, _) = cell_colors(&style, palette, reverse_video);
+            if in_spans(input.selection, abs, col) {
+                fg = palette.0[COLOR_FOREGROUND];
+            }
+            let x = l.x0 + col as f32 * l.cell_w;
+            let face = Face {
+                bold: style.attrs.contains(Attrs::BOLD),
+                italic: style.attrs.contains(Attrs::ITALIC),
+            };
+            let wide = cell.is_wide();
+            let id = match cell.content() {
+                Content::Empty => None,
+                Content::Char(' ') => None,
+                Content::Char(c) => Some(GlyphId::for_char(c, face, wide)),
+                Content::Cluster(id) => {
+                    Some(GlyphId::Cluster { text: term.cluster(id).into(), face, wide })
+                }
+            };
+            if let Some(id) = id
+                && !style.attrs.contains(Attrs::HIDDEN)
+            {
+                scene.glyphs.push(GlyphDraw { id, x, y, color: rgba(fg) });
+            }
+            let w = l.cell_w * if wide { 2.0 } else { 1.0 };
+            decorations(&style, palette, fg, x, y, w, l, m, &mut scene.overlay);
+        }
+    }
+
+    // The cursor, on the live screen only.
+    if term.modes().contains(Modes::SHOW_CURSOR) && offset == 0 && input.cursor_on {
+        cursor(input, scene);
+    }
+    if !input.tabs.is_empty() && l.tab_bar > 0.0 {
+        tab_bar(input, scene);
+    }
+    if input.flash {
+        scene.overlay.push(Rect {
+            x: 0.0,
+            y: 0.0,
+            w: l.width,
+            h: l.y0 + l.lines as f32 * l.cell_h + l.y0,
+            color: [64, 64, 64, 64],
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decorations(
+    style: &Style,
+    palette: &Palette,
+    fg: Rgb,
+    x: f32,
+    y: f32,
+    w: f32,
+    l: Layout,
+    m: Metrics,
+    out: &mut Vec<Rect>,
+) {
+    let t = m.underline_thickness.max(1.0);
+    if style.underline != Underline::None {
+        let color = if style.underline_color.is_default() {
+            fg
+        } else {
+            resolve(style.underline_color, palette, COLOR_FOREGROUND, false)
+        };
+        let c = rgba(color);
+        let uy = (y + m.underline_position).min(y + l.cell_h - t);
+        match style.underline {
+            Underline::Single => out.push(Rect { x, y: uy, w, h: t, color: c }),
+            Underline::Double => {
+                let up = (uy - 2.0 * t).max(y);
+                out.push(Rect { x, y: up, w, h: t, color: c });
+                out.push(Rect { x, y: uy, w, h: t, color: c });
+            }
+            Underline::Curly => {
+                // One wave per cell, drawn column by column.
+                let amp = (t * 1.5).max(1.0);
+                let base = (uy - amp).max(y);
+                let n = w.round() as i32;
+                for i in 0..n {
+                    let phase = i as f32 / l.cell_w * std::f32::consts::TAU;
+                    let dy = ((phase.sin() + 1.0) * amp).round();
+                    out.push(Rect { x: x + i as f32, y: base + dy, w: 1.0, h: t, color: c });
+                }
+            }
+            Underline::Dotted => {
+                let mut i = 0.0;
+                while i < w {
+                    out.push(Rect { x: x + i, y: uy, w: t.min(w - i), h: t, color: c });
+                    i += 2.0 * t;
+                }
+            }
+            Underline::Dashed => {
+                let dash = (l.cell_w * 0.375).max(1.0);
+                let mut i = 0.0;
+                while i < w {
+                    out.push(Rect { x: x + i, y: uy, w: dash.min(w - i), h: t, color: c });
+                    i += dash * 2.0;
+                }
+            }
+            Underline::None => (),
+        }
+    }
+    if style.attrs.contains(Attrs::STRIKE) {
+        out.push(Rect { x, y: y + m.strike_position - t / 2.0, w, h: t, color: rgba(fg) });
+    }
+    if style.attrs.contains(Attrs::OVERLINE) {
+        out.push(Rect { x, y, w, h: t, color: rgba(fg) });
+    }
+}
+
+fn cursor(input: &SceneInput<'_>, scene: &mut Scene) {
+    let term = input.term;
+    let l = input.layout;
+    let p = term.cursor_point();
+    if p.line.0 >= l.lines || p.column.0 >= l.cols {
+        return;
+    }
+    let row = term.grid().row(Line(p.line.0));
+    let cell = row.cells()[p.column.0];
+    let wide = cell.is_wide();
+    let x = l.x0 + p.column.0 as f32 * l.cell_w;
+    let y = l.y0 + p.line.0 as f32 * l.cell_h;
+    let w = l.cell_w * if wide { 2.0 } else { 1.0 };
+    let palette = term.palette();
+    let color = rgba(palette.0[COLOR_CURSOR]);
+    let thick = (l.cell_w / 8.0).round().max(1.0);
+    let style = term.cursor_style();
+    if !input.focused {
+        // Hollow box when the window is not focused.
+        for r in [
+            Rect { x, y, w, h: thick, color },
+            Rect { x, y: y + l.cell_h - thick, w, h: thick, color },
+            Rect { x, y, w: thick, h: l.cell_h, color },
+            Rect { x: x + w - thick, y, w: thick, h: l.cell_h, color },
+        ] {
+            scene.overlay.push(r);
+        }
+        return;
+    }
+    match style.shape {
+        CursorShape::Block => {
+            scene.backgrounds.push(Rect { x, y, w, h: l.cell_h, color });
+            // The character under the cursor in the cell's background colour.
+            let (_, bg) = cell_colors(&term.style(cell.style()), palette, false);
+            for g in scene.glyphs.iter_mut().rev() {
+                if g.x == x && g.y == y {
+                    g.color = rgba(bg);
+                    break;
+                }
+            }
+        }
+        CursorShape::Beam => scene.overlay.push(Rect { x, y, w: thick, h: l.cell_h, color }),
+        CursorShape::Underline => {
+            scene.overlay.push(Rect { x, y: y + l.cell_h - thick, w, h: thick, color })
+        }
+    }
+}
+
+fn tab_bar(input: &SceneInput<'_>, scene: &mut Scene) {
+    let l = input.layout;
+    let palette = input.term.palette();
+    let n = input.tabs.len() as f32;
+    let tab_w = (l.width / n).floor();
+    let fg = palette.0[COLOR_FOREGROUND];
+    let bar = Rgb::new(0x20, 0x20, 0x20);
+    let active_bg = Rgb::new(0x44, 0x44, 0x44);
+    scene.backgrounds.push(Rect { x: 0.0, y: 0.0, w: l.width, h: l.tab_bar, color: rgba(bar) });
+    let max_chars = ((tab_w / l.cell_w) as usize).saturating_sub(2);
+    for (i, (title, active)) in input.tabs.iter().enumerate() {
+        let x = i as f32 * tab_w;
+        if *active {
+            scene.backgrounds.push(Rect {
+                x,
+                y: 0.0,
+                w: tab_w,
+                h: l.tab_bar,
+                color: rgba(active_bg),
+            });
+        }
+        scene.backgrounds.push(Rect {
+            x: x + tab_w - 1.0,
+            y: 0.0,
+            w: 1.0,
+            h: l.tab_bar,
+            color: [80, 80, 80, 255],
+        });
+        let label =
+            if title.is_empty() { format!("{}", i + 1) } else { format!("{}: {title}", i + 1) };
+        let ty = ((l.tab_bar - l.cell_h) / 2.0).max(0.0);
+        for (k, c) in label.chars().take(max_chars).enumerate() {
+            if c == ' ' || c.is_control() {
+                continue;
+            }
+            scene.glyphs.push(GlyphDraw {
+                id: GlyphId::for_char(c, Face { bold: *active, italic: false }, false),
+                x: x + l.cell_w * (k + 1) as f32,
+                y: ty,
+                color: rgba(fg),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::TermConfig;
+    use crate::term::parser::Parser;
+
+    fn term(bytes: &str) -> Term {
+        let mut t = Term::new(10, 3, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t
+    }
+
+    fn input(t: &Term) -> SceneInput<'_> {
+        SceneInput {
+            term: t,
+            layout: Layout {
+                x0: 2.0,
+                y0: 2.0,
+                cell_w: 8.0,
+                cell_h: 16.0,
+                cols: 10,
+                lines: 3,
+                tab_bar: 0.0,
+                width: 84.0,
+            },
+            metrics: Metrics {
+                underline_position: 14.0,
+                underline_thickness: 1.0,
+                strike_position: 8.0,
+            },
+            display_offset: 0,
+            focused: true,
+            cursor_on: true,
+            selection: &[],
+            search: &[],
+            selection_color: Rgb::new(1, 2, 3),
+            tabs: &[],
+            flash: false,
+        }
+    }
+
+    #[test]
+    fn backgrounds_merge_into_runs_and_glyphs_get_their_colours() {
+        let t = term("\x1b[41;32mabc\x1b[0m d");
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        let red = rgba(t.palette().0[1]);
+        let runs: Vec<&Rect> = s.backgrounds.iter().filter(|r| r.color == red).collect();
+        assert_eq!(runs.len(), 1, "one merged run: {:?}", s.backgrounds);
+        assert_eq!((runs[0].x, runs[0].w), (2.0, 24.0));
+        let green = rgba(t.palette().0[2]);
+        assert_eq!(s.glyphs.iter().filter(|g| g.color == green).count(), 3);
+        assert_eq!(s.glyphs.len(), 4, "a, b, c, d; spaces draw nothing");
+    }
+
+    #[test]
+    fn bold_brightens_inverse_swaps_hidden_hides() {
+        let p = Palette::default();
+        let bold = Style { fg: Color::indexed(1), attrs: Attrs::BOLD, ..Style::default() };
+        assert_eq!(cell_colors(&bold, &p, false).0, p.0[9]);
+        let inv = Style { fg: Color::indexed(2), attrs: Attrs::INVERSE, ..Style::default() };
+        assert_eq!(cell_colors(&inv, &p, false), (p.0[COLOR_BACKGROUND], p.0[2]));
+        let hid = Style { attrs: Attrs::HIDDEN, ..Style::default() };
+        let (fg, bg) = cell_colors(&hid, &p, false);
+        assert_eq!(fg, bg);
+    }
+
+    #[test]
+    fn cursor_styles_and_unfocused_hollow() {
+        let mut t = term("ab");
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        let cursor = rgba(t.palette().0[COLOR_CURSOR]);
+        assert!(
+            s.backgrounds.iter().any(|r| r.color == cursor && r.x == 18.0 && r.w == 8.0),
+            "block at column 2"
+        );
+        t.advance(&mut Parser::new(), b"\x1b[6 q");
+        build(&input(&t), &mut s);
+        assert!(s.overlay.iter().any(|r| r.color == cursor && r.w == 1.0 && r.h == 16.0), "beam");
+        let mut i = input(&t);
+        i.focused = false;
+        build(&i, &mut s);
+        assert_eq!(s.overlay.iter().filter(|r| r.color == cursor).count(), 4, "hollow box");
+        t.advance(&mut Parser::new(), b"\x1b[?25l");
+        build(&input(&t), &mut s);
+        assert!(!s.overlay.iter().chain(&s.backgrounds).any(|r| r.color == cursor), "hidden");
+    }
+
+    #[test]
+    fn underline_styles_and_colour() {
+        let t = term("\x1b[4:3;58:2::255:0:0mx\x1b[4:2my\x1b[0;9mz");
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        let red = [255, 0, 0, 255];
+        let curly: Vec<&Rect> = s.overlay.iter().filter(|r| r.color == red && r.x < 10.0).collect();
+        assert_eq!(curly.len(), 8, "one column rect per pixel of the cell");
+        let ys: std::collections::HashSet<i32> = curly.iter().map(|r| r.y as i32).collect();
+        assert!(ys.len() > 1, "the wave moves");
+        let double: Vec<&Rect> =
+            s.overlay.iter().filter(|r| r.x == 10.0 && r.color == red).collect();
+        assert_eq!(double.len(), 2, "double underline keeps the underline colour");
+        assert!(s.overlay.iter().any(|r| r.x == 18.0 && r.y == 2.0 + 8.0 - 0.5), "strike");
+    }
+
+    #[test]
+    fn box_drawing_uses_the_procedural_glyphs() {
+        let t = term("\x1b(0lqk\x1b(B");
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        assert!(s.glyphs.iter().all(|g| matches!(g.id, GlyphId::Boxed { .. })));
+    }
+
+    #[test]
+    fn scrolled_back_view_shows_history_and_no_cursor() {
+        let mut t = Term::new(10, 2, TermConfig::default());
+        t.advance(&mut Parser::new(), b"one\r\ntwo\r\nthree");
+        let mut i = input(&t);
+        i.layout.lines = 2;
+        i.display_offset = 1;
+        let mut s = Scene::default();
+        build(&i, &mut s);
+        let first: Vec<&GlyphDraw> = s.glyphs.iter().filter(|g| g.y == 2.0).collect();
+        assert_eq!(first.len(), 3, "'one' from the history on the first line");
+        let cursor = rgba(t.palette().0[COLOR_CURSOR]);
+        assert!(!s.backgrounds.iter().any(|r| r.color == cursor));
+    }
+}

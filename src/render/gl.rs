@@ -1,0 +1,337 @@
+//! The GL edge: the handful of OpenGL calls the renderer makes, through `glow`. All of the
+//! renderer's `unsafe` is here.
+//!
+//! Contract for every method: the [`Gl`]'s context is current on this thread (the window that
+//! owns it makes it current before drawing and before dropping its renderer), and objects
+//! passed in were created by this same `Gl`. Every object created is counted in
+//! [`live_objects`] and uncounted when deleted, so tests can prove that closing windows gives
+//! GL resources back (Mesa keeps them out of valgrind's sight).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use glow::HasContext;
+
+static LIVE_OBJECTS: AtomicUsize = AtomicUsize::new(0);
+static LIVE_CONTEXTS: AtomicUsize = AtomicUsize::new(0);
+
+/// GL objects (programs, shaders, buffers, vertex arrays, textures) currently alive.
+pub fn live_objects() -> usize {
+    LIVE_OBJECTS.load(Ordering::Relaxed)
+}
+
+/// Renderers (one GL context each) currently alive.
+pub fn live_contexts() -> usize {
+    LIVE_CONTEXTS.load(Ordering::Relaxed)
+}
+
+fn created() {
+    LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed);
+}
+
+fn deleted() {
+    LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Which flavour of GL the context speaks (it decides the GLSL header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// OpenGL 3.3 core: `#version 330 core`.
+    Gl33,
+    /// OpenGL ES 3.0: `#version 300 es`.
+    Gles3,
+}
+
+pub struct Gl {
+    gl: glow::Context,
+    api: Api,
+}
+
+/// One vertex attribute of an instance buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Attrib {
+    pub location: u32,
+    pub components: i32,
+    /// `true`: normalised unsigned bytes; `false`: 32-bit floats.
+    pub bytes: bool,
+    pub offset: i32,
+}
+
+pub struct Program(glow::Program);
+pub struct Uniform(glow::UniformLocation);
+pub struct Texture {
+    raw: glow::Texture,
+    pub width: i32,
+    pub height: i32,
+}
+/// A vertex array with one per-instance buffer.
+pub struct Instances {
+    vao: glow::VertexArray,
+    vbo: glow::Buffer,
+    capacity: usize,
+}
+
+impl Gl {
+    /// Wrap a context whose functions `loader` resolves.
+    pub fn new(loader: impl FnMut(&std::ffi::CStr) -> *const std::ffi::c_void) -> Gl {
+        // SAFETY: the loader resolves functions of the context the caller made current.
+        let gl = unsafe { glow::Context::from_loader_function_cstr(loader) };
+        // SAFETY: a plain query on the current context.
+        let version = unsafe { gl.get_parameter_string(glow::VERSION) };
+        let api = if version.contains("OpenGL ES") { Api::Gles3 } else { Api::Gl33 };
+        LIVE_CONTEXTS.fetch_add(1, Ordering::Relaxed);
+        Gl { gl, api }
+    }
+
+    pub fn api(&self) -> Api {
+        self.api
+    }
+
+    /// "vendor / renderer / version", for the log.
+    pub fn describe(&self) -> String {
+        // SAFETY: plain queries on the current context.
+        unsafe {
+            format!(
+                "{} / {} / {}",
+                self.gl.get_parameter_string(glow::VENDOR),
+                self.gl.get_parameter_string(glow::RENDERER),
+                self.gl.get_parameter_string(glow::VERSION)
+            )
+        }
+    }
+
+    pub fn program(&self, vertex: &str, fragment: &str) -> Result<Program, String> {
+        let header = match self.api {
+            Api::Gl33 => "#version 330 core\n",
+            Api::Gles3 => "#version 300 es\nprecision highp float;\n",
+        };
+        // SAFETY: objects are created, used and (on failure) deleted on the current context.
+        unsafe {
+            let program = self.gl.create_program()?;
+            created();
+            let mut shaders = Vec::new();
+            for (kind, src) in [(glow::VERTEX_SHADER, vertex), (glow::FRAGMENT_SHADER, fragment)] {
+                let shader = self.gl.create_shader(kind)?;
+                self.gl.shader_source(shader, &format!("{header}{src}"));
+                self.gl.compile_shader(shader);
+                if !self.gl.get_shader_compile_status(shader) {
+                    let log = self.gl.get_shader_info_log(shader);
+                    self.gl.delete_shader(shader);
+                    for s in shaders {
+                        self.gl.delete_shader(s);
+                    }
+                    self.gl.delete_program(program);
+                    deleted();
+                    return Err(format!("shader compilation failed: {log}"));
+                }
+                self.gl.attach_shader(program, shader);
+                shaders.push(shader);
+            }
+            self.gl.link_program(program);
+            for s in shaders {
+                self.gl.detach_shader(program, s);
+                self.gl.delete_shader(s);
+            }
+            if !self.gl.get_program_link_status(program) {
+                let log = self.gl.get_program_info_log(program);
+                self.gl.delete_program(program);
+                deleted();
+                return Err(format!("shader linking failed: {log}"));
+            }
+            Ok(Program(program))
+        }
+    }
+
+    pub fn delete_program(&self, p: Program) {
+        // SAFETY: a program of this context, not used afterwards (moved in).
+        unsafe { self.gl.delete_program(p.0) };
+        deleted();
+    }
+
+    pub fn uniform(&self, p: &Program, name: &str) -> Option<Uniform> {
+        // SAFETY: a query on a program of this context.
+        unsafe { self.gl.get_uniform_location(p.0, name) }.map(Uniform)
+    }
+
+    pub fn use_program(&self, p: &Program) {
+        // SAFETY: a program of this context.
+        unsafe { self.gl.use_program(Some(p.0)) };
+    }
+
+    pub fn set_vec2(&self, u: &Uniform, x: f32, y: f32) {
+        // SAFETY: the uniform belongs to the program in use.
+        unsafe { self.gl.uniform_2_f32(Some(&u.0), x, y) };
+    }
+
+    pub fn set_int(&self, u: &Uniform, v: i32) {
+        // SAFETY: the uniform belongs to the program in use.
+        unsafe { self.gl.uniform_1_i32(Some(&u.0), v) };
+    }
+
+    pub fn instances(&self, stride: i32, attribs: &[Attrib]) -> Result<Instances, String> {
+        // SAFETY: creates and configures objects of the current context.
+        unsafe {
+            let vao = self.gl.create_vertex_array()?;
+            created();
+            let vbo = self.gl.create_buffer()?;
+            created();
+            self.gl.bind_vertex_array(Some(vao));
+            self.gl.bind_buffer(glow::ARRAY_BUFFER, Some(vbo));
+            for a in attribs {
+                let (ty, normalized) =
+                    if a.bytes { (glow::UNSIGNED_BYTE, true) } else { (glow::FLOAT, false) };
+                self.gl.vertex_attrib_pointer_f32(
+                    a.location,
+                    a.components,
+                    ty,
+                    normalized,
+                    stride,
+                    a.offset,
+                );
+                self.gl.vertex_attrib_divisor(a.location, 1);
+                self.gl.enable_vertex_attrib_array(a.location);
+            }
+            self.gl.bind_vertex_array(None);
+            Ok(Instances { vao, vbo, capacity: 0 })
+        }
+    }
+
+    pub fn delete_instances(&self, i: Instances) {
+        // SAFETY: objects of this context, not used afterwards.
+        unsafe {
+            self.gl.delete_buffer(i.vbo);
+            self.gl.delete_vertex_array(i.vao);
+        }
+        deleted();
+        deleted();
+    }
+
+    /// Upload `data` (whole instances) and draw `count` instanced quads.
+    pub fn draw_instances(&self, i: &mut Instances, data: &[u8], count: usize) {
+        if count == 0 {
+            return;
+        }
+        // SAFETY: objects of this context; `data` outlives the upload call.
+        unsafe {
+            self.gl.bind_vertex_array(Some(i.vao));
+            self.gl.bind_buffer(glow::ARRAY_BUFFER, Some(i.vbo));
+            if data.len() > i.capacity {
+                let capacity = data.len().next_power_of_two();
+                self.gl.buffer_data_size(glow::ARRAY_BUFFER, capacity as i32, glow::STREAM_DRAW);
+                i.capacity = capacity;
+            }
+            self.gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 0, data);
+            self.gl.draw_arrays_instanced(glow::TRIANGLE_STRIP, 0, 4, count as i32);
+            self.gl.bind_vertex_array(None);
+        }
+    }
+
+    pub fn texture(&self, width: i32, height: i32) -> Result<Texture, String> {
+        // SAFETY: creates and sizes a texture of the current context (contents undefined
+        // until uploaded; the atlas only samples what it wrote).
+        unsafe {
+            let raw = self.gl.create_texture()?;
+            created();
+            self.gl.bind_texture(glow::TEXTURE_2D, Some(raw));
+            for (p, v) in [
+                (glow::TEXTURE_MIN_FILTER, glow::LINEAR),
+                (glow::TEXTURE_MAG_FILTER, glow::LINEAR),
+                (glow::TEXTURE_WRAP_S, glow::CLAMP_TO_EDGE),
+                (glow::TEXTURE_WRAP_T, glow::CLAMP_TO_EDGE),
+            ] {
+                self.gl.tex_parameter_i32(glow::TEXTURE_2D, p, v as i32);
+            }
+            self.gl.tex_image_2d(
+                glow::TEXTURE_2D,
+                0,
+                glow::RGBA8 as i32,
+                width,
+                height,
+                0,
+                glow::RGBA,
+                glow::UNSIGNED_BYTE,
+                glow::PixelUnpackData::Slice(None),
+            );
+            Ok(Texture { raw, width, height })
+        }
+    }
+
+    pub fn delete_texture(&self, t: Texture) {
+        // SAFETY: a texture of this context, not used afterwards.
+        unsafe { self.gl.delete_texture(t.raw) };
+        deleted();
+    }
+
+    /// Write RGBA pixels into a region of a texture.
+    pub fn upload(&self, t: &Texture, x: i32, y: i32, w: i32, h: i32, rgba: &[u8]) {
+        if w <= 0 || h <= 0 || rgba.len() < (w * h * 4) as usize {
+            return;
+        }
+        // SAFETY: the region lies in the texture (the atlas checks it) and `rgba` holds
+        // w*h*4 bytes.
+        unsafe {
+            self.gl.bind_texture(glow::TEXTURE_2D, Some(t.raw));
+            self.gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+            self.gl.tex_sub_image_2d(
+                glow::TEXTURE_2D,
+                0,
+                x,
+                y,
+                w,
+                h,
+                glow::RGBA,
+                glow::UNSIGNED_BYTE,
+                glow::PixelUnpackData::Slice(Some(rgba)),
+            );
+        }
+    }
+
+    pub fn bind_texture(&self, t: &Texture) {
+        // SAFETY: a texture of this context.
+        unsafe {
+            self.gl.active_texture(glow::TEXTURE0);
+            self.gl.bind_texture(glow::TEXTURE_2D, Some(t.raw));
+        }
+    }
+
+    pub fn begin_frame(&self, width: i32, height: i32, clear: [f32; 4]) {
+        // SAFETY: state changes on the current context.
+        unsafe {
+            self.gl.viewport(0, 0, width, height);
+            self.gl.clear_color(clear[0], clear[1], clear[2], clear[3]);
+            self.gl.clear(glow::COLOR_BUFFER_BIT);
+            self.gl.enable(glow::BLEND);
+            // Premultiplied alpha throughout.
+            self.gl.blend_func(glow::ONE, glow::ONE_MINUS_SRC_ALPHA);
+        }
+    }
+
+    /// Read the back buffer (bottom-up RGBA rows turned top-down).
+    pub fn read_pixels(&self, width: i32, height: i32) -> Vec<u8> {
+        let mut out = vec![0u8; (width.max(0) * height.max(0) * 4) as usize];
+        // SAFETY: `out` holds exactly width*height RGBA pixels.
+        unsafe {
+            self.gl.pixel_store_i32(glow::PACK_ALIGNMENT, 1);
+            self.gl.read_pixels(
+                0,
+                0,
+                width,
+                height,
+                glow::RGBA,
+                glow::UNSIGNED_BYTE,
+                glow::PixelPackData::Slice(Some(&mut out)),
+            );
+        }
+        let row = (width * 4) as usize;
+        let mut flipped = Vec::with_capacity(out.len());
+        for r in out.chunks_exact(row).rev() {
+            flipped.extend_from_slice(r);
+        }
+        flipped
+    }
+}
+
+impl Drop for Gl {
+    fn drop(&mut self) {
+        LIVE_CONTEXTS.fetch_sub(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,73 @@
+//! The other GL edge: creating a window's GL context and surface with glutin (unsafe: it
+//! takes the window's raw handle), making it current, swapping, resizing. A context asks for
+//! OpenGL 3.3 core first and falls back to OpenGL ES 3.0.
+
+use std::num::NonZeroU32;
+
+use glutin::config::{Config, GetGlConfig};
+use glutin::context::{
+    ContextApi, ContextAttributesBuilder, GlProfile, NotCurrentGlContext, PossiblyCurrentContext,
+    Version,
+};
+use glutin::display::{GetGlDisplay, GlDisplay};
+use glutin::prelude::{GlSurface, PossiblyCurrentGlContext};
+use glutin::surface::{Surface, SwapInterval, WindowSurface};
+use glutin_winit::GlWindow;
+use raw_window_handle::HasWindowHandle;
+use winit::window::Window;
+
+pub struct GlTarget {
+    surface: Surface<WindowSurface>,
+    context: PossiblyCurrentContext,
+}
+
+impl GlTarget {
+    /// Create a context and surface for `window`, compatible with `config`, and make it
+    /// current.
+    pub fn new(window: &Window, config: &Config) -> Result<GlTarget, String> {
+        let display = config.display();
+        let raw = window.window_handle().map_err(|e| e.to_string())?.as_raw();
+        let core = ContextAttributesBuilder::new()
+            .with_profile(GlProfile::Core)
+            .with_context_api(ContextApi::OpenGl(Some(Version::new(3, 3))))
+            .build(Some(raw));
+        let es = ContextAttributesBuilder::new()
+            .with_context_api(ContextApi::Gles(Some(Version::new(3, 0))))
+            .build(Some(raw));
+        // SAFETY: `raw` is the handle of a live window that outlives the context (the window
+        // owns this target and drops it first).
+        let not_current = unsafe {
+            display
+                .create_context(config, &core)
+                .or_else(|_| display.create_context(config, &es))
+                .map_err(|e| format!("no OpenGL 3.3 or GLES 3.0 context: {e}"))?
+        };
+        let attrs =
+            window.build_surface_attributes(Default::default()).map_err(|e| e.to_string())?;
+        // SAFETY: as above, the window outlives the surface.
+        let surface = unsafe { display.create_window_surface(config, &attrs) }
+            .map_err(|e| format!("no window surface: {e}"))?;
+        let context = not_current.make_current(&surface).map_err(|e| e.to_string())?;
+        // Vsync where the driver has it (real GPUs); a no-op under Xvfb.
+        let _ = surface.set_swap_interval(&context, SwapInterval::Wait(NonZeroU32::MIN));
+        Ok(GlTarget { surface, context })
+    }
+
+    pub fn make_current(&self) -> Result<(), String> {
+        self.context.make_current(&self.surface).map_err(|e| e.to_string())
+    }
+
+    pub fn swap(&self) -> Result<(), String> {
+        self.surface.swap_buffers(&self.context).map_err(|e| e.to_string())
+    }
+
+    pub fn resize(&self, window: &Window) {
+        window.resize_surface(&self.surface, &self.context);
+    }
+
+    /// The loader for [`super::gl::Gl::new`].
+    pub fn loader(&self) -> impl FnMut(&std::ffi::CStr) -> *const std::ffi::c_void + '_ {
+        let display = self.context.config().display();
+        move |name| display.get_proc_address(name)
+    }
+}

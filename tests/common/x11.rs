@@ -1,0 +1,236 @@
+//! A private X server (Xvfb with Mesa llvmpipe) and the real `uvterm` binary in it, driven
+//! through IPC, read back with `xwd`, typed at with `xdotool`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_uvterm");
+
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+static NEXT_DISPLAY: AtomicU32 = AtomicU32::new(0);
+
+impl Xvfb {
+    pub fn start() -> Xvfb {
+        for _ in 0..50 {
+            let n = 140
+                + (std::process::id() % 50) * 20
+                + NEXT_DISPLAY.fetch_add(1, Ordering::SeqCst) % 20;
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([
+                    format!(":{n}").as_str(),
+                    "-screen",
+                    "0",
+                    "1280x1024x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb (install the xvfb package)");
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !Path::new(&socket).exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if Path::new(&socket).exists() {
+                return Xvfb { child, display: format!(":{n}") };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("no free X display");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Gui {
+    pub child: Child,
+    pub socket: PathBuf,
+    pub dir: PathBuf,
+    pub display: String,
+}
+
+impl Gui {
+    /// Start `uvterm ARGS…` on `x` with a private socket and an empty config directory.
+    pub fn start(x: &Xvfb, name: &str, args: &[&str]) -> Gui {
+        let dir = std::env::temp_dir().join(format!("uvterm-gui-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("config")).unwrap();
+        let socket = dir.join("gui.sock");
+        let child = Command::new(BIN)
+            .arg("--socket")
+            .arg(&socket)
+            .args(["-o", "font.size=12", "-o", "window.padding=4"])
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("XDG_RUNTIME_DIR", &dir)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("stderr")).unwrap())
+            .spawn()
+            .expect("start uvterm");
+        Gui { child, socket, dir, display: x.display.clone() }
+    }
+
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.join("stderr")).unwrap_or_default()
+    }
+
+    pub fn msg(&self, args: &[&str]) -> Output {
+        Command::new(BIN).arg("msg").arg("--socket").arg(&self.socket).args(args).output().unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.msg(args);
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Wait for the first window to report its geometry; returns the `list` entry.
+    pub fn window(&self) -> serde_json::Value {
+        self.window_n(0)
+    }
+
+    pub fn window_n(&self, n: usize) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let list = self.json(&["list"]);
+            let w = &list["windows"][n];
+            if w["geometry"].is_object() {
+                return w.clone();
+            }
+            assert!(Instant::now() < deadline, "no window; stderr: {}", self.stderr());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn text(&self, tab: u64) -> String {
+        String::from_utf8_lossy(&self.msg(&["get-text", &tab.to_string()]).stdout).into_owned()
+    }
+
+    pub fn wait_text(&self, tab: u64, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let t = self.text(tab);
+            if t.contains(needle) {
+                return t;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {needle:?}; screen:\n{t}\nstderr: {}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn xdotool(&self, args: &[&str]) -> Output {
+        Command::new("xdotool").args(args).env("DISPLAY", &self.display).output().expect("xdotool")
+    }
+
+    /// The window's pixels (RGB, top row first), from the X server.
+    pub fn capture(&self, xid: u64) -> Image {
+        let xwd = Command::new("xwd")
+            .args(["-silent", "-id", &xid.to_string()])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xwd (install x11-apps)");
+        assert!(xwd.status.success(), "xwd failed");
+        let mut convert = Command::new("convert")
+            .args(["xwd:-", "-depth", "8", "rgb:-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("convert (install imagemagick)");
+        let mut stdin = convert.stdin.take().unwrap();
+        let data = xwd.stdout;
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&data);
+        });
+        let out = convert.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let size = Command::new("xwininfo")
+            .args(["-id", &xid.to_string()])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xwininfo");
+        let info = String::from_utf8_lossy(&size.stdout);
+        let get = |k: &str| -> usize {
+            info.lines()
+                .find(|l| l.trim_start().starts_with(k))
+                .and_then(|l| l.split(':').nth(1))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0)
+        };
+        let (w, h) = (get("Width"), get("Height"));
+        assert_eq!(out.stdout.len(), w * h * 3, "capture size");
+        Image { w, h, rgb: out.stdout }
+    }
+}
+
+impl Drop for Gui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub struct Image {
+    pub w: usize,
+    pub h: usize,
+    pub rgb: Vec<u8>,
+}
+
+impl Image {
+    pub fn px(&self, x: usize, y: usize) -> [u8; 3] {
+        let i = (y * self.w + x) * 3;
+        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+    }
+
+    /// Pixels of a rectangle.
+    pub fn region(&self, x0: f64, y0: f64, w: f64, h: f64) -> Vec<[u8; 3]> {
+        let mut out = Vec::new();
+        for y in y0.round() as usize..(y0 + h).round() as usize {
+            for x in x0.round() as usize..(x0 + w).round() as usize {
+                if x < self.w && y < self.h {
+                    out.push(self.px(x, y));
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
+    a.iter().zip(b).all(|(x, y)| (*x as i32 - y as i32).abs() <= tol)
+}
+
+pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    cond()
+}
