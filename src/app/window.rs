@@ -471,10 +471,11 @@ pub fn selection_spans(term: &Term, s: &Selection, dropped: u64) -> Vec<Span> {
             }
         }
         SelectionKind::Simple | SelectionKind::Word => {
+            let (mut ar, mut br) = (ar, br);
             let (mut c0, mut c1) = (a.1, b.1);
             if s.kind == SelectionKind::Word {
-                c0 = word_bounds(term, ar, a.1).0;
-                c1 = word_bounds(term, br, b.1).1;
+                (ar, c0) = word_extent(term, ar, a.1).0;
+                (br, c1) = word_extent(term, br, b.1).1;
             }
             for row in ar..=br {
                 let start = if row == ar { c0 } else { 0 };
@@ -503,7 +504,31 @@ fn cell_char(term: &Term, abs: usize, col: usize) -> char {
         .unwrap_or(' ')
 }
 
-/// The word around a cell: `[start, end]` columns.
+/// The word around a cell, following soft wraps: its first and last (row, column).
+pub fn word_extent(term: &Term, abs: usize, col: usize) -> ((usize, usize), (usize, usize)) {
+    let cols = term.cols();
+    let grid = term.grid();
+    let wrapped = |row: usize| grid.absolute_row(row).is_some_and(|r| r.is_wrapped());
+    let (s, e) = word_bounds(term, abs, col);
+    if !is_word_char(cell_char(term, abs, col)) {
+        return ((abs, s), (abs, e));
+    }
+    let mut start = (abs, s);
+    while start.1 == 0
+        && start.0 > 0
+        && wrapped(start.0 - 1)
+        && is_word_char(cell_char(term, start.0 - 1, cols - 1))
+    {
+        start = (start.0 - 1, word_bounds(term, start.0 - 1, cols - 1).0);
+    }
+    let mut end = (abs, e);
+    while end.1 == cols - 1 && wrapped(end.0) && is_word_char(cell_char(term, end.0 + 1, 0)) {
+        end = (end.0 + 1, word_bounds(term, end.0 + 1, 0).1);
+    }
+    (start, end)
+}
+
+/// The word around a cell within its row: `[start, end]` columns.
 pub fn word_bounds(term: &Term, abs: usize, col: usize) -> (usize, usize) {
     let cols = term.cols();
     if !is_word_char(cell_char(term, abs, col)) {
@@ -652,9 +677,9 @@ mod tests {
         let s = Selection { kind: SelectionKind::Simple, anchor: (0, 0), head: (3, 5) };
         assert_eq!(selection_text(&t, &s), "hello wonderful world\nsecond");
         let w = Selection { kind: SelectionKind::Word, anchor: (1, 2), head: (1, 2) };
-        assert_eq!(selection_text(&t, &w), "rful", "a word within a wrapped row");
+        assert_eq!(selection_text(&t, &w), "wonderful", "a word across a soft wrap");
         let b = Selection { kind: SelectionKind::Block, anchor: (0, 1), head: (1, 3) };
-        assert_eq!(selection_text(&t, &b), "ell\nond");
+        assert_eq!(selection_text(&t, &b), "ell\nrfu");
         let l = Selection { kind: SelectionKind::Line, anchor: (3, 2), head: (3, 2) };
         assert_eq!(selection_text(&t, &l), "second");
     }
