@@ -145,6 +145,8 @@ struct MouseState {
     held: Option<(MouseButton, bool)>,
     selecting: bool,
     last_click: Option<(Instant, (usize, usize), u8)>,
+    /// Where the selecting button went down (stable row, column, kind).
+    press_cell: Option<(u64, usize, SelectionKind)>,
     /// Sub-line wheel movement carried over (touchpads).
     wheel_acc: f64,
 }
@@ -817,8 +819,16 @@ impl App {
             let Some((col, line)) = cell else { return };
             let Some(t) = w.tabs.get_mut(w.active) else { return };
             let stable = stable_row(t, line);
-            if let Some(s) = t.selection.as_mut() {
-                s.head = (stable, col);
+            match t.selection.as_mut() {
+                Some(s) => s.head = (stable, col),
+                None => {
+                    if let Some((row, c, kind)) = self.mouse.press_cell
+                        && (row, c) != (stable, col)
+                    {
+                        t.selection =
+                            Some(Selection { kind, anchor: (row, c), head: (stable, col) });
+                    }
+                }
             }
             w.window.request_redraw();
             return;
@@ -923,11 +933,13 @@ impl App {
         };
         let Some(t) = w.tabs.get_mut(w.active) else { return };
         let stable = stable_row(t, line);
-        t.selection = Some(Selection { kind, anchor: (stable, col), head: (stable, col) });
-        if clicks == 1 && kind == SelectionKind::Simple {
-            // A plain click clears; the drag creates.
-            t.selection = Some(Selection { kind, anchor: (stable, col), head: (stable, col) });
-        }
+        // A plain click only clears; a drag from here selects (see `mouse_moved`).
+        t.selection = (kind != SelectionKind::Simple).then_some(Selection {
+            kind,
+            anchor: (stable, col),
+            head: (stable, col),
+        });
+        self.mouse.press_cell = Some((stable, col, kind));
         self.mouse.selecting = true;
         w.window.request_redraw();
     }

@@ -52,11 +52,17 @@ pub struct SceneInput<'a> {
     pub cursor_on: bool,
     pub selection: &'a [Span],
     pub search: &'a [Span],
+    /// The match Enter moves between, drawn brighter than the others.
+    pub search_current: Option<Span>,
     pub selection_color: Rgb,
     pub tabs: &'a [(String, bool)],
     /// The visual bell's flash.
     pub flash: bool,
 }
+
+/// Backgrounds of search matches, and of the current one.
+pub const SEARCH_MATCH: Rgb = Rgb::new(0xb0, 0x90, 0x20);
+pub const SEARCH_CURRENT: Rgb = Rgb::new(0xff, 0x70, 0x10);
 
 pub fn rgba(c: Rgb) -> [u8; 4] {
     [c.r, c.g, c.b, 255]
@@ -137,17 +143,18 @@ pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
                 let (_, mut bg) = cell_colors(&style, palette, reverse_video);
                 if in_spans(input.selection, abs, col) {
                     bg = input.selection_color;
+                } else if input.search_current.is_some_and(|s| in_spans(&[s], abs, col)) {
+                    bg = SEARCH_CURRENT;
                 } else if in_spans(input.search, abs, col) {
-                    bg = Rgb::new(0xb0, 0x90, 0x20);
+                    bg = SEARCH_MATCH;
                 }
                 Some(bg)
             } else {
                 None
             };
             match (run, bg) {
-                (Some((start, c)), Some(b)) if c == b => {
-                    let _ = start;
-                }
+                // The run goes on.
+                (Some((_, c)), Some(b)) if c == b => {}
                 (prev, next) => {
                     if let Some((start, c)) = prev
                         && c != default_bg
@@ -409,6 +416,7 @@ mod tests {
             cursor_on: true,
             selection: &[],
             search: &[],
+            search_current: None,
             selection_color: Rgb::new(1, 2, 3),
             tabs: &[],
             flash: false,

@@ -65,9 +65,11 @@ pub struct TabView {
 
 pub struct TermWindow {
     pub id: io::WindowId,
-    pub window: Window,
-    target: GlTarget,
+    // Field order is drop order: the renderer and the GL surface/context must go before the
+    // X window they draw on (else GLXBadWindow).
     renderer: Option<Renderer>,
+    target: GlTarget,
+    pub window: Window,
     pub fonts: Fonts,
     pub tabs: Vec<TabView>,
     pub active: usize,
@@ -327,6 +329,10 @@ impl TermWindow {
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default();
+            let search_current = tab.search.as_ref().and_then(|s| {
+                let &(row, start, end) = s.matches.get(s.current)?;
+                Some(Span { row: row.checked_sub(dropped)? as usize, start, end })
+            });
             let input = SceneInput {
                 term: &term,
                 layout: l,
@@ -336,6 +342,7 @@ impl TermWindow {
                 cursor_on,
                 selection: &selection,
                 search: &search,
+                search_current,
                 selection_color: self.selection_color,
                 tabs: &tabs,
                 flash,
@@ -552,8 +559,7 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
     for (i, span) in spans.iter().enumerate() {
         let Some(row) = term.grid().absolute_row(span.row) else { continue };
         let mut line = String::new();
-        for (col, cell) in row.cells().iter().enumerate().take(span.end + 1).skip(span.start) {
-            let _ = col;
+        for cell in row.cells().iter().take(span.end + 1).skip(span.start) {
             if cell.is_spacer() {
                 continue;
             }
@@ -629,13 +635,34 @@ pub fn prompt_rows(term: &Term) -> Vec<usize> {
         .collect()
 }
 
-/// A URL or OSC 8 link at a cell, if any.
+/// What a Ctrl+click may open: URLs detected in text start with one of these, and OSC 8
+/// links must.
+const URL_PREFIXES: [&str; 10] = [
+    "https://",
+    "http://",
+    "file://",
+    "ftp://",
+    "sftp://",
+    "ssh://",
+    "git://",
+    "gemini://",
+    "gopher://",
+    "mailto:",
+];
+
+fn openable(uri: &str) -> bool {
+    let lower = uri.to_ascii_lowercase();
+    URL_PREFIXES.iter().any(|p| lower.starts_with(p)) && !uri.chars().any(char::is_control)
+}
+
+/// The link under a cell: its OSC 8 hyperlink, or a URL written in the text around it.
 pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
     let row = term.grid().absolute_row(abs)?;
     let cell = *row.cells().get(col)?;
     let style = term.style(cell.style());
     if let Some(link) = term.hyperlink(style.link) {
-        return Some(link.uri.to_string());
+        // The program chose the target: hand only well-known schemes to the desktop.
+        return openable(&link.uri).then(|| link.uri.to_string());
     }
     // A URL written in the text.
     let text: Vec<char> = (0..row.cells().len()).map(|c| cell_char(term, abs, c)).collect();
@@ -651,10 +678,7 @@ pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
         e += 1;
     }
     let word: String = text[s..=e].iter().collect();
-    let start = ["https://", "http://", "file://", "ftp://", "mailto:"]
-        .iter()
-        .filter_map(|p| word.find(p))
-        .min()?;
+    let start = URL_PREFIXES.iter().filter_map(|p| word.find(p)).min()?;
     let url = word[start..].trim_end_matches(['.', ',', ')', ']', ';', ':', '!', '?']);
     (start + s <= col && url.len() > 8).then(|| url.to_owned())
 }
@@ -715,5 +739,7 @@ mod tests {
         assert_eq!(link_at(&t, 0, 10).as_deref(), Some("https://example.com/a_b"));
         assert_eq!(link_at(&t, 0, 1), None);
         assert_eq!(link_at(&t, 0, 31).as_deref(), Some("http://x.org/"));
+        let odd = term("\x1b]8;;javascript:alert(1)\x1b\\click\x1b]8;;\x1b\\", 20, 1);
+        assert_eq!(link_at(&odd, 0, 1), None, "unknown schemes are not opened");
     }
 }

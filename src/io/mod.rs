@@ -149,6 +149,11 @@ pub struct Stats {
     pub rss_bytes: u64,
     /// Child processes not yet reaped.
     pub children: usize,
+    /// GL objects (programs, buffers, vertex arrays, textures) the GUI's renderers hold, and
+    /// its GL contexts: counted by our own code, since Mesa keeps them out of valgrind's
+    /// sight. Both 0 headless.
+    pub gl_objects: usize,
+    pub gl_contexts: usize,
 }
 
 /// Commands for the I/O thread.

@@ -318,6 +318,9 @@ impl IoState {
             fds: sys::open_fds(),
             rss_bytes: sys::rss_bytes(),
             children: self.children.len(),
+            // Two atomics the renderer keeps (reading them touches no GL).
+            gl_objects: crate::render::gl::live_objects(),
+            gl_contexts: crate::render::gl::live_contexts(),
         }
     }
 

@@ -70,6 +70,11 @@ pub struct Gui {
 impl Gui {
     /// Start `uvterm ARGS…` on `x` with a private socket and an empty config directory.
     pub fn start(x: &Xvfb, name: &str, args: &[&str]) -> Gui {
+        Gui::start_with_env(x, name, args, &[])
+    }
+
+    /// `start`, with extra environment variables for uvterm.
+    pub fn start_with_env(x: &Xvfb, name: &str, args: &[&str], env: &[(&str, &str)]) -> Gui {
         let dir = std::env::temp_dir().join(format!("uvterm-gui-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("config")).unwrap();
@@ -83,6 +88,7 @@ impl Gui {
             .env("XDG_CONFIG_HOME", dir.join("config"))
             .env("XDG_RUNTIME_DIR", &dir)
             .env_remove("WAYLAND_DISPLAY")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.join("stderr")).unwrap())
             .spawn()
@@ -190,7 +196,9 @@ impl Drop for Gui {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if std::env::var_os("UVTERM_KEEP_TEST_DIRS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
