@@ -512,3 +512,11 @@ fn ctrl_click_opens_links_with_xdg_open() {
     drop(gui);
     let _ = std::fs::remove_dir_all(&bin);
 }
+
+#[test]
+fn compose_sequences_type_composed_text() {
+    let x = Xvfb::start();
+    let mut r = Recorder::start(&x, "compose", "");
+    r.gui.xdotool(&["key", "Multi_key", "apostrophe", "e"]);
+    assert_eq!(show(&r.received(1)), "é");
+}

@@ -383,9 +383,7 @@ impl ApplicationHandler<IoEvent> for App {
             WindowEvent::KeyboardInput { event, is_synthetic: false, .. } => {
                 self.key(event_loop, wid, &event);
             }
-            WindowEvent::Ime(winit::event::Ime::Commit(text)) => {
-                self.type_text(wid, text.into_bytes());
-            }
+            WindowEvent::Ime(ime) => self.ime(wid, ime),
             WindowEvent::CursorMoved { position, .. } => self.mouse_moved(wid, position),
             WindowEvent::MouseInput { state, button, .. } => self.mouse_button(wid, state, button),
             WindowEvent::MouseWheel { delta, .. } => self.wheel(wid, delta),
@@ -598,6 +596,28 @@ impl App {
             && !bytes.is_empty()
         {
             self.type_text(wid, bytes);
+        }
+    }
+
+    /// Input method events: the composition is shown at the cursor; committed text is typed.
+    fn ime(&mut self, wid: WinitWindowId, ime: winit::event::Ime) {
+        use winit::event::Ime;
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        match ime {
+            Ime::Preedit(text, _) => {
+                w.preedit = (!text.is_empty()).then_some(text);
+                w.window.request_redraw();
+            }
+            Ime::Commit(text) => {
+                w.preedit = None;
+                w.window.request_redraw();
+                self.type_text(wid, text.into_bytes());
+            }
+            Ime::Enabled => (),
+            Ime::Disabled => {
+                w.preedit = None;
+                w.window.request_redraw();
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use winit::dpi::{PhysicalPosition, PhysicalSize};
 use winit::window::Window;
 
 use super::config::Config;
-use super::scene::{self, Layout, Metrics, SceneInput, Span};
+use super::scene::{self, Layout, Metrics, SceneInput, Span, rgba};
 use crate::io::{self, TabId, TabShared};
 use crate::render::fonts::Fonts;
 use crate::render::gl::Gl;
@@ -19,7 +19,9 @@ use crate::render::surface::GlTarget;
 use crate::render::{Renderer, Scene};
 use crate::term::Term;
 use crate::term::grid::RowFlags;
+use crate::term::handler::{COLOR_BACKGROUND, COLOR_FOREGROUND};
 use crate::term::modes::Modes;
+use crate::term::style::Rgb;
 
 /// How long a synchronized update may hold the frame.
 const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
@@ -89,6 +91,10 @@ pub struct TermWindow {
     selection_color: crate::term::style::Rgb,
     /// The last geometry reported to the I/O thread.
     reported: Option<io::Geometry>,
+    /// Text the input method is composing, drawn at the cursor until committed.
+    pub preedit: Option<String>,
+    /// Where the input method was last told the cursor is (pixels).
+    ime_spot: Option<(i32, i32)>,
 }
 
 impl TermWindow {
@@ -133,6 +139,8 @@ impl TermWindow {
             refresh,
             selection_color: config.colors.selection.0,
             reported: None,
+            preedit: None,
+            ime_spot: None,
         })
     }
 
@@ -302,6 +310,8 @@ impl TermWindow {
         let cursor_on = self.blink_on || !self.focused;
         let Some(tab) = self.tabs.get(self.active) else { return };
         tab.shared.dirty.store(false, Ordering::Release);
+        // The cursor's top-left corner and the default colours, for the input method.
+        let mut ime = None;
         {
             let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
             if term.modes().contains(Modes::SYNC_OUTPUT) {
@@ -348,6 +358,16 @@ impl TermWindow {
                 flash,
             };
             scene::build(&input, &mut self.scene);
+            let p = term.cursor_point();
+            if tab.display_offset == 0 && p.line.0 < l.lines && p.column.0 < l.cols {
+                let palette = term.palette();
+                ime = Some((
+                    l.x0 + p.column.0 as f32 * l.cell_w,
+                    l.y0 + p.line.0 as f32 * l.cell_h,
+                    palette.0[COLOR_FOREGROUND],
+                    palette.0[COLOR_BACKGROUND],
+                ));
+            }
         }
         if let Some(search) = &tab.search {
             let label = format!(
@@ -357,6 +377,19 @@ impl TermWindow {
                 search.matches.len()
             );
             self.search_bar(&label, l);
+        }
+        if let Some((x, y, fg, bg)) = ime {
+            if let Some(text) = self.preedit.clone() {
+                self.preedit_overlay(&text, x, y, fg, bg, l);
+            }
+            let spot = (x as i32, y as i32);
+            if self.ime_spot != Some(spot) {
+                self.ime_spot = Some(spot);
+                self.window.set_ime_cursor_area(
+                    winit::dpi::PhysicalPosition::new(spot.0, spot.1),
+                    winit::dpi::PhysicalSize::new(l.cell_w as u32, l.cell_h as u32),
+                );
+            }
         }
         if self.target.make_current().is_err() {
             return;
@@ -371,6 +404,42 @@ impl TermWindow {
         }
         self.last_frame = Instant::now();
         self.frames += 1;
+    }
+
+    /// The input method's composition at the cursor, underlined, over whatever is there.
+    fn preedit_overlay(&mut self, text: &str, x: f32, y: f32, fg: Rgb, bg: Rgb, l: Layout) {
+        use unicode_width::UnicodeWidthChar;
+        let cells: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+        let w = (cells as f32 * l.cell_w).min(l.x0 + l.cols as f32 * l.cell_w - x).max(0.0);
+        self.scene.glyphs.retain(|g| g.y != y || g.x < x || g.x >= x + w);
+        self.scene.backgrounds.push(crate::render::Rect { x, y, w, h: l.cell_h, color: rgba(bg) });
+        let mut col = 0.0;
+        for c in text.chars() {
+            let width = c.width().unwrap_or(0) as f32;
+            if width == 0.0 || x + (col + width) * l.cell_w > x + w + 0.5 {
+                col += width;
+                continue;
+            }
+            self.scene.glyphs.push(crate::render::GlyphDraw {
+                id: crate::render::GlyphId::for_char(
+                    c,
+                    crate::render::fonts::Face { bold: false, italic: false },
+                    width > 1.0,
+                ),
+                x: x + col * l.cell_w,
+                y,
+                color: rgba(fg),
+            });
+            col += width;
+        }
+        let thick = (l.cell_h / 16.0).round().max(1.0);
+        self.scene.overlay.push(crate::render::Rect {
+            x,
+            y: y + l.cell_h - thick,
+            w,
+            h: thick,
+            color: rgba(fg),
+        });
     }
 
     /// The search bar on the last line: its background replaces that line's, and the text
