@@ -6,3 +6,4 @@ cargo build --release --locked
 tests/leak/rss.sh
 tests/leak/heaptrack.sh
 tests/leak/valgrind.sh
+tests/leak/valgrind-gui.sh

@@ -35,3 +35,33 @@ stat() {
     "$UVTERM_BIN" msg --socket "$SOCKET" stats |
         python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
 }
+
+# start_xvfb: a private X server for the GUI checks; sets XVFB_PID and XVFB_DISPLAY.
+start_xvfb() {
+    fifo=$(mktemp -u /tmp/uvterm-xvfb.XXXXXX)
+    mkfifo "$fifo"
+    Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
+    XVFB_PID=$!
+    XVFB_DISPLAY=":$(head -n1 <"$fifo")"
+    rm -f "$fifo"
+    export XVFB_DISPLAY
+}
+
+stop_xvfb() {
+    kill "$XVFB_PID" 2>/dev/null || true
+    wait "$XVFB_PID" 2>/dev/null || true
+}
+
+# wait_for_window: until the GUI at $SOCKET lists a window that has been shown (slow under
+# valgrind).
+wait_for_window() {
+    i=0
+    until "$UVTERM_BIN" msg --socket "$SOCKET" list 2>/dev/null | grep -q '"geometry":{'; do
+        i=$((i + 1))
+        if [ $i -gt 3000 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+            echo "uvterm (GUI) did not show a window" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+}
