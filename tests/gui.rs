@@ -48,9 +48,24 @@ fn share(px: &[[u8; 3]], color: [u8; 3]) -> f64 {
 
 #[test]
 fn colours_text_and_box_drawing_are_drawn_in_their_cells() {
+    let (_x, gui) = draw_known_screen("pixels", "");
+    assert!(gui.stderr().contains("Gl33"), "OpenGL 3.3 core first: {}", gui.stderr());
+}
+
+/// The same pixels through the fallback renderer path (GLSL ES 3.0 shaders, GLES context).
+#[test]
+fn the_gles_fallback_draws_the_same() {
+    let (_x, gui) = draw_known_screen("pixels-gles", "gles");
+    let log = gui.stderr();
+    assert!(log.contains("Gles3") && log.contains("OpenGL ES"), "a GLES context: {log}");
+}
+
+/// Print coloured text and a box, read the window back and check it cell by cell.
+fn draw_known_screen(name: &str, gl_api: &str) -> (Xvfb, Gui) {
     let x = Xvfb::start();
     let script = "printf '\\033[41m    \\033[0m\\033[32mGGGG\\033[0m\\n\\033(0lqqqk\\nx   x\\nmqqqj\\033(B\\n'; printf '\\033]2;pixels-test\\007'; exec sleep 60";
-    let gui = Gui::start(&x, "pixels", &["-e", "sh", "-c", script]);
+    let env = [("UVTERM_GL_API", gl_api), ("RUST_LOG", "uvterm=info")];
+    let gui = Gui::start_with_env(&x, name, &["-e", "sh", "-c", script], &env);
     let w = gui.window();
     let tab = w["tabs"][0]["id"].as_u64().unwrap();
     gui.wait_text(tab, "GGGG");
@@ -88,6 +103,7 @@ fn colours_text_and_box_drawing_are_drawn_in_their_cells() {
         let name = gui.xdotool(&["getwindowname", &xid.to_string()]);
         String::from_utf8_lossy(&name.stdout).trim() == "pixels-test"
     }));
+    (x, gui)
 }
 
 #[test]
@@ -143,4 +159,117 @@ fn a_broken_config_is_reported_and_defaults_used() {
     assert!(w["geometry"]["cols"].as_u64().unwrap() > 10, "a window with defaults");
     assert!(gui.stderr().contains("bad.toml"), "the problem is named: {}", gui.stderr());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With the atlas held to 256×256 pixels, pages of 100 different glyphs fill it again and
+/// again: it must evict and re-rasterize, and what is drawn afterwards must be exactly what
+/// was drawn before.
+#[test]
+fn a_full_glyph_atlas_evicts_and_redraws_the_same() {
+    let x = Xvfb::start();
+    let program = r#"
+import sys
+chars = [chr(c) for lo, hi in ((0x100, 0x250), (0x391, 0x3CA), (0x400, 0x460)) for c in range(lo, hi)]
+print("\033[32mReference line: Wj0@%&\033[0m", flush=True)
+for line in sys.stdin:
+    n = int(line)
+    page = (chars * 2)[n * 100 % len(chars):][:100]
+    print("\033[3;1H\033[J" + "".join(page) + "\nPAGE%d" % n, flush=True)
+"#;
+    let script = format!("stty -echo; exec python3 -c '{program}'");
+    let env = [("UVTERM_ATLAS_MAX_SIZE", "256"), ("RUST_LOG", "uvterm=info")];
+    let gui = Gui::start_with_env(&x, "atlas", &["-e", "sh", "-c", &script], &env);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap().to_string();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    gui.wait_text(tab.parse().unwrap(), "Reference");
+    std::thread::sleep(Duration::from_millis(300));
+    let before = cells.pixels(&gui.capture(xid), 0, 0..24);
+    assert!(before.iter().any(|p| close(*p, GREEN, 40)), "the reference line is drawn");
+    for n in 0..8 {
+        gui.msg(&["send-text", &tab, &format!("{n}\\n")]);
+        gui.wait_text(tab.parse().unwrap(), &format!("PAGE{n}"));
+        // Each page is drawn before the next replaces it.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let log = gui.stderr();
+    assert!(log.contains("evicting every glyph"), "the atlas filled up: {log}");
+    let page = cells.pixels(&gui.capture(xid), 2, 0..80);
+    assert!(page.iter().filter(|p| close(**p, FG, 40)).count() > 500, "the last page is drawn");
+    let after = cells.pixels(&gui.capture(xid), 0, 0..24);
+    assert!(before == after, "the reference line looks the same after evictions");
+}
+
+/// Ctrl+= / Ctrl+- / Ctrl+0 change the font size of a running window: the cells grow, the
+/// grid (and the PTY) shrink to fit the same window, and the original size comes back.
+#[test]
+fn font_size_changes_at_run_time() {
+    let x = Xvfb::start();
+    let gui = Gui::start(&x, "fontsize", &["-e", "env", "PS1=$ ", "sh"]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    let cell = |w: &serde_json::Value| w["geometry"]["cell_width"].as_f64().unwrap();
+    let base = cell(&w);
+    gui.wait_text(tab, "$");
+    gui.xdotool(&["windowfocus", &xid]);
+    std::thread::sleep(Duration::from_millis(200));
+    for _ in 0..4 {
+        gui.xdotool(&["key", "ctrl+equal"]);
+    }
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            let w = gui.window();
+            cell(&w) > base && w["tabs"][0]["cols"] == w["geometry"]["cols"]
+        }),
+        "bigger cells: {}",
+        gui.window()
+    );
+    let big = gui.window();
+    assert!(big["geometry"]["cols"].as_u64() < w["geometry"]["cols"].as_u64(), "fewer columns");
+    gui.msg(&["send-text", &tab.to_string(), "stty size\\r"]);
+    let (lines, cols) =
+        (big["geometry"]["lines"].as_u64().unwrap(), big["geometry"]["cols"].as_u64().unwrap());
+    gui.wait_text(tab, &format!("{lines} {cols}"));
+    gui.xdotool(&["key", "ctrl+0"]);
+    assert!(wait_until(Duration::from_secs(10), || cell(&gui.window()) == base), "ctrl+0 resets");
+    gui.xdotool(&["key", "ctrl+minus"]);
+    assert!(wait_until(Duration::from_secs(10), || cell(&gui.window()) < base), "ctrl+- shrinks");
+}
+
+/// A HiDPI scale factor (as the desktop reports it) scales fonts and padding.
+#[test]
+fn the_hidpi_scale_factor_is_honoured() {
+    let x = Xvfb::start();
+    let one = Gui::start_with_env(&x, "scale1", &["-e", "sh"], &[("WINIT_X11_SCALE_FACTOR", "1")]);
+    let g1 = one.window()["geometry"].clone();
+    drop(one);
+    let two = Gui::start_with_env(&x, "scale2", &["-e", "sh"], &[("WINIT_X11_SCALE_FACTOR", "2")]);
+    let g2 = two.window()["geometry"].clone();
+    let ratio = |k: &str| g2[k].as_f64().unwrap() / g1[k].as_f64().unwrap();
+    assert!((1.8..=2.2).contains(&ratio("cell_width")), "cell width {g1} vs {g2}");
+    assert!((1.8..=2.2).contains(&ratio("cell_height")), "cell height {g1} vs {g2}");
+    assert_eq!(ratio("x0"), 2.0, "padding scales");
+    assert_eq!(g1["cols"], g2["cols"], "the same grid in a window twice the size: {g1} vs {g2}");
+}
+
+/// Render on demand: nothing changes, nothing is drawn; output draws.
+#[test]
+fn a_still_screen_draws_no_frames() {
+    let x = Xvfb::start();
+    let gui = Gui::start(&x, "idle", &["-e", "sh", "-c", "echo ready; exec cat"]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    gui.wait_text(tab, "ready");
+    let frames = || gui.json(&["stats"])["frames"].as_u64().unwrap();
+    // Whatever was pending lands first.
+    std::thread::sleep(Duration::from_millis(500));
+    let still = frames();
+    assert!(still > 0, "the first frames are counted");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(frames(), still, "frames drawn while nothing changed");
+    gui.msg(&["send-text", &tab.to_string(), "more\\n"]);
+    gui.wait_text(tab, "more");
+    assert!(wait_until(Duration::from_secs(5), || frames() > still), "output is drawn");
 }

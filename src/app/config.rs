@@ -312,6 +312,49 @@ impl Config {
 mod tests {
     use super::*;
 
+    /// `uvterm.example.toml` with its settings uncommented (prose stays commented).
+    fn example_uncommented() -> String {
+        let text = include_str!("../../uvterm.example.toml");
+        let is_setting = |rest: &str| {
+            let key = rest.split(" = ").next().unwrap_or("");
+            rest.starts_with('[')
+                || rest.starts_with("    \"")
+                || rest == "]"
+                || (rest.contains(" = ")
+                    && !key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        };
+        text.lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if is_setting(rest) => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_config_documents_the_real_defaults() {
+        let text = example_uncommented();
+        assert!(text.contains("\n[font]\n") && text.contains("\nfamily = "), "{text}");
+        let (config, problems) = load(Some(&write(&text)), &[]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let d = Config::default();
+        assert_eq!(format!("{:?}", config.font), format!("{:?}", d.font));
+        assert_eq!(format!("{:?}", config.colors), format!("{:?}", d.colors));
+        assert_eq!(format!("{:?}", config.scrollback), format!("{:?}", d.scrollback));
+        assert_eq!(format!("{:?}", config.cursor), format!("{:?}", d.cursor));
+        assert_eq!(format!("{:?}", config.window), format!("{:?}", d.window));
+        assert_eq!(format!("{:?}", config.terminal), format!("{:?}", d.terminal));
+        // The shell section is an example, not the default (which depends on the user).
+        assert_eq!(config.shell.program.as_deref(), Some("/bin/bash"));
+        // The bindings it shows are the defaults: loading them changes nothing.
+        assert_eq!(config.keybindings.len(), 2);
+        let (bindings, problems) = super::super::bindings::load(&config.keybindings);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(bindings.len(), super::super::bindings::defaults().len());
+    }
+
     fn write(text: &str) -> PathBuf {
         let p = std::env::temp_dir().join(format!(
             "uvterm-config-{}-{}.toml",

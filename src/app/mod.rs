@@ -457,12 +457,10 @@ impl App {
         let (family, points) = (base.family.clone(), base.points);
         let cell = (base.cell_width as f64, base.cell_height as f64);
         let pad = self.config.window.padding as f64;
+        let (columns, lines) = (self.config.window.columns as f64, self.config.window.lines as f64);
         let title = self.options.title.clone().unwrap_or_else(|| "uvterm".into());
         let attrs = WindowAttributes::default().with_title(title).with_inner_size(
-            winit::dpi::LogicalSize::new(
-                self.config.window.columns as f64 * cell.0 + 2.0 * pad,
-                self.config.window.lines as f64 * cell.1 + 2.0 * pad,
-            ),
+            winit::dpi::LogicalSize::new(columns * cell.0 + 2.0 * pad, lines * cell.1 + 2.0 * pad),
         );
         let created = match &self.gl_config {
             Some(cfg) => glutin_winit::finalize_window(event_loop, attrs, cfg)
@@ -493,6 +491,16 @@ impl App {
             self.gl_config = Some(cfg.clone());
             let scale = window.scale_factor() as f32;
             let fonts = Fonts::new(&family, points, scale)?;
+            // The size asked for above used unscaled cells; at this scale the font's cells
+            // round differently: ask again for exactly columns × lines.
+            let pad = (pad * scale as f64).round();
+            let exact = PhysicalSize::new(
+                (columns * fonts.cell_width as f64 + 2.0 * pad) as u32,
+                (lines * fonts.cell_height as f64 + 2.0 * pad) as u32,
+            );
+            if window.inner_size() != exact {
+                let _ = window.request_inner_size(exact);
+            }
             window.set_ime_allowed(true);
             TermWindow::new(id, window, &cfg, fonts, &self.config)
         });

@@ -404,6 +404,7 @@ impl TermWindow {
         }
         self.last_frame = Instant::now();
         self.frames += 1;
+        crate::render::gl::frame_presented();
     }
 
     /// The input method's composition at the cursor, underlined, over whatever is there.

@@ -154,6 +154,8 @@ pub struct Stats {
     /// sight. Both 0 headless.
     pub gl_objects: usize,
     pub gl_contexts: usize,
+    /// Frames the GUI has presented since it started (0 headless): a still screen draws none.
+    pub frames: usize,
 }
 
 /// Commands for the I/O thread.

@@ -321,6 +321,7 @@ impl IoState {
             // Two atomics the renderer keeps (reading them touches no GL).
             gl_objects: crate::render::gl::live_objects(),
             gl_contexts: crate::render::gl::live_contexts(),
+            frames: crate::render::gl::frames(),
         }
     }
 

@@ -19,6 +19,18 @@ pub fn live_objects() -> usize {
     LIVE_OBJECTS.load(Ordering::Relaxed)
 }
 
+static FRAMES: AtomicUsize = AtomicUsize::new(0);
+
+/// Frames presented so far, by every window: idle must leave this still.
+pub fn frames() -> usize {
+    FRAMES.load(Ordering::Relaxed)
+}
+
+/// Count one presented frame.
+pub fn frame_presented() {
+    FRAMES.fetch_add(1, Ordering::Relaxed);
+}
+
 /// Renderers (one GL context each) currently alive.
 pub fn live_contexts() -> usize {
     LIVE_CONTEXTS.load(Ordering::Relaxed)
@@ -84,6 +96,12 @@ impl Gl {
 
     pub fn api(&self) -> Api {
         self.api
+    }
+
+    /// The largest texture side the driver allows.
+    pub fn max_texture_size(&self) -> i32 {
+        // SAFETY: a plain query on the current context.
+        unsafe { self.gl.get_parameter_i32(glow::MAX_TEXTURE_SIZE) }
     }
 
     /// "vendor / renderer / version", for the log.

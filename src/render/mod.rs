@@ -139,6 +139,8 @@ pub struct Renderer {
     cache: HashMap<GlyphId, Option<Cached>>,
     /// Atlas resets so far (growth or eviction), for tests and the log.
     pub atlas_resets: usize,
+    /// The side the atlas grows to before it evicts.
+    atlas_max: i32,
     scratch: Vec<u8>,
 }
 
@@ -151,7 +153,15 @@ impl Renderer {
         let b = |location, offset| Attrib { location, components: 4, bytes: true, offset };
         let rects = gl.instances(20, &[f(0, 4, 0), b(1, 16)])?;
         let glyphs = gl.instances(40, &[f(0, 4, 0), f(1, 4, 16), b(2, 32), b(3, 36)])?;
-        let texture = gl.texture(ATLAS_START, ATLAS_START)?;
+        // UVTERM_ATLAS_MAX_SIZE (pixels) shrinks the atlas to make eviction happen with few
+        // glyphs: for tests, never needed otherwise.
+        let atlas_max = std::env::var("UVTERM_ATLAS_MAX_SIZE")
+            .ok()
+            .and_then(|v| v.parse::<i32>().ok())
+            .unwrap_or(ATLAS_MAX)
+            .clamp(64, ATLAS_MAX)
+            .min(gl.max_texture_size().max(64));
+        let texture = gl.texture(ATLAS_START.min(atlas_max), ATLAS_START.min(atlas_max))?;
         Ok(Renderer {
             rect_viewport: gl.uniform(&rect_program, "viewport"),
             glyph_viewport: gl.uniform(&glyph_program, "viewport"),
@@ -164,6 +174,7 @@ impl Renderer {
             atlas: Some(Atlas { texture, x: 0, y: 0, row_height: 0 }),
             cache: HashMap::new(),
             atlas_resets: 0,
+            atlas_max,
             scratch: Vec::new(),
         })
     }
@@ -293,18 +304,20 @@ impl Renderer {
                 Insert::At(x, y) => return Some((x, y)),
                 Insert::Full => {
                     let size = atlas.texture.width;
-                    let new_size = if size < ATLAS_MAX { size * 2 } else { size };
+                    let new_size = (size * 2).min(self.atlas_max).max(size);
                     self.atlas_resets += 1;
                     self.cache.clear();
                     if new_size != size {
-                        log::debug!("glyph atlas full: growing to {new_size}x{new_size}");
+                        log::info!("glyph atlas full: growing to {new_size}x{new_size}");
                         let texture = self.gl.texture(new_size, new_size).ok()?;
                         if let Some(old) = self.atlas.take() {
                             self.gl.delete_texture(old.texture);
                         }
                         self.atlas = Some(Atlas { texture, x: 0, y: 0, row_height: 0 });
                     } else {
-                        log::debug!("glyph atlas full at its largest: evicting every glyph");
+                        log::info!(
+                            "glyph atlas full at its largest ({size}px): evicting every glyph"
+                        );
                         atlas.x = 0;
                         atlas.y = 0;
                         atlas.row_height = 0;

@@ -1,6 +1,6 @@
 //! The other GL edge: creating a window's GL context and surface with glutin (unsafe: it
 //! takes the window's raw handle), making it current, swapping, resizing. A context asks for
-//! OpenGL 3.3 core first and falls back to OpenGL ES 3.0.
+//! OpenGL 3.3 core first and falls back to OpenGL ES 3.0 (`UVTERM_GL_API=gles`: ES only).
 
 use std::num::NonZeroU32;
 
@@ -34,13 +34,21 @@ impl GlTarget {
         let es = ContextAttributesBuilder::new()
             .with_context_api(ContextApi::Gles(Some(Version::new(3, 0))))
             .build(Some(raw));
+        // UVTERM_GL_API=gles takes the fallback path on purpose (to test it, or to dodge a
+        // driver whose desktop GL is broken).
+        let gles_only =
+            std::env::var("UVTERM_GL_API").is_ok_and(|v| v.eq_ignore_ascii_case("gles"));
         // SAFETY: `raw` is the handle of a live window that outlives the context (the window
         // owns this target and drops it first).
         let not_current = unsafe {
-            display
-                .create_context(config, &core)
-                .or_else(|_| display.create_context(config, &es))
-                .map_err(|e| format!("no OpenGL 3.3 or GLES 3.0 context: {e}"))?
+            if gles_only {
+                display.create_context(config, &es)
+            } else {
+                display
+                    .create_context(config, &core)
+                    .or_else(|_| display.create_context(config, &es))
+            }
+            .map_err(|e| format!("no OpenGL 3.3 or GLES 3.0 context: {e}"))?
         };
         let attrs =
             window.build_surface_attributes(Default::default()).map_err(|e| e.to_string())?;
