@@ -120,7 +120,12 @@ pub fn run(options: GuiOptions) -> ExitCode {
         gl_config: None,
         windows: HashMap::new(),
         ids: HashMap::new(),
-        base_fonts: Some(fonts),
+        base_font: (
+            fonts.family.clone(),
+            fonts.points,
+            (fonts.cell_width as f64, fonts.cell_height as f64),
+        ),
+        spare_fonts: Some(fonts),
         clipboard: None,
         mods: Mods::default(),
         mouse: MouseState::default(),
@@ -160,8 +165,10 @@ struct App {
     gl_config: Option<glutin::config::Config>,
     windows: HashMap<WinitWindowId, TermWindow>,
     ids: HashMap<io::WindowId, WinitWindowId>,
-    /// Fonts at scale 1, to clone for new windows.
-    base_fonts: Option<Fonts>,
+    /// Family, points and unscaled cell size (pixels) from the configuration.
+    base_font: (String, f32, (f64, f64)),
+    /// The fonts loaded at start, until a window takes them.
+    spare_fonts: Option<Fonts>,
     clipboard: Option<arboard::Clipboard>,
     mods: Mods,
     mouse: MouseState,
@@ -453,9 +460,7 @@ impl App {
     }
 
     fn create_window(&mut self, event_loop: &ActiveEventLoop, id: io::WindowId) {
-        let Some(base) = self.base_fonts.as_ref() else { return };
-        let (family, points) = (base.family.clone(), base.points);
-        let cell = (base.cell_width as f64, base.cell_height as f64);
+        let (family, points, cell) = self.base_font.clone();
         let pad = self.config.window.padding as f64;
         let (columns, lines) = (self.config.window.columns as f64, self.config.window.lines as f64);
         let title = self.options.title.clone().unwrap_or_else(|| "uvterm".into());
@@ -469,6 +474,7 @@ impl App {
             None => {
                 let template = ConfigTemplateBuilder::new();
                 glutin_winit::DisplayBuilder::new()
+                    .with_preference(glutin_winit::ApiPreference::PreferEgl)
                     .with_window_attributes(Some(attrs))
                     .build(event_loop, template, |configs| {
                         configs
@@ -490,7 +496,11 @@ impl App {
         let result = created.and_then(|(window, cfg)| {
             self.gl_config = Some(cfg.clone());
             let scale = window.scale_factor() as f32;
-            let fonts = Fonts::new(&family, points, scale)?;
+            // The fonts loaded at start serve the first window at scale 1 (no second load).
+            let fonts = match self.spare_fonts.take() {
+                Some(f) if f.scale == scale => f,
+                _ => Fonts::new(&family, points, scale)?,
+            };
             // The size asked for above used unscaled cells; at this scale the font's cells
             // round differently: ask again for exactly columns × lines.
             let pad = (pad * scale as f64).round();

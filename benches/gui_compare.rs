@@ -1,0 +1,490 @@
+//! uvterm's window beside Alacritty, kitty and xterm, under the same Xvfb (Mesa llvmpipe), in
+//! the same run (prints figures; not a pass/fail test). Each terminal runs with DejaVu Sans
+//! Mono 12, 120×40 cells, its defaults otherwise:
+//!
+//! * **start → first output drawn**: from spawning the terminal to its window showing the
+//!   first thing its program printed (a screen cleared to a truecolor red), read from the X
+//!   server pixel by pixel; the median of several starts.
+//! * **full redraw**: a program in the terminal redraws all 120×40 cells with dense coloured
+//!   text (a different 256-colour foreground every cell, backgrounds in runs), and ends each
+//!   frame by recolouring the first line, which is what the probe watches; the next frame is
+//!   asked for 50 ms after that one is visible (more than a display refresh, so frame pacing
+//!   is not what is measured). The median time from asking to seeing: parse + render +
+//!   present, the latency a user sees for a full-screen update.
+//! * **idle CPU**: user + system time of the terminal's process over 10 s with a shell
+//!   prompt and nothing happening.
+//! * **cat**: `cat` of a 50 MB log-like file (text with some colours) inside the terminal,
+//!   timed by the shell around `cat`.
+//!
+//! Run: `cargo bench --bench gui_compare` (needs Xvfb; peers that are not installed are
+//! shown as such). Knobs: `TERMINALS=uvterm,alacritty,kitty,xterm`, `CAT_MB=50`, `FRAMES=60`,
+//! `STARTS=5`, `IDLE_SECS=10`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
+use x11rb::rust_connection::RustConnection;
+
+const COLS: usize = 120;
+const LINES: usize = 40;
+const RED: [u8; 3] = [255, 0, 0];
+const BLUE: [u8; 3] = [0, 0, 255];
+/// Where the probe looks, in root-window pixels: inside the first line of a window at the
+/// origin (no window manager: every terminal's window is placed at +0+0), clear of glyphs
+/// since the marker line is blank.
+const PROBE: (i16, i16) = (60, 8);
+/// The same, well inside the window (for the red screen of a fresh start).
+const PROBE_MIDDLE: (i16, i16) = (200, 200);
+
+struct X {
+    _server: Server,
+    display: String,
+    conn: RustConnection,
+    root: u32,
+}
+
+impl X {
+    fn start() -> X {
+        let n = 170 + std::process::id() % 50;
+        let display = format!(":{n}");
+        let mut server = Server(
+            Command::new("Xvfb")
+                .args([display.as_str(), "-screen", "0", "1920x1080x24", "-br", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb (install the xvfb package)"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok((conn, screen)) = x11rb::connect(Some(&display)) {
+                let root = conn.setup().roots[screen].root;
+                return X { _server: server, display, conn, root };
+            }
+            if Instant::now() > deadline {
+                server.stop();
+                panic!("Xvfb did not start on {display}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn pixel(&self, (x, y): (i16, i16)) -> [u8; 3] {
+        let reply = self
+            .conn
+            .get_image(ImageFormat::Z_PIXMAP, self.root, x, y, 1, 1, !0)
+            .ok()
+            .and_then(|c| c.reply().ok());
+        match reply {
+            // 24-bit depth, 32 bits a pixel, little-endian: B, G, R, pad.
+            Some(r) if r.data.len() >= 3 => [r.data[2], r.data[1], r.data[0]],
+            _ => [0, 0, 0],
+        }
+    }
+
+    /// Poll until `at` shows `color`; the time it took, or None after `timeout`.
+    fn wait_color(&self, at: (i16, i16), color: [u8; 3], timeout: Duration) -> Option<Duration> {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.pixel(at) == color {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        None
+    }
+}
+
+/// The X server process, stopped when dropped.
+struct Server(Child);
+
+impl Server {
+    fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// How to start one terminal running `sh -c SCRIPT`.
+fn command(terminal: &str, script: &str, dir: &Path) -> Command {
+    let font = "DejaVu Sans Mono";
+    let mut c = match terminal {
+        "uvterm" => {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_uvterm"));
+            c.args(["-o", "font.size=12", "-o", &format!("font.family={font}")])
+                .args([
+                    "-o",
+                    &format!("window.columns={COLS}"),
+                    "-o",
+                    &format!("window.lines={LINES}"),
+                ])
+                .args(["-e", "sh", "-c", script]);
+            c
+        }
+        "alacritty" => {
+            let mut c = Command::new("alacritty");
+            c.args(["--config-file", "/dev/null", "-o", "font.size=12"])
+                .args(["-o", &format!("font.normal.family=\"{font}\"")])
+                .args(["-o", &format!("window.dimensions.columns={COLS}")])
+                .args(["-o", &format!("window.dimensions.lines={LINES}")])
+                .args(["-e", "sh", "-c", script]);
+            c
+        }
+        "kitty" => {
+            let mut c = Command::new("kitty");
+            c.args([
+                "--config",
+                "NONE",
+                "-o",
+                "font_size=12",
+                "-o",
+                &format!("font_family={font}"),
+            ])
+            .args(["-o", &format!("initial_window_width={COLS}c")])
+            .args(["-o", &format!("initial_window_height={LINES}c")])
+            .args(["-o", "remember_window_size=no", "sh", "-c", script]);
+            c
+        }
+        "xterm" => {
+            let mut c = Command::new("xterm");
+            c.args(["-fa", font, "-fs", "12", "-geometry", &format!("{COLS}x{LINES}")])
+                .args(["-e", "sh", "-c", script]);
+            c
+        }
+        other => panic!("unknown terminal {other}"),
+    };
+    c.env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_RUNTIME_DIR", dir)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
+
+fn installed(terminal: &str) -> bool {
+    terminal == "uvterm"
+        || Command::new("sh")
+            .args(["-c", &format!("command -v {terminal} >/dev/null")])
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+struct Running {
+    child: Child,
+}
+
+impl Running {
+    fn start(x: &X, terminal: &str, script: &str, dir: &Path) -> Running {
+        let child = command(terminal, script, dir)
+            .env("DISPLAY", &x.display)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {terminal}: {e}"));
+        Running { child }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Wait for the screen to be free of the previous terminal's window.
+fn wait_gone(x: &X) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && (x.pixel(PROBE_MIDDLE) != [0, 0, 0]) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+}
+
+const RED_SCREEN: &str = r"printf '\033[48;2;255;0;0m\033[2J'";
+
+fn startup(x: &X, terminal: &str, dir: &Path) -> Option<Duration> {
+    wait_gone(x);
+    let script = format!("{RED_SCREEN}; exec sleep 60");
+    let start = Instant::now();
+    let _t = Running::start(x, terminal, &script, dir);
+    x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30)).map(|_| start.elapsed())
+}
+
+/// The program that draws frames on request (one line on the FIFO each).
+const FRAME_PROGRAM: &str = r#"
+import sys
+cols, lines, frames, fifo = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+out = sys.stdout.buffer
+words = b"the quick brown fox jumps over a lazy dog 0123456789 {}[]()<>=+-*/ "
+with open(fifo, "rb") as go:
+    for k in range(frames):
+        if not go.readline():
+            break
+        parts = []
+        for row in range(2, lines + 1):
+            parts.append(b"\033[%d;1H" % row)
+            for col in range(cols):
+                if col % 10 == 0:
+                    parts.append(b"\033[48;5;%dm" % (232 + (row + col // 10 + k) % 24))
+                parts.append(b"\033[38;5;%dm" % (16 + (row * 7 + col + k) % 216))
+                parts.append(words[(row * 13 + col + k) % len(words):][:1])
+        marker = b"\033[48;2;255;0;0m" if k % 2 == 0 else b"\033[48;2;0;0;255m"
+        parts.append(b"\033[1;1H" + marker + b" " * cols + b"\033[0m")
+        out.write(b"".join(parts))
+        out.flush()
+import time
+time.sleep(60)
+"#;
+
+fn full_redraw(x: &X, terminal: &str, dir: &Path, frames: usize) -> Option<Duration> {
+    wait_gone(x);
+    let program = dir.join("frames.py");
+    std::fs::write(&program, FRAME_PROGRAM).ok()?;
+    let fifo = dir.join(format!("go-{terminal}"));
+    let _ = std::fs::remove_file(&fifo);
+    let c = std::ffi::CString::new(fifo.to_str()?).ok()?;
+    // SAFETY: mkfifo reads the NUL-terminated path only.
+    if unsafe { libc::mkfifo(c.as_ptr(), 0o600) } != 0 {
+        return None;
+    }
+    let script = format!(
+        "{RED_SCREEN}; exec python3 '{}' {COLS} {LINES} {frames} '{}'",
+        program.display(),
+        fifo.display()
+    );
+    let _t = Running::start(x, terminal, &script, dir);
+    x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30))?;
+    let mut go = std::fs::OpenOptions::new().write(true).open(&fifo).ok()?;
+    let mut times = Vec::new();
+    for k in 0..frames {
+        let want = if k % 2 == 0 { RED } else { BLUE };
+        // Frames apart by more than a display refresh, so that no terminal's frame pacing
+        // (at most one frame per refresh) is what is measured.
+        std::thread::sleep(Duration::from_millis(50));
+        let start = Instant::now();
+        go.write_all(b"\n").ok()?;
+        go.flush().ok()?;
+        // Frame 0's marker is red like the start screen: wait for a change only from frame 1.
+        let t = x.wait_color(PROBE, want, Duration::from_secs(30));
+        if t.is_none() {
+            eprintln!("{terminal}: frame {k} never showed; the probe sees {:?}", x.pixel(PROBE));
+            return None;
+        }
+        if k > 0 {
+            times.push(start.elapsed());
+        }
+    }
+    Some(median(&mut times))
+}
+
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): utime is 14th, stime 15th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+fn idle_cpu(x: &X, terminal: &str, dir: &Path, secs: u64) -> Option<f64> {
+    wait_gone(x);
+    let script = format!("{RED_SCREEN}; PS1='$ ' exec sh -i");
+    let t = Running::start(x, terminal, &script, dir);
+    x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30))?;
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = t.child.id();
+    let before = cpu_ticks(pid)?;
+    let start = Instant::now();
+    std::thread::sleep(Duration::from_secs(secs));
+    let used = cpu_ticks(pid)? - before;
+    // SAFETY: sysconf only reads a system constant.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Some(used as f64 / hz / start.elapsed().as_secs_f64() * 100.0)
+}
+
+fn cat(x: &X, terminal: &str, dir: &Path, file: &Path) -> Option<Duration> {
+    wait_gone(x);
+    let fifo = dir.join(format!("cat-{terminal}"));
+    let result = dir.join(format!("cat-{terminal}.ms"));
+    let _ = std::fs::remove_file(&fifo);
+    let _ = std::fs::remove_file(&result);
+    let c = std::ffi::CString::new(fifo.to_str()?).ok()?;
+    // SAFETY: mkfifo reads the NUL-terminated path only.
+    if unsafe { libc::mkfifo(c.as_ptr(), 0o600) } != 0 {
+        return None;
+    }
+    let script = format!(
+        "{RED_SCREEN}; read x < '{fifo}'; t0=$(date +%s%N); cat '{file}'; t1=$(date +%s%N); \
+         echo $(( (t1 - t0) / 1000000 )) > '{result}'; exec sleep 60",
+        fifo = fifo.display(),
+        file = file.display(),
+        result = result.display()
+    );
+    let _t = Running::start(x, terminal, &script, dir);
+    x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30))?;
+    std::fs::write(&fifo, b"go\n").ok()?;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while Instant::now() < deadline {
+        if let Some(ms) =
+            std::fs::read_to_string(&result).ok().and_then(|s| s.trim().parse::<u64>().ok())
+        {
+            return Some(Duration::from_millis(ms));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// A log-like file: words, numbers, some coloured tags.
+fn make_file(path: &Path, mb: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("temp file"));
+    let words = [
+        "compiling",
+        "uvterm",
+        "v0.1.0",
+        "(/work/main)",
+        "warning:",
+        "unused",
+        "variable",
+        "--> src/main.rs:12:5",
+        "Finished",
+        "release",
+        "target(s)",
+        "in",
+        "0.42s",
+        "error[E0308]:",
+        "mismatched",
+        "types",
+        "expected",
+        "`u32`,",
+        "found",
+        "`usize`",
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut written = 0;
+    let mut line = Vec::new();
+    while written < mb << 20 {
+        line.clear();
+        for _ in 0..(6 + x % 10) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let w = words[(x % words.len() as u64) as usize];
+            if x.is_multiple_of(11) {
+                let _ = write!(line, "\x1b[1;3{}m{w}\x1b[0m ", 1 + x % 6);
+            } else {
+                let _ = write!(line, "{w} ");
+            }
+        }
+        line.push(b'\n');
+        written += line.len();
+        f.write_all(&line).expect("write temp file");
+    }
+}
+
+fn main() {
+    let terminals: Vec<String> = std::env::var("TERMINALS")
+        .unwrap_or_else(|_| "uvterm,alacritty,kitty,xterm".into())
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let env_num =
+        |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let cat_mb = env_num("CAT_MB", 50);
+    let frames = env_num("FRAMES", 60);
+    let starts = env_num("STARTS", 5);
+    let idle_secs = env_num("IDLE_SECS", 10) as u64;
+
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("uvterm-gui-bench-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("config")).expect("temp dir");
+    let file = dir.join("cat.txt");
+    make_file(&file, cat_mb);
+    let x = X::start();
+    let renderer = Command::new("glxinfo")
+        .arg("-B")
+        .env("DISPLAY", &x.display)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .find(|l| l.contains("OpenGL renderer"))
+                .map(|l| l.trim().to_owned())
+        })
+        .unwrap_or_else(|| "OpenGL renderer: unknown (glxinfo missing)".into());
+    println!("Xvfb {} 1920x1080x24; {renderer}", x.display);
+    println!("each terminal: DejaVu Sans Mono 12, {COLS}x{LINES} cells, its defaults otherwise");
+
+    let present: Vec<&str> =
+        terminals.iter().map(String::as_str).filter(|t| installed(t)).collect();
+    for t in terminals.iter().filter(|t| !installed(t)) {
+        println!("{t}: not installed, skipped");
+    }
+    // Interleave the terminals in every round so drift on a shared machine hits all alike.
+    let mut start_times: Vec<Vec<Duration>> = vec![Vec::new(); present.len()];
+    for _ in 0..starts {
+        for (i, t) in present.iter().enumerate() {
+            if let Some(d) = startup(&x, t, &dir) {
+                start_times[i].push(d);
+            }
+        }
+    }
+    let redraw: Vec<Option<Duration>> =
+        present.iter().map(|t| full_redraw(&x, t, &dir, frames)).collect();
+    let idle: Vec<Option<f64>> = present.iter().map(|t| idle_cpu(&x, t, &dir, idle_secs)).collect();
+    let cats: Vec<Option<Duration>> = present.iter().map(|t| cat(&x, t, &dir, &file)).collect();
+
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!();
+    print!("{:<34}", "");
+    for t in &present {
+        print!("{t:>14}");
+    }
+    println!();
+    print!("{:<34}", format!("start -> first output (median of {starts})"));
+    for s in &mut start_times {
+        let cell = if s.is_empty() { "failed".into() } else { ms(median(s)) };
+        print!("{cell:>14}");
+    }
+    println!();
+    print!("{:<34}", format!("full redraw latency ({} frames)", frames.saturating_sub(1)));
+    for r in &redraw {
+        print!("{:>14}", r.map_or("failed".into(), ms));
+    }
+    println!();
+    print!("{:<34}", format!("idle CPU over {idle_secs} s"));
+    for c in &idle {
+        print!("{:>14}", c.map_or("failed".into(), |c| format!("{c:.2} %")));
+    }
+    println!();
+    print!("{:<34}", format!("cat {cat_mb} MB"));
+    for c in &cats {
+        let cell = c.map_or("failed".into(), |d| format!("{:.2} s", d.as_secs_f64()));
+        print!("{cell:>14}");
+    }
+    println!();
+    print!("{:<34}", "  = throughput");
+    for c in &cats {
+        let cell = c.map_or("-".into(), |d| {
+            format!("{:.1} MB/s", cat_mb as f64 / d.as_secs_f64().max(1e-9))
+        });
+        print!("{cell:>14}");
+    }
+    println!();
+    let _ = std::fs::remove_dir_all(&dir);
+}
