@@ -49,27 +49,38 @@ struct X {
 
 impl X {
     fn start() -> X {
-        let n = 170 + std::process::id() % 50;
-        let display = format!(":{n}");
+        use std::io::{BufRead, BufReader};
+        // The server picks a free display number itself and tells it on stdout.
         let mut server = Server(
             Command::new("Xvfb")
-                .args([display.as_str(), "-screen", "0", "1920x1080x24", "-br", "-nolisten", "tcp"])
-                .stdout(Stdio::null())
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1920x1080x24",
+                    "-br",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("Xvfb (install the xvfb package)"),
         );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok((conn, screen)) = x11rb::connect(Some(&display)) {
+        let mut line = String::new();
+        let read = server.0.stdout.take().map(|out| BufReader::new(out).read_line(&mut line));
+        let display = format!(":{}", line.trim());
+        let connected = x11rb::connect(Some(&display));
+        match (read, connected) {
+            (Some(Ok(_)), Ok((conn, screen))) => {
                 let root = conn.setup().roots[screen].root;
-                return X { _server: server, display, conn, root };
+                X { _server: server, display, conn, root }
             }
-            if Instant::now() > deadline {
+            _ => {
                 server.stop();
-                panic!("Xvfb did not start on {display}");
+                panic!("Xvfb did not start");
             }
-            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -104,7 +115,9 @@ struct Server(Child);
 
 impl Server {
     fn stop(&mut self) {
-        let _ = self.0.kill();
+        // SIGTERM, so that the server removes its lock file and socket.
+        // SAFETY: signals our own child, not yet waited for.
+        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
         let _ = self.0.wait();
     }
 }

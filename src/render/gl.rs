@@ -251,8 +251,10 @@ impl Gl {
             created();
             self.gl.bind_texture(glow::TEXTURE_2D, Some(raw));
             for (p, v) in [
-                (glow::TEXTURE_MIN_FILTER, glow::LINEAR),
-                (glow::TEXTURE_MAG_FILTER, glow::LINEAR),
+                // Glyphs are drawn at their pixel size on whole pixels: nearest sampling is
+                // exact, and cheaper than linear on software renderers.
+                (glow::TEXTURE_MIN_FILTER, glow::NEAREST),
+                (glow::TEXTURE_MAG_FILTER, glow::NEAREST),
                 (glow::TEXTURE_WRAP_S, glow::CLAMP_TO_EDGE),
                 (glow::TEXTURE_WRAP_T, glow::CLAMP_TO_EDGE),
             ] {
@@ -317,9 +319,21 @@ impl Gl {
             self.gl.viewport(0, 0, width, height);
             self.gl.clear_color(clear[0], clear[1], clear[2], clear[3]);
             self.gl.clear(glow::COLOR_BUFFER_BIT);
-            self.gl.enable(glow::BLEND);
-            // Premultiplied alpha throughout.
+            // Premultiplied alpha wherever blending is on.
             self.gl.blend_func(glow::ONE, glow::ONE_MINUS_SRC_ALPHA);
+        }
+    }
+
+    /// Blend what is drawn next over what is there (glyphs, overlays), or replace it
+    /// (opaque backgrounds: no read of the framebuffer, which software renderers feel).
+    pub fn set_blending(&self, on: bool) {
+        // SAFETY: a state change on the current context.
+        unsafe {
+            if on {
+                self.gl.enable(glow::BLEND);
+            } else {
+                self.gl.disable(glow::BLEND);
+            }
         }
     }
 

@@ -9,7 +9,7 @@ pub mod fonts;
 pub mod gl;
 pub mod surface;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crossfont::BitmapBuffer;
 
@@ -136,7 +136,7 @@ pub struct Renderer {
     rects: Instances,
     glyphs: Instances,
     atlas: Option<Atlas>,
-    cache: HashMap<GlyphId, Option<Cached>>,
+    cache: FxHashMap<GlyphId, Option<Cached>>,
     /// Atlas resets so far (growth or eviction), for tests and the log.
     pub atlas_resets: usize,
     /// The side the atlas grows to before it evicts.
@@ -172,7 +172,7 @@ impl Renderer {
             rects,
             glyphs,
             atlas: Some(Atlas { texture, x: 0, y: 0, row_height: 0 }),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             atlas_resets: 0,
             atlas_max,
             scratch: Vec::new(),
@@ -215,8 +215,11 @@ impl Renderer {
         if let Some(u) = &self.rect_viewport {
             self.gl.set_vec2(u, w, h);
         }
+        // Backgrounds are opaque (cells, selection, cursor block): no blending.
+        self.gl.set_blending(false);
         rect_bytes(&scene.backgrounds, &mut self.scratch);
         self.gl.draw_instances(&mut self.rects, &self.scratch, scene.backgrounds.len());
+        self.gl.set_blending(true);
 
         self.scratch.clear();
         let mut count = 0;

@@ -2,9 +2,8 @@
 //! through IPC, read back with `xwd`, typed at with `xdotool`.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_uvterm");
@@ -14,48 +13,34 @@ pub struct Xvfb {
     pub display: String,
 }
 
-static NEXT_DISPLAY: AtomicU32 = AtomicU32::new(0);
-
 impl Xvfb {
+    /// A fresh X server on a display number it picks itself (`-displayfd`), so parallel
+    /// tests and leftovers of killed runs never collide.
     pub fn start() -> Xvfb {
-        for _ in 0..50 {
-            let n = 140
-                + (std::process::id() % 50) * 20
-                + NEXT_DISPLAY.fetch_add(1, Ordering::SeqCst) % 20;
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
-            }
-            let mut child = Command::new("Xvfb")
-                .args([
-                    format!(":{n}").as_str(),
-                    "-screen",
-                    "0",
-                    "1280x1024x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("Xvfb (install the xvfb package)");
-            let socket = format!("/tmp/.X11-unix/X{n}");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while !Path::new(&socket).exists() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if Path::new(&socket).exists() {
-                return Xvfb { child, display: format!(":{n}") };
-            }
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (install the xvfb package)");
+        let mut line = String::new();
+        let read = child.stdout.take().map(|out| BufReader::new(out).read_line(&mut line));
+        let n = line.trim();
+        if !matches!(read, Some(Ok(_))) || n.is_empty() {
             let _ = child.kill();
             let _ = child.wait();
+            panic!("Xvfb did not start");
         }
-        panic!("no free X display");
+        Xvfb { display: format!(":{n}"), child }
     }
 }
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM, so that the server removes its lock file and socket.
+        // SAFETY: signals our own child, which has not been waited for yet.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
         let _ = self.child.wait();
     }
 }
