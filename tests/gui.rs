@@ -273,3 +273,30 @@ fn a_still_screen_draws_no_frames() {
     gui.wait_text(tab, "more");
     assert!(wait_until(Duration::from_secs(5), || frames() > still), "output is drawn");
 }
+
+/// Characters DejaVu Sans Mono lacks come from fallback fonts: CJK (two cells wide) and a
+/// colour emoji, drawn in their cells.
+#[test]
+fn fallback_fonts_draw_cjk_and_colour_emoji() {
+    let x = Xvfb::start();
+    let script =
+        "printf 'ab\\346\\274\\242\\345\\255\\227cd\\n\\360\\237\\230\\200\\n'; exec sleep 60";
+    let gui = Gui::start(&x, "fallback", &["-e", "sh", "-c", script]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    gui.wait_text(tab, "cd");
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    std::thread::sleep(Duration::from_millis(300));
+    let img = gui.capture(xid);
+    let ink = |px: &[[u8; 3]]| px.iter().filter(|p| !close(**p, BLACK, 30)).count();
+    // 漢字 takes cells 2-5, and 'c' is pushed to cell 6.
+    let han = cells.pixels(&img, 0, 2..4);
+    let zi = cells.pixels(&img, 0, 4..6);
+    assert!(ink(&han) > 30 && ink(&zi) > 30, "CJK glyphs drawn: {} {}", ink(&han), ink(&zi));
+    assert!(ink(&cells.pixels(&img, 0, 6..7)) > 5, "'c' after the wide characters");
+    // 😀: colour pixels (not grey), over two cells.
+    let emoji = cells.pixels(&img, 1, 0..2);
+    let coloured = emoji.iter().filter(|p| p[0].abs_diff(p[2]) > 60).count();
+    assert!(coloured > 30, "a colour emoji: {coloured} coloured pixels");
+}

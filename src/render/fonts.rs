@@ -26,6 +26,16 @@ pub struct Fonts {
     pub underline_position: i32,
     pub underline_thickness: u32,
     pub strike_position: i32,
+    /// The colour emoji font, once looked for (None inside: there is none).
+    emoji: Option<Option<FontKey>>,
+}
+
+/// Characters that are emoji unless asked otherwise (two cells wide, in the pictograph and
+/// symbol blocks): a good stand-in for Unicode's Emoji_Presentation property.
+pub fn emoji_presentation(c: char) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    let cp = c as u32;
+    (matches!(cp, 0x1F000..=0x1FAFF) || matches!(cp, 0x2300..=0x2BFF)) && c.width() == Some(2)
 }
 
 impl Fonts {
@@ -60,12 +70,35 @@ impl Fonts {
             underline_position: (baseline as f32 - m.underline_position).round() as i32,
             underline_thickness: m.underline_thickness.round().max(1.0) as u32,
             strike_position: (baseline as f32 - m.strikeout_position).round() as i32,
+            emoji: None,
         })
     }
 
-    /// Rasterize one character in a face (fallback fonts are used when needed).
+    /// Rasterize one character in a face (fallback fonts are used when needed). Characters
+    /// shown as emoji by default come from the colour emoji font first: fontconfig's own
+    /// fallback order would find a monochrome outline in a text font (DejaVu Sans has many).
     pub fn glyph(&mut self, c: char, face: Face) -> Option<RasterizedGlyph> {
+        if emoji_presentation(c)
+            && let Some(g) = self.emoji_glyph(c)
+        {
+            return Some(g);
+        }
         let font_key = self.faces[face.bold as usize + 2 * face.italic as usize];
         self.rasterizer.get_glyph(GlyphKey { character: c, font_key, size: self.size }).ok()
+    }
+
+    /// `c` from the colour emoji font (fontconfig's `emoji` family), if there is one and it
+    /// has `c` in colour.
+    pub fn emoji_glyph(&mut self, c: char) -> Option<RasterizedGlyph> {
+        let key = *self.emoji.get_or_insert_with(|| {
+            let desc = FontDesc::new(
+                "emoji",
+                Style::Description { slant: Slant::Normal, weight: Weight::Normal },
+            );
+            self.rasterizer.load_font(&desc, self.size).ok()
+        });
+        let g =
+            self.rasterizer.get_glyph(GlyphKey { character: c, font_key: key?, size: self.size });
+        g.ok().filter(|g| matches!(g.buffer, crossfont::BitmapBuffer::Rgba(_)))
     }
 }

@@ -269,7 +269,13 @@ impl Renderer {
             }
             GlyphId::Cluster { text, face, wide } => {
                 let mut chars = text.chars();
-                let base = fonts.glyph(chars.next()?, *face)?;
+                let first = chars.next()?;
+                // VS16 asks for the emoji form of a text-default character (❤️).
+                let emoji = text.contains('\u{FE0F}');
+                let base = match emoji.then(|| fonts.emoji_glyph(first)).flatten() {
+                    Some(g) => g,
+                    None => fonts.glyph(first, *face)?,
+                };
                 let mut parts = vec![base];
                 if !matches!(parts[0].buffer, BitmapBuffer::Rgba(_)) {
                     for c in chars.filter(|c| *c != '\u{200D}' && *c != '\u{FE0F}') {
