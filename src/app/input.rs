@@ -88,6 +88,8 @@ pub struct KeyModes {
     pub backarrow_bs: bool,
     /// Alt sends ESC before the key (xterm's metaSendsEscape / altSendsEscape).
     pub alt_esc: bool,
+    /// Mode 1037: Delete sends DEL (0x7f) instead of `CSI 3 ~`.
+    pub delete_is_del: bool,
     /// Kitty keyboard protocol flags (0: legacy).
     pub kitty: u8,
     /// xterm modifyOtherKeys level (0, 1, 2).
@@ -182,6 +184,7 @@ fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
         Key::Home => letter_key('H', m, modes.app_cursor),
         Key::End => letter_key('F', m, modes.app_cursor),
         Key::Insert => tilde_key(2, m),
+        Key::Delete if modes.delete_is_del && m == Mods::default() => vec![0x7f],
         Key::Delete => tilde_key(3, m),
         Key::PageUp => tilde_key(5, m),
         Key::PageDown => tilde_key(6, m),
@@ -559,6 +562,12 @@ mod tests {
                 "\x1b[27;5;97~",
             ),
             (key(Key::Backspace, NONE, None), KeyModes { backarrow_bs: true, ..modes() }, "\x08"),
+            (key(Key::Delete, NONE, None), KeyModes { delete_is_del: true, ..modes() }, "\x7f"),
+            (
+                key(Key::Delete, SHIFT, None),
+                KeyModes { delete_is_del: true, ..modes() },
+                "\x1b[3;2~",
+            ),
         ];
         for (k, m, want) in table {
             assert_eq!(enc(k.clone(), m), want, "{k:?} {m:?}");

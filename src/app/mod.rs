@@ -605,6 +605,7 @@ impl App {
                 app_cursor: m.contains(Modes::APP_CURSOR),
                 app_keypad: m.contains(Modes::APP_KEYPAD),
                 backarrow_bs: m.contains(Modes::BACKARROW_BS),
+                delete_is_del: m.contains(Modes::DELETE_IS_DEL),
                 alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
                 kitty: term.keyboard_flags(),
                 modify_other_keys: term.modify_other_keys(),

@@ -80,6 +80,12 @@ impl Cell {
         Cell { content: (id.0 & VALUE_MASK) | CLUSTER | if wide { WIDE } else { 0 }, style }
     }
 
+    /// The same content with another style.
+    #[inline]
+    pub const fn restyled(self, style: StyleId) -> Cell {
+        Cell { content: self.content, style }
+    }
+
     /// The right half of a wide character.
     #[inline]
     pub const fn spacer(style: StyleId) -> Cell {

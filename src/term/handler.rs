@@ -151,6 +151,10 @@ pub trait Handler {
     fn insert_lines(&mut self, n: usize) {}
     fn delete_lines(&mut self, n: usize) {}
     /// DECIC / DECDC.
+    /// SL (`CSI Ps SP @`): shift the scroll region's columns left.
+    fn scroll_left(&mut self, n: usize) {}
+    /// SR (`CSI Ps SP A`): shift the scroll region's columns right.
+    fn scroll_right(&mut self, n: usize) {}
     fn insert_columns(&mut self, n: usize) {}
     fn delete_columns(&mut self, n: usize) {}
     /// SU.

@@ -309,7 +309,7 @@ impl Term {
             preceding: None,
             after_zwj: false,
             last_written: None,
-            conformance_level: 65,
+            conformance_level: 64,
             eight_bit_controls: false,
             attr_change_rect: false,
             working_directory: None,
@@ -520,10 +520,10 @@ impl Term {
         let osc = self.osc_intro();
         let st = self.string_terminator(terminator);
         let encoded = base64_encode(data);
-        self.replies.extend_from_slice(osc.as_bytes());
+        self.replies.extend_from_slice(osc);
         self.replies.extend_from_slice(format!("52;{};", selection as char).as_bytes());
         self.replies.extend_from_slice(encoded.as_bytes());
-        self.replies.extend_from_slice(st.as_bytes());
+        self.replies.extend_from_slice(st);
     }
 
     /// Recount every side-table reference from the cells and the pen, and compare with the
@@ -662,6 +662,16 @@ impl Term {
             }
         };
         Cell::blank(id)
+    }
+
+    /// A written blank: a space in the erase style. xterm tells these apart from erased
+    /// (empty) cells, and so must we, for DECRQCRA: ECH, ICH, DECIC, SR, DECERA, DECSERA and
+    /// the erasures to the left of the cursor (EL 1, ED 1) write blanks; erasures to the right,
+    /// whole-line erasures, scrolling and deletions leave cells empty.
+    #[inline]
+    fn written_blank(&mut self) -> Cell {
+        let erased = self.erase_cell();
+        Cell::with_char(' ', erased.style(), false)
     }
 
     fn set_pen(&mut self, pen: Style) {
@@ -932,7 +942,7 @@ impl Term {
     }
 
     /// Fill `line[from..to)` with `value` (clipped), keeping wide characters whole.
-    fn fill_cells(&mut self, line: Line, from: usize, to: usize, value: Cell, selective: bool) {
+    fn fill_cells(&mut self, line: Line, from: usize, to: usize, value: Cell, kind: Erase) {
         let to = to.min(self.cols());
         if from >= to {
             return;
@@ -945,14 +955,22 @@ impl Term {
             (&mut self.main, &mut self.tables)
         };
         let row = grid.row_mut(line);
-        if selective {
+        if kind != Erase::All {
             for i in from..to {
                 let old = row.cells[i];
                 if tables.style(old.style()).attrs.contains(Attrs::PROTECTED) {
                     continue;
                 }
-                // DECSED/DECSEL erase characters but keep the cell's rendition.
-                let new = Cell::blank(old.style());
+                // DECSED/DECSEL/DECSERA erase characters but keep the cell's rendition; for
+                // DECSED a cell that was empty stays empty (what xterm's checksums show). The
+                // right half of a wide character goes with its left half (same style, so both
+                // or neither are protected).
+                let stays_empty = old.content() == Content::Empty && !old.is_spacer();
+                let new = if kind == Erase::UnprotectedWritten && stays_empty {
+                    old
+                } else {
+                    value.restyled(old.style())
+                };
                 retain_cell(new, tables);
                 release_cell(old, tables);
                 row.cells[i] = new;
@@ -973,7 +991,7 @@ impl Term {
         if col > edge {
             return;
         }
-        let blank = self.erase_cell();
+        let blank = self.written_blank();
         let n = n.min(edge + 1 - col);
         self.split_wide_at(line, col);
         self.split_wide_at(line, edge + 1);
@@ -1254,40 +1272,40 @@ impl Term {
 
     // ---------------------------------------------------------------- internals: replies
 
-    fn csi_intro(&self) -> &'static str {
-        if self.eight_bit_controls { "\u{9b}" } else { "\x1b[" }
+    fn csi_intro(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x9b" } else { b"\x1b[" }
     }
 
-    fn dcs_intro(&self) -> &'static str {
-        if self.eight_bit_controls { "\u{90}" } else { "\x1bP" }
+    fn dcs_intro(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x90" } else { b"\x1bP" }
     }
 
-    fn osc_intro(&self) -> &'static str {
-        if self.eight_bit_controls { "\u{9d}" } else { "\x1b]" }
+    fn osc_intro(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x9d" } else { b"\x1b]" }
     }
 
-    fn st(&self) -> &'static str {
-        if self.eight_bit_controls { "\u{9c}" } else { "\x1b\\" }
+    fn st(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x9c" } else { b"\x1b\\" }
     }
 
-    fn string_terminator(&self, t: StringTerminator) -> &'static str {
+    fn string_terminator(&self, t: StringTerminator) -> &'static [u8] {
         match t {
-            StringTerminator::Bel => "\x07",
+            StringTerminator::Bel => b"\x07",
             StringTerminator::St => self.st(),
         }
     }
 
     fn reply_csi(&mut self, body: &str) {
         let intro = self.csi_intro();
-        self.replies.extend_from_slice(intro.as_bytes());
+        self.replies.extend_from_slice(intro);
         self.replies.extend_from_slice(body.as_bytes());
     }
 
     fn reply_dcs(&mut self, body: &str) {
         let (intro, st) = (self.dcs_intro(), self.st());
-        self.replies.extend_from_slice(intro.as_bytes());
+        self.replies.extend_from_slice(intro);
         self.replies.extend_from_slice(body.as_bytes());
-        self.replies.extend_from_slice(st.as_bytes());
+        self.replies.extend_from_slice(st);
     }
 
     // ---------------------------------------------------------------- internals: screens
@@ -1483,7 +1501,12 @@ impl Term {
         }
         match mode {
             47 | 1047 | 1049 => ModeReport::from_bool(self.alt_active),
-            1048 => ModeReport::Reset,
+            // Always ANSI mode (no VT52 emulation): "set", as xterm answers.
+            2 => ModeReport::Set,
+            // Autorepeat belongs to the window system; xterm answers "permanently reset".
+            8 => ModeReport::PermanentlyReset,
+            // Save-cursor is an action; xterm answers "set".
+            1048 => ModeReport::Set,
             // Grapheme clustering is always on.
             2027 => ModeReport::PermanentlySet,
             // Highlight mouse tracking: known, never enabled.
@@ -1493,14 +1516,16 @@ impl Term {
     }
 
     fn erase_display(&mut self, mode: EraseMode, selective: bool) {
-        let blank = self.erase_cell();
+        // xterm's selective ED (DECSED) leaves written blanks; plain ED leaves empty cells.
+        let blank = if selective { self.written_blank() } else { self.erase_cell() };
+        let kind = if selective { Erase::UnprotectedWritten } else { Erase::All };
         let cols = self.cols();
         let p = self.cursor.point;
         match mode {
             EraseMode::Below => {
-                self.fill_cells(p.line, p.column.0, cols, blank, selective);
+                self.fill_cells(p.line, p.column.0, cols, blank, kind);
                 for line in p.line.0 + 1..self.lines() {
-                    self.fill_cells(Line(line), 0, cols, blank, selective);
+                    self.fill_cells(Line(line), 0, cols, blank, kind);
                     if !selective {
                         self.grid_mut().row_mut(Line(line)).flags.remove(RowFlags::WRAPPED);
                     }
@@ -1511,16 +1536,17 @@ impl Term {
             }
             EraseMode::Above => {
                 for line in 0..p.line.0 {
-                    self.fill_cells(Line(line), 0, cols, blank, selective);
+                    self.fill_cells(Line(line), 0, cols, blank, kind);
                     if !selective {
                         self.grid_mut().row_mut(Line(line)).flags.remove(RowFlags::WRAPPED);
                     }
                 }
-                self.fill_cells(p.line, 0, p.column.0 + 1, blank, selective);
+                let written = self.written_blank();
+                self.fill_cells(p.line, 0, p.column.0 + 1, written, kind);
             }
             EraseMode::All => {
                 for line in 0..self.lines() {
-                    self.fill_cells(Line(line), 0, cols, blank, selective);
+                    self.fill_cells(Line(line), 0, cols, blank, kind);
                     if !selective {
                         self.grid_mut().row_mut(Line(line)).flags.remove(RowFlags::WRAPPED);
                     }
@@ -1856,8 +1882,8 @@ impl Handler for Term {
     fn erase_chars(&mut self, n: usize) {
         self.cursor.pending_wrap = false;
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
-        let blank = self.erase_cell();
-        self.fill_cells(line, col, col.saturating_add(n), blank, false);
+        let blank = self.written_blank();
+        self.fill_cells(line, col, col.saturating_add(n), blank, Erase::All);
         self.dirty = true;
     }
 
@@ -1908,6 +1934,16 @@ impl Handler for Term {
         self.scroll_up_region(self.margins.top, self.margins.bottom, n);
     }
 
+    fn scroll_left(&mut self, n: usize) {
+        self.cursor.pending_wrap = false;
+        self.delete_columns_at(self.margins.left, n);
+    }
+
+    fn scroll_right(&mut self, n: usize) {
+        self.cursor.pending_wrap = false;
+        self.insert_columns_at(self.margins.left, n);
+    }
+
     fn scroll_down(&mut self, n: usize) {
         self.scroll_down_region(self.margins.top, self.margins.bottom, n);
     }
@@ -1918,12 +1954,16 @@ impl Handler for Term {
 
     fn erase_line(&mut self, mode: EraseMode, selective: bool) {
         let blank = self.erase_cell();
+        let kind = if selective { Erase::Unprotected } else { Erase::All };
         let p = self.cursor.point;
         let cols = self.cols();
         match mode {
-            EraseMode::Below => self.fill_cells(p.line, p.column.0, cols, blank, selective),
-            EraseMode::Above => self.fill_cells(p.line, 0, p.column.0 + 1, blank, selective),
-            EraseMode::All => self.fill_cells(p.line, 0, cols, blank, selective),
+            EraseMode::Below => self.fill_cells(p.line, p.column.0, cols, blank, kind),
+            EraseMode::Above => {
+                let written = self.written_blank();
+                self.fill_cells(p.line, 0, p.column.0 + 1, written, kind)
+            }
+            EraseMode::All => self.fill_cells(p.line, 0, cols, blank, kind),
             EraseMode::Saved => return,
         }
         if !selective && mode != EraseMode::Above {
@@ -1961,7 +2001,7 @@ impl Handler for Term {
         let cols = self.cols();
         let e = Cell::with_char('E', StyleId::DEFAULT, false);
         for line in 0..self.lines() {
-            self.fill_cells(Line(line), 0, cols, e, false);
+            self.fill_cells(Line(line), 0, cols, e, Erase::All);
             self.grid_mut().row_mut(Line(line)).flags.remove(RowFlags::WRAPPED);
         }
         self.set_cursor(0, 0);
@@ -2018,6 +2058,9 @@ impl Handler for Term {
         } else {
             match modes::ansi_flag(mode) {
                 Some(flag) => ModeReport::from_bool(self.modes.contains(flag)),
+                None if modes::ANSI_PERMANENTLY_RESET.contains(&mode) => {
+                    ModeReport::PermanentlyReset
+                }
                 None => ModeReport::NotRecognized,
             }
         };
@@ -2086,6 +2129,10 @@ impl Handler for Term {
     }
 
     fn request_checksum(&mut self, id: u16, _page: u16, rect: RectParams) {
+        // A VT400 feature: below that conformance level xterm does not answer.
+        if self.conformance_level < 64 {
+            return;
+        }
         let sum = self.rect_checksum(rect);
         self.reply_dcs(&format!("{id}!~{sum:04X}"));
     }
@@ -2213,9 +2260,9 @@ impl Handler for Term {
             c.b as u16 * 257
         );
         let (intro, st) = (self.osc_intro(), self.string_terminator(terminator));
-        self.replies.extend_from_slice(intro.as_bytes());
+        self.replies.extend_from_slice(intro);
         self.replies.extend_from_slice(body.as_bytes());
-        self.replies.extend_from_slice(st.as_bytes());
+        self.replies.extend_from_slice(st);
     }
 
     fn set_working_directory(&mut self, uri: &str) {
@@ -2352,6 +2399,17 @@ impl Term {
     }
 }
 
+/// Which cells an erasure touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Erase {
+    /// Every cell (ED, EL, ECH, DECERA).
+    All,
+    /// Cells not protected by DECSCA (DECSEL, DECSERA).
+    Unprotected,
+    /// Unprotected cells that hold something (DECSED: empty cells stay empty).
+    UnprotectedWritten,
+}
+
 /// Extended_Pictographic, approximately: the characters an emoji ZWJ sequence joins (UAX #29
 /// GB11 joins `ExtPict Extend* ZWJ × ExtPict`; nothing else continues a cluster after ZWJ).
 fn is_pictographic(c: char) -> bool {
@@ -2456,3 +2514,5 @@ pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod xterm_tests;

@@ -15,8 +15,8 @@ bitflags::bitflags! {
         const ORIGIN            = 1 << 3;
         /// DECAWM (7).
         const AUTOWRAP          = 1 << 4;
-        /// DECARM (8).
-        const AUTOREPEAT        = 1 << 5;
+        /// DECSCLM (4): smooth scroll. Kept and reported; scrolling is always a jump.
+        const SMOOTH_SCROLL     = 1 << 5;
         /// att610 (12): blinking cursor.
         const CURSOR_BLINK      = 1 << 6;
         /// DECTCEM (25).
@@ -62,6 +62,10 @@ bitflags::bitflags! {
         /// 1048 and 1049's cursor save live in the saved cursor, not here; 47/1047/1049 in
         /// the active screen.
         const ALT_SCREEN        = 1 << 27;
+        /// 41: xterm's more(1) fix for tabs after a wrap. Kept and reported only.
+        const MORE_FIX          = 1 << 28;
+        /// 1037: the Delete key sends DEL instead of `CSI 3 ~`.
+        const DELETE_IS_DEL     = 1 << 29;
     }
 }
 
@@ -70,7 +74,6 @@ impl Modes {
     pub fn initial() -> Self {
         Modes::AUTOWRAP
             | Modes::SHOW_CURSOR
-            | Modes::AUTOREPEAT
             | Modes::SEND_RECEIVE
             | Modes::META_SENDS_ESC
             | Modes::ALT_SENDS_ESC
@@ -137,11 +140,12 @@ pub const PRIVATE_FLAGS: &[(u16, Modes)] = &[
     (3, Modes::COLUMN_132),
     (5, Modes::REVERSE_VIDEO),
     (6, Modes::ORIGIN),
+    (4, Modes::SMOOTH_SCROLL),
     (7, Modes::AUTOWRAP),
-    (8, Modes::AUTOREPEAT),
     (12, Modes::CURSOR_BLINK),
     (25, Modes::SHOW_CURSOR),
     (40, Modes::ALLOW_COLUMN_MODE),
+    (41, Modes::MORE_FIX),
     (42, Modes::NRCS),
     (45, Modes::REVERSE_WRAP),
     (66, Modes::APP_KEYPAD),
@@ -152,6 +156,7 @@ pub const PRIVATE_FLAGS: &[(u16, Modes)] = &[
     (1007, Modes::ALTERNATE_SCROLL),
     (1034, Modes::EIGHT_BIT_INPUT),
     (1036, Modes::META_SENDS_ESC),
+    (1037, Modes::DELETE_IS_DEL),
     (1039, Modes::ALT_SENDS_ESC),
     (1042, Modes::BELL_URGENT),
     (2004, Modes::BRACKETED_PASTE),
@@ -173,6 +178,10 @@ pub fn private_flag(mode: u16) -> Option<Modes> {
 pub fn ansi_flag(mode: u16) -> Option<Modes> {
     ANSI_FLAGS.iter().find(|(m, _)| *m == mode).map(|(_, f)| *f)
 }
+
+/// ANSI modes of the VT500 that xterm knows and never sets (GATM, SRTM, VEM, HEM, PUM,
+/// FEAM, FETM, MATM, TTM, SATM, TSM, EBM): DECRQM says "permanently reset" for them.
+pub const ANSI_PERMANENTLY_RESET: &[u16] = &[1, 5, 7, 10, 11, 13, 14, 15, 16, 17, 18, 19];
 
 /// DECRQM answer values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -899,6 +899,8 @@ impl<H: Handler> Performer<'_, H> {
             ('y', [b'*']) => h.request_checksum(p.raw(0), p.raw(1), p.rect(2)),
             ('z', [b'$']) => h.erase_rect(p.rect(0), false),
             ('{', [b'$']) => h.erase_rect(p.rect(0), true),
+            ('@', [b' ']) => h.scroll_left(p.count(0)),
+            ('A', [b' ']) => h.scroll_right(p.count(0)),
             ('}', [b'\'']) => h.insert_columns(p.count(0)),
             ('~', [b'\'']) => h.delete_columns(p.count(0)),
             _ => log::trace!("unhandled CSI {intermediates:?} {action}"),

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::Term;
 use super::cell::{Cell, StyleId};
 use super::grid::{RowFlags, release_cell, retain_cell};
 use super::handler::RectParams;
 use super::index::Line;
 use super::sgr;
 use super::style::{Attrs, Underline};
+use super::{Erase, Term};
 
 impl Term {
     /// DECFRA: fill with a character in the current rendition.
@@ -22,7 +22,7 @@ impl Term {
         let style = self.pen_id();
         let cell = Cell::with_char(c, style, false);
         for line in top..=bottom {
-            self.fill_cells(Line(line), left, right + 1, cell, false);
+            self.fill_cells(Line(line), left, right + 1, cell, Erase::All);
         }
         self.dirty = true;
     }
@@ -30,9 +30,11 @@ impl Term {
     /// DECERA / DECSERA.
     pub(super) fn rect_erase(&mut self, rect: RectParams, selective: bool) {
         let Some((top, left, bottom, right)) = self.rect_bounds(rect) else { return };
-        let blank = if selective { Cell::BLANK } else { self.erase_cell() };
+        // Written blanks, as xterm fills erased rectangles (DECSERA keeps each rendition).
+        let blank = self.written_blank();
         for line in top..=bottom {
-            self.fill_cells(Line(line), left, right + 1, blank, selective);
+            let kind = if selective { Erase::Unprotected } else { Erase::All };
+            self.fill_cells(Line(line), left, right + 1, blank, kind);
         }
         self.dirty = true;
     }

@@ -9,8 +9,9 @@ use super::{Term, TermEvent, WindowRequest, sgr};
 
 /// DA1: a VT420-class terminal (64) with 132 columns (1), selective erase (6), national
 /// replacement character sets (9), DEC technical characters (15), terminal state
-/// interrogation (17), ANSI colour (22) and rectangular editing (28).
-const PRIMARY_DA: &str = "?64;1;6;9;15;17;22;28c";
+/// interrogation (17), horizontal scrolling (21), ANSI colour (22) and rectangular editing
+/// (28). xterm also claims a printer (2), a locator (16) and user windows (18): we have none.
+const PRIMARY_DA: &str = "?64;1;6;9;15;17;21;22;28c";
 
 impl Term {
     pub(super) fn report_device_attributes(&mut self, which: DeviceAttributes) {
@@ -44,9 +45,14 @@ impl Term {
                 let (line, col) = self.report_position();
                 format!("{line};{col}R")
             }
+            // DECXCPR: the page number is a VT300-and-later addition.
             (true, 6) => {
                 let (line, col) = self.report_position();
-                format!("?{line};{col};1R")
+                if self.conformance_level >= 63 {
+                    format!("?{line};{col};1R")
+                } else {
+                    format!("?{line};{col}R")
+                }
             }
             // No printer.
             (true, 15) => "?13n".to_owned(),
@@ -58,7 +64,7 @@ impl Term {
             (true, 53 | 55) => "?53n".to_owned(),
             (true, 56) => "?57;0n".to_owned(),
             // Macro space: none.
-            (true, 62) => "0*{".to_owned(),
+            (true, 62) => "0000*{".to_owned(),
             (true, 63) => {
                 self.reply_dcs(&format!("{arg}!~0000"));
                 return;
@@ -111,12 +117,16 @@ impl Term {
             20 if self.config.allow_title_report => {
                 let label = sanitize_report(&self.icon_name);
                 let (osc, st) = (self.osc_intro(), self.st());
-                self.replies.extend_from_slice(format!("{osc}L{label}{st}").as_bytes());
+                self.replies.extend_from_slice(osc);
+                self.replies.extend_from_slice(format!("L{label}").as_bytes());
+                self.replies.extend_from_slice(st);
             }
             21 if self.config.allow_title_report => {
                 let title = sanitize_report(&self.title);
                 let (osc, st) = (self.osc_intro(), self.st());
-                self.replies.extend_from_slice(format!("{osc}l{title}{st}").as_bytes());
+                self.replies.extend_from_slice(osc);
+                self.replies.extend_from_slice(format!("l{title}").as_bytes());
+                self.replies.extend_from_slice(st);
             }
             22 => self.push_title_op(),
             23 => self.pop_title_op(),
@@ -135,6 +145,10 @@ impl Term {
     }
 
     pub(super) fn report_status_string(&mut self, request: &[u8]) {
+        // DECRQSS is a VT320 feature: a terminal set to VT100 level (DECSCL 61) ignores it.
+        if self.conformance_level < 62 {
+            return;
+        }
         let m = self.margins;
         let answer = match request {
             b"m" => Some(format!("{}m", sgr::describe(&self.cursor.pen))),
@@ -226,25 +240,63 @@ fn hex_encode(bytes: &[u8]) -> String {
 }
 
 impl Term {
-    /// DECRQCRA: the VT520-style checksum — the 16-bit two's-complement negation of the sum of
-    /// the character codes in the rectangle, blank cells counting as spaces.
+    /// DECRQCRA, as xterm computes it: the 16-bit two's-complement negation of the sum over
+    /// the rectangle of each cell's value —
+    /// * a character: the low 8 bits of its code (VT520s had 8-bit cells), plus 0x80 bold,
+    ///   0x40 blink, 0x20 inverse, 0x10 single underline; hidden (SGR 8) characters count as
+    ///   a space with those attributes; the right half of a wide character counts 0xFF;
+    /// * a written blank (a space, or a cell erased to a background colour): 0x20 plus the
+    ///   attributes;
+    /// * an empty cell (never written, or erased to the defaults): 0 — except the rectangle's
+    ///   very first cell, which counts as a space when empty (what xterm 379 answers).
+    ///
+    /// A grapheme cluster counts its first character (xterm would have precomposed it).
     pub(super) fn rect_checksum(&self, rect: RectParams) -> u16 {
+        use super::cell::Content;
+        use super::style::{Color, Underline};
         let Some((top, left, bottom, right)) = self.rect_bounds(rect) else { return 0 };
         let grid = self.grid();
         let mut sum: u32 = 0;
+        let mut first = true;
         for line in top..=bottom {
             let row = grid.row(super::index::Line(line));
             for cell in &row.cells()[left..=right] {
-                if cell.is_spacer() {
-                    continue;
+                let style = self.tables.style(cell.style());
+                let mut bits = 0;
+                if style.attrs.contains(Attrs::BOLD) {
+                    bits |= 0x80;
                 }
-                let value = match cell.content() {
-                    super::cell::Content::Empty => 0x20,
-                    super::cell::Content::Char(c) => c as u32,
-                    super::cell::Content::Cluster(id) => {
-                        self.tables.cluster(id).chars().map(|c| c as u32).sum()
+                if style.attrs.contains(Attrs::BLINK) {
+                    bits |= 0x40;
+                }
+                if style.attrs.contains(Attrs::INVERSE) {
+                    bits |= 0x20;
+                }
+                if style.underline == Underline::Single {
+                    bits |= 0x10;
+                }
+                let hidden = style.attrs.contains(Attrs::HIDDEN);
+                let value = if cell.is_spacer() {
+                    if cell.is_wide() { 0 } else { 0xFF + bits }
+                } else {
+                    match cell.content() {
+                        Content::Empty if bits == 0 && style.bg == Color::DEFAULT => {
+                            if first {
+                                0x20
+                            } else {
+                                0
+                            }
+                        }
+                        Content::Empty => 0x20 + bits,
+                        _ if hidden => 0x20 + bits,
+                        Content::Char(c) => (c as u32 & 0xFF) + bits,
+                        Content::Cluster(id) => {
+                            self.tables.cluster(id).chars().next().map_or(0, |c| c as u32 & 0xFF)
+                                + bits
+                        }
                     }
                 };
+                first = false;
                 sum = sum.wrapping_add(value);
             }
         }

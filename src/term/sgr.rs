@@ -180,32 +180,33 @@ fn rgb_from(v: &[u16]) -> Option<Color> {
 /// The SGR parameters that recreate `style` from a reset (as DECRQSS reports them): always
 /// starts with `0`.
 pub fn describe(style: &Style) -> String {
+    // In xterm's order: bold, underline, blink, inverse, invisible, faint, italic, crossed
+    // out, double underline (then what xterm lacks: rapid blink, overline).
     let mut out = String::from("0");
     let a = style.attrs;
-    for (flag, code) in [
-        (Attrs::BOLD, "1"),
-        (Attrs::DIM, "2"),
-        (Attrs::ITALIC, "3"),
-        (Attrs::BLINK, "5"),
-        (Attrs::RAPID_BLINK, "6"),
-        (Attrs::INVERSE, "7"),
-        (Attrs::HIDDEN, "8"),
-        (Attrs::STRIKE, "9"),
-        (Attrs::OVERLINE, "53"),
-    ] {
-        if a.contains(flag) {
+    let mut push = |on: bool, code: &str| {
+        if on {
             out.push(';');
             out.push_str(code);
         }
-    }
+    };
+    push(a.contains(Attrs::BOLD), "1");
     match style.underline {
-        Underline::None => (),
-        Underline::Single => out.push_str(";4"),
-        Underline::Double => out.push_str(";21"),
-        Underline::Curly => out.push_str(";4:3"),
-        Underline::Dotted => out.push_str(";4:4"),
-        Underline::Dashed => out.push_str(";4:5"),
+        Underline::None | Underline::Double => (),
+        Underline::Single => push(true, "4"),
+        Underline::Curly => push(true, "4:3"),
+        Underline::Dotted => push(true, "4:4"),
+        Underline::Dashed => push(true, "4:5"),
     }
+    push(a.contains(Attrs::BLINK), "5");
+    push(a.contains(Attrs::INVERSE), "7");
+    push(a.contains(Attrs::HIDDEN), "8");
+    push(a.contains(Attrs::DIM), "2");
+    push(a.contains(Attrs::ITALIC), "3");
+    push(a.contains(Attrs::STRIKE), "9");
+    push(style.underline == Underline::Double, "21");
+    push(a.contains(Attrs::RAPID_BLINK), "6");
+    push(a.contains(Attrs::OVERLINE), "53");
     describe_color(&mut out, style.fg, 30, 90, 38);
     describe_color(&mut out, style.bg, 40, 100, 48);
     match style.underline_color.kind() {

@@ -689,6 +689,17 @@ fn utf8_split_across_reads_loses_nothing() {
 }
 
 #[test]
+fn selective_erase_takes_both_halves_of_a_wide_character() {
+    let mut t = T::new(6, 2);
+    // Unprotected 中, protected 文: DECSED erases only the first, spacer included (the
+    // invariant check in `feed` fails on a right half left without its left half).
+    t.feed("中\x1b[1\"q文\x1b[0\"q\x1b[H\x1b[?J");
+    assert_eq!(t.line(0), "  文");
+    t.feed("\x1b[H\x1b[?2K");
+    assert_eq!(t.line(0), "  文", "DECSEL spares the protected wide character");
+}
+
+#[test]
 fn bad_input_never_panics() {
     let mut t = T::new(20, 5);
     t.feed("\x1b[99999999999999999999999;99999999999999999999Hx");
