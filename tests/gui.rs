@@ -300,3 +300,78 @@ fn fallback_fonts_draw_cjk_and_colour_emoji() {
     let coloured = emoji.iter().filter(|p| p[0].abs_diff(p[2]) > 60).count();
     assert!(coloured > 30, "a colour emoji: {coloured} coloured pixels");
 }
+
+/// Answers each line it reads (`16t`, `8;20;70t`…) by sending `CSI line`, reading the reply
+/// and printing it with the PTY's window size (rows cols xpixels ypixels).
+const WINDOW_OPS_PROBE: &str = r#"
+import fcntl, os, select, struct, sys, termios, tty
+for line in sys.stdin:
+    q = line.strip()
+    saved = termios.tcgetattr(0)
+    tty.setraw(0)
+    os.write(1, b"\x1b[" + q.encode())
+    reply = b""
+    while not reply.endswith(b"t") and select.select([0], [], [], 1)[0]:
+        reply += os.read(0, 100)
+    termios.tcsetattr(0, termios.TCSADRAIN, saved)
+    ws = struct.unpack("HHHH", fcntl.ioctl(0, termios.TIOCGWINSZ, b"\0" * 8))
+    print("got", q, reply[2:].decode() or "-", "ws", *ws, flush=True)
+"#;
+
+/// XTWINOPS in the window: pixel reports follow the font (also after a size change), and
+/// `CSI 8;rows;cols t` resizes the window.
+#[test]
+fn window_operations_report_and_resize_the_window() {
+    let x = Xvfb::start();
+    let gui = Gui::start(&x, "winops", &["-e", "python3", "-c", WINDOW_OPS_PROBE]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap().to_string();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    let ask = |q: &str| {
+        gui.msg(&["send-text", &tab, &format!("{q}\\r")]);
+        let text = gui.wait_text(tab.parse().unwrap(), &format!("got {q} "));
+        let line = text.lines().rev().find(|l| l.starts_with(&format!("got {q} "))).unwrap();
+        line.split_whitespace().skip(2).map(str::to_owned).collect::<Vec<_>>()
+    };
+    let geometry = |w: &serde_json::Value| {
+        let g = &w["geometry"];
+        let n = |k: &str| g[k].as_f64().unwrap().round() as u64;
+        (n("cell_width"), n("cell_height"), n("cols"), n("lines"))
+    };
+    let check = |(cw, ch, cols, lines): (u64, u64, u64, u64)| {
+        let ws = format!("{lines} {cols} {} {}", cols * cw, lines * ch);
+        assert_eq!(ask("16t").join(" "), format!("6;{ch};{cw}t ws {ws}"), "cell size");
+        let area = format!("4;{};{}t ws {ws}", lines * ch, cols * cw);
+        assert_eq!(ask("14t").join(" "), area, "text area");
+        assert_eq!(ask("18t").join(" "), format!("8;{lines};{cols}t ws {ws}"), "characters");
+    };
+    let start = geometry(&w);
+    check(start);
+    // A bigger font: new cell size in the reports and in the PTY's pixel fields.
+    gui.xdotool(&["windowfocus", &xid]);
+    std::thread::sleep(Duration::from_millis(200));
+    gui.xdotool(&["key", "ctrl+equal", "ctrl+equal"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            let w = gui.window();
+            geometry(&w).1 > start.1 && w["tabs"][0]["cols"] == w["geometry"]["cols"]
+        }),
+        "bigger cells: {}",
+        gui.window()
+    );
+    check(geometry(&gui.window()));
+    gui.xdotool(&["key", "ctrl+0"]);
+    assert!(wait_until(Duration::from_secs(10), || geometry(&gui.window()) == start));
+    // A program asks for 70x20: the window is resized to hold exactly that.
+    ask("8;20;70t");
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            let w = gui.window();
+            let (_, _, cols, lines) = geometry(&w);
+            (cols, lines) == (70, 20) && w["tabs"][0]["cols"] == 70
+        }),
+        "resized to 70x20: {}",
+        gui.window()
+    );
+    check(geometry(&gui.window()));
+}

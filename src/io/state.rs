@@ -24,7 +24,7 @@ use super::sys::{self, Reap};
 use super::uv::{self, HandleKey, Handles, LoopRef, Owner};
 use super::*;
 use crate::term::parser::Parser;
-use crate::term::{Term, TermEvent};
+use crate::term::{Term, TermConfig, TermEvent};
 
 new_key_type! {
     /// A tab in the I/O thread's slotmap (the handle's owner key).
@@ -284,15 +284,48 @@ impl IoState {
                 let _ = reply.send(self.list());
             }
             Command::WindowShown { window, geometry, active_tab } => {
+                let before = self.cell_pixels_of(window);
                 if let Some(w) = self.windows.get_mut(&window) {
                     w.geometry = Some(geometry);
                     w.active_tab = active_tab;
+                }
+                if self.cell_pixels_of(window) != before {
+                    self.cell_size_changed(window);
                 }
             }
             Command::Stats { reply } => {
                 let _ = reply.send(self.stats());
             }
             Command::Shutdown => self.begin_shutdown(),
+        }
+    }
+
+    /// The pixel size of a cell in `window`: its font's once it has reported a geometry, else
+    /// the configured one (headless tabs, a window not shown yet).
+    fn cell_pixels_of(&self, window: WindowId) -> (u16, u16) {
+        match self.windows.get(&window).and_then(|w| w.geometry) {
+            Some(g) => (g.cell_width.round() as u16, g.cell_height.round() as u16),
+            None => self.config.term.cell_pixels,
+        }
+    }
+
+    /// The window's cells changed size (font size, HiDPI scale): its tabs' pixel reports
+    /// (XTWINOPS 14/16 t) and the pixel fields of their PTY window sizes follow.
+    fn cell_size_changed(&mut self, window: WindowId) {
+        let (cw, ch) = self.cell_pixels_of(window);
+        let Some(w) = self.windows.get(&window) else { return };
+        for id in &w.tabs {
+            let Some(tab) = self.tab_index.get(id).and_then(|k| self.tabs.get(*k)) else {
+                continue;
+            };
+            let (cols, lines) = {
+                let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                term.set_cell_pixels(cw, ch);
+                (term.cols(), term.lines())
+            };
+            if let Err(e) = crate::pty::resize(&tab.master, cols as u16, lines as u16, cw, ch) {
+                log::warn!("cannot resize tab {}: {e}", tab.id.0);
+            }
         }
     }
 
@@ -368,7 +401,7 @@ impl IoState {
         if spec.cols == 0 || spec.lines == 0 {
             (spec.cols, spec.lines) = self.config.default_size;
         }
-        let (cw, ch) = self.config.term.cell_pixels;
+        let (cw, ch) = self.cell_pixels_of(window);
         spec.cell_width = cw;
         spec.cell_height = ch;
         if let Some(path) = self.ipc.as_ref().map(|s| s.path().to_owned()) {
@@ -380,7 +413,8 @@ impl IoState {
         let pid = pty.pid;
         self.children.insert(pid, Child { tab: None, kill_timer: None });
         let master = File::from(pty.master);
-        let term = Term::new(spec.cols as usize, spec.lines as usize, self.config.term.clone());
+        let term_config = TermConfig { cell_pixels: (cw, ch), ..self.config.term.clone() };
+        let term = Term::new(spec.cols as usize, spec.lines as usize, term_config);
         let shared = Arc::new(TabShared {
             id,
             window,
@@ -539,7 +573,9 @@ impl IoState {
                 TermEvent::ResizeRequest { cols, lines } => {
                     if self.config.term.apply_resize_requests {
                         // The terminal resized itself; tell the program.
-                        let (cw, ch) = self.config.term.cell_pixels;
+                        let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                        let (cw, ch) = term.cell_pixels();
+                        drop(term);
                         let _ = crate::pty::resize(&tab.master, cols as u16, lines as u16, cw, ch);
                     }
                     self.sink.send(IoEvent::ResizeRequest { tab: id, cols, lines });
@@ -610,12 +646,11 @@ impl IoState {
     fn resize_tab(&mut self, key: TabKey, cols: u16, lines: u16) {
         let Some(tab) = self.tabs.get_mut(key) else { return };
         let (cols, lines) = (cols.max(1), lines.max(1));
-        tab.shared
-            .term
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .resize(cols as usize, lines as usize);
-        let (cw, ch) = self.config.term.cell_pixels;
+        let (cw, ch) = {
+            let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            term.resize(cols as usize, lines as usize);
+            term.cell_pixels()
+        };
         if let Err(e) = crate::pty::resize(&tab.master, cols, lines, cw, ch) {
             log::warn!("cannot resize tab {}: {e}", tab.id.0);
         }

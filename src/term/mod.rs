@@ -29,6 +29,7 @@ pub mod sgr;
 pub mod style;
 pub mod tables;
 pub mod text;
+pub mod xterm_differences;
 
 use unicode_width::UnicodeWidthChar;
 
@@ -324,6 +325,16 @@ impl Term {
     // ---------------------------------------------------------------- reading the state
 
     #[inline]
+    /// The pixel size of a cell, for XTWINOPS 14/16 t (the embedder's font).
+    pub fn cell_pixels(&self) -> (u16, u16) {
+        self.config.cell_pixels
+    }
+
+    /// The embedder's font changed size.
+    pub fn set_cell_pixels(&mut self, width: u16, height: u16) {
+        self.config.cell_pixels = (width.max(1), height.max(1));
+    }
+
     pub fn cols(&self) -> usize {
         self.main.cols()
     }
