@@ -95,19 +95,14 @@ pub enum MsgCommand {
         #[arg(short = 'e', long = "command", num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
         command: Vec<String>,
     },
-    CloseTab {
-        id: u64,
-    },
-    CloseWindow {
-        id: u64,
-    },
+    /// Close a tab: its program gets SIGHUP, then SIGKILL if it lingers.
+    CloseTab { id: u64 },
+    /// Close a window and every tab in it.
+    CloseWindow { id: u64 },
     /// Windows, tabs, titles and child pids, as JSON.
     List,
     /// Send bytes to a tab's program; `\e`, `\n`, `\r`, `\t`, `\xNN`, `\uXXXX` understood.
-    SendText {
-        id: u64,
-        text: String,
-    },
+    SendText { id: u64, text: String },
     /// Print a tab's screen (the `replay` text format).
     GetText {
         id: u64,
@@ -115,12 +110,9 @@ pub enum MsgCommand {
         scrollback: bool,
     },
     /// Resize a tab (and its PTY).
-    Resize {
-        id: u64,
-        cols: u16,
-        lines: u16,
-    },
-    /// Live counts: tabs, windows, slots, uv_handles, fds, rss_bytes.
+    Resize { id: u64, cols: u16, lines: u16 },
+    /// Live counts: tabs, windows, slots, uv_handles, fds, rss_bytes, children, gl_objects,
+    /// gl_contexts, frames.
     Stats,
     /// Close everything and exit.
     Shutdown,
