@@ -301,12 +301,13 @@ fn fallback_fonts_draw_cjk_and_colour_emoji() {
     assert!(coloured > 30, "a colour emoji: {coloured} coloured pixels");
 }
 
-/// Answers each line it reads (`16t`, `8;20;70t`…) by sending `CSI line`, reading the reply
-/// and printing it with the PTY's window size (rows cols xpixels ypixels).
+/// Answers each line it reads (`N 16t`, `N 8;20;70t`…: a sequence number and a query) by
+/// sending `CSI query`, reading the reply and printing it with the PTY's window size (rows
+/// cols xpixels ypixels) after `got N query`.
 const WINDOW_OPS_PROBE: &str = r#"
 import fcntl, os, select, struct, sys, termios, tty
 for line in sys.stdin:
-    q = line.strip()
+    n, q = line.split()
     saved = termios.tcgetattr(0)
     tty.setraw(0)
     os.write(1, b"\x1b[" + q.encode())
@@ -315,7 +316,7 @@ for line in sys.stdin:
         reply += os.read(0, 100)
     termios.tcsetattr(0, termios.TCSADRAIN, saved)
     ws = struct.unpack("HHHH", fcntl.ioctl(0, termios.TIOCGWINSZ, b"\0" * 8))
-    print("got", q, reply[2:].decode() or "-", "ws", *ws, flush=True)
+    print("got", n, q, reply[2:].decode() or "-", "ws", *ws, flush=True)
 "#;
 
 /// XTWINOPS in the window: pixel reports follow the font (also after a size change), and
@@ -327,11 +328,14 @@ fn window_operations_report_and_resize_the_window() {
     let w = gui.window();
     let tab = w["tabs"][0]["id"].as_u64().unwrap().to_string();
     let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    let asked = std::cell::Cell::new(0);
     let ask = |q: &str| {
-        gui.msg(&["send-text", &tab, &format!("{q}\\r")]);
-        let text = gui.wait_text(tab.parse().unwrap(), &format!("got {q} "));
-        let line = text.lines().rev().find(|l| l.starts_with(&format!("got {q} "))).unwrap();
-        line.split_whitespace().skip(2).map(str::to_owned).collect::<Vec<_>>()
+        asked.set(asked.get() + 1);
+        let tag = format!("got {} {q} ", asked.get());
+        gui.msg(&["send-text", &tab, &format!("{} {q}\\r", asked.get())]);
+        let text = gui.wait_text(tab.parse().unwrap(), &tag);
+        let line = text.lines().find(|l| l.starts_with(&tag)).unwrap();
+        line.split_whitespace().skip(3).map(str::to_owned).collect::<Vec<_>>()
     };
     let geometry = |w: &serde_json::Value| {
         let g = &w["geometry"];
