@@ -4,7 +4,7 @@
 //! PTY and the real libuv loop. Every reply it reads back, and the size the terminal has at
 //! the end of each case (resize requests honoured: headless by resizing the tab, in the GUI
 //! by resizing the window), must be xterm's, except where
-//! `uvterm::term::xterm_differences` says we differ on purpose. The per-row DECRQCRA
+//! `uvterm::term::conformance` says we differ on purpose. The per-row DECRQCRA
 //! checksums every case ends with compare the screens.
 
 #[path = "common/x11.rs"]
@@ -16,39 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use serde::Deserialize;
-use uvterm::term::xterm_differences::REPLIES;
+use uvterm::term::conformance::{Recording, Step, expected_reply, show};
 use x11::{BIN, Gui, Xvfb, wait_until};
-
-#[derive(Deserialize)]
-struct Recording {
-    terminal: String,
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    rows: usize,
-    cols: usize,
-    steps: Vec<Step>,
-}
-
-#[derive(Deserialize)]
-struct Step {
-    send: String,
-    reply: String,
-    #[serde(default)]
-    sleep: bool,
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()).collect()
-}
-
-fn show(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).replace('\x1b', "\\e")
-}
 
 fn xterm() -> Recording {
     serde_json::from_str(include_str!("xterm/xterm379.json")).expect("the xterm recording")
@@ -96,13 +65,10 @@ fn differences(ours: &Recording, theirs: &Recording) -> Vec<String> {
         }
         assert_eq!(o_steps.len(), t_steps.len(), "{}: same steps", o.name);
         for (os, ts) in o_steps.iter().zip(&t_steps) {
-            let sent = unhex(&ts.send);
             assert_eq!(os.send, ts.send, "{}: same bytes sent", o.name);
-            let expected = REPLIES
-                .iter()
-                .find(|d| d.case == t.name && d.sent.as_bytes() == sent.as_slice())
-                .map_or_else(|| unhex(&ts.reply), |d| d.ours.to_vec());
-            let got = unhex(&os.reply);
+            let sent = ts.sent();
+            let expected = expected_reply(&t.name, ts);
+            let got = os.replied();
             if got != expected {
                 wrong.push(format!(
                     "{}: after {:?}\n      xterm: {:?}\n      uvterm: {:?}",

@@ -17,6 +17,7 @@
 
 pub mod cell;
 pub mod charset;
+pub mod conformance;
 pub mod grid;
 pub mod handler;
 pub mod index;
@@ -29,7 +30,6 @@ pub mod sgr;
 pub mod style;
 pub mod tables;
 pub mod text;
-pub mod xterm_differences;
 
 use unicode_width::UnicodeWidthChar;
 

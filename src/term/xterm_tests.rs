@@ -3,44 +3,15 @@
 //! here byte for byte. Each case compares every reply, the final size and the screen's text;
 //! the per-line DECRQCRA checksums at the end of every case compare attributes too.
 //!
-//! Where we answer differently on purpose, [`super::xterm_differences`] says what we answer
+//! Where we answer differently on purpose, [`super::conformance`] says what we answer
 //! and why.
 
-use serde::Deserialize;
-
+use super::conformance::{Case, REPLIES, Recording, SCREENS, expected_reply, show};
 use super::parser::Parser;
-use super::xterm_differences::{REPLIES, SCREENS};
 use super::{Term, TermConfig, TermEvent};
 
-#[derive(Deserialize)]
-struct Recording {
-    terminal: String,
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    rows: usize,
-    cols: usize,
-    steps: Vec<Step>,
-    screen: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Step {
-    send: String,
-    reply: String,
-    #[serde(default)]
-    sleep: bool,
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()).collect()
-}
-
-fn show(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).replace('\x1b', "\\e").replace('\x07', "\\a")
+fn xterm() -> Recording {
+    serde_json::from_str(include_str!("../../tests/xterm/xterm379.json")).expect("recording")
 }
 
 /// Replay one recorded case; every difference from xterm, described.
@@ -50,18 +21,12 @@ fn replay(case: &Case) -> Vec<String> {
     let mut parser = Parser::new();
     let mut wrong = Vec::new();
     for step in case.steps.iter().filter(|s| !s.sleep) {
-        let send = unhex(&step.send);
+        let send = step.sent();
         term.advance(&mut parser, &send);
         let ours = term.take_replies();
         // What an embedder does with the rest (resizes are applied by the core here).
         let _: Vec<TermEvent> = term.take_events();
-        let theirs = unhex(&step.reply);
-        let deliberate =
-            REPLIES.iter().find(|d| d.case == case.name && d.sent.as_bytes() == send.as_slice());
-        let expected = match deliberate {
-            Some(d) => d.ours.to_vec(),
-            None => theirs,
-        };
+        let expected = expected_reply(&case.name, step);
         if ours != expected {
             wrong.push(format!(
                 "{}: after {:?}\n      xterm: {:?}\n      ours:  {:?}",
@@ -88,7 +53,7 @@ fn replay(case: &Case) -> Vec<String> {
     }
     let expected_screen: Vec<String> = match SCREENS.iter().find(|d| d.case == case.name) {
         Some(d) => d.ours.iter().map(|l| l.to_string()).collect(),
-        None => case.screen.clone(),
+        None => case.screen.clone().expect("xterm's screen was recorded"),
     };
     if screen != expected_screen {
         wrong.push(format!(
@@ -101,8 +66,7 @@ fn replay(case: &Case) -> Vec<String> {
 
 #[test]
 fn the_core_answers_and_draws_as_xterm_does() {
-    let recording: Recording =
-        serde_json::from_str(include_str!("../../tests/xterm/xterm379.json")).expect("recording");
+    let recording = xterm();
     assert!(recording.terminal.contains("379"), "recorded with {}", recording.terminal);
     assert!(recording.cases.len() > 50, "all cases recorded");
     let wrong: Vec<String> = recording.cases.iter().flat_map(replay).collect();
@@ -117,13 +81,13 @@ fn the_core_answers_and_draws_as_xterm_does() {
 
 #[test]
 fn every_deliberate_difference_names_a_recorded_step() {
-    let recording: Recording =
-        serde_json::from_str(include_str!("../../tests/xterm/xterm379.json")).expect("recording");
+    let recording = xterm();
     for d in REPLIES {
         assert!(!d.why.is_empty());
-        let found = recording.cases.iter().any(|c| {
-            c.name == d.case && c.steps.iter().any(|s| unhex(&s.send) == d.sent.as_bytes())
-        });
+        let found = recording
+            .cases
+            .iter()
+            .any(|c| c.name == d.case && c.steps.iter().any(|s| s.sent() == d.sent.as_bytes()));
         assert!(found, "no step {:?} in case {}", d.sent, d.case);
     }
     for d in SCREENS {

@@ -1,10 +1,75 @@
-//! Where uvterm deliberately answers or draws differently from xterm 379, and why.
+//! uvterm against real xterm 379: the recording's format, and where we deliberately answer
+//! or draw differently, with why.
 //!
-//! The conformance cases (`tests/xterm/cases.py`) were played in real xterm 379 and recorded
-//! (`tests/xterm/xterm379.json`). Everywhere else the core must answer and draw exactly as
-//! xterm did; these tables are the exceptions, each with its reason. Two tests hold them to
-//! the recording: the core's replay (`xterm_tests.rs`) and the end-to-end run of the same
-//! probe through a real PTY in the real binary (`tests/xterm_pty.rs`).
+//! The conformance cases (`tests/xterm/cases.py`) were played in real xterm 379 by
+//! `tests/xterm/probe.py` and recorded (`tests/xterm/xterm379.json`). Everywhere else the
+//! core must answer and draw exactly as xterm did; [`REPLIES`] and [`SCREENS`] are the
+//! exceptions, each with its reason. Two tests hold them to the recording: the core's replay
+//! (`xterm_tests.rs`) and the same probe run through a real PTY in the real binary
+//! (`tests/xterm_pty.rs`).
+
+use serde::Deserialize;
+
+/// What the probe writes: every case, as one terminal answered it.
+#[derive(Debug, Deserialize)]
+pub struct Recording {
+    /// Which terminal (`XTerm(379)`).
+    pub terminal: String,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Case {
+    pub name: String,
+    /// The terminal's size at the end of the case.
+    pub rows: usize,
+    pub cols: usize,
+    pub steps: Vec<Step>,
+    /// The final screen's lines (read through Media Copy; absent where the terminal has no
+    /// printer).
+    pub screen: Option<Vec<String>>,
+}
+
+/// Bytes sent, and the bytes the terminal answered before the next sentinel.
+#[derive(Debug, Deserialize)]
+pub struct Step {
+    /// Hex.
+    pub send: String,
+    /// Hex.
+    pub reply: String,
+    /// A pause in the case, not a query.
+    #[serde(default)]
+    pub sleep: bool,
+}
+
+impl Step {
+    pub fn sent(&self) -> Vec<u8> {
+        unhex(&self.send)
+    }
+
+    pub fn replied(&self) -> Vec<u8> {
+        unhex(&self.reply)
+    }
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2).filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+}
+
+/// What uvterm must answer where xterm answered `step` in `case`: xterm's reply, or ours
+/// where [`REPLIES`] lists a deliberate difference.
+pub fn expected_reply(case: &str, step: &Step) -> Vec<u8> {
+    let sent = step.sent();
+    REPLIES
+        .iter()
+        .find(|d| d.case == case && d.sent.as_bytes() == sent.as_slice())
+        .map_or_else(|| step.replied(), |d| d.ours.to_vec())
+}
+
+/// Bytes for a failure message: escapes visible.
+pub fn show(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).replace('\x1b', "\\e").replace('\x07', "\\a")
+}
 
 /// A reply that differs on purpose.
 pub struct ReplyDifference {
