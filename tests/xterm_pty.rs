@@ -7,17 +7,17 @@
 //! `uvterm::term::conformance` says we differ on purpose. The per-row DECRQCRA
 //! checksums every case ends with compare the screens.
 
+#[path = "common/daemon.rs"]
+mod daemon;
 #[path = "common/x11.rs"]
 mod x11;
 
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
+use daemon::Daemon;
 use uvterm::term::conformance::{Recording, Step, expected_reply, show};
-use x11::{BIN, Gui, Xvfb, wait_until};
+use x11::{Gui, Xvfb, wait_until};
 
 fn xterm() -> Recording {
     serde_json::from_str(include_str!("xterm/xterm379.json")).expect("the xterm recording")
@@ -26,13 +26,6 @@ fn xterm() -> Recording {
 fn probe_command(out: &Path) -> Vec<String> {
     let probe = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/xterm/probe.py");
     vec!["python3".into(), probe.display().to_string(), out.display().to_string(), "-".into()]
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("uvterm-xterm-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
 }
 
 /// Wait for the probe's result (it appears whole, renamed into place).
@@ -100,46 +93,29 @@ fn assert_conforms(ours: &Recording) {
 
 #[test]
 fn a_headless_tab_answers_as_xterm_does() {
-    let dir = scratch("headless");
-    let socket = dir.join("d.sock");
-    let mut daemon = Command::new(BIN)
-        .args(["--headless", "--socket"])
-        .arg(&socket)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the daemon");
-    let mut line = String::new();
-    BufReader::new(daemon.stdout.take().expect("stdout")).read_line(&mut line).expect("socket");
-    let out = dir.join("uvterm.json");
-    let request = serde_json::json!({"cmd": "create-tab", "command": probe_command(&out)});
-    let mut conn = UnixStream::connect(&socket).expect("connect");
-    writeln!(conn, "{request}").expect("send");
-    let mut reply = String::new();
-    BufReader::new(&conn).read_line(&mut reply).expect("reply");
-    assert!(reply.contains("\"tab\""), "{reply}");
-    let pid = daemon.id();
-    let result = wait_for_result(&out, || Path::new(&format!("/proc/{pid}")).exists());
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    let daemon = Daemon::start("xterm-conformance");
+    let out = daemon.dir.join("uvterm.json");
+    let created = daemon.request(
+        &serde_json::json!({"cmd": "create-tab", "command": probe_command(&out)}).to_string(),
+    );
+    assert_eq!(created["ok"], true, "{created}");
+    let alive = format!("/proc/{}", daemon.pid());
+    let result = wait_for_result(&out, || Path::new(&alive).exists());
     assert_conforms(&result);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_window_answers_as_xterm_does() {
     let x = Xvfb::start();
-    let dir = scratch("gui");
-    let out = dir.join("uvterm.json");
+    let name = "xterm-conformance";
+    // The probe writes into the instance's private directory (made by `Gui::start`).
+    let out = Gui::dir_for(name).join("uvterm.json");
     // The window opens at 100x30; the probe starts every case with `CSI 8;24;80 t`, which
     // must resize the window (and with it the tab) to 80x24 before the case runs.
     let mut args = vec!["-o", "window.columns=100", "-o", "window.lines=30", "-e"];
     let probe = probe_command(&out);
     args.extend(probe.iter().map(String::as_str));
-    let mut gui = Gui::start(&x, "xterm-conformance", &args);
+    let mut gui = Gui::start(&x, name, &args);
     let result = wait_for_result(&out, || matches!(gui.child.try_wait(), Ok(None)));
-    let _ = gui.child.kill();
-    let _ = gui.child.wait();
     assert_conforms(&result);
-    let _ = std::fs::remove_dir_all(&dir);
 }

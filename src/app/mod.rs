@@ -414,20 +414,15 @@ impl ApplicationHandler<IoEvent> for App {
             if let Some(t) = w.next_blink(blinking) {
                 at(t);
             }
-            if let Some(t) = w.redraw_at {
-                if t <= now {
-                    w.redraw_at = None;
-                    w.window.request_redraw();
-                } else {
-                    at(t);
-                }
-            }
-            if let Some(t) = w.bell_until {
-                if t <= now {
-                    w.bell_until = None;
-                    w.window.request_redraw();
-                } else {
-                    at(t);
+            // A pending redraw and the end of a visual bell: redraw once due, else wake then.
+            for deadline in [&mut w.redraw_at, &mut w.bell_until] {
+                match *deadline {
+                    Some(t) if t <= now => {
+                        *deadline = None;
+                        w.window.request_redraw();
+                    }
+                    Some(t) => at(t),
+                    None => (),
                 }
             }
         }

@@ -58,9 +58,15 @@ impl Gui {
         Gui::start_with_env(x, name, args, &[])
     }
 
+    /// The private directory (socket, config, logs) of the instance `name`; removed when the
+    /// `Gui` is dropped.
+    pub fn dir_for(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("uvterm-gui-{name}-{}", std::process::id()))
+    }
+
     /// `start`, with extra environment variables for uvterm.
     pub fn start_with_env(x: &Xvfb, name: &str, args: &[&str], env: &[(&str, &str)]) -> Gui {
-        let dir = std::env::temp_dir().join(format!("uvterm-gui-{name}-{}", std::process::id()));
+        let dir = Gui::dir_for(name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("config")).unwrap();
         let socket = dir.join("gui.sock");

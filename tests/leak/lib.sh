@@ -65,3 +65,19 @@ wait_for_window() {
         sleep 0.1
     done
 }
+
+# The memcheck options of every valgrind check (add --log-file=LOG).
+VALGRIND="valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+--errors-for-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=50 \
+--suppressions=valgrind.supp"
+
+# valgrind_verdict LOG STATUS WHAT: print the report's summary; on leaks, errors or a
+# non-zero exit STATUS print the whole report and fail.
+valgrind_verdict() {
+    grep -E "definitely lost|indirectly lost|possibly lost|ERROR SUMMARY" "$1" || true
+    if [ "$2" -ne 0 ] || ! grep -q "ERROR SUMMARY: 0 errors" "$1"; then
+        echo "LEAK: valgrind ($3) found leaks or errors (exit status $2); the report:" >&2
+        cat "$1" >&2
+        return 1
+    fi
+}

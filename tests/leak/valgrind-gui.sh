@@ -15,9 +15,7 @@ SOCKET="$LOGDIR/uvterm.sock"
 # llvmpipe without its worker threads: valgrind runs threads one at a time anyway, and fewer
 # threads make the run shorter and the report smaller.
 DISPLAY=$XVFB_DISPLAY LIBGL_ALWAYS_SOFTWARE=1 LP_NUM_THREADS=0 XDG_CONFIG_HOME="$LOGDIR" \
-    valgrind --leak-check=full --show-leak-kinds=definite,indirect \
-    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=50 \
-    --suppressions=valgrind.supp --log-file="$LOG" \
+    $VALGRIND --log-file="$LOG" \
     "$UVTERM_BIN" --socket "$SOCKET" -e /bin/sh -c 'exec sleep 3600' \
     >"$LOGDIR/stdout" 2>"$LOGDIR/stderr" &
 DAEMON_PID=$!
@@ -28,11 +26,6 @@ python3 tests/leak/churn.py --socket "$SOCKET" --tabs "$TABS" --windows "$WINDOW
 status=0
 stop_daemon || status=$?
 stop_xvfb
-grep -E "definitely lost|indirectly lost|possibly lost|ERROR SUMMARY" "$LOG" || true
-if [ "$status" -ne 0 ] || ! grep -q "ERROR SUMMARY: 0 errors" "$LOG"; then
-    echo "LEAK: valgrind (GUI) found leaks or errors (exit status $status); the report:" >&2
-    cat "$LOG" >&2
-    exit 1
-fi
+valgrind_verdict "$LOG" "$status" GUI || exit 1
 [ "$churn" -eq 0 ] || exit 1
 echo "valgrind (GUI, $TABS tabs in $WINDOWS windows): 0 bytes definitely/indirectly lost, 0 errors"
