@@ -7,7 +7,7 @@ UVTERM_BUILD_PACKAGES="gcc libc6-dev pkg-config libfontconfig-dev libfreetype-de
 UVTERM_RUN_PACKAGES="libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libegl1 libgl1 libgl1-mesa-dri fonts-dejavu-core fonts-noto-color-emoji fonts-droid-fallback xdg-utils"
 # Tests: a C++ compiler (cargo fuzz builds libFuzzer), a real X server (Xvfb + Mesa llvmpipe),
 # input/clipboard tools, leak checkers, the programs of the golden recordings.
-UVTERM_TEST_PACKAGES="g++ xvfb xauth x11-apps x11-utils imagemagick mesa-utils xdotool xclip valgrind heaptrack tmux vim less man-db htop procps iproute2 util-linux python3"
+UVTERM_TEST_PACKAGES="g++ xvfb xauth x11-apps x11-utils imagemagick mesa-utils xdotool xclip valgrind heaptrack zstd tmux vim less man-db htop procps iproute2 util-linux python3"
 
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"
