@@ -511,13 +511,25 @@ impl TermWindow {
         let pixels = self.renderer.as_ref()?.read_pixels(size.width, size.height);
         Some((size.width, size.height, pixels))
     }
+}
 
-    /// Free the GL resources (with the context current) before the window goes.
-    pub fn destroy(mut self) {
-        if self.target.make_current().is_ok()
-            && let Some(r) = self.renderer.take()
-        {
-            r.destroy();
+/// A window gives its GL objects and context back however it goes: closed by the I/O thread,
+/// dropped on a failed start, or at exit — before its first frame or after many, shown or
+/// hidden. The objects are deleted with the context current; if it cannot be made current,
+/// they are released with the context (counted in `render::gl::orphaned_objects`). Then
+/// [`GlTarget`]'s drop releases and destroys the context, and the X/Wayland window goes last.
+impl Drop for TermWindow {
+    fn drop(&mut self) {
+        let Some(renderer) = self.renderer.take() else { return };
+        match self.target.make_current() {
+            Ok(()) => renderer.destroy(),
+            Err(e) => {
+                log::warn!(
+                    "window {}: cannot make its GL context current to close: {e}",
+                    self.id.0
+                );
+                drop(renderer);
+            }
         }
     }
 }

@@ -6,6 +6,11 @@
 //! passed in were created by this same `Gl`. Every object created is counted in
 //! [`live_objects`] and uncounted when deleted, so tests can prove that closing windows gives
 //! GL resources back (Mesa keeps them out of valgrind's sight).
+//!
+//! Each `Gl` also keeps its own count. Objects still alive when a `Gl` is dropped could not be
+//! deleted explicitly (its context could not be made current): they are freed by the driver
+//! with their context, which is destroyed right after (contexts are never shared here), and
+//! counted in [`orphaned_objects`] so a test can see that this path was taken.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -13,6 +18,7 @@ use glow::HasContext;
 
 static LIVE_OBJECTS: AtomicUsize = AtomicUsize::new(0);
 static LIVE_CONTEXTS: AtomicUsize = AtomicUsize::new(0);
+static ORPHANED_OBJECTS: AtomicUsize = AtomicUsize::new(0);
 
 /// GL objects (programs, shaders, buffers, vertex arrays, textures) currently alive.
 pub fn live_objects() -> usize {
@@ -31,17 +37,33 @@ pub fn frame_presented() {
     FRAMES.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Renderers (one GL context each) currently alive.
+/// GL contexts currently alive (one per window; counted by [`ContextCount`]).
 pub fn live_contexts() -> usize {
     LIVE_CONTEXTS.load(Ordering::Relaxed)
 }
 
-fn created() {
-    LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed);
+/// GL objects that were not deleted explicitly but released with their context (see the
+/// module's doc): 0 unless a window closed while its context could not be made current.
+pub fn orphaned_objects() -> usize {
+    ORPHANED_OBJECTS.load(Ordering::Relaxed)
 }
 
-fn deleted() {
-    LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
+/// One live GL context in [`live_contexts`], from creation until drop. Held by whatever owns
+/// the context, so the count follows the context itself, not the renderer drawing with it.
+pub struct ContextCount(());
+
+impl ContextCount {
+    /// Count a context just created.
+    pub fn created() -> ContextCount {
+        LIVE_CONTEXTS.fetch_add(1, Ordering::Relaxed);
+        ContextCount(())
+    }
+}
+
+impl Drop for ContextCount {
+    fn drop(&mut self) {
+        LIVE_CONTEXTS.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Which flavour of GL the context speaks (it decides the GLSL header).
@@ -56,6 +78,8 @@ pub enum Api {
 pub struct Gl {
     gl: glow::Context,
     api: Api,
+    /// Objects this context has created and not deleted.
+    live: std::cell::Cell<usize>,
 }
 
 /// One vertex attribute of an instance buffer.
@@ -90,8 +114,22 @@ impl Gl {
         // SAFETY: a plain query on the current context.
         let version = unsafe { gl.get_parameter_string(glow::VERSION) };
         let api = if version.contains("OpenGL ES") { Api::Gles3 } else { Api::Gl33 };
-        LIVE_CONTEXTS.fetch_add(1, Ordering::Relaxed);
-        Gl { gl, api }
+        Gl { gl, api, live: std::cell::Cell::new(0) }
+    }
+
+    fn created(&self) {
+        self.live.set(self.live.get() + 1);
+        LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn deleted(&self) {
+        self.live.set(self.live.get().saturating_sub(1));
+        LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Objects this context has created and not deleted.
+    pub fn live_objects(&self) -> usize {
+        self.live.get()
     }
 
     pub fn api(&self) -> Api {
@@ -125,7 +163,7 @@ impl Gl {
         // SAFETY: objects are created, used and (on failure) deleted on the current context.
         unsafe {
             let program = self.gl.create_program()?;
-            created();
+            self.created();
             let mut shaders = Vec::new();
             for (kind, src) in [(glow::VERTEX_SHADER, vertex), (glow::FRAGMENT_SHADER, fragment)] {
                 let shader = self.gl.create_shader(kind)?;
@@ -138,7 +176,7 @@ impl Gl {
                         self.gl.delete_shader(s);
                     }
                     self.gl.delete_program(program);
-                    deleted();
+                    self.deleted();
                     return Err(format!("shader compilation failed: {log}"));
                 }
                 self.gl.attach_shader(program, shader);
@@ -152,7 +190,7 @@ impl Gl {
             if !self.gl.get_program_link_status(program) {
                 let log = self.gl.get_program_info_log(program);
                 self.gl.delete_program(program);
-                deleted();
+                self.deleted();
                 return Err(format!("shader linking failed: {log}"));
             }
             Ok(Program(program))
@@ -162,7 +200,7 @@ impl Gl {
     pub fn delete_program(&self, p: Program) {
         // SAFETY: a program of this context, not used afterwards (moved in).
         unsafe { self.gl.delete_program(p.0) };
-        deleted();
+        self.deleted();
     }
 
     pub fn uniform(&self, p: &Program, name: &str) -> Option<Uniform> {
@@ -189,9 +227,16 @@ impl Gl {
         // SAFETY: creates and configures objects of the current context.
         unsafe {
             let vao = self.gl.create_vertex_array()?;
-            created();
-            let vbo = self.gl.create_buffer()?;
-            created();
+            self.created();
+            let vbo = match self.gl.create_buffer() {
+                Ok(vbo) => vbo,
+                Err(e) => {
+                    self.gl.delete_vertex_array(vao);
+                    self.deleted();
+                    return Err(e);
+                }
+            };
+            self.created();
             self.gl.bind_vertex_array(Some(vao));
             self.gl.bind_buffer(glow::ARRAY_BUFFER, Some(vbo));
             for a in attribs {
@@ -219,8 +264,8 @@ impl Gl {
             self.gl.delete_buffer(i.vbo);
             self.gl.delete_vertex_array(i.vao);
         }
-        deleted();
-        deleted();
+        self.deleted();
+        self.deleted();
     }
 
     /// Upload `data` (whole instances) and draw `count` instanced quads.
@@ -248,7 +293,7 @@ impl Gl {
         // until uploaded; the atlas only samples what it wrote).
         unsafe {
             let raw = self.gl.create_texture()?;
-            created();
+            self.created();
             self.gl.bind_texture(glow::TEXTURE_2D, Some(raw));
             for (p, v) in [
                 // Glyphs are drawn at their pixel size on whole pixels: nearest sampling is
@@ -278,7 +323,7 @@ impl Gl {
     pub fn delete_texture(&self, t: Texture) {
         // SAFETY: a texture of this context, not used afterwards.
         unsafe { self.gl.delete_texture(t.raw) };
-        deleted();
+        self.deleted();
     }
 
     /// Write RGBA pixels into a region of a texture.
@@ -364,6 +409,12 @@ impl Gl {
 
 impl Drop for Gl {
     fn drop(&mut self) {
-        LIVE_CONTEXTS.fetch_sub(1, Ordering::Relaxed);
+        let left = self.live.replace(0);
+        if left > 0 {
+            // Freed by the driver with the context, which its owner destroys next.
+            log::warn!("{left} GL objects released with their context, not deleted explicitly");
+            LIVE_OBJECTS.fetch_sub(left, Ordering::Relaxed);
+            ORPHANED_OBJECTS.fetch_add(left, Ordering::Relaxed);
+        }
     }
 }

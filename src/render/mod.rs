@@ -146,13 +146,35 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(gl: Gl) -> Result<Renderer, String> {
+        // On failure, what was made so far is deleted here, on the context that is current.
         let rect_program = gl.program(RECT_VERT, RECT_FRAG)?;
-        let glyph_program = gl.program(GLYPH_VERT, GLYPH_FRAG)?;
+        let glyph_program = match gl.program(GLYPH_VERT, GLYPH_FRAG) {
+            Ok(p) => p,
+            Err(e) => {
+                gl.delete_program(rect_program);
+                return Err(e);
+            }
+        };
         let f =
             |location, components, offset| Attrib { location, components, bytes: false, offset };
         let b = |location, offset| Attrib { location, components: 4, bytes: true, offset };
-        let rects = gl.instances(20, &[f(0, 4, 0), b(1, 16)])?;
-        let glyphs = gl.instances(40, &[f(0, 4, 0), f(1, 4, 16), b(2, 32), b(3, 36)])?;
+        let instances = gl.instances(20, &[f(0, 4, 0), b(1, 16)]).and_then(|rects| {
+            match gl.instances(40, &[f(0, 4, 0), f(1, 4, 16), b(2, 32), b(3, 36)]) {
+                Ok(glyphs) => Ok((rects, glyphs)),
+                Err(e) => {
+                    gl.delete_instances(rects);
+                    Err(e)
+                }
+            }
+        });
+        let (rects, glyphs) = match instances {
+            Ok(i) => i,
+            Err(e) => {
+                gl.delete_program(rect_program);
+                gl.delete_program(glyph_program);
+                return Err(e);
+            }
+        };
         // UVTERM_ATLAS_MAX_SIZE (pixels) shrinks the atlas to make eviction happen with few
         // glyphs: for tests, never needed otherwise.
         let atlas_max = std::env::var("UVTERM_ATLAS_MAX_SIZE")
@@ -161,7 +183,16 @@ impl Renderer {
             .unwrap_or(ATLAS_MAX)
             .clamp(64, ATLAS_MAX)
             .min(gl.max_texture_size().max(64));
-        let texture = gl.texture(ATLAS_START.min(atlas_max), ATLAS_START.min(atlas_max))?;
+        let texture = match gl.texture(ATLAS_START.min(atlas_max), ATLAS_START.min(atlas_max)) {
+            Ok(t) => t,
+            Err(e) => {
+                gl.delete_program(rect_program);
+                gl.delete_program(glyph_program);
+                gl.delete_instances(rects);
+                gl.delete_instances(glyphs);
+                return Err(e);
+            }
+        };
         Ok(Renderer {
             rect_viewport: gl.uniform(&rect_program, "viewport"),
             glyph_viewport: gl.uniform(&glyph_program, "viewport"),

@@ -1,6 +1,11 @@
 //! The other GL edge: creating a window's GL context and surface with glutin (unsafe: it
 //! takes the window's raw handle), making it current, swapping, resizing. A context asks for
 //! OpenGL 3.3 core first and falls back to OpenGL ES 3.0 (`UVTERM_GL_API=gles`: ES only).
+//!
+//! Dropping a [`GlTarget`] destroys its surface and context on every path (normal close, a
+//! failed window creation, exit). The context is made not current first: EGL and GLX only
+//! mark a context that is still current for deletion, so a closed window's context would
+//! otherwise live on until another one is made current on this thread.
 
 use std::num::NonZeroU32;
 
@@ -16,9 +21,12 @@ use glutin_winit::GlWindow;
 use raw_window_handle::HasWindowHandle;
 use winit::window::Window;
 
+/// A window's GL context and surface. Field order is drop order: the surface goes before the
+/// context it was made current with.
 pub struct GlTarget {
     surface: Surface<WindowSurface>,
     context: PossiblyCurrentContext,
+    _count: super::gl::ContextCount,
 }
 
 impl GlTarget {
@@ -55,10 +63,12 @@ impl GlTarget {
         // SAFETY: as above, the window outlives the surface.
         let surface = unsafe { display.create_window_surface(config, &attrs) }
             .map_err(|e| format!("no window surface: {e}"))?;
+        // Counted from here: the context exists, and dropping `not_current` destroys it.
+        let count = super::gl::ContextCount::created();
         let context = not_current.make_current(&surface).map_err(|e| e.to_string())?;
         // Vsync where the driver has it (real GPUs); a no-op under Xvfb.
         let _ = surface.set_swap_interval(&context, SwapInterval::Wait(NonZeroU32::MIN));
-        Ok(GlTarget { surface, context })
+        Ok(GlTarget { surface, context, _count: count })
     }
 
     pub fn make_current(&self) -> Result<(), String> {
@@ -73,9 +83,24 @@ impl GlTarget {
         window.resize_surface(&self.surface, &self.context);
     }
 
+    /// Whether this target's context is current on this thread.
+    pub fn is_current(&self) -> bool {
+        self.context.is_current()
+    }
+
     /// The loader for [`super::gl::Gl::new`].
     pub fn loader(&self) -> impl FnMut(&std::ffi::CStr) -> *const std::ffi::c_void + '_ {
         let display = self.context.config().display();
         move |name| display.get_proc_address(name)
+    }
+}
+
+impl Drop for GlTarget {
+    fn drop(&mut self) {
+        if self.context.is_current()
+            && let Err(e) = self.context.make_not_current_in_place()
+        {
+            log::warn!("cannot release a closing window's GL context: {e}");
+        }
     }
 }
