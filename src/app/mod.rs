@@ -16,7 +16,8 @@ pub mod window;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use glutin::config::ConfigTemplateBuilder;
@@ -52,12 +53,33 @@ pub struct GuiOptions {
     pub socket: Option<PathBuf>,
 }
 
-struct ProxySink(EventLoopProxy<IoEvent>);
+/// The I/O thread's way into the winit loop. `backlog` counts events sent and not yet handled
+/// (the UI decrements it as it finishes each one): `stats.ui_backlog`.
+struct ProxySink {
+    proxy: EventLoopProxy<IoEvent>,
+    backlog: Arc<AtomicUsize>,
+}
 
 impl io::EventSink for ProxySink {
     fn send(&self, event: IoEvent) {
+        self.backlog.fetch_add(1, Ordering::SeqCst);
         // The event loop is gone when the app exits; nothing to do then.
-        let _ = self.0.send_event(event);
+        if self.proxy.send_event(event).is_err() {
+            self.backlog.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    fn backlog(&self) -> usize {
+        self.backlog.load(Ordering::SeqCst)
+    }
+}
+
+/// Marks one I/O event handled when dropped (after every path through `user_event`).
+struct Handled(Arc<AtomicUsize>);
+
+impl Drop for Handled {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -103,7 +125,9 @@ pub fn run(options: GuiOptions) -> ExitCode {
         termination_signals: true,
         ..io::IoConfig::default()
     };
-    let io = match IoHandle::start(io_config, Box::new(ProxySink(event_loop.create_proxy()))) {
+    let backlog = Arc::new(AtomicUsize::new(0));
+    let sink = ProxySink { proxy: event_loop.create_proxy(), backlog: backlog.clone() };
+    let io = match IoHandle::start(io_config, Box::new(sink)) {
         Ok(io) => io,
         Err(e) => {
             eprintln!("uvterm: cannot start: {e}");
@@ -117,6 +141,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         options,
         io: Some(io),
         sender,
+        backlog,
         gl_config: None,
         windows: HashMap::new(),
         ids: HashMap::new(),
@@ -162,6 +187,8 @@ struct App {
     options: GuiOptions,
     io: Option<IoHandle>,
     sender: IoSender,
+    /// Shared with the [`ProxySink`]: I/O events not handled yet.
+    backlog: Arc<AtomicUsize>,
     gl_config: Option<glutin::config::Config>,
     windows: HashMap<WinitWindowId, TermWindow>,
     ids: HashMap<io::WindowId, WinitWindowId>,
@@ -196,6 +223,7 @@ impl ApplicationHandler<IoEvent> for App {
     }
 
     fn user_event(&mut self, event_loop: &ActiveEventLoop, event: IoEvent) {
+        let _handled = Handled(self.backlog.clone());
         let sender = self.sender.clone();
         match event {
             IoEvent::WindowOpened(id) => self.create_window(event_loop, id),
@@ -306,7 +334,8 @@ impl ApplicationHandler<IoEvent> for App {
                 if let Some(wid) = self.ids.remove(&id)
                     && let Some(w) = self.windows.remove(&wid)
                 {
-                    w.destroy();
+                    // Its GL objects and context go with it (TermWindow's Drop).
+                    drop(w);
                 }
                 if self.windows.is_empty() {
                     event_loop.exit();

@@ -156,6 +156,11 @@ pub struct Stats {
     pub gl_contexts: usize,
     /// Frames the GUI has presented since it started (0 headless): a still screen draws none.
     pub frames: usize,
+    /// GL objects that were released with their context instead of being deleted explicitly
+    /// (a window closed while its context could not be made current); 0 normally.
+    pub gl_objects_orphaned: usize,
+    /// Events the I/O thread has sent that the UI has not handled yet (0 headless).
+    pub ui_backlog: usize,
 }
 
 /// Commands for the I/O thread.
@@ -247,6 +252,13 @@ pub enum IoEvent {
 /// Where the I/O thread sends events.
 pub trait EventSink: Send + 'static {
     fn send(&self, event: IoEvent);
+
+    /// Events sent and not yet handled by the embedder (reported as `stats.ui_backlog`). A
+    /// slow UI thread (valgrind, a stalled X server) lags behind the I/O thread; tests wait
+    /// for 0 before they compare what the UI holds (windows, GL contexts) with a baseline.
+    fn backlog(&self) -> usize {
+        0
+    }
 }
 
 impl EventSink for mpsc::Sender<IoEvent> {

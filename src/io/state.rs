@@ -355,6 +355,8 @@ impl IoState {
             gl_objects: crate::render::gl::live_objects(),
             gl_contexts: crate::render::gl::live_contexts(),
             frames: crate::render::gl::frames(),
+            gl_objects_orphaned: crate::render::gl::orphaned_objects(),
+            ui_backlog: self.sink.backlog(),
         }
     }
 

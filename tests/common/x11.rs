@@ -36,8 +36,18 @@ impl Xvfb {
     }
 }
 
+impl Xvfb {
+    /// Stop (`SIGSTOP`) or resume (`SIGCONT`) the X server: a stalled X connection for tests
+    /// of what the UI does when its X calls block.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: signals our own child, which has not been waited for yet.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+    }
+}
+
 impl Drop for Xvfb {
     fn drop(&mut self) {
+        self.signal(libc::SIGCONT);
         // SIGTERM, so that the server removes its lock file and socket.
         // SAFETY: signals our own child, which has not been waited for yet.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
