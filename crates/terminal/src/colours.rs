@@ -8,7 +8,6 @@ impl Term {
         if index < COLOR_COUNT {
             self.palette.0[index] = color;
             self.events.push(TermEvent::ColorsChanged);
-            self.dirty = true;
         }
     }
 
@@ -19,7 +18,6 @@ impl Term {
             None => self.palette.0[..256].copy_from_slice(&self.config.palette.0[..256]),
         }
         self.events.push(TermEvent::ColorsChanged);
-        self.dirty = true;
     }
 
     pub(crate) fn query_color(&mut self, osc: u16, index: usize, terminator: StringTerminator) {

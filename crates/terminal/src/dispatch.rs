@@ -35,7 +35,6 @@ impl Handler for Term {
             let edge = self.wrap_edge();
             self.cursor.point = Point::new(Line(p.line.0 - 1), Column(edge));
         }
-        self.dirty = true;
     }
 
     #[inline]
@@ -58,7 +57,6 @@ impl Handler for Term {
     fn carriage_return(&mut self) {
         self.cursor.point.column = Column(self.line_start());
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     fn index(&mut self) {
@@ -259,11 +257,11 @@ impl Handler for Term {
     }
 
     fn save_cursor(&mut self) {
-        self.save_cursor_slot(self.alt_active as usize);
+        Term::save_cursor(self);
     }
 
     fn restore_cursor(&mut self) {
-        self.restore_cursor_slot(self.alt_active as usize);
+        Term::restore_cursor(self);
     }
 
     #[inline]
@@ -314,7 +312,6 @@ impl Handler for Term {
     fn set_cursor_style(&mut self, style: Option<CursorStyle>) {
         self.cursor_style = style;
         self.events.push(TermEvent::CursorStyleChanged);
-        self.dirty = true;
     }
 
     fn set_protected(&mut self, on: bool) {
@@ -372,8 +369,7 @@ impl Handler for Term {
         self.set_pen(Style { link, ..Style::default() });
         self.cursor.charsets = Charsets::new();
         self.cursor.pending_wrap = false;
-        self.saved[self.alt_active as usize] = None;
-        self.dirty = true;
+        self.screen.saved_cursor = None;
     }
 
     fn hard_reset(&mut self) {

@@ -20,11 +20,7 @@ impl Term {
         }
         self.split_wide_at(line, from);
         self.split_wide_at(line, to);
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         if kind != Erase::All {
             for i in from..to {
@@ -68,11 +64,7 @@ impl Term {
         self.split_wide_at(line, edge + 1);
         // The cells that will be pushed past the edge may start a wide pair that would be cut.
         self.split_wide_at(line, edge + 1 - n);
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         let seg = &mut row.cells[col..=edge];
         let len = seg.len();
@@ -97,11 +89,7 @@ impl Term {
         self.split_wide_at(line, col);
         self.split_wide_at(line, col + n);
         self.split_wide_at(line, edge + 1);
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         let seg = &mut row.cells[col..=edge];
         let len = seg.len();
@@ -155,12 +143,11 @@ impl Term {
             }
             EraseMode::Saved => {
                 if !selective && !self.alt_active {
-                    self.main.clear_history(&mut self.tables);
+                    self.screen.grid.clear_history(&mut self.tables);
                 }
             }
         }
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     pub(crate) fn insert_blank(&mut self, n: usize) {
@@ -171,7 +158,6 @@ impl Term {
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
         let edge = self.margins.right;
         self.shift_right(line, col, edge, n);
-        self.dirty = true;
     }
 
     pub(crate) fn delete_chars(&mut self, n: usize) {
@@ -182,7 +168,6 @@ impl Term {
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
         let edge = self.margins.right;
         self.shift_left(line, col, edge, n);
-        self.dirty = true;
     }
 
     pub(crate) fn erase_chars(&mut self, n: usize) {
@@ -190,7 +175,6 @@ impl Term {
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
         let blank = self.written_blank();
         self.fill_cells(line, col, col.saturating_add(n), blank, Erase::All);
-        self.dirty = true;
     }
 
     pub(crate) fn erase_line(&mut self, mode: EraseMode, selective: bool) {
@@ -211,7 +195,6 @@ impl Term {
             self.grid_mut().row_mut(p.line).flags.remove(RowFlags::WRAPPED);
         }
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     pub(crate) fn decaln(&mut self) {

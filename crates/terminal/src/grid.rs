@@ -315,12 +315,6 @@ impl Grid {
         self.rows.shrink_to_fit();
     }
 
-    /// Change the history limit, dropping the oldest rows beyond it.
-    pub(crate) fn set_max_history(&mut self, max: usize, tables: &mut SideTables) {
-        self.max_history = max;
-        self.trim_history(tables);
-    }
-
     fn trim_history(&mut self, tables: &mut SideTables) {
         while self.history_len() > self.max_history {
             if let Some(mut row) = self.rows.pop_front() {

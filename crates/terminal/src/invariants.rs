@@ -12,7 +12,7 @@ impl Term {
         let mut styles: HashMap<u32, u32> = HashMap::new();
         let mut clusters: HashMap<u32, u32> = HashMap::new();
         let mut links: HashMap<u32, u32> = HashMap::new();
-        for grid in [&self.main, &self.alt] {
+        for grid in [&self.screen.grid, &self.inactive.grid] {
             for row in grid.all_rows() {
                 for cell in row.cells() {
                     if cell.style().0 != 0 {
@@ -80,7 +80,7 @@ impl Term {
         if m.top > m.bottom || m.bottom >= lines || m.left > m.right || m.right >= cols {
             return Err(format!("bad margins {m:?}"));
         }
-        for grid in [&self.main, &self.alt] {
+        for grid in [&self.screen.grid, &self.inactive.grid] {
             if grid.cols() != cols || grid.lines() != lines {
                 return Err("grid size differs from the terminal's".into());
             }
@@ -104,7 +104,7 @@ impl Term {
                 return Err("history over its limit".into());
             }
         }
-        if self.tabs.len() != cols {
+        if self.tabs.cols() != cols {
             return Err("tab stops not sized to the grid".into());
         }
         self.verify_references()

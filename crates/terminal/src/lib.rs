@@ -1,6 +1,8 @@
-//! The terminal core: bytes in, screen state out. Pure — no I/O, no libuv, no PTY, no GL.
+//! The terminal core: bytes in, screen state out. Pure — no I/O, no libuv, no PTY, no GL:
+//! it is its own package (`uvterm-terminal`) so that the compiler keeps it that way.
 //!
-//! It owns one terminal's state: the main grid with its scrollback, the alternate grid, the
+//! It owns one terminal's state: the primary and the alternate [`Screen`] (each with its
+//! grid, saved cursor and keyboard-flag stack; the primary's grid keeps the scrollback), the
 //! side tables that cells reference (styles, hyperlinks, grapheme clusters), the cursor and
 //! pen, modes, margins, tab stops, palette, titles, and the queue of replies for the program
 //! (DA, DSR, DECRQSS…) and of events for the embedder (title, bell, clipboard…). Replies are
@@ -14,6 +16,13 @@
 //!
 //! Memory layout: see [`cell`] (8-byte cells), [`tables`] (reference-counted side tables) and
 //! [`grid`] (ring of rows, history grows with use).
+//!
+//! Files by responsibility: `dispatch.rs` maps each parsed sequence to an operation;
+//! `print.rs` (graphic characters), `scroll.rs` (scrolling, margins), `edit.rs` (erase,
+//! insert, delete), `screen.rs` (the two screens, resize), `tabs.rs`, `modes.rs`,
+//! `reports.rs` (replies), `colours.rs`, `osc.rs` (titles, links, clipboard, cwd),
+//! `rect.rs` (rectangle operations), `reflow.rs`, `invariants.rs` (checks for tests).
+//! Must not touch: descriptors, threads, clocks, the window — the embedder owns those.
 
 pub mod cell;
 pub mod charset;
@@ -55,9 +64,10 @@ use tables::{Hyperlink, LinkId, LinkIdent, SideTables};
 
 use edit::Erase;
 use osc::base64_encode;
-use screen::SavedCursor;
 use scroll::Margins;
-use tabs::default_tabs;
+
+pub use screen::Screen;
+pub use tabs::TabStops;
 
 pub use handler::{CursorShape, CursorStyle};
 
@@ -179,27 +189,26 @@ impl Cursor {
 
 /// One terminal's complete state.
 pub struct Term {
-    main: Grid,
-    alt: Grid,
+    /// The screen on display: its grid is the one sequences act on.
+    screen: Screen,
+    /// The other screen: the primary while the alternate is up, else the alternate.
+    inactive: Screen,
+    /// The alternate screen is on display (`screen` is the alternate, `inactive` the primary).
     alt_active: bool,
     tables: SideTables,
     cursor: Cursor,
-    /// DECSC slots: main screen, alternate screen.
-    saved: [Option<SavedCursor>; 2],
     modes: Modes,
     mouse_tracking: MouseTracking,
     mouse_encoding: MouseEncoding,
     /// XTSAVE'd private modes.
     saved_modes: Vec<(u16, bool)>,
     margins: Margins,
-    tabs: Vec<bool>,
+    tabs: TabStops,
     title: String,
     icon_name: String,
     title_stack: Vec<(String, String)>,
     palette: Palette,
     cursor_style: Option<CursorStyle>,
-    /// Kitty keyboard protocol flag stacks: main screen, alternate screen.
-    keyboard_flags: [Vec<u8>; 2],
     modify_other_keys: u16,
     /// The last printed graphic character (REP).
     preceding: Option<char>,
@@ -216,7 +225,6 @@ pub struct Term {
     next_anonymous_link: u64,
     replies: Vec<u8>,
     events: Vec<TermEvent>,
-    dirty: bool,
     config: TermConfig,
 }
 
@@ -236,24 +244,22 @@ impl Term {
         let cols = cols.max(1);
         let lines = lines.max(1);
         Self {
-            main: Grid::new(cols, lines, config.scrollback_lines),
-            alt: Grid::new(cols, lines, 0),
+            screen: Screen::new(cols, lines, config.scrollback_lines),
+            inactive: Screen::new(cols, lines, 0),
             alt_active: false,
             tables: SideTables::new(),
             cursor: Cursor::new(),
-            saved: [None, None],
             modes: Modes::initial(),
             mouse_tracking: MouseTracking::None,
             mouse_encoding: MouseEncoding::X10,
             saved_modes: Vec::new(),
             margins: Margins { top: 0, bottom: lines - 1, left: 0, right: cols - 1 },
-            tabs: default_tabs(cols),
+            tabs: TabStops::new(cols),
             title: String::new(),
             icon_name: String::new(),
             title_stack: Vec::new(),
             palette: config.palette.clone(),
             cursor_style: None,
-            keyboard_flags: [Vec::new(), Vec::new()],
             modify_other_keys: 0,
             preceding: None,
             after_zwj: false,
@@ -265,7 +271,6 @@ impl Term {
             next_anonymous_link: 0,
             replies: Vec::new(),
             events: Vec::new(),
-            dirty: true,
             config,
         }
     }
@@ -284,23 +289,23 @@ impl Term {
     }
 
     pub fn cols(&self) -> usize {
-        self.main.cols()
+        self.screen.grid.cols()
     }
 
     #[inline]
     pub fn lines(&self) -> usize {
-        self.main.lines()
+        self.screen.grid.lines()
     }
 
     /// The grid on display (main or alternate).
     #[inline]
     pub fn grid(&self) -> &Grid {
-        if self.alt_active { &self.alt } else { &self.main }
+        &self.screen.grid
     }
 
     /// The main grid (with the scrollback), whichever is on display.
     pub fn main_grid(&self) -> &Grid {
-        &self.main
+        if self.alt_active { &self.inactive.grid } else { &self.screen.grid }
     }
 
     pub fn is_alt_screen(&self) -> bool {
@@ -334,7 +339,7 @@ impl Term {
 
     /// Current kitty keyboard protocol flags.
     pub fn keyboard_flags(&self) -> u8 {
-        self.keyboard_flags[self.alt_active as usize].last().copied().unwrap_or(0)
+        self.screen.keyboard_flags.last().copied().unwrap_or(0)
     }
 
     pub fn modify_other_keys(&self) -> u16 {
@@ -380,22 +385,9 @@ impl Term {
         &self.tables
     }
 
-    /// True when something changed since the last [`Term::take_dirty`].
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
-    }
-
-    pub fn take_dirty(&mut self) -> bool {
-        std::mem::take(&mut self.dirty)
-    }
-
     /// Bytes the terminal wants sent to the program (replies to queries).
     pub fn take_replies(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.replies)
-    }
-
-    pub fn has_replies(&self) -> bool {
-        !self.replies.is_empty()
     }
 
     pub fn take_events(&mut self) -> Vec<TermEvent> {
@@ -404,7 +396,7 @@ impl Term {
 
     /// Heap bytes held by grids and side tables (for stats and benchmarks).
     pub fn heap_bytes(&self) -> usize {
-        self.main.heap_bytes() + self.alt.heap_bytes() + self.tables.heap_bytes()
+        self.screen.grid.heap_bytes() + self.inactive.grid.heap_bytes() + self.tables.heap_bytes()
     }
 
     // ---------------------------------------------------------------- driving it
@@ -418,7 +410,7 @@ impl Term {
     // ---------------------------------------------------------------- internals: pen
 
     pub(crate) fn grid_mut(&mut self) -> &mut Grid {
-        if self.alt_active { &mut self.alt } else { &mut self.main }
+        &mut self.screen.grid
     }
 
     /// The interned pen (cached; the cache holds one reference).
@@ -495,8 +487,8 @@ impl Term {
 
     pub(crate) fn release_everything(&mut self) {
         self.release_pen();
-        self.main.release_all(&mut self.tables);
-        self.alt.release_all(&mut self.tables);
+        self.screen.grid.release_all(&mut self.tables);
+        self.inactive.grid.release_all(&mut self.tables);
     }
 
     // ---------------------------------------------------------------- internals: cursor
@@ -505,7 +497,6 @@ impl Term {
         self.cursor.point =
             Point::new(Line(line.min(self.lines() - 1)), Column(col.min(self.cols() - 1)));
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     pub(crate) fn home_cursor(&mut self) {

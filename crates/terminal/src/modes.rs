@@ -244,7 +244,6 @@ impl Term {
                 _ => (),
             }
             self.modes.set(flag, on);
-            self.dirty = true;
             return;
         }
         if let Some(tracking) = MouseTracking::from_mode(mode) {
@@ -280,9 +279,9 @@ impl Term {
             }
             1048 => {
                 if on {
-                    self.save_cursor_slot(self.alt_active as usize);
+                    self.save_cursor();
                 } else {
-                    self.restore_cursor_slot(self.alt_active as usize);
+                    self.restore_cursor();
                 }
             }
             1049 => {

@@ -48,7 +48,6 @@ impl Term {
             self.cursor.point.column = Column(next);
         }
         self.note_written(Point::new(line, Column(col)));
-        self.dirty = true;
     }
 
     #[inline]
@@ -70,11 +69,7 @@ impl Term {
         let col = self.cursor.point.column.0;
         let edge = self.wrap_edge();
         let line = self.cursor.point.line;
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         let Some(cell) = row.cells.get_mut(col) else { return false };
         if cell.is_wide() || cell.is_spacer() || cell.cluster().is_some() {
@@ -94,7 +89,6 @@ impl Term {
             self.cursor.point.column = Column(col + 1);
         }
         self.note_written(Point::new(line, Column(col)));
-        self.dirty = true;
         true
     }
 
@@ -112,11 +106,7 @@ impl Term {
             self.split_wide_at(line, end);
         }
         let style = self.cursor.pen_id.unwrap_or_default();
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         let Some(cells) = row.cells.get_mut(col..end) else { return };
         if style.0 != 0 {
@@ -143,11 +133,7 @@ impl Term {
         let end = (col + cells.len()).min(cols);
         self.split_wide_at(line, col);
         self.split_wide_at(line, end);
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         for (dst, src) in row.cells[col..end].iter_mut().zip(cells) {
             // Retain before release: `src` may share the style `dst` holds the last reference to.
@@ -175,11 +161,7 @@ impl Term {
         if col == 0 || col >= self.cols() {
             return;
         }
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         if row.cells[col].is_spacer() && row.cells[col - 1].is_wide() {
             for i in [col - 1, col] {
@@ -219,11 +201,7 @@ impl Term {
         }
         let Ok(text) = std::str::from_utf8(&buf[..len]) else { return };
         let Some(id) = self.tables.intern_cluster(text) else { return };
-        let (grid, tables) = if self.alt_active {
-            (&mut self.alt, &mut self.tables)
-        } else {
-            (&mut self.main, &mut self.tables)
-        };
+        let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         let target = &mut row.cells[col];
         if let Some(old) = target.cluster() {
@@ -251,7 +229,6 @@ impl Term {
                 }
             }
         }
-        self.dirty = true;
     }
 
     /// The cell the last printed character went to (left of the cursor, or under it when a
@@ -381,7 +358,6 @@ impl Term {
             let line = self.cursor.point.line;
             self.note_written(Point::new(line, Column(col + n - 1)));
         }
-        self.dirty = true;
     }
 
     pub(crate) fn repeat_preceding(&mut self, n: usize) {

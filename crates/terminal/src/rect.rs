@@ -24,7 +24,6 @@ impl Term {
         for line in top..=bottom {
             self.fill_cells(Line(line), left, right + 1, cell, Erase::All);
         }
-        self.dirty = true;
     }
 
     /// DECERA / DECSERA.
@@ -36,7 +35,6 @@ impl Term {
             let kind = if selective { Erase::Unprotected } else { Erase::All };
             self.fill_cells(Line(line), left, right + 1, blank, kind);
         }
-        self.dirty = true;
     }
 
     /// DECCRA: copy a rectangle (overlapping areas copy as if through a buffer).
@@ -70,7 +68,6 @@ impl Term {
         for cells in &buffer {
             cells.iter().for_each(|c| release_cell(*c, &mut self.tables));
         }
-        self.dirty = true;
     }
 
     /// DECCARA (apply SGR) and DECRARA (toggle attributes), over a rectangle or a stream
@@ -112,11 +109,7 @@ impl Term {
                 }
                 let mut new = old;
                 new.set_style(new_id);
-                let (grid, tables) = if self.alt_active {
-                    (&mut self.alt, &mut self.tables)
-                } else {
-                    (&mut self.main, &mut self.tables)
-                };
+                let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
                 let row = grid.row_mut(Line(line));
                 retain_cell(new, tables);
                 release_cell(old, tables);
@@ -129,7 +122,6 @@ impl Term {
         for id in cache.into_values() {
             self.tables.release_style(id);
         }
-        self.dirty = true;
     }
 }
 

@@ -42,7 +42,6 @@ impl Term {
         } else if line + 1 < self.lines() {
             self.cursor.point.line = Line(line + 1);
         }
-        self.dirty = true;
     }
 
     /// Scroll lines `top..=bottom` (within the left/right margins) up by `n`.
@@ -56,7 +55,8 @@ impl Term {
         if full_width {
             let full_screen = top == 0 && bottom == self.lines() - 1;
             let tables = &mut self.tables;
-            let grid = if self.alt_active { &mut self.alt } else { &mut self.main };
+            let grid = &mut self.screen.grid;
+            // Only the primary screen keeps a history.
             if full_screen && !self.alt_active {
                 grid.scroll_up_into_history(n, blank, tables);
             } else {
@@ -66,7 +66,6 @@ impl Term {
             let (left, right) = (self.margins.left, self.margins.right);
             self.move_rect_rows(top, bottom, left, right, n, true, blank);
         }
-        self.dirty = true;
     }
 
     /// Scroll lines `top..=bottom` (within the left/right margins) down by `n`.
@@ -78,13 +77,12 @@ impl Term {
         let blank = self.erase_cell();
         if self.margins.left == 0 && self.margins.right == self.cols() - 1 {
             let tables = &mut self.tables;
-            let grid = if self.alt_active { &mut self.alt } else { &mut self.main };
+            let grid = &mut self.screen.grid;
             grid.scroll_rows_down(Line(top), Line(bottom), n, blank, tables);
         } else {
             let (left, right) = (self.margins.left, self.margins.right);
             self.move_rect_rows(top, bottom, left, right, n, false, blank);
         }
-        self.dirty = true;
     }
 
     /// Move the cells of columns `left..=right` of rows `top..=bottom` up (or down) by `n`
@@ -105,7 +103,7 @@ impl Term {
             self.split_wide_at(Line(line), right + 1);
         }
         let tables = &mut self.tables;
-        let grid = if self.alt_active { &mut self.alt } else { &mut self.main };
+        let grid = &mut self.screen.grid;
         let height = bottom + 1 - top;
         let n = n.min(height);
         // Drop the references of the rows that are scrolled out.
@@ -153,7 +151,6 @@ impl Term {
         for line in top..=bottom {
             self.shift_right(Line(line), col, right, n);
         }
-        self.dirty = true;
     }
 
     /// DECDC / DECFI: delete `n` columns at `col` in every line of the scroll region.
@@ -162,7 +159,6 @@ impl Term {
         for line in top..=bottom {
             self.shift_left(Line(line), col, right, n);
         }
-        self.dirty = true;
     }
 
     pub(crate) fn reverse_index(&mut self) {
@@ -175,7 +171,6 @@ impl Term {
             self.cursor.point.line = Line(line - 1);
         }
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     pub(crate) fn back_index(&mut self) {
@@ -186,7 +181,6 @@ impl Term {
             self.cursor.point.column = Column(col - 1);
         }
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     pub(crate) fn forward_index(&mut self) {
@@ -197,7 +191,6 @@ impl Term {
             self.cursor.point.column = Column(col + 1);
         }
         self.cursor.pending_wrap = false;
-        self.dirty = true;
     }
 
     pub(crate) fn insert_lines(&mut self, n: usize) {
@@ -221,14 +214,13 @@ impl Term {
         if full_width {
             let bottom = self.margins.bottom;
             let tables = &mut self.tables;
-            let grid = if self.alt_active { &mut self.alt } else { &mut self.main };
+            let grid = &mut self.screen.grid;
             grid.scroll_rows_up(Line(line), Line(bottom), n, blank, tables);
         } else {
             let (l, r, b) = (self.margins.left, self.margins.right, self.margins.bottom);
             self.move_rect_rows(line, b, l, r, n, true, blank);
         }
         self.cursor.point.column = Column(self.margins.left);
-        self.dirty = true;
     }
 
     pub(crate) fn set_scroll_region(&mut self, top: Option<usize>, bottom: Option<usize>) {
