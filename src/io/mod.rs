@@ -10,6 +10,7 @@
 //!
 //! Must not touch: windows, GL, input — those are the UI thread's.
 
+mod control;
 mod state;
 mod sys;
 pub(crate) mod uv;

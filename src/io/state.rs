@@ -86,7 +86,7 @@ pub struct IoState {
     next_id: u64,
     pub(crate) shutting_down: bool,
     pub(crate) read_buf: Box<[u8]>,
-    pub(crate) ipc: Option<crate::ipc::server::Server>,
+    pub(crate) ipc: Option<super::control::Server>,
     /// Tabs closed since the heap was last trimmed.
     closed_since_trim: usize,
 }

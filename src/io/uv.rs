@@ -44,8 +44,8 @@ pub enum Owner {
     /// The IPC listening socket.
     IpcServer,
     /// An accepted IPC connection and its idle timer.
-    IpcConn(crate::ipc::server::ConnKey),
-    IpcIdleTimer(crate::ipc::server::ConnKey),
+    IpcConn(super::control::ConnKey),
+    IpcIdleTimer(super::control::ConnKey),
 }
 
 /// One registered handle.

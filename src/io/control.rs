@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use slotmap::{SlotMap, new_key_type};
 
-use super::protocol::{self, MAX_LINE, Request};
+use crate::ipc::protocol::{self, MAX_LINE, Request};
 use crate::io::uv::{HandleKey, Owner};
 use crate::io::{IoState, OpenTab, TabId, WindowId, WindowTarget};
 use crate::pty::SpawnSpec;
