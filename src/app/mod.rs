@@ -59,6 +59,15 @@ impl io::EventSink for ProxySink {
         // The event loop is gone when the app exits; nothing to do then.
         let _ = self.0.send_event(event);
     }
+
+    fn embedder_counts(&self) -> io::EmbedderCounts {
+        // Atomics the renderer keeps: reading them touches no GL.
+        io::EmbedderCounts {
+            gl_objects: crate::render::gl::live_objects(),
+            gl_contexts: crate::render::gl::live_contexts(),
+            frames: crate::render::gl::frames(),
+        }
+    }
 }
 
 /// Run the GUI until the last window closes.
@@ -100,6 +109,8 @@ pub fn run(options: GuiOptions) -> ExitCode {
         term,
         default_size: (config.window.columns, config.window.lines),
         ipc_socket: socket,
+        ipc_codec: Some(crate::ipc::protocol::JsonCodec::shared()),
+        max_tabs: config.limits.max_tabs,
         termination_signals: true,
         ..io::IoConfig::default()
     };

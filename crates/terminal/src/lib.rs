@@ -75,8 +75,9 @@ pub use handler::{CursorShape, CursorStyle};
 pub const DEFAULT_SCROLLBACK: usize = 10_000;
 /// Bound on the kitty keyboard flags stack, per screen.
 const KEYBOARD_STACK_MAX: usize = 16;
-/// Largest size a program may ask for (XTWINOPS 8, DECCOLM), per dimension.
-const MAX_REQUESTED_SIZE: usize = 1000;
+/// Largest size a program may ask for (XTWINOPS 8, DECCOLM), per dimension; embedders cap
+/// their own size requests (window, IPC) at the same bound.
+pub const MAX_REQUESTED_SIZE: usize = 1000;
 
 /// Settings the embedder chooses.
 #[derive(Debug, Clone)]
