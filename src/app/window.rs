@@ -500,18 +500,6 @@ impl TermWindow {
         self.window.request_redraw();
     }
 
-    /// The framebuffer as RGBA (top row first), drawn fresh.
-    pub fn capture(&mut self) -> Option<(u32, u32, Vec<u8>)> {
-        self.last_frame = Instant::now() - Duration::from_secs(1);
-        self.draw();
-        if self.target.make_current().is_err() {
-            return None;
-        }
-        let size = self.window.inner_size();
-        let pixels = self.renderer.as_ref()?.read_pixels(size.width, size.height);
-        Some((size.width, size.height, pixels))
-    }
-
     /// Free the GL resources (with the context current) before the window goes.
     pub fn destroy(mut self) {
         if self.target.make_current().is_ok()

@@ -8,7 +8,13 @@
 //! loop proxy in the GUI, a channel headless and in tests). Terminal state is shared as
 //! `Arc<TabShared>`: parsed here as bytes arrive, read by the renderer under a short lock.
 //!
-//! Must not touch: windows, GL, input — those are the UI thread's.
+//! Every request, the window's ([`Command`]) and IPC's (a line on the control socket, decoded
+//! by the embedder's [`ControlCodec`]), becomes one [`Request`], validated and carried out in
+//! one place (`IoState::execute`) against the limits below (ARCHITECTURE.md, "One command
+//! path").
+//!
+//! Must not touch: windows, GL, input — those are the UI thread's; the IPC wire format (the
+//! codec's). Names nothing from the `ipc`, `app` or `render` modules.
 
 mod control;
 pub use control::MAX_LINE;

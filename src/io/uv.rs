@@ -1,7 +1,7 @@
 //! The FFI edge to libuv: the handle registry and thin wrappers over the handles the I/O core
 //! uses (loop, async, poll, signal, timer, pipe). All `unsafe` of the I/O core is here.
 //!
-//! Ownership rule (shared/DESIGN.md): a handle is a heap block owned by the registry from the
+//! Ownership rule (ARCHITECTURE.md, "The ownership rule"): a handle is a heap block owned by the registry from the
 //! moment it is initialised until its close callback runs. Its `data` pointer holds its
 //! slotmap key (`KeyData::as_ffi`) — never an `Rc`, `Arc` or pointer to shared state. Every
 //! callback looks the key up and does nothing if it is gone. The close callback is the only
