@@ -43,6 +43,8 @@ mod reflow;
 mod reports;
 mod screen;
 mod scroll;
+pub mod search;
+pub mod selection;
 pub mod sgr;
 pub mod style;
 pub mod tables;
