@@ -605,3 +605,28 @@ impl Handles {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What every callback relies on: the key in `data` finds the entry while the handle is
+    /// registered, and never again once it is gone — not even after its slot is reused — so
+    /// a callback that arrives after its handle was closed does nothing.
+    #[test]
+    fn a_key_outlives_its_entry_harmlessly() {
+        let mut handles = Handles::default();
+        let (key, raw) = handles.alloc::<uv::uv_timer_t>(Owner::Wakeup);
+        // SAFETY: `raw` is the block just allocated, its `data` set by `alloc`.
+        assert_eq!(unsafe { handle_key(raw.cast()) }, key, "the handle carries its key");
+        assert_eq!(handles.owner(key), Some(Owner::Wakeup));
+        handles.discard(key);
+        assert_eq!(handles.owner(key), None, "a callback for a gone handle finds nothing");
+        let (reused, _) = handles.alloc::<uv::uv_timer_t>(Owner::ChildSignal);
+        assert_ne!(reused, key, "a reused slot gets a new version");
+        assert_eq!(handles.owner(key), None, "an old key never reaches the slot's new handle");
+        assert_eq!(handles.owner(reused), Some(Owner::ChildSignal));
+        handles.discard(reused);
+        assert!(handles.is_empty());
+    }
+}

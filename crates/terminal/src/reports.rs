@@ -389,3 +389,41 @@ impl Term {
         self.reply_csi(&format!("{marker}{mode};{}$y", report as u8));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parser::Parser;
+    use crate::{Term, TermConfig};
+
+    fn reply_bytes(bytes: &str) -> Vec<u8> {
+        let mut t = Term::new(10, 4, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t.take_replies()
+    }
+
+    fn replies(bytes: &str) -> String {
+        String::from_utf8_lossy(&reply_bytes(bytes)).into_owned()
+    }
+
+    #[test]
+    fn cursor_position_and_device_attributes() {
+        assert_eq!(replies("\x1b[3;5H\x1b[6n"), "\x1b[3;5R");
+        assert_eq!(replies("\x1b[c"), format!("\x1b[{}", super::PRIMARY_DA));
+        assert_eq!(replies("\x1b[5n"), "\x1b[0n");
+    }
+
+    #[test]
+    fn checksum_of_an_empty_and_a_written_rectangle() {
+        // DECRQCRA over an empty screen: empty cells count 0, except the first, which counts
+        // as a space (0x20), as xterm 379 answers.
+        assert_eq!(replies("\x1b[7;1;1;1;4;10*y"), "\x1bP7!~FFE0\x1b\\");
+        // 'A' (0x41) once: the negated sum, 16 bits.
+        assert_eq!(replies("A\x1b[1;1;1;1;1;1*y"), "\x1bP1!~FFBF\x1b\\");
+    }
+
+    #[test]
+    fn eight_bit_controls_change_the_introducers() {
+        // S8C1T: CSI becomes the single byte 0x9b.
+        assert_eq!(reply_bytes("\x1b G\x1b[6n"), b"\x9b1;1R");
+    }
+}
