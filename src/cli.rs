@@ -149,7 +149,7 @@ pub fn main() -> ExitCode {
             let output = if json { ipc::client::Output::Json } else { ipc::client::Output::Plain };
             ipc::client::run(request.into_request(), socket, output)
         }
-        None if cli.headless => headless(cli.socket),
+        None if cli.headless => headless(cli.socket, cli.config_file, &cli.options),
         None => {
             if let Some(dir) = &cli.working_directory
                 && !dir.is_dir()
@@ -169,8 +169,18 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The headless daemon: the I/O loop and the IPC server, no window.
-fn headless(socket: Option<PathBuf>) -> ExitCode {
+/// The headless daemon: the I/O loop and the IPC server, no window. Of the configuration
+/// (file and `-o`) it uses the limits.
+fn headless(
+    socket: Option<PathBuf>,
+    config_file: Option<PathBuf>,
+    overrides: &[String],
+) -> ExitCode {
+    let config_path = config_file.or_else(crate::app::config::default_path);
+    let (config, problems) = crate::app::config::load(config_path.as_deref(), overrides);
+    for p in &problems {
+        eprintln!("uvterm: {p}");
+    }
     crate::pty::raise_fd_limit();
     let path = match ipc::socket::server_path(socket.as_deref()) {
         Ok(p) => p,
@@ -185,6 +195,8 @@ fn headless(socket: Option<PathBuf>) -> ExitCode {
             ..crate::term::TermConfig::default()
         },
         ipc_socket: Some(path.clone()),
+        ipc_codec: Some(ipc::protocol::JsonCodec::shared()),
+        max_tabs: config.limits.max_tabs,
         termination_signals: true,
         ..io::IoConfig::default()
     };

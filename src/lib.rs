@@ -1,7 +1,8 @@
 //! uvterm: a GPU-rendered, tabbed, multi-window terminal emulator.
 //!
 //! The library holds everything; `src/main.rs` only calls [`cli::main`]. Modules:
-//! * [`term`] — the terminal core (pure: bytes in, screen state out).
+//! * [`term`] — the terminal core (pure: bytes in, screen state out), the `uvterm-terminal`
+//!   package in `crates/terminal`, re-exported under its old path.
 //! * [`io`] — the libuv I/O loop: tabs, PTYs, children, IPC connections.
 //! * [`pty`] — spawning programs on pseudo-terminals.
 //! * [`ipc`] — the socket protocol, server and `uvterm msg` client.
@@ -15,4 +16,7 @@ pub mod io;
 pub mod ipc;
 pub mod pty;
 pub mod render;
-pub mod term;
+
+/// The terminal core lives in its own package (`crates/terminal`) so that the compiler keeps
+/// it free of windowing, GL, PTY and libuv crates; it keeps its old path here.
+pub use uvterm_terminal as term;

@@ -19,6 +19,7 @@ pub struct Config {
     pub cursor: CursorConfig,
     pub window: WindowConfig,
     pub terminal: TerminalConfig,
+    pub limits: LimitsConfig,
     pub keybindings: Vec<KeyBinding>,
 }
 
@@ -100,6 +101,21 @@ pub struct TerminalConfig {
     pub allow_clipboard_read: bool,
     /// Let programs read the window title back (CSI 21 t; off: an injection vector).
     pub allow_title_report: bool,
+}
+
+/// Bounds on what requests (from the window or `uvterm msg`) may make the process hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Tabs open at once in this process, all windows together; opening one more is refused
+    /// with an error (`uvterm msg create-tab` exits non-zero).
+    pub max_tabs: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self { max_tabs: crate::io::DEFAULT_MAX_TABS }
+    }
 }
 
 /// One keybinding: `{ key = "T", mods = "Control|Shift", action = "NewTab" }`.
@@ -185,16 +201,30 @@ pub fn default_path() -> Option<PathBuf> {
 /// messages for the user; whatever could not be used falls back to the defaults.
 pub fn load(path: Option<&Path>, overrides: &[String]) -> (Config, Vec<String>) {
     let mut problems = Vec::new();
-    let mut table = toml::Table::new();
+    let mut text = None;
     if let Some(path) = path {
         match std::fs::read_to_string(path) {
-            Ok(text) => match text.parse::<toml::Table>() {
-                Ok(t) => table = t,
-                Err(e) => problems
-                    .push(format!("{}: {e}; using the default configuration", path.display())),
-            },
+            Ok(t) => text = Some(t),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (),
             Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+    let name = path.map_or_else(|| "configuration".into(), |p| p.display().to_string());
+    let (config, more) = parse(&name, text.as_deref(), overrides);
+    problems.extend(more);
+    (config, problems)
+}
+
+/// Parse a configuration file's `text` (`None`: no file) named `name` in messages, with
+/// `overrides` applied. Never fails: problems come back as messages, and whatever could not be
+/// used falls back to the defaults (the fuzz target `config` holds it to that).
+pub fn parse(name: &str, text: Option<&str>, overrides: &[String]) -> (Config, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut table = toml::Table::new();
+    if let Some(text) = text {
+        match text.parse::<toml::Table>() {
+            Ok(t) => table = t,
+            Err(e) => problems.push(format!("{name}: {e}; using the default configuration")),
         }
     }
     for o in overrides {
@@ -234,6 +264,7 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
     section!("cursor", cursor);
     section!("window", window);
     section!("terminal", terminal);
+    section!("limits", limits);
     section!("keybindings", keybindings);
     config.validate(problems);
     config
@@ -282,6 +313,15 @@ impl Config {
         self.window.columns = self.window.columns.clamp(2, 1000);
         self.window.lines = self.window.lines.clamp(1, 1000);
         self.window.padding = self.window.padding.min(200);
+        if !(1..=crate::io::MAX_TABS_LIMIT).contains(&self.limits.max_tabs) {
+            let max = self.limits.max_tabs.clamp(1, crate::io::MAX_TABS_LIMIT);
+            problems.push(format!(
+                "limits.max_tabs {} is out of range (1-{}); using {max}",
+                self.limits.max_tabs,
+                crate::io::MAX_TABS_LIMIT
+            ));
+            self.limits.max_tabs = max;
+        }
     }
 
     /// The terminal core's settings derived from this configuration.
@@ -346,6 +386,7 @@ mod tests {
         assert_eq!(format!("{:?}", config.cursor), format!("{:?}", d.cursor));
         assert_eq!(format!("{:?}", config.window), format!("{:?}", d.window));
         assert_eq!(format!("{:?}", config.terminal), format!("{:?}", d.terminal));
+        assert_eq!(format!("{:?}", config.limits), format!("{:?}", d.limits));
         // The shell section is an example, not the default (which depends on the user).
         assert_eq!(config.shell.program.as_deref(), Some("/bin/bash"));
         // The bindings it shows are the defaults: loading them changes nothing.

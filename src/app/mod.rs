@@ -7,6 +7,7 @@
 //! Ctrl+Shift+N, `uvterm msg create-window`), the I/O thread opens it and the UI creates the
 //! real one when it hears of it.
 
+pub mod actions;
 pub mod bindings;
 pub mod config;
 pub mod input;
@@ -72,6 +73,16 @@ impl io::EventSink for ProxySink {
     fn backlog(&self) -> usize {
         self.backlog.load(Ordering::SeqCst)
     }
+
+    fn embedder_counts(&self) -> io::EmbedderCounts {
+        // Atomics the renderer keeps: reading them touches no GL.
+        io::EmbedderCounts {
+            gl_objects: crate::render::gl::live_objects(),
+            gl_contexts: crate::render::gl::live_contexts(),
+            frames: crate::render::gl::frames(),
+            gl_objects_orphaned: crate::render::gl::orphaned_objects(),
+        }
+    }
 }
 
 /// Marks one I/O event handled when dropped (after every path through `user_event`).
@@ -122,6 +133,8 @@ pub fn run(options: GuiOptions) -> ExitCode {
         term,
         default_size: (config.window.columns, config.window.lines),
         ipc_socket: socket,
+        ipc_codec: Some(crate::ipc::protocol::JsonCodec::shared()),
+        max_tabs: config.limits.max_tabs,
         termination_signals: true,
         ..io::IoConfig::default()
     };
@@ -716,121 +729,10 @@ impl App {
 
     fn action(&mut self, event_loop: &ActiveEventLoop, wid: WinitWindowId, action: Action) {
         let _ = event_loop;
-        let Some(w) = self.windows.get_mut(&wid) else { return };
-        let window_id = w.id;
-        match action {
-            Action::NewTab | Action::NewWindow => {
-                let cwd = w
-                    .active_tab()
-                    .and_then(|t| {
-                        t.shared
-                            .term
-                            .lock()
-                            .ok()
-                            .and_then(|t| t.working_directory().map(PathBuf::from))
-                    })
-                    .filter(|p| p.is_dir());
-                let target = if action == Action::NewTab {
-                    WindowTarget::Existing(window_id)
-                } else {
-                    WindowTarget::New
-                };
-                let l = w.layout();
-                let mut spec = self.spawn_spec(&[], cwd);
-                spec.cols = l.cols as u16;
-                spec.lines = l.lines as u16;
-                let _ = self.sender.send(io::Command::OpenTab {
-                    request: OpenTab { window: target, spec },
-                    reply: None,
-                });
-            }
-            Action::CloseTab => {
-                if let Some(t) = w.active_tab() {
-                    let _ = self.sender.send(io::Command::CloseTab { tab: t.id });
-                }
-            }
-            Action::NextTab | Action::PreviousTab | Action::GotoTab(_) => {
-                let n = w.tabs.len();
-                if n == 0 {
-                    return;
-                }
-                w.active = match action {
-                    Action::NextTab => (w.active + 1) % n,
-                    Action::PreviousTab => (w.active + n - 1) % n,
-                    Action::GotoTab(i) if i < n => i,
-                    _ => w.active,
-                };
-                w.update_title();
-                w.report(&self.sender);
-                w.window.request_redraw();
-            }
-            Action::Copy => {
-                let text = w.active_tab().and_then(|t| {
-                    let s = t.selection?;
-                    let term = t.shared.term.lock().ok()?;
-                    Some(window::selection_text(&term, &s))
-                });
-                if let Some(text) = text.filter(|t| !t.is_empty()) {
-                    self.set_clipboard(&text, false);
-                }
-            }
-            Action::Paste => self.paste(wid, false),
-            Action::PastePrimary => self.paste(wid, true),
-            Action::IncreaseFontSize | Action::DecreaseFontSize | Action::ResetFontSize => {
-                let points = match action {
-                    Action::IncreaseFontSize => w.fonts.points + 1.0,
-                    Action::DecreaseFontSize => (w.fonts.points - 1.0).max(4.0),
-                    _ => self.config.font.size,
-                };
-                let scale = w.fonts.scale;
-                match Fonts::new(&self.config.font.family, points, scale) {
-                    Ok(f) => w.set_fonts(f, &self.sender),
-                    Err(e) => log::warn!("{e}"),
-                }
-            }
-            Action::ScrollPageUp
-            | Action::ScrollPageDown
-            | Action::ScrollToTop
-            | Action::ScrollToBottom => {
-                let lines = w.layout().lines;
-                if let Some(t) = w.tabs.get_mut(w.active) {
-                    let history = t.shared.term.lock().map(|t| t.grid().history_len()).unwrap_or(0);
-                    t.display_offset = match action {
-                        Action::ScrollPageUp => (t.display_offset + lines).min(history),
-                        Action::ScrollPageDown => t.display_offset.saturating_sub(lines),
-                        Action::ScrollToTop => history,
-                        _ => 0,
-                    };
-                }
-                w.window.request_redraw();
-            }
-            Action::Search => {
-                if let Some(t) = w.tabs.get_mut(w.active) {
-                    t.search = if t.search.is_some() { None } else { Some(Search::default()) };
-                }
-                w.window.request_redraw();
-            }
-            Action::PreviousPrompt | Action::NextPrompt => {
-                if let Some(t) = w.tabs.get_mut(w.active) {
-                    let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-                    let history = term.grid().history_len();
-                    let top = history - t.display_offset.min(history);
-                    let prompts = window::prompt_rows(&term);
-                    let target = if action == Action::PreviousPrompt {
-                        prompts.iter().rev().find(|&&r| r < top).copied()
-                    } else {
-                        prompts.iter().find(|&&r| r > top).copied()
-                    };
-                    if let Some(r) = target {
-                        t.display_offset = history.saturating_sub(r);
-                    } else if action == Action::NextPrompt {
-                        t.display_offset = 0;
-                    }
-                }
-                w.window.request_redraw();
-            }
-            Action::None => (),
+        if !self.windows.contains_key(&wid) {
+            return;
         }
+        actions::perform(&mut WindowActions { app: self, wid }, action);
     }
 
     /// Whether mouse events go to the program (it asked, and Shift is not held).
@@ -1053,6 +955,136 @@ impl App {
                 (t.display_offset as i64 + steps as i64).clamp(0, history as i64) as usize;
         }
         w.window.request_redraw();
+    }
+}
+
+/// The keyboard actions' view of the application: one window (the one the key was pressed
+/// in) and its active tab.
+struct WindowActions<'a> {
+    app: &'a mut App,
+    wid: WinitWindowId,
+}
+
+impl WindowActions<'_> {
+    fn window(&self) -> Option<&TermWindow> {
+        self.app.windows.get(&self.wid)
+    }
+
+    fn window_mut(&mut self) -> Option<&mut TermWindow> {
+        self.app.windows.get_mut(&self.wid)
+    }
+
+    fn tab(&self) -> Option<&TabView> {
+        self.window().and_then(|w| w.active_tab())
+    }
+}
+
+impl actions::ActionContext for WindowActions<'_> {
+    fn open_tab(&mut self, new_window: bool) {
+        let Some(w) = self.window() else { return };
+        let cwd = w
+            .active_tab()
+            .and_then(|t| {
+                t.shared.term.lock().ok().and_then(|t| t.working_directory().map(PathBuf::from))
+            })
+            .filter(|p| p.is_dir());
+        let target = if new_window { WindowTarget::New } else { WindowTarget::Existing(w.id) };
+        let l = w.layout();
+        let mut spec = self.app.spawn_spec(&[], cwd);
+        spec.cols = l.cols as u16;
+        spec.lines = l.lines as u16;
+        let _ = self
+            .app
+            .sender
+            .send(io::Command::OpenTab { request: OpenTab { window: target, spec }, reply: None });
+    }
+
+    fn close_tab(&mut self) {
+        if let Some(t) = self.tab() {
+            let _ = self.app.sender.send(io::Command::CloseTab { tab: t.id });
+        }
+    }
+
+    fn tab_count(&self) -> usize {
+        self.window().map_or(0, |w| w.tabs.len())
+    }
+
+    fn active_tab(&self) -> usize {
+        self.window().map_or(0, |w| w.active)
+    }
+
+    fn select_tab(&mut self, index: usize) {
+        let Some(w) = self.app.windows.get_mut(&self.wid) else { return };
+        w.active = index;
+        w.update_title();
+        w.report(&self.app.sender);
+        w.window.request_redraw();
+    }
+
+    fn selection_text(&self) -> Option<String> {
+        let t = self.tab()?;
+        let s = t.selection?;
+        let term = t.shared.term.lock().ok()?;
+        Some(window::selection_text(&term, &s))
+    }
+
+    fn set_clipboard(&mut self, text: &str) {
+        self.app.set_clipboard(text, false);
+    }
+
+    fn paste(&mut self, primary: bool) {
+        self.app.paste(self.wid, primary);
+    }
+
+    fn font_points(&self) -> (f32, f32) {
+        let configured = self.app.config.font.size;
+        (self.window().map_or(configured, |w| w.fonts.points), configured)
+    }
+
+    fn set_font_points(&mut self, points: f32) {
+        let family = self.app.config.font.family.clone();
+        let Some(w) = self.app.windows.get_mut(&self.wid) else { return };
+        match Fonts::new(&family, points, w.fonts.scale) {
+            Ok(f) => w.set_fonts(f, &self.app.sender),
+            Err(e) => log::warn!("{e}"),
+        }
+    }
+
+    fn page_lines(&self) -> usize {
+        self.window().map_or(0, |w| w.layout().lines)
+    }
+
+    fn history_len(&self) -> usize {
+        self.tab().map_or(0, |t| t.shared.term.lock().map(|t| t.grid().history_len()).unwrap_or(0))
+    }
+
+    fn display_offset(&self) -> usize {
+        self.tab().map_or(0, |t| t.display_offset)
+    }
+
+    fn set_display_offset(&mut self, offset: usize) {
+        if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
+            t.display_offset = offset;
+        }
+    }
+
+    fn toggle_search(&mut self) {
+        if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
+            t.search = if t.search.is_some() { None } else { Some(Search::default()) };
+        }
+    }
+
+    fn prompt_rows(&self) -> Vec<usize> {
+        self.tab().map_or_else(Vec::new, |t| {
+            let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            window::prompt_rows(&term)
+        })
+    }
+
+    fn redraw(&mut self) {
+        if let Some(w) = self.window() {
+            w.window.request_redraw();
+        }
     }
 }
 

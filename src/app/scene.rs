@@ -33,13 +33,7 @@ pub struct Metrics {
     pub strike_position: f32,
 }
 
-/// A highlighted span: absolute row (0 = oldest history row) and columns `[start, end]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub row: usize,
-    pub start: usize,
-    pub end: usize,
-}
+pub use crate::term::selection::Span;
 
 pub struct SceneInput<'a> {
     pub term: &'a Term,

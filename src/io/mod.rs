@@ -8,8 +8,16 @@
 //! loop proxy in the GUI, a channel headless and in tests). Terminal state is shared as
 //! `Arc<TabShared>`: parsed here as bytes arrive, read by the renderer under a short lock.
 //!
-//! Must not touch: windows, GL, input — those are the UI thread's.
+//! Every request, the window's ([`Command`]) and IPC's (a line on the control socket, decoded
+//! by the embedder's [`ControlCodec`]), becomes one [`Request`], validated and carried out in
+//! one place (`IoState::execute`) against the limits below (ARCHITECTURE.md, "One command
+//! path").
+//!
+//! Must not touch: windows, GL, input — those are the UI thread's; the IPC wire format (the
+//! codec's). Names nothing from the `ipc`, `app` or `render` modules.
 
+mod control;
+pub use control::MAX_LINE;
 mod state;
 mod sys;
 pub(crate) mod uv;
@@ -86,6 +94,8 @@ impl std::fmt::Debug for TabInfo {
 pub enum WindowTarget {
     New,
     Existing(WindowId),
+    /// The newest window, or a new one when there is none (`uvterm msg create-tab`).
+    Newest,
 }
 
 /// A request to open a tab.
@@ -163,7 +173,112 @@ pub struct Stats {
     pub ui_backlog: usize,
 }
 
-/// Commands for the I/O thread.
+/// Tabs open at once unless configured otherwise (`limits.max_tabs`).
+pub const DEFAULT_MAX_TABS: usize = 4096;
+/// The highest `limits.max_tabs` accepted.
+pub const MAX_TABS_LIMIT: usize = 100_000;
+/// Largest grid a request may ask for, per dimension: the cap the terminal core applies to
+/// the program's own size requests (XTWINOPS 8, DECCOLM), so no path asks for more.
+pub const MAX_GRID_SIZE: usize = crate::term::MAX_REQUESTED_SIZE;
+/// Longest working directory a request may name, in bytes (Linux's `PATH_MAX`).
+pub const MAX_PATH_BYTES: usize = 4096;
+/// Most arguments (program included) a request may pass to a new tab's program.
+pub const MAX_ARGS: usize = 1024;
+/// Longest single argument, in bytes (Linux's `MAX_ARG_STRLEN`).
+pub const MAX_ARG_BYTES: usize = 128 * 1024;
+/// Most bytes one request may queue for a tab's program.
+pub const MAX_WRITE_BYTES: usize = 4 << 20;
+/// Most bytes a tab may hold for a program that does not read them; a request that would
+/// queue more is refused (the bytes already queued stay).
+pub const MAX_PENDING_BYTES: usize = 16 << 20;
+
+/// One request to the I/O core, from the window (through [`Command`]) or from IPC (through
+/// a [`ControlCodec`]). Every request is validated and carried out in one place
+/// (`IoState::execute`), so both paths are bounded alike.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Open a tab (in a new window, an existing one, or the newest).
+    OpenTab(OpenTab),
+    /// Bytes for the tab's program (keyboard input, paste, `send-text`); at most
+    /// [`MAX_WRITE_BYTES`], and refused while [`MAX_PENDING_BYTES`] wait unread.
+    Write {
+        tab: TabId,
+        bytes: Vec<u8>,
+    },
+    /// Resize a tab and its PTY; 1..=[`MAX_GRID_SIZE`] columns and lines.
+    Resize {
+        tab: TabId,
+        cols: u16,
+        lines: u16,
+    },
+    CloseTab {
+        tab: TabId,
+    },
+    CloseWindow {
+        window: WindowId,
+    },
+    List,
+    /// A tab's screen as text (the `replay` format), with the scrollback first if asked.
+    GetText {
+        tab: TabId,
+        scrollback: bool,
+    },
+    /// The GUI tells where a window draws and which tab it shows (for `list`).
+    WindowShown {
+        window: WindowId,
+        geometry: Geometry,
+        active_tab: Option<TabId>,
+    },
+    Stats,
+    /// Close everything (children are hung up, then killed after the timeout) and stop.
+    Shutdown,
+}
+
+/// What a successful [`Request`] gives back.
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// The tab opened.
+    Tab(TabInfo),
+    /// Bytes queued for the program.
+    Written(usize),
+    Windows(Vec<WindowInfo>),
+    Text {
+        text: String,
+        cols: usize,
+        lines: usize,
+    },
+    Stats(Stats),
+    /// Done; nothing to report.
+    Done,
+}
+
+/// Turns request lines into [`Request`]s and results into reply lines, for the control
+/// socket. The embedder supplies it (uvterm's JSON lines codec): the I/O core owns the
+/// socket and its connections, never the wire format.
+pub trait ControlCodec: Send + Sync + std::fmt::Debug + 'static {
+    /// One request line (UTF-8, without its newline) → a request, or the message of an
+    /// error reply (the connection is then closed).
+    fn decode(&self, line: &str) -> Result<Request, String>;
+    /// A request's result → one reply line, newline included.
+    fn encode(&self, result: Result<Response, String>) -> Vec<u8>;
+}
+
+/// Counts only the embedder can know, reported by `stats` beside the I/O core's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EmbedderCounts {
+    /// GL objects (programs, buffers, vertex arrays, textures) the renderers hold.
+    pub gl_objects: usize,
+    /// GL contexts alive.
+    pub gl_contexts: usize,
+    /// Frames presented since the start.
+    pub frames: usize,
+    /// GL objects released with their context instead of deleted explicitly.
+    pub gl_objects_orphaned: usize,
+}
+
+/// Commands for the I/O thread, as other threads send them: each becomes one [`Request`]
+/// (with somewhere to send its result) and goes through the same validation and execution
+/// as IPC requests.
 pub enum Command {
     OpenTab {
         request: OpenTab,
@@ -199,6 +314,53 @@ pub enum Command {
     },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
+}
+
+/// Where a [`Command`]'s result goes.
+pub(crate) enum ReplyTo {
+    Nobody,
+    Tab(mpsc::Sender<Result<TabInfo, String>>),
+    Windows(mpsc::Sender<Vec<WindowInfo>>),
+    Stats(mpsc::Sender<Stats>),
+}
+
+impl Command {
+    /// The request this command makes, and where its result goes.
+    pub(crate) fn into_request(self) -> (Request, ReplyTo) {
+        match self {
+            Command::OpenTab { request, reply } => {
+                (Request::OpenTab(request), reply.map_or(ReplyTo::Nobody, ReplyTo::Tab))
+            }
+            Command::Write { tab, bytes } => (Request::Write { tab, bytes }, ReplyTo::Nobody),
+            Command::Resize { tab, cols, lines } => {
+                (Request::Resize { tab, cols, lines }, ReplyTo::Nobody)
+            }
+            Command::CloseTab { tab } => (Request::CloseTab { tab }, ReplyTo::Nobody),
+            Command::CloseWindow { window } => (Request::CloseWindow { window }, ReplyTo::Nobody),
+            Command::List { reply } => (Request::List, ReplyTo::Windows(reply)),
+            Command::WindowShown { window, geometry, active_tab } => {
+                (Request::WindowShown { window, geometry, active_tab }, ReplyTo::Nobody)
+            }
+            Command::Stats { reply } => (Request::Stats, ReplyTo::Stats(reply)),
+            Command::Shutdown => (Request::Shutdown, ReplyTo::Nobody),
+        }
+    }
+}
+
+impl ReplyTo {
+    /// Hand over a result; one nobody waits for is logged when it is a refusal.
+    pub(crate) fn send(self, result: Result<Response, String>) {
+        // A receiver that has gone away no longer wants the answer: nothing to do.
+        match (self, result) {
+            (ReplyTo::Tab(tx), Ok(Response::Tab(info))) => drop(tx.send(Ok(info))),
+            (ReplyTo::Tab(tx), Err(e)) => drop(tx.send(Err(e))),
+            (ReplyTo::Windows(tx), Ok(Response::Windows(w))) => drop(tx.send(w)),
+            (ReplyTo::Stats(tx), Ok(Response::Stats(s))) => drop(tx.send(s)),
+            (ReplyTo::Nobody, Err(e)) => log::info!("request refused: {e}"),
+            // Dropping the sender tells the waiting side there is no answer.
+            _ => (),
+        }
+    }
 }
 
 /// What the I/O thread tells the embedder.
@@ -259,6 +421,12 @@ pub trait EventSink: Send + 'static {
     fn backlog(&self) -> usize {
         0
     }
+
+    /// Counts only the embedder knows (the GUI's GL objects), for `stats`; read on the I/O
+    /// thread, so it must not block. None headless.
+    fn embedder_counts(&self) -> EmbedderCounts {
+        EmbedderCounts::default()
+    }
 }
 
 impl EventSink for mpsc::Sender<IoEvent> {
@@ -279,8 +447,12 @@ pub struct IoConfig {
     pub kill_timeout: Duration,
     /// Bytes read from one tab per loop iteration before the others get their turn.
     pub read_budget: usize,
-    /// Serve IPC on this socket (path prepared by [`crate::ipc::socket`]).
+    /// Serve the control socket here (the embedder prepares the path).
     pub ipc_socket: Option<PathBuf>,
+    /// The control socket's wire format; required with `ipc_socket`.
+    pub ipc_codec: Option<Arc<dyn ControlCodec>>,
+    /// Tabs open at once, all windows together (1..=[`MAX_TABS_LIMIT`]).
+    pub max_tabs: usize,
     /// Shut down gracefully on SIGTERM, SIGINT and SIGHUP (the headless daemon).
     pub termination_signals: bool,
 }
@@ -293,6 +465,8 @@ impl Default for IoConfig {
             kill_timeout: Duration::from_secs(3),
             read_budget: 256 * 1024,
             ipc_socket: None,
+            ipc_codec: None,
+            max_tabs: DEFAULT_MAX_TABS,
             termination_signals: false,
         }
     }

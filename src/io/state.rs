@@ -86,7 +86,7 @@ pub struct IoState {
     next_id: u64,
     pub(crate) shutting_down: bool,
     pub(crate) read_buf: Box<[u8]>,
-    pub(crate) ipc: Option<crate::ipc::server::Server>,
+    pub(crate) ipc: Option<super::control::Server>,
     /// Tabs closed since the heap was last trimmed.
     closed_since_trim: usize,
 }
@@ -164,7 +164,10 @@ impl IoState {
             }
         }
         if let Some(path) = self.config.ipc_socket.clone() {
-            self.start_ipc(&path)?;
+            let codec = self.config.ipc_codec.clone().ok_or_else(|| {
+                std::io::Error::other("a control socket needs a codec (IoConfig::ipc_codec)")
+            })?;
+            self.start_ipc(&path, codec)?;
         }
         Ok(())
     }
@@ -257,33 +260,76 @@ impl IoState {
     // -------------------------------------------------------------------- commands
 
     fn handle_command(&mut self, command: Command) {
-        match command {
-            Command::OpenTab { request, reply } => {
-                let result = self.open_tab(request);
-                if let Some(reply) = reply {
-                    let _ = reply.send(result);
+        let (request, reply) = command.into_request();
+        let result = self.execute(request);
+        reply.send(result);
+    }
+
+    /// Validate and carry out one request — the only place requests from the window and
+    /// from IPC are checked, so every size, string and count is bounded alike (see the
+    /// limits in `io`'s module: [`MAX_GRID_SIZE`], [`MAX_WRITE_BYTES`], `max_tabs`…).
+    pub(super) fn execute(&mut self, request: Request) -> Result<Response, String> {
+        match request {
+            Request::OpenTab(open) => {
+                check_spec(&open.spec)?;
+                if self.tabs.len() >= self.config.max_tabs {
+                    return Err(format!(
+                        "too many tabs: {} are open, the limit is {} (limits.max_tabs)",
+                        self.tabs.len(),
+                        self.config.max_tabs
+                    ));
                 }
+                self.open_tab(open).map(Response::Tab)
             }
-            Command::Write { tab, bytes } => {
-                if let Some(&key) = self.tab_index.get(&tab) {
-                    self.write_tab(key, &bytes);
+            Request::Write { tab, bytes } => {
+                let key = self.existing_tab(tab)?;
+                if bytes.len() > MAX_WRITE_BYTES {
+                    return Err(format!(
+                        "{} bytes in one request; the limit is {MAX_WRITE_BYTES}",
+                        bytes.len()
+                    ));
                 }
-            }
-            Command::Resize { tab, cols, lines } => {
-                if let Some(&key) = self.tab_index.get(&tab) {
-                    self.resize_tab(key, cols, lines);
+                let waiting = self.tabs.get(key).map_or(0, |t| t.pending.len() - t.written);
+                if waiting + bytes.len() > MAX_PENDING_BYTES {
+                    return Err(format!(
+                        "tab {} is not reading its input ({waiting} bytes wait; the limit is \
+                         {MAX_PENDING_BYTES})",
+                        tab.0
+                    ));
                 }
+                self.write_tab(key, &bytes);
+                Ok(Response::Written(bytes.len()))
             }
-            Command::CloseTab { tab } => {
-                if let Some(&key) = self.tab_index.get(&tab) {
-                    self.begin_close_tab(key);
+            Request::Resize { tab, cols, lines } => {
+                check_size(cols, lines)?;
+                let key = self.existing_tab(tab)?;
+                self.resize_tab(key, cols, lines);
+                Ok(Response::Done)
+            }
+            Request::CloseTab { tab } => {
+                let key = self.existing_tab(tab)?;
+                self.begin_close_tab(key);
+                Ok(Response::Done)
+            }
+            Request::CloseWindow { window } => {
+                if !self.windows.contains_key(&window) {
+                    return Err(format!("no window {}", window.0));
                 }
+                self.close_window(window);
+                Ok(Response::Done)
             }
-            Command::CloseWindow { window } => self.close_window(window),
-            Command::List { reply } => {
-                let _ = reply.send(self.list());
+            Request::List => Ok(Response::Windows(self.list())),
+            Request::GetText { tab, scrollback } => {
+                let key = self.existing_tab(tab)?;
+                let shared = &self.tabs[key].shared;
+                let term = shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                Ok(Response::Text {
+                    text: term.text(scrollback),
+                    cols: term.cols(),
+                    lines: term.lines(),
+                })
             }
-            Command::WindowShown { window, geometry, active_tab } => {
+            Request::WindowShown { window, geometry, active_tab } => {
                 let before = self.cell_pixels_of(window);
                 if let Some(w) = self.windows.get_mut(&window) {
                     w.geometry = Some(geometry);
@@ -292,12 +338,19 @@ impl IoState {
                 if self.cell_pixels_of(window) != before {
                     self.cell_size_changed(window);
                 }
+                Ok(Response::Done)
             }
-            Command::Stats { reply } => {
-                let _ = reply.send(self.stats());
+            Request::Stats => Ok(Response::Stats(self.stats())),
+            Request::Shutdown => {
+                self.begin_shutdown();
+                Ok(Response::Done)
             }
-            Command::Shutdown => self.begin_shutdown(),
         }
+    }
+
+    /// The tab's key, or the error a request naming a tab that is not open gets.
+    fn existing_tab(&self, id: TabId) -> Result<TabKey, String> {
+        self.tab_index.get(&id).copied().ok_or_else(|| format!("no tab {}", id.0))
     }
 
     /// The pixel size of a cell in `window`: its font's once it has reported a geometry, else
@@ -329,20 +382,9 @@ impl IoState {
         }
     }
 
-    pub(crate) fn tab_key(&self, id: TabId) -> Option<TabKey> {
-        self.tab_index.get(&id).copied()
-    }
-
-    pub(crate) fn tab_shared(&self, id: TabId) -> Option<Arc<TabShared>> {
-        self.tab_key(id).and_then(|k| self.tabs.get(k)).map(|t| t.shared.clone())
-    }
-
-    pub(crate) fn window_exists(&self, id: WindowId) -> bool {
-        self.windows.contains_key(&id)
-    }
-
     pub(crate) fn stats(&self) -> Stats {
         let ipc_slots = self.ipc.as_ref().map_or(0, |s| s.slots());
+        let embedder = self.sink.embedder_counts();
         Stats {
             tabs: self.tabs.len(),
             windows: self.windows.len(),
@@ -351,11 +393,10 @@ impl IoState {
             fds: sys::open_fds(),
             rss_bytes: sys::rss_bytes(),
             children: self.children.len(),
-            // Two atomics the renderer keeps (reading them touches no GL).
-            gl_objects: crate::render::gl::live_objects(),
-            gl_contexts: crate::render::gl::live_contexts(),
-            frames: crate::render::gl::frames(),
-            gl_objects_orphaned: crate::render::gl::orphaned_objects(),
+            gl_objects: embedder.gl_objects,
+            gl_contexts: embedder.gl_contexts,
+            frames: embedder.frames,
+            gl_objects_orphaned: embedder.gl_objects_orphaned,
             ui_backlog: self.sink.backlog(),
         }
     }
@@ -396,6 +437,10 @@ impl IoState {
         let window = match request.window {
             WindowTarget::Existing(id) if self.windows.contains_key(&id) => id,
             WindowTarget::Existing(id) => return Err(format!("no window {}", id.0)),
+            WindowTarget::Newest => match self.windows.keys().next_back() {
+                Some(&id) => id,
+                None => WindowId(self.next_id()),
+            },
             WindowTarget::New => WindowId(self.next_id()),
         };
         self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
@@ -639,12 +684,6 @@ impl IoState {
         }
     }
 
-    pub(crate) fn handle_resize(&mut self, tab: TabId, cols: u16, lines: u16) {
-        if let Some(&key) = self.tab_index.get(&tab) {
-            self.resize_tab(key, cols, lines);
-        }
-    }
-
     fn resize_tab(&mut self, key: TabKey, cols: u16, lines: u16) {
         let Some(tab) = self.tabs.get_mut(key) else { return };
         let (cols, lines) = (cols.max(1), lines.max(1));
@@ -715,9 +754,6 @@ impl IoState {
                 self.windows.remove(&window);
                 self.sink.send(IoEvent::WindowClosed(window));
             }
-        }
-        if let Some(ipc) = self.ipc.as_mut() {
-            ipc.tab_closed(id);
         }
         self.closed_since_trim += 1;
         if self.tabs.is_empty() || self.closed_since_trim >= TRIM_EVERY {
@@ -807,4 +843,39 @@ impl IoState {
             self.handles.close(key);
         }
     }
+}
+
+/// A size a request may ask for: 1..=[`MAX_GRID_SIZE`] columns and lines, the bound the core
+/// puts on the program's own size requests.
+fn check_size(cols: u16, lines: u16) -> Result<(), String> {
+    let ok = |n: u16| (1..=MAX_GRID_SIZE).contains(&(n as usize));
+    if ok(cols) && ok(lines) {
+        Ok(())
+    } else {
+        Err(format!(
+            "size {cols}x{lines} is out of range: 1-{MAX_GRID_SIZE} columns and 1-{MAX_GRID_SIZE} \
+             lines"
+        ))
+    }
+}
+
+/// What a new tab may be given to run: a bounded working directory and command line, and
+/// a size within [`check_size`] (0 means the default size).
+fn check_spec(spec: &crate::pty::SpawnSpec) -> Result<(), String> {
+    if let Some(cwd) = &spec.cwd
+        && cwd.as_os_str().len() > MAX_PATH_BYTES
+    {
+        return Err(format!("working directory longer than {MAX_PATH_BYTES} bytes"));
+    }
+    let args = spec.program.iter().chain(&spec.args);
+    if args.clone().count() > MAX_ARGS {
+        return Err(format!("more than {MAX_ARGS} command arguments"));
+    }
+    if args.clone().any(|a| a.len() > MAX_ARG_BYTES) {
+        return Err(format!("a command argument longer than {MAX_ARG_BYTES} bytes"));
+    }
+    if spec.cols != 0 && spec.lines != 0 {
+        check_size(spec.cols, spec.lines)?;
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The FFI edge to libuv: the handle registry and thin wrappers over the handles the I/O core
 //! uses (loop, async, poll, signal, timer, pipe). All `unsafe` of the I/O core is here.
 //!
-//! Ownership rule (shared/DESIGN.md): a handle is a heap block owned by the registry from the
+//! Ownership rule (ARCHITECTURE.md, "The ownership rule"): a handle is a heap block owned by the registry from the
 //! moment it is initialised until its close callback runs. Its `data` pointer holds its
 //! slotmap key (`KeyData::as_ffi`) — never an `Rc`, `Arc` or pointer to shared state. Every
 //! callback looks the key up and does nothing if it is gone. The close callback is the only
@@ -44,8 +44,8 @@ pub enum Owner {
     /// The IPC listening socket.
     IpcServer,
     /// An accepted IPC connection and its idle timer.
-    IpcConn(crate::ipc::server::ConnKey),
-    IpcIdleTimer(crate::ipc::server::ConnKey),
+    IpcConn(super::control::ConnKey),
+    IpcIdleTimer(super::control::ConnKey),
 }
 
 /// One registered handle.
@@ -603,5 +603,30 @@ impl Handles {
             check(rc, "uv_shutdown")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What every callback relies on: the key in `data` finds the entry while the handle is
+    /// registered, and never again once it is gone — not even after its slot is reused — so
+    /// a callback that arrives after its handle was closed does nothing.
+    #[test]
+    fn a_key_outlives_its_entry_harmlessly() {
+        let mut handles = Handles::default();
+        let (key, raw) = handles.alloc::<uv::uv_timer_t>(Owner::Wakeup);
+        // SAFETY: `raw` is the block just allocated, its `data` set by `alloc`.
+        assert_eq!(unsafe { handle_key(raw.cast()) }, key, "the handle carries its key");
+        assert_eq!(handles.owner(key), Some(Owner::Wakeup));
+        handles.discard(key);
+        assert_eq!(handles.owner(key), None, "a callback for a gone handle finds nothing");
+        let (reused, _) = handles.alloc::<uv::uv_timer_t>(Owner::ChildSignal);
+        assert_ne!(reused, key, "a reused slot gets a new version");
+        assert_eq!(handles.owner(key), None, "an old key never reaches the slot's new handle");
+        assert_eq!(handles.owner(reused), Some(Owner::ChildSignal));
+        handles.discard(reused);
+        assert!(handles.is_empty());
     }
 }

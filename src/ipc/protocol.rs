@@ -1,10 +1,19 @@
 //! The IPC protocol: one JSON object per line. A request names its command in `cmd`; a reply
 //! is `{"ok":true,…}` or `{"ok":false,"error":"…"}`.
+//!
+//! [`JsonCodec`] is what the I/O core's control socket is given: it turns a line into an
+//! `io::Request` and a result into a line. It owns the wire format only; whether a request
+//! may be carried out (sizes, limits, ids) is decided by the I/O core, for IPC and the window
+//! alike. Must not touch: `io::IoState` or anything else on the loop.
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::io::{self, OpenTab, Response, TabId, WindowId, WindowTarget};
+use crate::pty::SpawnSpec;
 
 /// Longest request line accepted (the connection is closed past it).
-pub const MAX_LINE: usize = 1 << 20;
+pub use crate::io::MAX_LINE;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "kebab-case", deny_unknown_fields)]
@@ -48,6 +57,92 @@ pub enum Request {
     },
     Stats {},
     Shutdown {},
+}
+
+/// The JSON-lines codec for the control socket.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JsonCodec;
+
+impl JsonCodec {
+    /// The codec, shared, as `io::IoConfig::ipc_codec` takes it.
+    pub fn shared() -> std::sync::Arc<dyn io::ControlCodec> {
+        std::sync::Arc::new(JsonCodec)
+    }
+}
+
+/// A request line → the I/O core's request (the error message when it is not one).
+pub fn decode(line: &str) -> Result<io::Request, String> {
+    let request: Request =
+        serde_json::from_str(line).map_err(|e| format!("invalid request: {e}"))?;
+    Ok(request.into_io())
+}
+
+impl Request {
+    /// The I/O core's request for this wire request.
+    pub fn into_io(self) -> io::Request {
+        let spec = |cwd: Option<String>, command: Vec<String>| SpawnSpec {
+            program: command.first().map(Into::into),
+            args: command.iter().skip(1).map(Into::into).collect(),
+            cwd: cwd.map(Into::into),
+            ..SpawnSpec::default()
+        };
+        match self {
+            Request::CreateWindow { cwd, command } => io::Request::OpenTab(OpenTab {
+                window: WindowTarget::New,
+                spec: spec(cwd, command),
+            }),
+            Request::CreateTab { window, cwd, command } => {
+                let window =
+                    window.map_or(WindowTarget::Newest, |w| WindowTarget::Existing(WindowId(w)));
+                io::Request::OpenTab(OpenTab { window, spec: spec(cwd, command) })
+            }
+            Request::CloseTab { tab } => io::Request::CloseTab { tab: TabId(tab) },
+            Request::CloseWindow { window } => {
+                io::Request::CloseWindow { window: WindowId(window) }
+            }
+            Request::List {} => io::Request::List,
+            Request::SendText { tab, text } => {
+                io::Request::Write { tab: TabId(tab), bytes: unescape(&text) }
+            }
+            Request::GetText { tab, scrollback } => {
+                io::Request::GetText { tab: TabId(tab), scrollback }
+            }
+            Request::Resize { tab, cols, lines } => {
+                io::Request::Resize { tab: TabId(tab), cols, lines }
+            }
+            Request::Stats {} => io::Request::Stats,
+            Request::Shutdown {} => io::Request::Shutdown,
+        }
+    }
+}
+
+/// A result → its reply line.
+pub fn encode(result: Result<Response, String>) -> Vec<u8> {
+    let fields = match result {
+        Err(message) => return error_reply(&message),
+        Ok(Response::Tab(tab)) => json!({ "window": tab.window.0, "tab": tab.id.0 }),
+        Ok(Response::Written(n)) => json!({ "bytes": n }),
+        Ok(Response::Windows(windows)) => json!({ "windows": windows }),
+        Ok(Response::Text { text, cols, lines }) => {
+            json!({ "text": text, "cols": cols, "lines": lines })
+        }
+        Ok(Response::Stats(stats)) => match serde_json::to_value(stats) {
+            Ok(v) => v,
+            Err(e) => return error_reply(&e.to_string()),
+        },
+        Ok(Response::Done) => json!({}),
+    };
+    ok_reply(fields)
+}
+
+impl io::ControlCodec for JsonCodec {
+    fn decode(&self, line: &str) -> Result<io::Request, String> {
+        decode(line)
+    }
+
+    fn encode(&self, result: Result<Response, String>) -> Vec<u8> {
+        encode(result)
+    }
 }
 
 /// Decode the escapes `send-text` understands. Unknown escapes are kept as written.

@@ -381,30 +381,6 @@ impl Gl {
             }
         }
     }
-
-    /// Read the back buffer (bottom-up RGBA rows turned top-down).
-    pub fn read_pixels(&self, width: i32, height: i32) -> Vec<u8> {
-        let mut out = vec![0u8; (width.max(0) * height.max(0) * 4) as usize];
-        // SAFETY: `out` holds exactly width*height RGBA pixels.
-        unsafe {
-            self.gl.pixel_store_i32(glow::PACK_ALIGNMENT, 1);
-            self.gl.read_pixels(
-                0,
-                0,
-                width,
-                height,
-                glow::RGBA,
-                glow::UNSIGNED_BYTE,
-                glow::PixelPackData::Slice(Some(&mut out)),
-            );
-        }
-        let row = (width * 4) as usize;
-        let mut flipped = Vec::with_capacity(out.len());
-        for r in out.chunks_exact(row).rev() {
-            flipped.extend_from_slice(r);
-        }
-        flipped
-    }
 }
 
 impl Drop for Gl {

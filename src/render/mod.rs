@@ -368,11 +368,6 @@ impl Renderer {
         None
     }
 
-    /// The framebuffer's pixels (RGBA, top row first): what was last drawn.
-    pub fn read_pixels(&self, width: u32, height: u32) -> Vec<u8> {
-        self.gl.read_pixels(width as i32, height as i32)
-    }
-
     /// Delete every GL object. The context must be current (see [`gl`]).
     pub fn destroy(self) {
         let Renderer { gl, rect_program, glyph_program, rects, glyphs, atlas, .. } = self;

@@ -7,7 +7,7 @@ for the cursor position (CPR and DECXCPR), leaves origin mode, and asks for a DE
 checksum of every line; finally the screen's text is read.
 
 record.py runs these in real xterm 379 and stores what it answered in xterm379.json; the
-terminal core's tests (src/term/xterm_tests.rs) replay the same bytes and compare.
+terminal core's tests (crates/terminal/src/xterm_tests.rs) replay the same bytes and compare.
 """
 
 E = "\x1b"

@@ -240,3 +240,47 @@ fn finish_row(row: &mut Row, cols: usize, out: &mut VecDeque<Row>) {
     row.cells.resize(cols, Cell::BLANK);
     out.push_back(std::mem::take(row));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::StyleId;
+
+    fn row_text(grid: &Grid, abs: usize) -> String {
+        let row = grid.absolute_row(abs).expect("row");
+        row.cells()
+            .iter()
+            .map(|c| match c.content() {
+                crate::cell::Content::Char(ch) => ch,
+                _ => ' ',
+            })
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_soft_wrapped_line_rejoins_and_the_cursor_follows_its_character() {
+        // "abcdef" written on a 4-column screen: "abcd" (wrapped) + "ef", cursor after 'f'.
+        let mut grid = Grid::new(4, 3, 10);
+        let mut tables = SideTables::new();
+        for (i, ch) in "abcdef".chars().enumerate() {
+            let cell = Cell::with_char(ch, StyleId::DEFAULT, false);
+            let row = grid.row_mut(Line(i / 4));
+            row.cells[i % 4] = cell;
+        }
+        grid.row_mut(Line(0)).flags |= RowFlags::WRAPPED;
+        let cursor = (Point::new(Line(1), Column(2)), false);
+        let (p, wrap) = reflow(&mut grid, &mut tables, 8, 3, cursor);
+        assert_eq!(row_text(&grid, 0), "abcdef");
+        assert!(!grid.absolute_row(0).is_some_and(|r| r.is_wrapped()));
+        assert_eq!((p, wrap), (Point::new(Line(0), Column(6)), false));
+        // And back: narrower again splits it, marking the wrap.
+        let (p, wrap) = reflow(&mut grid, &mut tables, 3, 3, (p, false));
+        assert_eq!((row_text(&grid, 0), row_text(&grid, 1)), ("abc".into(), "def".into()));
+        assert!(grid.absolute_row(0).is_some_and(|r| r.is_wrapped()));
+        // Just past 'f', which now ends its row: the last column, with the wrap pending.
+        assert_eq!((p, wrap), (Point::new(Line(1), Column(2)), true));
+        assert_eq!((grid.cols(), grid.lines()), (3, 3));
+    }
+}

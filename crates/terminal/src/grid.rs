@@ -315,12 +315,6 @@ impl Grid {
         self.rows.shrink_to_fit();
     }
 
-    /// Change the history limit, dropping the oldest rows beyond it.
-    pub(crate) fn set_max_history(&mut self, max: usize, tables: &mut SideTables) {
-        self.max_history = max;
-        self.trim_history(tables);
-    }
-
     fn trim_history(&mut self, tables: &mut SideTables) {
         while self.history_len() > self.max_history {
             if let Some(mut row) = self.rows.pop_front() {
@@ -434,5 +428,59 @@ impl Grid {
                 .iter()
                 .map(|r| r.cells.capacity() * std::mem::size_of::<Cell>())
                 .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::StyleId;
+
+    /// A grid whose rows each start with a letter, `a` at the top.
+    fn lettered(cols: usize, lines: usize, history: usize) -> (Grid, SideTables) {
+        let mut grid = Grid::new(cols, lines, history);
+        let mut tables = SideTables::new();
+        for line in 0..lines {
+            let c = Cell::with_char((b'a' + line as u8) as char, StyleId::DEFAULT, false);
+            fill(&mut grid.row_mut(Line(line)).cells[..1], c, &mut tables);
+        }
+        (grid, tables)
+    }
+
+    fn first_chars(grid: &Grid) -> String {
+        grid.all_rows()
+            .map(|r| match r.cells()[0].content() {
+                crate::cell::Content::Char(c) => c,
+                _ => '.',
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_ring_keeps_at_most_max_history_rows_and_counts_the_dropped() {
+        let (mut grid, mut tables) = lettered(4, 3, 2);
+        grid.scroll_up_into_history(1, Cell::BLANK, &mut tables);
+        assert_eq!((grid.history_len(), grid.dropped()), (1, 0));
+        assert_eq!(first_chars(&grid), "abc.");
+        // Three more: b, c and a blank row go into the history, which keeps the newest two.
+        grid.scroll_up_into_history(3, Cell::BLANK, &mut tables);
+        assert_eq!((grid.history_len(), grid.dropped()), (2, 2), "a and b are gone");
+        assert_eq!(first_chars(&grid), "c....");
+        // Stable numbering: absolute index + dropped names the same row before and after.
+        let oldest = grid.absolute_row(0).map(|r| r.cells()[0].content());
+        assert_eq!(oldest, Some(crate::cell::Content::Char('c')));
+        grid.clear_history(&mut tables);
+        assert_eq!((grid.history_len(), grid.lines()), (0, 3));
+    }
+
+    #[test]
+    fn without_history_the_screen_scrolls_in_place() {
+        let (mut grid, mut tables) = lettered(4, 3, 0);
+        grid.scroll_up_into_history(1, Cell::BLANK, &mut tables);
+        assert_eq!((grid.history_len(), first_chars(&grid).as_str()), (0, "bc."));
+        grid.scroll_rows_down(Line(0), Line(2), 1, Cell::BLANK, &mut tables);
+        assert_eq!(first_chars(&grid), ".bc");
+        grid.scroll_rows_up(Line(1), Line(2), 5, Cell::BLANK, &mut tables);
+        assert_eq!(first_chars(&grid), "...", "n beyond the region clears it");
     }
 }

@@ -24,7 +24,6 @@ impl Term {
         for line in top..=bottom {
             self.fill_cells(Line(line), left, right + 1, cell, Erase::All);
         }
-        self.dirty = true;
     }
 
     /// DECERA / DECSERA.
@@ -36,7 +35,6 @@ impl Term {
             let kind = if selective { Erase::Unprotected } else { Erase::All };
             self.fill_cells(Line(line), left, right + 1, blank, kind);
         }
-        self.dirty = true;
     }
 
     /// DECCRA: copy a rectangle (overlapping areas copy as if through a buffer).
@@ -70,7 +68,6 @@ impl Term {
         for cells in &buffer {
             cells.iter().for_each(|c| release_cell(*c, &mut self.tables));
         }
-        self.dirty = true;
     }
 
     /// DECCARA (apply SGR) and DECRARA (toggle attributes), over a rectangle or a stream
@@ -112,11 +109,7 @@ impl Term {
                 }
                 let mut new = old;
                 new.set_style(new_id);
-                let (grid, tables) = if self.alt_active {
-                    (&mut self.alt, &mut self.tables)
-                } else {
-                    (&mut self.main, &mut self.tables)
-                };
+                let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
                 let row = grid.row_mut(Line(line));
                 retain_cell(new, tables);
                 release_cell(old, tables);
@@ -129,7 +122,6 @@ impl Term {
         for id in cache.into_values() {
             self.tables.release_style(id);
         }
-        self.dirty = true;
     }
 }
 
@@ -159,4 +151,36 @@ fn toggle_attrs(style: &mut super::style::Style, groups: &[&[u16]]) {
 fn toggle_underline(style: &mut super::style::Style) {
     style.underline =
         if style.underline == Underline::None { Underline::Single } else { Underline::None };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parser::Parser;
+    use crate::{Term, TermConfig};
+
+    fn run(cols: usize, lines: usize, bytes: &str) -> Term {
+        let mut t = Term::new(cols, lines, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t.verify_invariants().expect("invariants");
+        t
+    }
+
+    #[test]
+    fn fill_erase_and_copy_act_on_their_rectangle_only() {
+        // DECFRA 'x' with top 1, left 2, bottom 2, right 3 (1-based, Pt;Pl;Pb;Pr).
+        let t = run(5, 3, "\x1b[120;1;2;2;3$x");
+        assert_eq!(t.screen_lines(), [" xx", " xx", ""]);
+        // DECERA then clears line 2, column 3 only.
+        let t = run(5, 3, "\x1b[120;1;2;2;3$x\x1b[2;3;2;3$z");
+        assert_eq!(t.screen_lines(), [" xx", " x", ""]);
+        // DECCRA copies the 2x2 block to the top-left corner.
+        let t = run(5, 3, "\x1b[120;2;2;3;3$x\x1b[2;2;3;3;1;1;1;1$v");
+        assert_eq!(t.screen_lines(), ["xx", "xxx", " xx"]);
+    }
+
+    #[test]
+    fn a_rectangle_beyond_the_screen_is_clipped() {
+        let t = run(4, 2, "\x1b[35;1;1;999;999$x");
+        assert_eq!(t.screen_lines(), ["####", "####"]);
+    }
 }

@@ -972,7 +972,7 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::term::style::Rgb;
+    use crate::style::Rgb;
 
     #[derive(Default)]
     struct Recorder {

@@ -1,4 +1,4 @@
-//! Screen text: the `replay` / `get-text` format of shared/DESIGN.md.
+//! Screen text: the format `uvterm replay` and `uvterm msg get-text` print (README.md).
 //!
 //! One line per row, the cells' characters with trailing spaces removed; a wide character is
 //! written once (its spacer adds nothing); combining marks follow their base character; empty

@@ -11,7 +11,7 @@ use super::parser::Parser;
 use super::{Term, TermConfig, TermEvent};
 
 fn xterm() -> Recording {
-    serde_json::from_str(include_str!("../../tests/xterm/xterm379.json")).expect("recording")
+    serde_json::from_str(include_str!("../../../tests/xterm/xterm379.json")).expect("recording")
 }
 
 /// Replay one recorded case; every difference from xterm, described.

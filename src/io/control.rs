@@ -1,4 +1,9 @@
-//! The IPC server on the I/O loop.
+//! The control socket on the I/O loop: the server side of IPC, protocol-neutral.
+//!
+//! It owns the listening socket and the connections, and turns bytes into request lines and
+//! reply lines into bytes; the embedder's [`ControlCodec`] turns lines into [`Request`]s and
+//! results into lines, and every request goes through `IoState::execute` like the window's.
+//! Must not touch: the wire format (the embedder's codec owns it).
 //!
 //! The listening socket and each accepted connection are libuv pipe handles in the I/O
 //! core's registry; a connection's slotmap key is all its handles carry. A connection is
@@ -9,19 +14,20 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use std::sync::Arc;
+
 use slotmap::{SlotMap, new_key_type};
 
-use super::protocol::{self, MAX_LINE, Request};
-use crate::io::uv::{HandleKey, Owner};
-use crate::io::{IoState, OpenTab, TabId, WindowId, WindowTarget};
-use crate::pty::SpawnSpec;
+use super::uv::{HandleKey, Owner};
+use super::{ControlCodec, IoState, Request, Response};
 
 new_key_type! {
     /// An accepted connection.
     pub struct ConnKey;
 }
 
+/// Longest request line accepted (the connection is closed past it).
+pub const MAX_LINE: usize = 1 << 20;
 /// Connections served at once; more are answered with an error and closed.
 pub const MAX_CONNECTIONS: usize = 1024;
 /// A connection with no complete request for this long is closed.
@@ -52,6 +58,7 @@ pub struct Server {
     conns: SlotMap<ConnKey, Conn>,
     /// The connection whose read buffer libuv is filling (reads are serial on the loop).
     idle_ms: u64,
+    codec: Arc<dyn ControlCodec>,
 }
 
 impl Server {
@@ -63,12 +70,14 @@ impl Server {
     pub fn slots(&self) -> usize {
         self.conns.len()
     }
-
-    pub(crate) fn tab_closed(&mut self, _tab: TabId) {}
 }
 
 impl IoState {
-    pub(crate) fn start_ipc(&mut self, path: &Path) -> std::io::Result<()> {
+    pub(crate) fn start_ipc(
+        &mut self,
+        path: &Path,
+        codec: Arc<dyn ControlCodec>,
+    ) -> std::io::Result<()> {
         let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
             .map_err(|_| std::io::Error::other("socket path contains NUL"))?;
         let listener = self.handles.open_pipe_server(self.lp, &c_path, 128)?;
@@ -87,6 +96,7 @@ impl IoState {
             listener: Some(listener),
             conns: SlotMap::with_key(),
             idle_ms,
+            codec,
         });
         log::info!("serving IPC on {}", path.display());
         Ok(())
@@ -138,14 +148,14 @@ impl IoState {
             conn.pipe = pipe;
         }
         if over_limit {
-            self.reply_and_close(key, protocol::error_reply("too many connections; try again"));
+            self.reply_and_close(key, self.control_error("too many connections; try again"));
             return;
         }
         match crate::io::peer_uid(fd) {
             Ok(uid) if uid == crate::io::current_uid() => (),
             Ok(uid) => {
                 log::warn!("refused an IPC connection from uid {uid}");
-                self.reply_and_close(key, protocol::error_reply("permission denied"));
+                self.reply_and_close(key, self.control_error("permission denied"));
                 return;
             }
             Err(e) => {
@@ -164,6 +174,14 @@ impl IoState {
                 log::warn!("no idle timer for an IPC connection ({e}); closing it");
                 self.close_conn(key);
             }
+        }
+    }
+
+    /// An error reply line in the codec's format.
+    fn control_error(&self, message: &str) -> Vec<u8> {
+        match self.ipc.as_ref() {
+            Some(s) => s.codec.encode(Err(message.to_owned())),
+            None => Vec::new(),
         }
     }
 
@@ -226,7 +244,7 @@ impl IoState {
             }
         }
         if too_long {
-            self.reply_and_close(key, protocol::error_reply("request line longer than 1 MiB"));
+            self.reply_and_close(key, self.control_error("request line longer than 1 MiB"));
             return;
         }
         if let Some(timer) = timer {
@@ -237,103 +255,36 @@ impl IoState {
 
     /// Handle one request line; false when the connection is being closed.
     fn handle_request(&mut self, key: ConnKey, line: &[u8]) -> bool {
+        let Some(codec) = self.ipc.as_ref().map(|s| s.codec.clone()) else { return false };
         let text = match std::str::from_utf8(line) {
             Ok(t) => t.trim_end_matches('\r'),
             Err(_) => {
-                self.reply_and_close(key, protocol::error_reply("request is not valid UTF-8"));
+                self.reply_and_close(key, codec.encode(Err("request is not valid UTF-8".into())));
                 return false;
             }
         };
         if text.trim().is_empty() {
             return true;
         }
-        let request: Request = match serde_json::from_str(text) {
+        let request = match codec.decode(text) {
             Ok(r) => r,
-            Err(e) => {
-                self.reply_and_close(key, protocol::error_reply(&format!("invalid request: {e}")));
+            Err(message) => {
+                self.reply_and_close(key, codec.encode(Err(message)));
                 return false;
             }
         };
-        let shutdown = matches!(request, Request::Shutdown {});
-        let reply = match self.execute(request) {
-            Ok(fields) => protocol::ok_reply(fields),
-            Err(message) => protocol::error_reply(&message),
-        };
-        if shutdown && let Some(conn) = self.conn_mut(key) {
-            conn.shutdown_after_write = true;
-            conn.close_after_write = true;
+        if let Request::Shutdown = request {
+            // Carried out once the reply is written: shutting down closes this connection.
+            if let Some(conn) = self.conn_mut(key) {
+                conn.shutdown_after_write = true;
+                conn.close_after_write = true;
+            }
+            self.send_reply(key, codec.encode(Ok(Response::Done)));
+            return false;
         }
+        let reply = codec.encode(self.execute(request));
         self.send_reply(key, reply);
-        !shutdown
-    }
-
-    /// Carry out a request on the I/O thread; `Ok` carries the reply's fields.
-    fn execute(&mut self, request: Request) -> Result<serde_json::Value, String> {
-        let spec = |cwd: Option<String>, command: Vec<String>| SpawnSpec {
-            program: command.first().map(Into::into),
-            args: command.iter().skip(1).map(Into::into).collect(),
-            cwd: cwd.map(Into::into),
-            ..SpawnSpec::default()
-        };
-        match request {
-            Request::CreateWindow { cwd, command } => {
-                let request = OpenTab { window: WindowTarget::New, spec: spec(cwd, command) };
-                let tab = self.open_tab(request)?;
-                Ok(json!({ "window": tab.window.0, "tab": tab.id.0 }))
-            }
-            Request::CreateTab { window, cwd, command } => {
-                let target = match window {
-                    Some(w) if self.window_exists(WindowId(w)) => {
-                        WindowTarget::Existing(WindowId(w))
-                    }
-                    Some(w) => return Err(format!("no window {w}")),
-                    None => self
-                        .list()
-                        .last()
-                        .map_or(WindowTarget::New, |w| WindowTarget::Existing(w.id)),
-                };
-                let tab = self.open_tab(OpenTab { window: target, spec: spec(cwd, command) })?;
-                Ok(json!({ "window": tab.window.0, "tab": tab.id.0 }))
-            }
-            Request::CloseTab { tab } => {
-                let key = self.tab_key(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
-                self.begin_close_tab(key);
-                Ok(json!({}))
-            }
-            Request::CloseWindow { window } => {
-                if !self.window_exists(WindowId(window)) {
-                    return Err(format!("no window {window}"));
-                }
-                self.close_window(WindowId(window));
-                Ok(json!({}))
-            }
-            Request::List {} => Ok(json!({ "windows": self.list() })),
-            Request::SendText { tab, text } => {
-                let key = self.tab_key(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
-                let bytes = protocol::unescape(&text);
-                let n = bytes.len();
-                self.write_tab(key, &bytes);
-                Ok(json!({ "bytes": n }))
-            }
-            Request::GetText { tab, scrollback } => {
-                let shared = self.tab_shared(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
-                let term = shared.term.lock().unwrap_or_else(|p| p.into_inner());
-                Ok(
-                    json!({ "text": term.text(scrollback), "cols": term.cols(), "lines": term.lines() }),
-                )
-            }
-            Request::Resize { tab, cols, lines } => {
-                if cols == 0 || lines == 0 {
-                    return Err("cols and lines must be at least 1".into());
-                }
-                let key = self.tab_key(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
-                let _ = key;
-                self.handle_resize(TabId(tab), cols, lines);
-                Ok(json!({}))
-            }
-            Request::Stats {} => serde_json::to_value(self.stats()).map_err(|e| e.to_string()),
-            Request::Shutdown {} => Ok(json!({})),
-        }
+        true
     }
 
     fn send_reply(&mut self, key: ConnKey, reply: Vec<u8>) {
@@ -396,7 +347,7 @@ impl IoState {
             self.close_conn(key);
         }
         if shutdown {
-            self.begin_shutdown();
+            let _ = self.execute(Request::Shutdown);
         }
     }
 

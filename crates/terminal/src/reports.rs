@@ -2,10 +2,7 @@
 //! XTGETTCAP and DECRQCRA. Every answer is queued as a reply; nothing the program sent is
 //! echoed back except values that are validated first (hex capability names).
 
-use super::handler::{CursorShape, DeviceAttributes, RectParams};
-use super::modes::Modes;
-use super::style::Attrs;
-use super::{Term, TermEvent, WindowRequest, sgr};
+use crate::*;
 
 /// DA1: a VT420-class terminal (64) with 132 columns (1), selective erase (6), national
 /// replacement character sets (9), DEC technical characters (15), terminal state
@@ -325,5 +322,108 @@ impl Term {
             (base_left + r.right as usize - 1).min(max_right)
         };
         (top <= bottom && left <= right).then_some((top, left, bottom, right))
+    }
+}
+
+impl Term {
+    pub(crate) fn csi_intro(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x9b" } else { b"\x1b[" }
+    }
+
+    pub(crate) fn dcs_intro(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x90" } else { b"\x1bP" }
+    }
+
+    pub(crate) fn osc_intro(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x9d" } else { b"\x1b]" }
+    }
+
+    pub(crate) fn st(&self) -> &'static [u8] {
+        if self.eight_bit_controls { b"\x9c" } else { b"\x1b\\" }
+    }
+
+    pub(crate) fn string_terminator(&self, t: StringTerminator) -> &'static [u8] {
+        match t {
+            StringTerminator::Bel => b"\x07",
+            StringTerminator::St => self.st(),
+        }
+    }
+
+    pub(crate) fn reply_csi(&mut self, body: &str) {
+        let intro = self.csi_intro();
+        self.replies.extend_from_slice(intro);
+        self.replies.extend_from_slice(body.as_bytes());
+    }
+
+    pub(crate) fn reply_dcs(&mut self, body: &str) {
+        let (intro, st) = (self.dcs_intro(), self.st());
+        self.replies.extend_from_slice(intro);
+        self.replies.extend_from_slice(body.as_bytes());
+        self.replies.extend_from_slice(st);
+    }
+
+    /// The reply to an allowed OSC 52 read.
+    pub fn clipboard_reply(&mut self, selection: u8, data: &[u8], terminator: StringTerminator) {
+        let osc = self.osc_intro();
+        let st = self.string_terminator(terminator);
+        let encoded = base64_encode(data);
+        self.replies.extend_from_slice(osc);
+        self.replies.extend_from_slice(format!("52;{};", selection as char).as_bytes());
+        self.replies.extend_from_slice(encoded.as_bytes());
+        self.replies.extend_from_slice(st);
+    }
+
+    pub(crate) fn report_mode(&mut self, mode: u16, private: bool) {
+        let report = if private {
+            self.private_mode_report(mode)
+        } else {
+            match modes::ansi_flag(mode) {
+                Some(flag) => ModeReport::from_bool(self.modes.contains(flag)),
+                None if modes::ANSI_PERMANENTLY_RESET.contains(&mode) => {
+                    ModeReport::PermanentlyReset
+                }
+                None => ModeReport::NotRecognized,
+            }
+        };
+        let marker = if private { "?" } else { "" };
+        self.reply_csi(&format!("{marker}{mode};{}$y", report as u8));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parser::Parser;
+    use crate::{Term, TermConfig};
+
+    fn reply_bytes(bytes: &str) -> Vec<u8> {
+        let mut t = Term::new(10, 4, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t.take_replies()
+    }
+
+    fn replies(bytes: &str) -> String {
+        String::from_utf8_lossy(&reply_bytes(bytes)).into_owned()
+    }
+
+    #[test]
+    fn cursor_position_and_device_attributes() {
+        assert_eq!(replies("\x1b[3;5H\x1b[6n"), "\x1b[3;5R");
+        assert_eq!(replies("\x1b[c"), format!("\x1b[{}", super::PRIMARY_DA));
+        assert_eq!(replies("\x1b[5n"), "\x1b[0n");
+    }
+
+    #[test]
+    fn checksum_of_an_empty_and_a_written_rectangle() {
+        // DECRQCRA over an empty screen: empty cells count 0, except the first, which counts
+        // as a space (0x20), as xterm 379 answers.
+        assert_eq!(replies("\x1b[7;1;1;1;4;10*y"), "\x1bP7!~FFE0\x1b\\");
+        // 'A' (0x41) once: the negated sum, 16 bits.
+        assert_eq!(replies("A\x1b[1;1;1;1;1;1*y"), "\x1bP1!~FFBF\x1b\\");
+    }
+
+    #[test]
+    fn eight_bit_controls_change_the_introducers() {
+        // S8C1T: CSI becomes the single byte 0x9b.
+        assert_eq!(reply_bytes("\x1b G\x1b[6n"), b"\x9b1;1R");
     }
 }

@@ -1,6 +1,8 @@
 //! Terminal modes: the ANSI (SM/RM) and DEC private (DECSET/DECRST) modes uvterm knows, what
 //! DECRQM answers for each, and the mouse/keyboard reporting state other layers read.
 
+use crate::*;
+
 bitflags::bitflags! {
     /// Boolean modes. Mouse tracking and encoding are kept apart (they are one-of-N).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,5 +199,150 @@ pub enum ModeReport {
 impl ModeReport {
     pub fn from_bool(on: bool) -> Self {
         if on { Self::Set } else { Self::Reset }
+    }
+}
+
+impl Term {
+    /// Apply a size the program asked for (XTWINOPS 8, DECCOLM, DECSLPP).
+    pub(crate) fn request_resize(&mut self, cols: usize, lines: usize) {
+        let cols = cols.clamp(1, MAX_REQUESTED_SIZE);
+        let lines = lines.clamp(1, MAX_REQUESTED_SIZE);
+        if self.config.apply_resize_requests {
+            self.resize(cols, lines);
+        }
+        self.events.push(TermEvent::ResizeRequest { cols, lines });
+    }
+
+    pub(crate) fn set_private_mode_inner(&mut self, mode: u16, on: bool) {
+        if let Some(flag) = modes::private_flag(mode) {
+            match mode {
+                3 => {
+                    if !self.modes.contains(Modes::ALLOW_COLUMN_MODE) {
+                        return;
+                    }
+                    self.modes.set(flag, on);
+                    let lines = self.lines();
+                    self.request_resize(if on { 132 } else { 80 }, lines);
+                    self.reset_margins();
+                    if !self.modes.contains(Modes::NO_CLEAR_ON_COLM) {
+                        self.erase_display(EraseMode::All, false);
+                    }
+                    self.set_cursor(0, 0);
+                    return;
+                }
+                6 => {
+                    self.modes.set(flag, on);
+                    self.home_cursor();
+                    return;
+                }
+                7 if !on => self.cursor.pending_wrap = false,
+                12 => self.events.push(TermEvent::CursorStyleChanged),
+                69 if !on => {
+                    self.margins.left = 0;
+                    self.margins.right = self.cols() - 1;
+                }
+                _ => (),
+            }
+            self.modes.set(flag, on);
+            return;
+        }
+        if let Some(tracking) = MouseTracking::from_mode(mode) {
+            if on {
+                self.mouse_tracking = tracking;
+            } else if self.mouse_tracking == tracking {
+                self.mouse_tracking = MouseTracking::None;
+            }
+            return;
+        }
+        if let Some(encoding) = MouseEncoding::from_mode(mode) {
+            if on {
+                self.mouse_encoding = encoding;
+            } else if self.mouse_encoding == encoding {
+                self.mouse_encoding = MouseEncoding::X10;
+            }
+            return;
+        }
+        match mode {
+            47 => {
+                if on {
+                    self.enter_alt_screen(false, false);
+                } else {
+                    self.leave_alt_screen(false, false);
+                }
+            }
+            1047 => {
+                if on {
+                    self.enter_alt_screen(false, false);
+                } else {
+                    self.leave_alt_screen(false, true);
+                }
+            }
+            1048 => {
+                if on {
+                    self.save_cursor();
+                } else {
+                    self.restore_cursor();
+                }
+            }
+            1049 => {
+                if on {
+                    if !self.alt_active {
+                        self.enter_alt_screen(true, true);
+                    }
+                } else if self.alt_active {
+                    self.leave_alt_screen(true, false);
+                }
+            }
+            _ => log::trace!("unknown private mode {mode}"),
+        }
+    }
+
+    /// DECRQM's answer for a private mode.
+    pub(crate) fn private_mode_report(&self, mode: u16) -> ModeReport {
+        if let Some(flag) = modes::private_flag(mode) {
+            return ModeReport::from_bool(self.modes.contains(flag));
+        }
+        if let Some(t) = MouseTracking::from_mode(mode) {
+            return ModeReport::from_bool(self.mouse_tracking == t);
+        }
+        if let Some(e) = MouseEncoding::from_mode(mode) {
+            return ModeReport::from_bool(self.mouse_encoding == e);
+        }
+        match mode {
+            47 | 1047 | 1049 => ModeReport::from_bool(self.alt_active),
+            // Always ANSI mode (no VT52 emulation): "set", as xterm answers.
+            2 => ModeReport::Set,
+            // Autorepeat belongs to the window system; xterm answers "permanently reset".
+            8 => ModeReport::PermanentlyReset,
+            // Save-cursor is an action; xterm answers "set".
+            1048 => ModeReport::Set,
+            // Grapheme clustering is always on.
+            2027 => ModeReport::PermanentlySet,
+            // Highlight mouse tracking: known, never enabled.
+            1001 => ModeReport::PermanentlyReset,
+            _ => ModeReport::NotRecognized,
+        }
+    }
+
+    pub(crate) fn save_private_modes(&mut self, list: &[u16]) {
+        for &mode in list {
+            let on = match self.private_mode_report(mode) {
+                ModeReport::Set | ModeReport::PermanentlySet => true,
+                ModeReport::Reset | ModeReport::PermanentlyReset => false,
+                ModeReport::NotRecognized => continue,
+            };
+            match self.saved_modes.iter_mut().find(|(m, _)| *m == mode) {
+                Some(entry) => entry.1 = on,
+                None => self.saved_modes.push((mode, on)),
+            }
+        }
+    }
+
+    pub(crate) fn restore_private_modes(&mut self, list: &[u16]) {
+        for &mode in list {
+            if let Some(&(_, on)) = self.saved_modes.iter().find(|(m, _)| *m == mode) {
+                self.set_private_mode_inner(mode, on);
+            }
+        }
     }
 }

@@ -1,0 +1,168 @@
+//! Strings from the program: titles and the title stack (OSC 0/1/2, XTWINOPS 22/23), the
+//! working directory (OSC 7), hyperlinks (OSC 8), the clipboard (OSC 52) and shell-integration
+//! prompt marks (OSC 133). Every string is bounded before it is kept.
+
+use crate::*;
+
+impl Term {
+    pub(crate) fn set_title(&mut self, title: &str) {
+        self.title = truncate_utf8(title, TITLE_MAX).to_owned();
+        self.events.push(TermEvent::TitleChanged);
+    }
+
+    pub(crate) fn set_icon_name(&mut self, name: &str) {
+        self.icon_name = truncate_utf8(name, TITLE_MAX).to_owned();
+    }
+
+    pub(crate) fn push_title(&mut self) {
+        if self.title_stack.len() >= TITLE_STACK_MAX {
+            self.title_stack.remove(0);
+        }
+        self.title_stack.push((self.title.clone(), self.icon_name.clone()));
+    }
+
+    pub(crate) fn pop_title(&mut self) {
+        if let Some((title, icon)) = self.title_stack.pop() {
+            self.title = title;
+            self.icon_name = icon;
+            self.events.push(TermEvent::TitleChanged);
+        }
+    }
+
+    pub(crate) fn set_working_directory(&mut self, uri: &str) {
+        if let Some(path) = file_uri_path(uri) {
+            self.working_directory = Some(path.clone());
+            self.events.push(TermEvent::WorkingDirectory(path));
+        }
+    }
+
+    pub(crate) fn set_hyperlink(&mut self, id: Option<&str>, uri: Option<&str>) {
+        let link = match uri {
+            None => LinkId::NONE,
+            Some(uri) => {
+                let ident = match id {
+                    Some(id) => LinkIdent::Explicit(id.into()),
+                    None => {
+                        self.next_anonymous_link += 1;
+                        LinkIdent::Anonymous(self.next_anonymous_link)
+                    }
+                };
+                let link = Hyperlink { ident, uri: uri.into() };
+                match self.tables.links.intern(&link) {
+                    Some(id) => LinkId(id),
+                    None => LinkId::NONE,
+                }
+            }
+        };
+        self.set_pen_link(link);
+    }
+
+    pub(crate) fn clipboard_store(&mut self, selection: u8, base64: &[u8]) {
+        if let Some(data) = base64_decode(base64) {
+            self.events.push(TermEvent::ClipboardStore { selection, data });
+        }
+    }
+
+    pub(crate) fn clipboard_load(&mut self, selection: u8, terminator: StringTerminator) {
+        if self.config.allow_clipboard_read {
+            self.events.push(TermEvent::ClipboardLoad { selection, terminator });
+        }
+    }
+
+    pub(crate) fn prompt_mark(&mut self, mark: PromptMark) {
+        let flag = match mark {
+            PromptMark::PromptStart => RowFlags::PROMPT_START,
+            PromptMark::CommandStart => RowFlags::COMMAND_START,
+            PromptMark::OutputStart => RowFlags::OUTPUT_START,
+            PromptMark::CommandEnd => RowFlags::COMMAND_END,
+        };
+        let line = self.cursor.point.line;
+        self.grid_mut().row_mut(line).flags |= flag;
+    }
+}
+
+pub(crate) fn truncate_utf8(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The path of a `file://host/path` URI (percent-decoded), or a bare absolute path.
+fn file_uri_path(uri: &str) -> Option<String> {
+    let path = if let Some(rest) = uri.strip_prefix("file://") {
+        let slash = rest.find('/')?;
+        &rest[slash..]
+    } else if uri.starts_with('/') {
+        uri
+    } else {
+        return None;
+    };
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    let s = String::from_utf8(out).ok()?;
+    (!s.contains('\0')).then_some(s)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub(crate) fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        out.push(B64[(n >> 18) as usize & 63] as char);
+        out.push(B64[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
+    }
+    out
+}
+
+pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &b in text {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            b'\r' | b'\n' | b' ' => continue,
+            _ => return None,
+        };
+        acc = acc << 6 | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// Bound on the title/icon-name stack (XTWINOPS 22/23).
+pub(crate) const TITLE_STACK_MAX: usize = 16;
+
+/// Bound on a title's length, in bytes.
+pub(crate) const TITLE_MAX: usize = 4096;

@@ -1,0 +1,201 @@
+//! Selection: what a drag, double or triple click, or a block drag covers, and the text it
+//! copies. Rows are stable (`absolute + Grid::dropped`) so a selection stays on its text while
+//! output scrolls. Pure: works on a [`Term`], no window needed (tested below).
+
+use crate::Term;
+use crate::cell::Content;
+use crate::grid::RowFlags;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectionKind {
+    Simple,
+    Word,
+    Line,
+    Block,
+}
+
+/// A selection between two cells, rows numbered stably (`absolute + Grid::dropped`), so it
+/// stays on its text while output scrolls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    pub kind: SelectionKind,
+    pub anchor: (u64, usize),
+    pub head: (u64, usize),
+}
+
+/// A highlighted span: absolute row (0 = oldest history row) and columns `[start, end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub row: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The spans a selection covers, in absolute rows.
+pub fn selection_spans(term: &Term, s: &Selection, dropped: u64) -> Vec<Span> {
+    let cols = term.cols();
+    let grid = term.grid();
+    let total = grid.history_len() + grid.lines();
+    let to_abs = |r: u64| r.checked_sub(dropped).map(|a| a as usize);
+    let (mut a, mut b) = (s.anchor, s.head);
+    if (b.0, b.1) < (a.0, a.1) {
+        std::mem::swap(&mut a, &mut b);
+    }
+    let (Some(ar), Some(br)) = (to_abs(a.0), to_abs(b.0)) else { return Vec::new() };
+    let br = br.min(total.saturating_sub(1));
+    let mut out = Vec::new();
+    match s.kind {
+        SelectionKind::Block => {
+            let (c0, c1) = (s.anchor.1.min(s.head.1), s.anchor.1.max(s.head.1));
+            for row in ar..=br {
+                out.push(Span { row, start: c0, end: c1 });
+            }
+        }
+        SelectionKind::Line => {
+            for row in ar..=br {
+                out.push(Span { row, start: 0, end: cols - 1 });
+            }
+        }
+        SelectionKind::Simple | SelectionKind::Word => {
+            let (mut ar, mut br) = (ar, br);
+            let (mut c0, mut c1) = (a.1, b.1);
+            if s.kind == SelectionKind::Word {
+                (ar, c0) = word_extent(term, ar, a.1).0;
+                (br, c1) = word_extent(term, br, b.1).1;
+            }
+            for row in ar..=br {
+                let start = if row == ar { c0 } else { 0 };
+                let end = if row == br { c1 } else { cols - 1 };
+                out.push(Span { row, start, end });
+            }
+        }
+    }
+    out
+}
+
+/// Characters that belong to a "word" for double-click selection (URLs and paths stay whole).
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || "_-./~:@%+=?&#*$".contains(c)
+}
+
+pub(crate) fn cell_char(term: &Term, abs: usize, col: usize) -> char {
+    term.grid()
+        .absolute_row(abs)
+        .and_then(|r| r.cells().get(col).copied())
+        .and_then(|c| match c.content() {
+            Content::Char(ch) => Some(ch),
+            Content::Cluster(_) => Some('x'),
+            Content::Empty => None,
+        })
+        .unwrap_or(' ')
+}
+
+/// The word around a cell, following soft wraps: its first and last (row, column).
+pub fn word_extent(term: &Term, abs: usize, col: usize) -> ((usize, usize), (usize, usize)) {
+    let cols = term.cols();
+    let grid = term.grid();
+    let wrapped = |row: usize| grid.absolute_row(row).is_some_and(|r| r.is_wrapped());
+    let (s, e) = word_bounds(term, abs, col);
+    if !is_word_char(cell_char(term, abs, col)) {
+        return ((abs, s), (abs, e));
+    }
+    let mut start = (abs, s);
+    while start.1 == 0
+        && start.0 > 0
+        && wrapped(start.0 - 1)
+        && is_word_char(cell_char(term, start.0 - 1, cols - 1))
+    {
+        start = (start.0 - 1, word_bounds(term, start.0 - 1, cols - 1).0);
+    }
+    let mut end = (abs, e);
+    while end.1 == cols - 1 && wrapped(end.0) && is_word_char(cell_char(term, end.0 + 1, 0)) {
+        end = (end.0 + 1, word_bounds(term, end.0 + 1, 0).1);
+    }
+    (start, end)
+}
+
+/// The word around a cell within its row: `[start, end]` columns.
+pub fn word_bounds(term: &Term, abs: usize, col: usize) -> (usize, usize) {
+    let cols = term.cols();
+    if !is_word_char(cell_char(term, abs, col)) {
+        return (col, col);
+    }
+    let (mut s, mut e) = (col, col);
+    while s > 0 && is_word_char(cell_char(term, abs, s - 1)) {
+        s -= 1;
+    }
+    while e + 1 < cols && is_word_char(cell_char(term, abs, e + 1)) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// The selected text: lines joined by `\n` (not where a line soft-wraps), trailing spaces cut.
+pub fn selection_text(term: &Term, s: &Selection) -> String {
+    let dropped = term.grid().dropped();
+    let spans = selection_spans(term, s, dropped);
+    let mut out = String::new();
+    for (i, span) in spans.iter().enumerate() {
+        let Some(row) = term.grid().absolute_row(span.row) else { continue };
+        let mut line = String::new();
+        for cell in row.cells().iter().take(span.end + 1).skip(span.start) {
+            if cell.is_spacer() {
+                continue;
+            }
+            match cell.content() {
+                Content::Empty => line.push(' '),
+                Content::Char(c) => line.push(c),
+                Content::Cluster(id) => line.push_str(term.cluster(id)),
+            }
+        }
+        let wrapped = row.flags().contains(RowFlags::WRAPPED) && s.kind != SelectionKind::Block;
+        if wrapped && span.end + 1 >= row.cells().len() {
+            out.push_str(&line);
+        } else {
+            out.push_str(line.trim_end());
+            if i + 1 < spans.len() {
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TermConfig;
+    use crate::parser::Parser;
+
+    fn term(bytes: &str, cols: usize, lines: usize) -> Term {
+        let mut t = Term::new(cols, lines, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t
+    }
+
+    #[test]
+    fn selection_text_joins_wrapped_lines_and_trims() {
+        let t = term("hello wonderful world\r\nsecond   \r\n", 10, 5);
+        let s = Selection { kind: SelectionKind::Simple, anchor: (0, 0), head: (3, 5) };
+        assert_eq!(selection_text(&t, &s), "hello wonderful world\nsecond");
+        let w = Selection { kind: SelectionKind::Word, anchor: (1, 2), head: (1, 2) };
+        assert_eq!(selection_text(&t, &w), "wonderful", "a word across a soft wrap");
+        let b = Selection { kind: SelectionKind::Block, anchor: (0, 1), head: (1, 3) };
+        assert_eq!(selection_text(&t, &b), "ell\nrfu");
+        let l = Selection { kind: SelectionKind::Line, anchor: (3, 2), head: (3, 2) };
+        assert_eq!(selection_text(&t, &l), "second");
+    }
+
+    #[test]
+    fn selection_survives_scrolling_output() {
+        let mut t = Term::new(10, 3, TermConfig { scrollback_lines: 2, ..TermConfig::default() });
+        let mut p = Parser::new();
+        t.advance(&mut p, b"keep me\r\n");
+        let dropped = t.grid().dropped();
+        let s = Selection { kind: SelectionKind::Simple, anchor: (dropped, 0), head: (dropped, 6) };
+        t.advance(&mut p, b"a\r\nb\r\nc\r\n");
+        assert_eq!(selection_text(&t, &s), "keep me", "still on its text after scrolling");
+        t.advance(&mut p, b"d\r\ne\r\nf\r\n");
+        assert_eq!(selection_text(&t, &s), "", "its text left the history");
+    }
+}

@@ -1,0 +1,77 @@
+//! OSC: titles, colours, hyperlinks, clipboard, working directory, prompt marks.
+
+use super::*;
+
+#[test]
+fn titles_and_title_stack() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b]0;first\x07");
+    assert_eq!(t.term.title(), "first");
+    assert_eq!(t.term.icon_name(), "first");
+    t.feed("\x1b[22t\x1b]2;second\x1b\\");
+    assert_eq!(t.term.title(), "second");
+    t.feed("\x1b[23t");
+    assert_eq!(t.term.title(), "first");
+    assert!(t.term.take_events().contains(&TermEvent::TitleChanged));
+    t.feed("\x1b]2;a;b;c\x07");
+    assert_eq!(t.term.title(), "a;b;c");
+}
+
+#[test]
+fn title_report_is_refused() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b]2;\x1b[31mevil\x07\x1b[21t\x1b[20t");
+    assert_eq!(t.replies(), "", "CSI 21 t never echoes the title by default");
+}
+
+#[test]
+fn color_set_query_reset() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b]4;1;rgb:12/34/56\x07\x1b]4;1;?\x07");
+    assert_eq!(t.replies(), "\x1b]4;1;rgb:1212/3434/5656\x07");
+    t.feed("\x1b]11;#102030\x1b\\\x1b]11;?\x1b\\");
+    assert_eq!(t.replies(), "\x1b]11;rgb:1010/2020/3030\x1b\\", "answered in the query's form");
+    assert_eq!(t.term.palette().0[COLOR_BACKGROUND], Rgb::new(0x10, 0x20, 0x30));
+    t.feed("\x1b]104;1\x07\x1b]111\x07");
+    let defaults = Palette::default();
+    assert_eq!(t.term.palette().0[1], defaults.0[1]);
+    assert_eq!(t.term.palette().0[COLOR_BACKGROUND], defaults.0[COLOR_BACKGROUND]);
+}
+
+#[test]
+fn hyperlinks_are_stored_once_and_freed() {
+    let mut t = T::new(20, 2);
+    t.feed("\x1b]8;id=x;http://a.example/\x1b\\link\x1b]8;;\x1b\\ plain");
+    let link = t.style_at(0, 0).link;
+    assert_ne!(link, LinkId::NONE);
+    assert_eq!(t.style_at(0, 3).link, link);
+    assert_eq!(t.style_at(0, 5).link, LinkId::NONE);
+    assert_eq!(
+        &*t.term.hyperlink(link).map(|l| l.uri.clone()).unwrap_or_default(),
+        "http://a.example/"
+    );
+    t.feed("\x1b[2J");
+    assert_eq!(t.term.tables().live().1, 0, "link freed with its last cell");
+}
+
+#[test]
+fn osc52_store_allowed_read_refused() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b]52;c;aGVsbG8=\x07\x1b]52;c;?\x07");
+    let events = t.term.take_events();
+    assert!(
+        events.contains(&TermEvent::ClipboardStore { selection: b'c', data: b"hello".to_vec() })
+    );
+    assert!(!events.iter().any(|e| matches!(e, TermEvent::ClipboardLoad { .. })));
+    assert_eq!(t.replies(), "");
+}
+
+#[test]
+fn osc7_and_osc133() {
+    let mut t = T::new(10, 3);
+    t.feed("\x1b]7;file://host/tmp/a%20b\x07");
+    assert_eq!(t.term.working_directory(), Some("/tmp/a b"));
+    t.feed("\x1b]133;A\x07$ \x1b]133;B\x07ls\r\n\x1b]133;C\x07out");
+    assert!(t.term.grid().row(Line(0)).flags().contains(RowFlags::PROMPT_START));
+    assert!(t.term.grid().row(Line(1)).flags().contains(RowFlags::OUTPUT_START));
+}
