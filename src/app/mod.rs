@@ -1065,7 +1065,17 @@ fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput>
     };
     let text =
         event.text.as_ref().map(|t| t.to_string()).filter(|t| !t.chars().all(char::is_control));
-    let key = if event.location == KeyLocation::Numpad {
+    // The Begin key: KP_Begin (the keypad's 5 with NumLock off) or Begin; winit has no name.
+    if let W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff9d | 0xff58)) = event.logical_key {
+        return Some(KeyInput { key: Key::Begin, mods, action, text: None });
+    }
+    let key = if event.location == KeyLocation::Numpad
+        && matches!(event.logical_key, W::Named(n) if n != NamedKey::Enter)
+    {
+        // NumLock off: KP_Up, KP_Home, KP_Prior, KP_Insert, KP_Delete… are the cursor and
+        // editing keys, as in xterm (which maps KP_Home…KP_Begin onto Home…Begin).
+        named_key(&event.logical_key)?
+    } else if event.location == KeyLocation::Numpad {
         let PhysicalKey::Code(code) = event.physical_key else { return None };
         let digit = |d| Key::Keypad(KeypadKey::Digit(d));
         match code {
