@@ -103,6 +103,9 @@ pub enum MsgCommand {
     List,
     /// Send bytes to a tab's program; `\e`, `\n`, `\r`, `\t`, `\xNN`, `\uXXXX` understood.
     SendText { id: u64, text: String },
+    /// Paste text into a tab as the clipboard would (taken literally; controls other than
+    /// TAB and line ends become spaces; bracketed when the program asked).
+    Paste { id: u64, text: String },
     /// Print a tab's screen (the `replay` text format).
     GetText {
         id: u64,
@@ -130,6 +133,7 @@ impl MsgCommand {
             MsgCommand::CloseWindow { id } => Request::CloseWindow { window: id },
             MsgCommand::List => Request::List {},
             MsgCommand::SendText { id, text } => Request::SendText { tab: id, text },
+            MsgCommand::Paste { id, text } => Request::Paste { tab: id, text },
             MsgCommand::GetText { id, scrollback } => Request::GetText { tab: id, scrollback },
             MsgCommand::Resize { id, cols, lines } => Request::Resize { tab: id, cols, lines },
             MsgCommand::Stats => Request::Stats {},

@@ -7,12 +7,14 @@
 //! * [`ipc`] — the socket protocol, server and `uvterm msg` client.
 //! * [`render`] — the GL renderer, glyph atlas and fonts.
 //! * [`app`] — the winit application: windows, tabs, input.
+//! * [`paste`] — the text-to-bytes rule every paste path shares.
 //! * [`cli`] — the command line.
 
 pub mod app;
 pub mod cli;
 pub mod io;
 pub mod ipc;
+pub mod paste;
 pub mod pty;
 pub mod render;
 pub mod term;

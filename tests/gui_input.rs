@@ -235,6 +235,18 @@ fn selection_copy_paste_and_paste_injection() {
     let got = r.key("ctrl+shift+v");
     let got = [got, r.received(0)].concat();
     assert_eq!(show(&got), "\\e[200~evil[201~rm -rf /tmp/x\r\\e[201~");
+    // Controls that would act instead of being seen (NUL, ^D, ^E, BS, DEL, ^C…) arrive as
+    // spaces, from the clipboard and from the primary selection alike (xterm's rule).
+    let evil = "echo hi\x08\x08\x7frm\x04x\x05y\x03z\tw\n";
+    let want = "\\e[200~echo hi   rm x y z\tw\r\\e[201~";
+    xclip_in(&r.gui.display, "clipboard", evil);
+    r.gui.xdotool(&["windowfocus", &r.xid]);
+    let got = r.key("ctrl+shift+v");
+    assert_eq!(show(&[got, r.received(0)].concat()), want, "clipboard");
+    xclip_in(&r.gui.display, "primary", evil);
+    r.gui.xdotool(&["windowfocus", &r.xid]);
+    let got = r.key("shift+Insert");
+    assert_eq!(show(&[got, r.received(0)].concat()), want, "primary");
 }
 
 #[test]

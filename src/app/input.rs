@@ -519,23 +519,8 @@ pub fn encode_mouse(
     }
 }
 
-/// Bytes for a paste: bracketed when the program asked, and with every ESC removed so pasted
-/// text cannot end the bracket (`\e[201~`) or send sequences of its own. Newlines become CR
-/// as a keyboard's Enter would.
-pub fn paste_bytes(text: &str, bracketed: bool) -> Vec<u8> {
-    let mut clean: String =
-        text.chars().filter(|&c| c != '\x1b' && !('\u{80}'..='\u{9f}').contains(&c)).collect();
-    clean = clean.replace("\r\n", "\r").replace('\n', "\r");
-    let mut out = Vec::with_capacity(clean.len() + 12);
-    if bracketed {
-        out.extend_from_slice(b"\x1b[200~");
-    }
-    out.extend_from_slice(clean.as_bytes());
-    if bracketed {
-        out.extend_from_slice(b"\x1b[201~");
-    }
-    out
-}
+/// Bytes for a paste (see [`crate::paste`]: one rule for every paste path).
+pub use crate::paste::paste_bytes;
 
 #[cfg(test)]
 mod tests {
@@ -783,15 +768,5 @@ mod tests {
         let far = m(MouseAction::Press(MouseButton::Left), 300, 0);
         assert_eq!(s(T::Normal, E::X10, &far), None);
         assert_eq!(s(T::Normal, E::Utf8, &far).map(|v| v.chars().count()), Some(6));
-    }
-
-    #[test]
-    fn paste_is_bracketed_and_defused() {
-        assert_eq!(paste_bytes("a\nb", false), b"a\rb");
-        assert_eq!(
-            paste_bytes("x\x1b[201~rm -rf ~\n", true),
-            b"\x1b[200~x[201~rm -rf ~\r\x1b[201~"
-        );
-        assert_eq!(paste_bytes("c1\u{9b}31m", false), b"c131m");
     }
 }

@@ -36,6 +36,12 @@ pub enum Request {
         tab: u64,
         text: String,
     },
+    /// Paste `text` (taken literally, no escapes) as the clipboard would: controls defused
+    /// by [`crate::paste::sanitize`], bracketed when the program set DECSET 2004.
+    Paste {
+        tab: u64,
+        text: String,
+    },
     GetText {
         tab: u64,
         #[serde(default)]

@@ -315,6 +315,20 @@ impl IoState {
                 self.write_tab(key, &bytes);
                 Ok(json!({ "bytes": n }))
             }
+            Request::Paste { tab, text } => {
+                let key = self.tab_key(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
+                let shared = self.tab_shared(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
+                let bracketed = shared
+                    .term
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .modes()
+                    .contains(crate::term::modes::Modes::BRACKETED_PASTE);
+                let bytes = crate::paste::paste_bytes(&text, bracketed);
+                let n = bytes.len();
+                self.write_tab(key, &bytes);
+                Ok(json!({ "bytes": n }))
+            }
             Request::GetText { tab, scrollback } => {
                 let shared = self.tab_shared(TabId(tab)).ok_or_else(|| format!("no tab {tab}"))?;
                 let term = shared.term.lock().unwrap_or_else(|p| p.into_inner());
