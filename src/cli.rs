@@ -1,7 +1,7 @@
 //! The command line: `uvterm` (a window), `uvterm --headless`, `uvterm msg …`,
 //! `uvterm replay …`. Parsing errors are reported by clap with a usage line and exit code 2.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -201,8 +201,8 @@ fn headless(socket: Option<PathBuf>) -> ExitCode {
         }
     };
     // The socket path on stdout, for scripts that start the daemon.
-    println!("{}", path.display());
-    let _ = std::io::stdout().flush();
+    // Nobody reading it is no reason to stop the daemon.
+    let _ = crate::out::println(&path.display().to_string());
     for event in rx {
         log::debug!("{event:?}");
         if event == io::IoEvent::Stopped {
@@ -245,12 +245,5 @@ fn replay(cols: usize, lines: usize, scrollback: bool, file: &PathBuf) -> ExitCo
         }
     }
     let text = term.text(scrollback);
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("uvterm replay: cannot write: {e}");
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
+    crate::out::print(&text).err().unwrap_or(ExitCode::SUCCESS)
 }

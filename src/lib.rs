@@ -8,12 +8,13 @@
 //! * [`render`] — the GL renderer, glyph atlas and fonts.
 //! * [`app`] — the winit application: windows, tabs, input.
 //! * [`paste`] — the text-to-bytes rule every paste path shares.
-//! * [`cli`] — the command line.
+//! * [`cli`] — the command line; [`out`] — its stdout, quiet on a broken pipe.
 
 pub mod app;
 pub mod cli;
 pub mod io;
 pub mod ipc;
+pub mod out;
 pub mod paste;
 pub mod pty;
 pub mod render;

@@ -344,3 +344,38 @@ fn msg_paste_defuses_controls_like_the_clipboard() {
     assert_eq!(String::from_utf8_lossy(&logged(&log)), String::from_utf8_lossy(want));
     let _ = std::fs::remove_file(&log);
 }
+
+/// A CLI command whose stdout reader is already gone: it must exit quietly (no panic, no
+/// message), with status 141 as a program killed by SIGPIPE would.
+fn into_closed_pipe(cmd: &mut Command) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).stderr(std::process::Stdio::piped()).output().unwrap()
+}
+
+#[test]
+fn every_cli_path_exits_quietly_on_a_broken_pipe() {
+    let d = Daemon::start("epipe");
+    let out = d.msg(&["create-window", "-e", "sh", "-c", "seq 1 3000; sleep 30"]);
+    assert!(out.status.success(), "{out:?}");
+    let tab = String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().to_owned();
+    let recording = std::env::temp_dir().join(format!("uvterm-epipe-{}", std::process::id()));
+    std::fs::write(&recording, "x\r\n".repeat(5000)).unwrap();
+    let rec = recording.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["msg", "get-text", &tab, "--scrollback"],
+        &["msg", "get-text", &tab],
+        &["msg", "list"],
+        &["msg", "stats"],
+        &["msg", "--json", "stats"],
+        &["msg", "create-tab", "-e", "sleep", "30"],
+        &["replay", "--cols", "80", "--lines", "24", "--scrollback", rec],
+    ];
+    for args in cases {
+        let out = into_closed_pipe(Command::new(BIN).args(*args).env("UVTERM_SOCKET", &d.socket));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {out:?}");
+        assert!(err.is_empty(), "{args:?} is quiet: {err}");
+    }
+    let _ = std::fs::remove_file(&recording);
+}
