@@ -226,6 +226,19 @@ impl ApplicationHandler<IoEvent> for App {
                     }
                 }
             }
+            IoEvent::TabEvents(tab) => {
+                // Coalesced title/bell/clipboard/window events: at most one of each kind.
+                let pending = self
+                    .windows
+                    .values()
+                    .flat_map(|w| w.tabs.iter())
+                    .find(|t| t.id == tab)
+                    .map(|t| t.shared.ui.take(tab))
+                    .unwrap_or_default();
+                for event in pending {
+                    self.user_event(event_loop, event);
+                }
+            }
             IoEvent::TitleChanged { tab, title } => {
                 if let Some(w) = self.window_of_tab(tab) {
                     if let Some(t) = w.tabs.iter_mut().find(|t| t.id == tab) {

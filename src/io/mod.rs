@@ -10,6 +10,7 @@
 //!
 //! Must not touch: windows, GL, input — those are the UI thread's.
 
+mod coalesce;
 mod state;
 mod sys;
 pub(crate) mod uv;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use crate::pty::SpawnSpec;
 use crate::term::{Term, TermConfig};
 
+pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
 pub use sys::{current_uid, open_fds, peer_uid, rss_bytes};
@@ -48,6 +50,9 @@ pub struct TabShared {
     pub window: WindowId,
     pub term: Mutex<Term>,
     pub dirty: AtomicBool,
+    /// Title, bell, clipboard, directory and window events not yet taken by the UI,
+    /// coalesced so output cannot flood the UI (see [`UiEvents`]).
+    pub ui: UiEvents,
 }
 
 /// A tab's shared state as carried by events (compared by identity).
@@ -207,6 +212,9 @@ pub enum IoEvent {
     },
     /// New output was parsed (sent once until the UI clears `TabShared::dirty`).
     TabOutput(TabId),
+    /// The tab has UI events pending: take them with `TabShared::ui` (sent once until taken;
+    /// the title, bell, clipboard, directory and window events below arrive this way).
+    TabEvents(TabId),
     TitleChanged {
         tab: TabId,
         title: String,

@@ -420,6 +420,7 @@ impl IoState {
             window,
             term: Mutex::new(term),
             dirty: AtomicBool::new(false),
+            ui: UiEvents::default(),
         });
         let fd = master.as_raw_fd();
         let key = self.tabs.insert(Tab {
@@ -560,15 +561,25 @@ impl IoState {
                         .unwrap_or_else(|p| p.into_inner())
                         .title()
                         .to_owned();
-                    self.sink.send(IoEvent::TitleChanged { tab: id, title });
+                    coalesce::post(
+                        &*self.sink,
+                        &tab.shared,
+                        IoEvent::TitleChanged { tab: id, title },
+                    );
                 }
-                TermEvent::Bell => self.sink.send(IoEvent::Bell(id)),
-                TermEvent::ClipboardStore { selection, data } => {
-                    self.sink.send(IoEvent::Clipboard { tab: id, selection, data })
-                }
+                TermEvent::Bell => coalesce::post(&*self.sink, &tab.shared, IoEvent::Bell(id)),
+                TermEvent::ClipboardStore { selection, data } => coalesce::post(
+                    &*self.sink,
+                    &tab.shared,
+                    IoEvent::Clipboard { tab: id, selection, data },
+                ),
                 TermEvent::WorkingDirectory(path) => {
                     tab.cwd = Some(path.clone());
-                    self.sink.send(IoEvent::WorkingDirectory { tab: id, path });
+                    coalesce::post(
+                        &*self.sink,
+                        &tab.shared,
+                        IoEvent::WorkingDirectory { tab: id, path },
+                    );
                 }
                 TermEvent::ResizeRequest { cols, lines } => {
                     if self.config.term.apply_resize_requests {
@@ -578,11 +589,17 @@ impl IoState {
                         drop(term);
                         let _ = crate::pty::resize(&tab.master, cols as u16, lines as u16, cw, ch);
                     }
-                    self.sink.send(IoEvent::ResizeRequest { tab: id, cols, lines });
+                    coalesce::post(
+                        &*self.sink,
+                        &tab.shared,
+                        IoEvent::ResizeRequest { tab: id, cols, lines },
+                    );
                 }
-                TermEvent::Window(request) => {
-                    self.sink.send(IoEvent::WindowRequest { tab: id, request })
-                }
+                TermEvent::Window(request) => coalesce::post(
+                    &*self.sink,
+                    &tab.shared,
+                    IoEvent::WindowRequest { tab: id, request },
+                ),
                 // Read clipboard requests are refused unless configured; the GUI answers.
                 TermEvent::ClipboardLoad { .. }
                 | TermEvent::ColorsChanged
