@@ -303,7 +303,8 @@ impl ApplicationHandler<IoEvent> for App {
             IoEvent::TabClosed { tab, window, .. } => {
                 if let Some(w) = self.window_for(window) {
                     if let Some(i) = w.tabs.iter().position(|t| t.id == tab) {
-                        w.tabs.remove(i);
+                        // The last reference to a large terminal: its memory goes back now.
+                        io::release_tab(w.tabs.remove(i).shared);
                         if w.active >= w.tabs.len() {
                             w.active = w.tabs.len().saturating_sub(1);
                         } else if i < w.active {

@@ -13,6 +13,7 @@
 mod coalesce;
 mod state;
 mod sys;
+mod trim;
 pub(crate) mod uv;
 
 use std::collections::VecDeque;
@@ -31,6 +32,7 @@ pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
 pub use sys::{current_uid, open_fds, peer_uid, rss_bytes};
+pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
 /// A tab's public id (stable for the process's life, never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -481,6 +481,8 @@ impl IoState {
     fn read_tab(&mut self, key: TabKey, budget: usize) {
         let mut total = 0;
         let mut eof = false;
+        // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
+        let mut history_freed = 0;
         loop {
             let Some(tab) = self.tabs.get_mut(key) else { return };
             let n = match (&tab.master).read(&mut self.read_buf) {
@@ -499,7 +501,10 @@ impl IoState {
             };
             let (replies, events) = {
                 let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                let history = term.grid().history_len();
                 term.advance(&mut tab.parser, &self.read_buf[..n]);
+                let dropped = history.saturating_sub(term.grid().history_len());
+                history_freed = history_freed.max(dropped * term.cols());
                 (term.take_replies(), term.take_events())
             };
             total += n;
@@ -512,6 +517,9 @@ impl IoState {
             if total >= budget {
                 break;
             }
+        }
+        if history_freed > 0 {
+            trim::history_dropped(history_freed, 1);
         }
         if total > 0 {
             self.notify_output(key);
@@ -721,8 +729,11 @@ impl IoState {
         }
         let window = tab.window;
         let (id, exit) = (tab.id, tab.exit);
-        // Dropping the tab closes the master and releases our share of the terminal.
+        // Dropping the tab closes the master and releases our share of the terminal (a
+        // large one's memory goes back to the OS now, if no window still shows it).
+        let shared = tab.shared.clone();
         drop(tab);
+        let trimmed = trim::release_tab(shared);
         self.sink.send(IoEvent::TabClosed { tab: id, window, exit });
         if let Some(w) = self.windows.get_mut(&window) {
             w.tabs.retain(|t| *t != id);
@@ -735,7 +746,9 @@ impl IoState {
             ipc.tab_closed(id);
         }
         self.closed_since_trim += 1;
-        if self.tabs.is_empty() || self.closed_since_trim >= TRIM_EVERY {
+        if trimmed {
+            self.closed_since_trim = 0;
+        } else if self.tabs.is_empty() || self.closed_since_trim >= TRIM_EVERY {
             self.closed_since_trim = 0;
             sys::trim_heap();
         }
