@@ -43,6 +43,63 @@ pub enum KeypadKey {
     Add,
     Enter,
     Equal,
+    /// The cursor and editing keys of the keypad with NumLock off (`KP_Up`, `KP_Home`,
+    /// `KP_Prior`, `KP_Insert`, `KP_Begin`…): the same bytes as the main keys in every mode
+    /// (xterm maps them onto those keys), but their own codes in the kitty protocol.
+    Nav(NavKey),
+}
+
+/// The keypad's cursor and editing keys (NumLock off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavKey {
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    Insert,
+    Delete,
+    Begin,
+}
+
+impl NavKey {
+    /// The main key it acts as.
+    pub fn main(self) -> Key {
+        match self {
+            NavKey::Up => Key::Up,
+            NavKey::Down => Key::Down,
+            NavKey::Left => Key::Left,
+            NavKey::Right => Key::Right,
+            NavKey::Home => Key::Home,
+            NavKey::End => Key::End,
+            NavKey::PageUp => Key::PageUp,
+            NavKey::PageDown => Key::PageDown,
+            NavKey::Insert => Key::Insert,
+            NavKey::Delete => Key::Delete,
+            NavKey::Begin => Key::Begin,
+        }
+    }
+
+    /// The keypad key for a main cursor or editing key.
+    pub fn from_main(key: Key) -> Option<NavKey> {
+        Some(match key {
+            Key::Up => NavKey::Up,
+            Key::Down => NavKey::Down,
+            Key::Left => NavKey::Left,
+            Key::Right => NavKey::Right,
+            Key::Home => NavKey::Home,
+            Key::End => NavKey::End,
+            Key::PageUp => NavKey::PageUp,
+            Key::PageDown => NavKey::PageDown,
+            Key::Insert => NavKey::Insert,
+            Key::Delete => NavKey::Delete,
+            Key::Begin => NavKey::Begin,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -276,6 +333,11 @@ fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
 }
 
 fn keypad(k: KeypadKey, m: Mods, modes: KeyModes, text: Option<&str>) -> Option<Vec<u8>> {
+    if let KeypadKey::Nav(nav) = k {
+        // xterm 379: DECKPAM does not change them; DECCKM does, as for the main keys.
+        let main = KeyInput { key: nav.main(), mods: m, action: KeyAction::Press, text: None };
+        return legacy(&main, modes);
+    }
     if !modes.app_keypad || m.shift {
         return match k {
             KeypadKey::Enter => Some(b"\r".to_vec()),
@@ -291,6 +353,7 @@ fn keypad(k: KeypadKey, m: Mods, modes: KeyModes, text: Option<&str>) -> Option<
         KeypadKey::Add => 'k',
         KeypadKey::Enter => 'M',
         KeypadKey::Equal => 'X',
+        KeypadKey::Nav(_) => return None,
     };
     Some(ss3(c))
 }
@@ -383,6 +446,20 @@ fn kitty(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
                 KeypadKey::Add => 57413,
                 KeypadKey::Enter => 57414,
                 KeypadKey::Equal => 57415,
+                // The kitty spec's KP_LEFT (57417) … KP_BEGIN (57427).
+                KeypadKey::Nav(nav) => match nav {
+                    NavKey::Left => 57417,
+                    NavKey::Right => 57418,
+                    NavKey::Up => 57419,
+                    NavKey::Down => 57420,
+                    NavKey::PageUp => 57421,
+                    NavKey::PageDown => 57422,
+                    NavKey::Home => 57423,
+                    NavKey::End => 57424,
+                    NavKey::Insert => 57425,
+                    NavKey::Delete => 57426,
+                    NavKey::Begin => 57427,
+                },
             },
             'u',
         ),
@@ -683,7 +760,7 @@ mod tests {
     /// 379 (recorded under Xvfb) sends the same bytes in normal and application keypad modes,
     /// and `KP_Begin` is `CSI E` / `SS3 E` by DECCKM.
     #[test]
-    fn keypad_begin_follows_the_cursor_keys() {
+    fn keypad_cursor_keys_with_numlock_off() {
         let kp = KeyModes { app_keypad: true, ..modes() };
         let ckm = KeyModes { app_cursor: true, ..kp };
         assert_eq!(enc(key(Key::Begin, NONE, None), modes()), "\x1b[E");
@@ -691,6 +768,35 @@ mod tests {
         assert_eq!(enc(key(Key::Begin, NONE, None), ckm), "\x1bOE");
         assert_eq!(enc(key(Key::Begin, SHIFT, None), ckm), "\x1b[1;2E");
         assert_eq!(enc(key(Key::Begin, NONE, None), KeyModes { kitty: 1, ..modes() }), "\x1b[E");
+        // The keypad's own keys: main-key bytes in every legacy mode (xterm 379).
+        let nav = |k| Key::Keypad(KeypadKey::Nav(NavKey::from_main(k).unwrap()));
+        #[rustfmt::skip]
+        let table: &[(Key, Mods, &str, &str, u32)] = &[
+            // key, mods, normal and DECKPAM, DECKPAM+DECCKM, kitty code
+            (Key::Up, NONE, "\x1b[A", "\x1bOA", 57419),
+            (Key::Down, NONE, "\x1b[B", "\x1bOB", 57420),
+            (Key::Left, NONE, "\x1b[D", "\x1bOD", 57417),
+            (Key::Right, NONE, "\x1b[C", "\x1bOC", 57418),
+            (Key::Home, NONE, "\x1b[H", "\x1bOH", 57423),
+            (Key::End, NONE, "\x1b[F", "\x1bOF", 57424),
+            (Key::PageUp, NONE, "\x1b[5~", "\x1b[5~", 57421),
+            (Key::PageDown, NONE, "\x1b[6~", "\x1b[6~", 57422),
+            (Key::Insert, NONE, "\x1b[2~", "\x1b[2~", 57425),
+            (Key::Delete, NONE, "\x1b[3~", "\x1b[3~", 57426),
+            (Key::Begin, NONE, "\x1b[E", "\x1bOE", 57427),
+            (Key::Up, SHIFT, "\x1b[1;2A", "\x1b[1;2A", 57419),
+            (Key::Up, CTRL, "\x1b[1;5A", "\x1b[1;5A", 57419),
+            (Key::Delete, CTRL, "\x1b[3;5~", "\x1b[3;5~", 57426),
+        ];
+        for &(k, m, plain, app, code) in table {
+            assert_eq!(enc(key(nav(k), m, None), modes()), plain, "{k:?} {m:?}");
+            assert_eq!(enc(key(nav(k), m, None), kp), plain, "{k:?} {m:?} DECKPAM");
+            assert_eq!(enc(key(nav(k), m, None), ckm), app, "{k:?} {m:?} DECCKM");
+            // kitty: with "disambiguate", the keypad's codes from the spec's table.
+            let p = m.param();
+            let want = if p > 1 { format!("\x1b[{code};{p}u") } else { format!("\x1b[{code}u") };
+            assert_eq!(enc(key(nav(k), m, None), KeyModes { kitty: 1, ..modes() }), want);
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ use self::bindings::{Action, Binding};
 use self::config::Config;
 use self::input::{
     Key, KeyAction, KeyInput, KeyModes, KeypadKey, Mods, MouseAction, MouseButton, MouseInput,
+    NavKey,
 };
 use self::window::{Search, Selection, SelectionKind, TabView, TermWindow};
 use crate::io::{self, IoEvent, IoHandle, IoSender, OpenTab, TabId, WindowTarget};
@@ -1080,15 +1081,19 @@ fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput>
     let text =
         event.text.as_ref().map(|t| t.to_string()).filter(|t| !t.chars().all(char::is_control));
     // The Begin key: KP_Begin (the keypad's 5 with NumLock off) or Begin; winit has no name.
-    if let W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff9d | 0xff58)) = event.logical_key {
-        return Some(KeyInput { key: Key::Begin, mods, action, text: None });
-    }
-    let key = if event.location == KeyLocation::Numpad
+    let begin = match event.logical_key {
+        W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff9d)) => Some(true),
+        W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff58)) => Some(false),
+        _ => None,
+    };
+    let key = if let Some(keypad) = begin {
+        if keypad { Key::Keypad(KeypadKey::Nav(NavKey::Begin)) } else { Key::Begin }
+    } else if event.location == KeyLocation::Numpad
         && matches!(event.logical_key, W::Named(n) if n != NamedKey::Enter)
     {
         // NumLock off: KP_Up, KP_Home, KP_Prior, KP_Insert, KP_Delete… are the cursor and
         // editing keys, as in xterm (which maps KP_Home…KP_Begin onto Home…Begin).
-        named_key(&event.logical_key)?
+        Key::Keypad(KeypadKey::Nav(NavKey::from_main(named_key(&event.logical_key)?)?))
     } else if event.location == KeyLocation::Numpad {
         let PhysicalKey::Code(code) = event.physical_key else { return None };
         let digit = |d| Key::Keypad(KeypadKey::Digit(d));
