@@ -153,6 +153,9 @@ pub struct KeyModes {
     pub kitty: u8,
     /// xterm modifyOtherKeys level (0, 1, 2).
     pub modify_other_keys: u16,
+    /// xterm's `formatOtherKeys` resource: modifyOtherKeys reports as `CSI code ; m u`
+    /// instead of `CSI 27 ; m ; code ~`.
+    pub format_other_keys: bool,
 }
 
 const KITTY_DISAMBIGUATE: u8 = 1;
@@ -227,9 +230,14 @@ fn ctrl_char(c: char) -> Option<u8> {
     })
 }
 
-/// xterm's modifyOtherKeys report for a key that would send `code`: `CSI 27 ; m ; code ~`.
-fn other_key(mods: Mods, code: u32) -> Vec<u8> {
-    csi(&format!("27;{};{code}~", mods.param()))
+/// xterm's modifyOtherKeys report for a key that would send `code`: `CSI 27 ; m ; code ~`,
+/// or `CSI code ; m u` with formatOtherKeys 1.
+fn other_key(mods: Mods, code: u32, csi_u: bool) -> Vec<u8> {
+    if csi_u {
+        csi(&format!("{code};{}u", mods.param()))
+    } else {
+        csi(&format!("27;{};{code}~", mods.param()))
+    }
 }
 
 /// Whether xterm reports a key as `CSI 27;m;code~` at the program's modifyOtherKeys level
@@ -276,7 +284,7 @@ fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
             Key::Backspace => 127,
             _ => shifted as u32,
         };
-        return Some(other_key(m, code));
+        return Some(other_key(m, code, modes.format_other_keys));
     }
     let bytes = match input.key {
         Key::Up => letter_key('A', m, modes.app_cursor),
@@ -754,6 +762,13 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // formatOtherKeys 1 (recorded the same way): the same reports as CSI u.
+        let csi_u = KeyModes { modify_other_keys: 2, format_other_keys: true, ..modes() };
+        assert_eq!(enc(key(Key::Enter, CTRL_SHIFT, None), csi_u), "\x1b[13;6u");
+        assert_eq!(enc(key(Key::Char('1'), CTRL, Some("1")), csi_u), "\x1b[49;5u");
+        assert_eq!(enc(key(Key::Char('a'), ALT, Some("a")), csi_u), "\x1b[97;3u");
+        let level1 = KeyModes { modify_other_keys: 1, ..csi_u };
+        assert_eq!(enc(key(Key::Char('a'), CTRL, Some("a")), level1), "\x01");
     }
 
     /// The keypad with NumLock off reaches the encoder as the cursor and editing keys; xterm

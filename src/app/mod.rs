@@ -619,6 +619,7 @@ impl App {
                 alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
                 kitty: term.keyboard_flags(),
                 modify_other_keys: term.modify_other_keys(),
+                format_other_keys: self.config.terminal.format_other_keys,
             }
         };
         if let Some(bytes) = input::encode_key(&input, modes)
