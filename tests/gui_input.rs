@@ -566,6 +566,9 @@ fn keypad_with_numlock_off_sends_the_cursor_and_editing_keys() {
         ("KP_Begin", "\x1b[E"),
         ("shift+KP_Up", "\x1b[1;2A"),
         ("ctrl+KP_Delete", "\x1b[3;5~"),
+        // The keypad's other named keys are the keys they name.
+        ("KP_Tab", "\t"),
+        ("KP_F1", "\x1bOP"),
     ];
     let mut wrong = Vec::new();
     let x = Xvfb::start();

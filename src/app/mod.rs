@@ -1094,7 +1094,9 @@ fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput>
     {
         // NumLock off: KP_Up, KP_Home, KP_Prior, KP_Insert, KP_Delete… are the cursor and
         // editing keys, as in xterm (which maps KP_Home…KP_Begin onto Home…Begin).
-        Key::Keypad(KeypadKey::Nav(NavKey::from_main(named_key(&event.logical_key)?)?))
+        // KP_Tab, KP_F1…KP_F4 and the like are the keys they name.
+        let key = named_key(&event.logical_key)?;
+        NavKey::from_main(key).map_or(key, |nav| Key::Keypad(KeypadKey::Nav(nav)))
     } else if event.location == KeyLocation::Numpad {
         let PhysicalKey::Code(code) = event.physical_key else { return None };
         let digit = |d| Key::Keypad(KeypadKey::Digit(d));
