@@ -519,7 +519,7 @@ impl IoState {
             }
         }
         if history_freed > 0 {
-            trim::history_dropped(history_freed, 1);
+            trim::history_dropped(history_freed);
         }
         if total > 0 {
             self.notify_output(key);

@@ -36,10 +36,10 @@ pub fn release_tab(shared: Arc<TabShared>) -> bool {
     false
 }
 
-/// After parsing output that dropped `rows` history rows of `cols` columns at once (ED 3,
-/// RIS, a smaller history limit): trim when that was large. Returns whether it trimmed.
-pub fn history_dropped(rows: usize, cols: usize) -> bool {
-    if rows.saturating_mul(cols) >= TRIM_CELLS {
+/// After parsing output that dropped `cells` cells of history at once (ED 3, RIS, a smaller
+/// history limit): trim when that was large. Returns whether it trimmed.
+pub fn history_dropped(cells: usize) -> bool {
+    if cells >= TRIM_CELLS {
         sys::trim_heap();
         return true;
     }
