@@ -1,7 +1,7 @@
 //! The command line: `uvterm` (a window), `uvterm --headless`, `uvterm msg …`,
 //! `uvterm replay …`. Parsing errors are reported by clap with a usage line and exit code 2.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -103,6 +103,9 @@ pub enum MsgCommand {
     List,
     /// Send bytes to a tab's program; `\e`, `\n`, `\r`, `\t`, `\xNN`, `\uXXXX` understood.
     SendText { id: u64, text: String },
+    /// Paste text into a tab as the clipboard would (taken literally; controls other than
+    /// TAB and line ends become spaces; bracketed when the program asked).
+    Paste { id: u64, text: String },
     /// Print a tab's screen (the `replay` text format).
     GetText {
         id: u64,
@@ -130,6 +133,7 @@ impl MsgCommand {
             MsgCommand::CloseWindow { id } => Request::CloseWindow { window: id },
             MsgCommand::List => Request::List {},
             MsgCommand::SendText { id, text } => Request::SendText { tab: id, text },
+            MsgCommand::Paste { id, text } => Request::Paste { tab: id, text },
             MsgCommand::GetText { id, scrollback } => Request::GetText { tab: id, scrollback },
             MsgCommand::Resize { id, cols, lines } => Request::Resize { tab: id, cols, lines },
             MsgCommand::Stats => Request::Stats {},
@@ -209,8 +213,8 @@ fn headless(
         }
     };
     // The socket path on stdout, for scripts that start the daemon.
-    println!("{}", path.display());
-    let _ = std::io::stdout().flush();
+    // Nobody reading it is no reason to stop the daemon.
+    let _ = crate::out::println(&path.display().to_string());
     for event in rx {
         log::debug!("{event:?}");
         if event == io::IoEvent::Stopped {
@@ -253,12 +257,5 @@ fn replay(cols: usize, lines: usize, scrollback: bool, file: &PathBuf) -> ExitCo
         }
     }
     let text = term.text(scrollback);
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("uvterm replay: cannot write: {e}");
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
+    crate::out::print(&text).err().unwrap_or(ExitCode::SUCCESS)
 }

@@ -8,12 +8,15 @@
 //! * [`ipc`] — the socket protocol, server and `uvterm msg` client.
 //! * [`render`] — the GL renderer, glyph atlas and fonts.
 //! * [`app`] — the winit application: windows, tabs, input.
-//! * [`cli`] — the command line.
+//! * [`paste`] — the text-to-bytes rule every paste path shares.
+//! * [`cli`] — the command line; [`out`] — its stdout, quiet on a broken pipe.
 
 pub mod app;
 pub mod cli;
 pub mod io;
 pub mod ipc;
+pub mod out;
+pub mod paste;
 pub mod pty;
 pub mod render;
 

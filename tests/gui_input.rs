@@ -235,6 +235,18 @@ fn selection_copy_paste_and_paste_injection() {
     let got = r.key("ctrl+shift+v");
     let got = [got, r.received(0)].concat();
     assert_eq!(show(&got), "\\e[200~evil[201~rm -rf /tmp/x\r\\e[201~");
+    // Controls that would act instead of being seen (NUL, ^D, ^E, BS, DEL, ^C…) arrive as
+    // spaces, from the clipboard and from the primary selection alike (xterm's rule).
+    let evil = "echo hi\x08\x08\x7frm\x04x\x05y\x03z\tw\n";
+    let want = "\\e[200~echo hi   rm x y z\tw\r\\e[201~";
+    xclip_in(&r.gui.display, "clipboard", evil);
+    r.gui.xdotool(&["windowfocus", &r.xid]);
+    let got = r.key("ctrl+shift+v");
+    assert_eq!(show(&[got, r.received(0)].concat()), want, "clipboard");
+    xclip_in(&r.gui.display, "primary", evil);
+    r.gui.xdotool(&["windowfocus", &r.xid]);
+    let got = r.key("shift+Insert");
+    assert_eq!(show(&[got, r.received(0)].concat()), want, "primary");
 }
 
 #[test]
@@ -519,4 +531,135 @@ fn compose_sequences_type_composed_text() {
     let mut r = Recorder::start(&x, "compose", "");
     r.gui.xdotool(&["key", "Multi_key", "apostrophe", "e"]);
     assert_eq!(show(&r.received(1)), "é");
+}
+
+/// Keys xterm 379 sends (recorded under Xvfb the same way), checked through the whole path:
+/// X key event, winit, our encoder, the PTY.
+fn check(r: &mut Recorder, table: &[(&str, &str)], what: &str) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (keys, want) in table {
+        let got = r.key(keys);
+        if got != want.as_bytes() {
+            wrong.push(format!(
+                "{what} {keys}: got {:?}, want {:?}",
+                show(&got),
+                show(want.as_bytes())
+            ));
+        }
+    }
+    wrong
+}
+
+#[test]
+fn keypad_with_numlock_off_sends_the_cursor_and_editing_keys() {
+    let normal: &[(&str, &str)] = &[
+        ("KP_Up", "\x1b[A"),
+        ("KP_Down", "\x1b[B"),
+        ("KP_Left", "\x1b[D"),
+        ("KP_Right", "\x1b[C"),
+        ("KP_Home", "\x1b[H"),
+        ("KP_End", "\x1b[F"),
+        ("KP_Prior", "\x1b[5~"),
+        ("KP_Next", "\x1b[6~"),
+        ("KP_Insert", "\x1b[2~"),
+        ("KP_Delete", "\x1b[3~"),
+        ("KP_Begin", "\x1b[E"),
+        ("shift+KP_Up", "\x1b[1;2A"),
+        ("ctrl+KP_Delete", "\x1b[3;5~"),
+        // The keypad's other named keys are the keys they name.
+        ("KP_Tab", "\t"),
+        ("KP_F1", "\x1bOP"),
+    ];
+    let mut wrong = Vec::new();
+    let x = Xvfb::start();
+    let mut r = Recorder::start(&x, "kp-normal", "");
+    wrong.extend(check(&mut r, normal, "normal"));
+    // DECKPAM does not change them; DECCKM does, for the cursor keys and Begin.
+    let x2 = Xvfb::start();
+    let mut r2 = Recorder::start(&x2, "kp-app", "\\x1b=\\x1b[?1h");
+    let app: &[(&str, &str)] = &[
+        ("KP_Up", "\x1bOA"),
+        ("KP_Home", "\x1bOH"),
+        ("KP_Begin", "\x1bOE"),
+        ("KP_Prior", "\x1b[5~"),
+        ("KP_Insert", "\x1b[2~"),
+        ("KP_Delete", "\x1b[3~"),
+        ("KP_Enter", "\x1bOM"),
+        ("KP_Add", "\x1bOk"),
+    ];
+    wrong.extend(check(&mut r2, app, "DECKPAM+DECCKM"));
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn ctrl_punctuation_and_modified_enter_at_each_modify_other_keys_level() {
+    let level0: &[(&str, &str)] = &[
+        ("ctrl+grave", "\0"),
+        ("ctrl+1", "1"),
+        ("ctrl+9", "9"),
+        ("ctrl+semicolon", ";"),
+        ("ctrl+apostrophe", "'"),
+        ("ctrl+comma", ","),
+        ("ctrl+period", "."),
+        ("ctrl+Return", "\r"),
+    ];
+    let level1: &[(&str, &str)] = &[
+        ("ctrl+grave", "\0"),
+        ("ctrl+1", "\x1b[27;5;49~"),
+        ("ctrl+9", "\x1b[27;5;57~"),
+        ("ctrl+semicolon", "\x1b[27;5;59~"),
+        ("ctrl+apostrophe", "\x1b[27;5;39~"),
+        ("ctrl+comma", "\x1b[27;5;44~"),
+        ("ctrl+period", "\x1b[27;5;46~"),
+        ("ctrl+shift+1", "\x1b[27;6;33~"),
+        ("ctrl+a", "\x01"),
+        ("ctrl+Return", "\x1b[27;5;13~"),
+        ("shift+Return", "\x1b[27;2;13~"),
+        ("ctrl+shift+Return", "\x1b[27;6;13~"),
+    ];
+    let level2: &[(&str, &str)] = &[
+        ("ctrl+grave", "\x1b[27;5;96~"),
+        ("ctrl+a", "\x1b[27;5;97~"),
+        ("alt+a", "\x1b[27;3;97~"),
+        ("shift+Return", "\x1b[27;2;13~"),
+        ("ctrl+Escape", "\x1b[27;5;27~"),
+        ("shift+BackSpace", "\x1b[27;2;127~"),
+    ];
+    let mut wrong = Vec::new();
+    for (level, table) in [(0, level0), (1, level1), (2, level2)] {
+        let x = Xvfb::start();
+        let setup = format!("\\x1b[>4;{level}m");
+        let mut r = Recorder::start(&x, &format!("mok{level}"), &setup);
+        wrong.extend(check(&mut r, table, &format!("level {level}")));
+    }
+    // kitty, flags 3: Enter, Tab and Backspace keep their legacy bytes and report no release.
+    let x = Xvfb::start();
+    let mut k = Recorder::start(&x, "kitty-enter", "\\x1b[>3u");
+    wrong.extend(check(&mut k, &[("Return", "\r"), ("Tab", "\t"), ("BackSpace", "\x7f")], "kitty"));
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn copy_across_a_wrap_left_by_a_wide_character() {
+    let x = Xvfb::start();
+    // 79 `a`, then `中` does not fit in column 80: a padding cell, and the wrap.
+    let a79 = "a".repeat(79);
+    let mut r = Recorder::start(&x, "widewrap", &format!("{a79}中文z\\r\\n"));
+    let w = r.gui.window();
+    let at = |col: f64, line: f64| cell_center(&w, col, line);
+    let mv = |r: &Recorder, p: &[String]| {
+        r.gui.xdotool(&["mousemove", "--window", &r.xid, &p[0], &p[1]]);
+    };
+    mv(&r, &at(0.0, 0.0));
+    r.gui.xdotool(&["mousedown", "1"]);
+    mv(&r, &at(2.0, 1.0));
+    mv(&r, &at(4.0, 1.0));
+    r.gui.xdotool(&["mouseup", "1"]);
+    let want = format!("{a79}中文z");
+    assert!(
+        wait_until(Duration::from_secs(5), || xclip_out(&r.gui.display, "primary") == want),
+        "primary: {:?}",
+        xclip_out(&r.gui.display, "primary")
+    );
+    r.received(0);
 }

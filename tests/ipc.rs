@@ -302,3 +302,80 @@ fn msg_without_an_instance_exits_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no running uvterm instance"));
     let _ = std::fs::remove_dir_all(&runtime);
 }
+
+/// Hex lines of the key recorder's log, as bytes.
+fn logged(log: &std::path::Path) -> Vec<u8> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .flat_map(|l| (0..l.len() / 2).map(move |i| u8::from_str_radix(&l[2 * i..2 * i + 2], 16)))
+        .map(|b| b.unwrap())
+        .collect()
+}
+
+#[test]
+fn msg_paste_defuses_controls_like_the_clipboard() {
+    let d = Daemon::start("paste");
+    let log = std::env::temp_dir().join(format!("uvterm-pastelog-{}", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let keylog = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/keylog.py");
+    let log_s = log.to_str().unwrap();
+    // The recorder turns bracketed paste on (DECSET 2004) before READY.
+    let out = d.msg(&["create-window", "-e", "python3", keylog, log_s, "\\x1b[?2004h"]);
+    assert!(out.status.success(), "{out:?}");
+    let tab: u64 =
+        String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().parse().unwrap();
+    let ready = Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(&d.msg(&["get-text", &tab.to_string()]).stdout).contains("READY")
+    {
+        assert!(Instant::now() < ready, "the recorder did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // NUL, EOT, ENQ, BS, DEL and the rest of C0 become spaces; TAB stays; ESC and C1 go;
+    // line ends become CR; the bracket cannot be closed from inside.
+    let reply = d.request(&format!(
+        r#"{{"cmd":"paste","tab":{tab},"text":"a\u0000b\u0004c\u0005d\be\u007ff\tg\u0003h\u001b[201~i\u009bj\r\nk"}}"#
+    ));
+    assert_eq!(reply["ok"], true, "{reply}");
+    let want = b"\x1b[200~a b c d e f\tg h[201~ij\rk\x1b[201~";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while logged(&log).len() < want.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(String::from_utf8_lossy(&logged(&log)), String::from_utf8_lossy(want));
+    let _ = std::fs::remove_file(&log);
+}
+
+/// A CLI command whose stdout reader is already gone: it must exit quietly (no panic, no
+/// message), with status 141 as a program killed by SIGPIPE would.
+fn into_closed_pipe(cmd: &mut Command) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).stderr(std::process::Stdio::piped()).output().unwrap()
+}
+
+#[test]
+fn every_cli_path_exits_quietly_on_a_broken_pipe() {
+    let d = Daemon::start("epipe");
+    let out = d.msg(&["create-window", "-e", "sh", "-c", "seq 1 3000; sleep 30"]);
+    assert!(out.status.success(), "{out:?}");
+    let tab = String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().to_owned();
+    let recording = std::env::temp_dir().join(format!("uvterm-epipe-{}", std::process::id()));
+    std::fs::write(&recording, "x\r\n".repeat(5000)).unwrap();
+    let rec = recording.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["msg", "get-text", &tab, "--scrollback"],
+        &["msg", "get-text", &tab],
+        &["msg", "list"],
+        &["msg", "stats"],
+        &["msg", "--json", "stats"],
+        &["msg", "create-tab", "-e", "sleep", "30"],
+        &["replay", "--cols", "80", "--lines", "24", "--scrollback", rec],
+    ];
+    for args in cases {
+        let out = into_closed_pipe(Command::new(BIN).args(*args).env("UVTERM_SOCKET", &d.socket));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {out:?}");
+        assert!(err.is_empty(), "{args:?} is quiet: {err}");
+    }
+    let _ = std::fs::remove_file(&recording);
+}

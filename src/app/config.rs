@@ -101,6 +101,9 @@ pub struct TerminalConfig {
     pub allow_clipboard_read: bool,
     /// Let programs read the window title back (CSI 21 t; off: an injection vector).
     pub allow_title_report: bool,
+    /// xterm's `formatOtherKeys: 1`: keys reported under modifyOtherKeys are sent as
+    /// `CSI code ; m u` instead of `CSI 27 ; m ; code ~`.
+    pub format_other_keys: bool,
 }
 
 /// Bounds on what requests (from the window or `uvterm msg`) may make the process hold.

@@ -25,6 +25,8 @@ pub enum Key {
     Delete,
     PageUp,
     PageDown,
+    /// The keypad's middle key with NumLock off (`KP_Begin`): xterm sends `CSI E` / `SS3 E`.
+    Begin,
     /// F1…F24.
     F(u8),
     /// Keypad keys (application keypad mode changes them).
@@ -41,6 +43,63 @@ pub enum KeypadKey {
     Add,
     Enter,
     Equal,
+    /// The cursor and editing keys of the keypad with NumLock off (`KP_Up`, `KP_Home`,
+    /// `KP_Prior`, `KP_Insert`, `KP_Begin`…): the same bytes as the main keys in every mode
+    /// (xterm maps them onto those keys), but their own codes in the kitty protocol.
+    Nav(NavKey),
+}
+
+/// The keypad's cursor and editing keys (NumLock off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavKey {
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    Insert,
+    Delete,
+    Begin,
+}
+
+impl NavKey {
+    /// The main key it acts as.
+    pub fn main(self) -> Key {
+        match self {
+            NavKey::Up => Key::Up,
+            NavKey::Down => Key::Down,
+            NavKey::Left => Key::Left,
+            NavKey::Right => Key::Right,
+            NavKey::Home => Key::Home,
+            NavKey::End => Key::End,
+            NavKey::PageUp => Key::PageUp,
+            NavKey::PageDown => Key::PageDown,
+            NavKey::Insert => Key::Insert,
+            NavKey::Delete => Key::Delete,
+            NavKey::Begin => Key::Begin,
+        }
+    }
+
+    /// The keypad key for a main cursor or editing key.
+    pub fn from_main(key: Key) -> Option<NavKey> {
+        Some(match key {
+            Key::Up => NavKey::Up,
+            Key::Down => NavKey::Down,
+            Key::Left => NavKey::Left,
+            Key::Right => NavKey::Right,
+            Key::Home => NavKey::Home,
+            Key::End => NavKey::End,
+            Key::PageUp => NavKey::PageUp,
+            Key::PageDown => NavKey::PageDown,
+            Key::Insert => NavKey::Insert,
+            Key::Delete => NavKey::Delete,
+            Key::Begin => NavKey::Begin,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,6 +153,9 @@ pub struct KeyModes {
     pub kitty: u8,
     /// xterm modifyOtherKeys level (0, 1, 2).
     pub modify_other_keys: u16,
+    /// xterm's `formatOtherKeys` resource: modifyOtherKeys reports as `CSI code ; m u`
+    /// instead of `CSI 27 ; m ; code ~`.
+    pub format_other_keys: bool,
 }
 
 const KITTY_DISAMBIGUATE: u8 = 1;
@@ -151,20 +213,51 @@ fn f_tilde(n: u8) -> Option<u8> {
     })
 }
 
-/// Ctrl+character as a C0 control, xterm style.
+/// Ctrl+character as a C0 control: Xlib's Control transformation (`XLookupString`), which is
+/// what xterm sends at modifyOtherKeys 0 — `@`…`~` and space keep their low five bits (`a`→^A,
+/// `` ` ``→NUL, `{`→ESC), `2`→NUL, `3`…`7`→ESC…US, `8`→DEL, `/`→US. `None`: the character
+/// has no control form and is sent unchanged (`1`, `;`, `,`, `.`, `-`, `=`, `?`…).
+/// `c` is the character with Shift applied (Ctrl+Shift+2 is Ctrl+`@`).
 fn ctrl_char(c: char) -> Option<u8> {
-    Some(match c {
-        'a'..='z' => c as u8 - b'a' + 1,
-        'A'..='Z' => c as u8 - b'A' + 1,
-        '@' | ' ' | '2' => 0,
-        '[' | '3' => 0x1b,
-        '\\' | '4' => 0x1c,
-        ']' | '5' => 0x1d,
-        '^' | '6' | '~' => 0x1e,
-        '_' | '7' | '-' | '/' => 0x1f,
-        '?' | '8' => 0x7f,
+    let b = u8::try_from(c).ok().filter(u8::is_ascii)?;
+    Some(match b {
+        b'@'..=b'~' | b' ' => b & 0x1f,
+        b'2' => 0,
+        b'3'..=b'7' => b - b'3' + 0x1b,
+        b'8' => 0x7f,
+        b'/' => 0x1f,
         _ => return None,
     })
+}
+
+/// xterm's modifyOtherKeys report for a key that would send `code`: `CSI 27 ; m ; code ~`,
+/// or `CSI code ; m u` with formatOtherKeys 1.
+fn other_key(mods: Mods, code: u32, csi_u: bool) -> Vec<u8> {
+    if csi_u {
+        csi(&format!("{code};{}u", mods.param()))
+    } else {
+        csi(&format!("27;{};{code}~", mods.param()))
+    }
+}
+
+/// Whether xterm reports a key as `CSI 27;m;code~` at the program's modifyOtherKeys level
+/// (xterm 379, checked key by key under Xvfb):
+/// * level 1 reports only combinations that have no other form: Ctrl with a character Xlib
+///   leaves unchanged (Ctrl+1, Ctrl+`;`, Ctrl+Shift+1…), Ctrl or Shift with Enter, Ctrl with
+///   Tab. Ctrl+letters, Ctrl+Space, Alt+key keep their legacy bytes.
+/// * level 2 reports every Shift/Alt/Ctrl combination of characters, Enter, Tab and Escape,
+///   and Shift/Alt with Backspace (Ctrl+Backspace stays BS/DEL, Shift+Tab stays `CSI Z`).
+fn reports_other_key(key: Key, m: Mods, shifted: char, level: u16) -> bool {
+    let modified = m.shift || m.alt || m.ctrl;
+    match (level, key) {
+        (2, Key::Char(_) | Key::Escape | Key::Enter) => modified,
+        (2, Key::Tab) => m.ctrl || m.alt,
+        (2, Key::Backspace) => m.shift || m.alt,
+        (1, Key::Char(_)) => m.ctrl && ctrl_char(shifted).is_none(),
+        (1, Key::Enter) => m.ctrl || m.shift,
+        (1, Key::Tab) => m.ctrl && !m.shift,
+        _ => false,
+    }
 }
 
 fn with_alt(mut bytes: Vec<u8>, alt: bool, modes: KeyModes) -> Vec<u8> {
@@ -176,6 +269,23 @@ fn with_alt(mut bytes: Vec<u8>, alt: bool, modes: KeyModes) -> Vec<u8> {
 
 fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
     let m = input.mods;
+    // The character with Shift applied (what Xlib's lookup would give xterm).
+    let shifted = match input.key {
+        Key::Char(c) => input.text.as_deref().and_then(|t| t.chars().next()).unwrap_or(c),
+        _ => '\0',
+    };
+    let level = modes.modify_other_keys;
+    if level != 0 && reports_other_key(input.key, m, shifted, level) {
+        let code = match input.key {
+            Key::Enter => 13,
+            Key::Tab => 9,
+            Key::Escape => 27,
+            Key::Backspace if modes.backarrow_bs => 8,
+            Key::Backspace => 127,
+            _ => shifted as u32,
+        };
+        return Some(other_key(m, code, modes.format_other_keys));
+    }
     let bytes = match input.key {
         Key::Up => letter_key('A', m, modes.app_cursor),
         Key::Down => letter_key('B', m, modes.app_cursor),
@@ -183,6 +293,7 @@ fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
         Key::Left => letter_key('D', m, modes.app_cursor),
         Key::Home => letter_key('H', m, modes.app_cursor),
         Key::End => letter_key('F', m, modes.app_cursor),
+        Key::Begin => letter_key('E', m, modes.app_cursor),
         Key::Insert => tilde_key(2, m),
         Key::Delete if modes.delete_is_del && m == Mods::default() => vec![0x7f],
         Key::Delete => tilde_key(3, m),
@@ -211,14 +322,13 @@ fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
         Key::Escape => with_alt(vec![0x1b], m.alt, modes),
         Key::Keypad(k) => keypad(k, m, modes, input.text.as_deref())?,
         Key::Char(c) => {
-            // modifyOtherKeys level 2: modified keys are reported unambiguously.
-            if modes.modify_other_keys == 2 && (m.ctrl || m.alt) {
-                let code = input.text.as_deref().and_then(|t| t.chars().next()).unwrap_or(c);
-                return Some(csi(&format!("27;{};{}~", m.param(), code as u32)));
-            }
             if m.ctrl {
-                let b = ctrl_char(c)?;
-                return Some(with_alt(vec![b], m.alt, modes));
+                // Xlib's control form, else the character itself (xterm at level 0).
+                let bytes = match ctrl_char(shifted) {
+                    Some(b) => vec![b],
+                    None => shifted.to_string().into_bytes(),
+                };
+                return Some(with_alt(bytes, m.alt, modes));
             }
             let text = input.text.clone().unwrap_or_else(|| c.to_string());
             if text.is_empty() {
@@ -231,6 +341,11 @@ fn legacy(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
 }
 
 fn keypad(k: KeypadKey, m: Mods, modes: KeyModes, text: Option<&str>) -> Option<Vec<u8>> {
+    if let KeypadKey::Nav(nav) = k {
+        // xterm 379: DECKPAM does not change them; DECCKM does, as for the main keys.
+        let main = KeyInput { key: nav.main(), mods: m, action: KeyAction::Press, text: None };
+        return legacy(&main, modes);
+    }
     if !modes.app_keypad || m.shift {
         return match k {
             KeypadKey::Enter => Some(b"\r".to_vec()),
@@ -246,6 +361,7 @@ fn keypad(k: KeypadKey, m: Mods, modes: KeyModes, text: Option<&str>) -> Option<
         KeypadKey::Add => 'k',
         KeypadKey::Enter => 'M',
         KeypadKey::Equal => 'X',
+        KeypadKey::Nav(_) => return None,
     };
     Some(ss3(c))
 }
@@ -259,6 +375,14 @@ fn kitty(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
         return None;
     }
     let all_keys = flags & KITTY_ALL_KEYS != 0;
+    // The spec: Enter, Tab and Backspace report release only when all keys are escape codes
+    // (so a shell left in the mode still gets exactly one CR per Enter).
+    if input.action == KeyAction::Release
+        && !all_keys
+        && matches!(input.key, Key::Enter | Key::Tab | Key::Backspace)
+    {
+        return None;
+    }
     let event = match input.action {
         KeyAction::Press => 1,
         KeyAction::Repeat => 2,
@@ -303,6 +427,7 @@ fn kitty(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
         Key::Left => return Some(with_mods("1".into(), 'D')),
         Key::Home => return Some(with_mods("1".into(), 'H')),
         Key::End => return Some(with_mods("1".into(), 'F')),
+        Key::Begin => return Some(with_mods("1".into(), 'E')),
         Key::F(1) => return Some(with_mods("1".into(), 'P')),
         Key::F(2) => return Some(with_mods("1".into(), 'Q')),
         Key::F(3) => (13, '~'),
@@ -329,6 +454,20 @@ fn kitty(input: &KeyInput, modes: KeyModes) -> Option<Vec<u8>> {
                 KeypadKey::Add => 57413,
                 KeypadKey::Enter => 57414,
                 KeypadKey::Equal => 57415,
+                // The kitty spec's KP_LEFT (57417) … KP_BEGIN (57427).
+                KeypadKey::Nav(nav) => match nav {
+                    NavKey::Left => 57417,
+                    NavKey::Right => 57418,
+                    NavKey::Up => 57419,
+                    NavKey::Down => 57420,
+                    NavKey::PageUp => 57421,
+                    NavKey::PageDown => 57422,
+                    NavKey::Home => 57423,
+                    NavKey::End => 57424,
+                    NavKey::Insert => 57425,
+                    NavKey::Delete => 57426,
+                    NavKey::Begin => 57427,
+                },
             },
             'u',
         ),
@@ -465,23 +604,8 @@ pub fn encode_mouse(
     }
 }
 
-/// Bytes for a paste: bracketed when the program asked, and with every ESC removed so pasted
-/// text cannot end the bracket (`\e[201~`) or send sequences of its own. Newlines become CR
-/// as a keyboard's Enter would.
-pub fn paste_bytes(text: &str, bracketed: bool) -> Vec<u8> {
-    let mut clean: String =
-        text.chars().filter(|&c| c != '\x1b' && !('\u{80}'..='\u{9f}').contains(&c)).collect();
-    clean = clean.replace("\r\n", "\r").replace('\n', "\r");
-    let mut out = Vec::with_capacity(clean.len() + 12);
-    if bracketed {
-        out.extend_from_slice(b"\x1b[200~");
-    }
-    out.extend_from_slice(clean.as_bytes());
-    if bracketed {
-        out.extend_from_slice(b"\x1b[201~");
-    }
-    out
-}
+/// Bytes for a paste (see [`crate::paste`]: one rule for every paste path).
+pub use crate::paste::paste_bytes;
 
 #[cfg(test)]
 mod tests {
@@ -577,6 +701,119 @@ mod tests {
         assert_eq!(encode_key(&release, modes()), None);
     }
 
+    /// xterm 379's bytes for Ctrl/Shift/Alt with characters, Enter, Tab, Backspace and Escape
+    /// at modifyOtherKeys 0, 1 and 2, recorded key by key under Xvfb (xdotool into a raw-mode
+    /// logger, `metaSendsEscape: true`). `text` is what the layout gives with Shift applied.
+    #[test]
+    fn xterm_modify_other_keys_table() {
+        const CA: Mods = Mods { alt: true, ctrl: true, ..NONE };
+        const SA: Mods = Mods { alt: true, shift: true, ..NONE };
+        #[rustfmt::skip]
+        let table: &[(Key, Mods, Option<&str>, [&str; 3])] = &[
+            (Key::Char('`'), CTRL, Some("`"), ["\0", "\0", "\x1b[27;5;96~"]),
+            (Key::Char('1'), CTRL, Some("1"), ["1", "\x1b[27;5;49~", "\x1b[27;5;49~"]),
+            (Key::Char('9'), CTRL, Some("9"), ["9", "\x1b[27;5;57~", "\x1b[27;5;57~"]),
+            (Key::Char('0'), CTRL, Some("0"), ["0", "\x1b[27;5;48~", "\x1b[27;5;48~"]),
+            (Key::Char(';'), CTRL, Some(";"), [";", "\x1b[27;5;59~", "\x1b[27;5;59~"]),
+            (Key::Char('\''), CTRL, Some("'"), ["'", "\x1b[27;5;39~", "\x1b[27;5;39~"]),
+            (Key::Char(','), CTRL, Some(","), [",", "\x1b[27;5;44~", "\x1b[27;5;44~"]),
+            (Key::Char('.'), CTRL, Some("."), [".", "\x1b[27;5;46~", "\x1b[27;5;46~"]),
+            (Key::Char('-'), CTRL, Some("-"), ["-", "\x1b[27;5;45~", "\x1b[27;5;45~"]),
+            (Key::Char('='), CTRL, Some("="), ["=", "\x1b[27;5;61~", "\x1b[27;5;61~"]),
+            (Key::Char('2'), CTRL, Some("2"), ["\0", "\0", "\x1b[27;5;50~"]),
+            (Key::Char('/'), CTRL, Some("/"), ["\x1f", "\x1f", "\x1b[27;5;47~"]),
+            (Key::Char('['), CTRL, Some("["), ["\x1b", "\x1b", "\x1b[27;5;91~"]),
+            (Key::Char('1'), CTRL_SHIFT, Some("!"), ["!", "\x1b[27;6;33~", "\x1b[27;6;33~"]),
+            (Key::Char('a'), CTRL, Some("a"), ["\x01", "\x01", "\x1b[27;5;97~"]),
+            (Key::Char('a'), CTRL_SHIFT, Some("A"), ["\x01", "\x01", "\x1b[27;6;65~"]),
+            (Key::Char('a'), ALT, Some("a"), ["\x1ba", "\x1ba", "\x1b[27;3;97~"]),
+            (Key::Char('a'), CA, Some("a"), ["\x1b\x01", "\x1b\x01", "\x1b[27;7;97~"]),
+            (Key::Char('a'), SHIFT, Some("A"), ["A", "A", "\x1b[27;2;65~"]),
+            (Key::Char('i'), CTRL, Some("i"), ["\t", "\t", "\x1b[27;5;105~"]),
+            (Key::Char('m'), CTRL, Some("m"), ["\r", "\r", "\x1b[27;5;109~"]),
+            (Key::Char(' '), SHIFT, Some(" "), [" ", " ", "\x1b[27;2;32~"]),
+            (Key::Char(' '), CTRL, Some(" "), ["\0", "\0", "\x1b[27;5;32~"]),
+            (Key::Char(' '), ALT, Some(" "), ["\x1b ", "\x1b ", "\x1b[27;3;32~"]),
+            (Key::Char(' '), CTRL_SHIFT, Some(" "), ["\0", "\0", "\x1b[27;6;32~"]),
+            (Key::Enter, CTRL, None, ["\r", "\x1b[27;5;13~", "\x1b[27;5;13~"]),
+            (Key::Enter, SHIFT, None, ["\r", "\x1b[27;2;13~", "\x1b[27;2;13~"]),
+            (Key::Enter, CTRL_SHIFT, None, ["\r", "\x1b[27;6;13~", "\x1b[27;6;13~"]),
+            (Key::Tab, CTRL, None, ["\t", "\x1b[27;5;9~", "\x1b[27;5;9~"]),
+            (Key::Tab, CTRL_SHIFT, None, ["\x1b[Z", "\x1b[Z", "\x1b[27;6;9~"]),
+            (Key::Tab, ALT, None, ["\x1b\t", "\x1b\t", "\x1b[27;3;9~"]),
+            (Key::Backspace, CTRL, None, ["\x08", "\x08", "\x08"]),
+            (Key::Backspace, SHIFT, None, ["\x7f", "\x7f", "\x1b[27;2;127~"]),
+            (Key::Backspace, ALT, None, ["\x1b\x7f", "\x1b\x7f", "\x1b[27;3;127~"]),
+            (Key::Escape, CTRL, None, ["\x1b", "\x1b", "\x1b[27;5;27~"]),
+            (Key::Escape, SHIFT, None, ["\x1b", "\x1b", "\x1b[27;2;27~"]),
+            (Key::Keypad(KeypadKey::Add), CTRL, Some("+"), ["+", "+", "+"]),
+            // Not recorded (xterm binds Alt+Return to full screen): Alt alone stays legacy.
+            (Key::Enter, ALT, None, ["\x1b\r", "\x1b\r", "\x1b[27;3;13~"]),
+            (Key::Char('1'), SA, Some("!"), ["\x1b!", "\x1b!", "\x1b[27;4;33~"]),
+        ];
+        let mut wrong = Vec::new();
+        for &(k, m, text, want) in table {
+            for (level, want) in want.iter().enumerate() {
+                let modes = KeyModes { modify_other_keys: level as u16, ..modes() };
+                let got = enc(key(k, m, text), modes);
+                if got != *want {
+                    wrong.push(format!("{k:?} {m:?} level {level}: {got:?}, want {want:?}"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // formatOtherKeys 1 (recorded the same way): the same reports as CSI u.
+        let csi_u = KeyModes { modify_other_keys: 2, format_other_keys: true, ..modes() };
+        assert_eq!(enc(key(Key::Enter, CTRL_SHIFT, None), csi_u), "\x1b[13;6u");
+        assert_eq!(enc(key(Key::Char('1'), CTRL, Some("1")), csi_u), "\x1b[49;5u");
+        assert_eq!(enc(key(Key::Char('a'), ALT, Some("a")), csi_u), "\x1b[97;3u");
+        let level1 = KeyModes { modify_other_keys: 1, ..csi_u };
+        assert_eq!(enc(key(Key::Char('a'), CTRL, Some("a")), level1), "\x01");
+    }
+
+    /// The keypad with NumLock off reaches the encoder as the cursor and editing keys; xterm
+    /// 379 (recorded under Xvfb) sends the same bytes in normal and application keypad modes,
+    /// and `KP_Begin` is `CSI E` / `SS3 E` by DECCKM.
+    #[test]
+    fn keypad_cursor_keys_with_numlock_off() {
+        let kp = KeyModes { app_keypad: true, ..modes() };
+        let ckm = KeyModes { app_cursor: true, ..kp };
+        assert_eq!(enc(key(Key::Begin, NONE, None), modes()), "\x1b[E");
+        assert_eq!(enc(key(Key::Begin, NONE, None), kp), "\x1b[E");
+        assert_eq!(enc(key(Key::Begin, NONE, None), ckm), "\x1bOE");
+        assert_eq!(enc(key(Key::Begin, SHIFT, None), ckm), "\x1b[1;2E");
+        assert_eq!(enc(key(Key::Begin, NONE, None), KeyModes { kitty: 1, ..modes() }), "\x1b[E");
+        // The keypad's own keys: main-key bytes in every legacy mode (xterm 379).
+        let nav = |k| Key::Keypad(KeypadKey::Nav(NavKey::from_main(k).unwrap()));
+        #[rustfmt::skip]
+        let table: &[(Key, Mods, &str, &str, u32)] = &[
+            // key, mods, normal and DECKPAM, DECKPAM+DECCKM, kitty code
+            (Key::Up, NONE, "\x1b[A", "\x1bOA", 57419),
+            (Key::Down, NONE, "\x1b[B", "\x1bOB", 57420),
+            (Key::Left, NONE, "\x1b[D", "\x1bOD", 57417),
+            (Key::Right, NONE, "\x1b[C", "\x1bOC", 57418),
+            (Key::Home, NONE, "\x1b[H", "\x1bOH", 57423),
+            (Key::End, NONE, "\x1b[F", "\x1bOF", 57424),
+            (Key::PageUp, NONE, "\x1b[5~", "\x1b[5~", 57421),
+            (Key::PageDown, NONE, "\x1b[6~", "\x1b[6~", 57422),
+            (Key::Insert, NONE, "\x1b[2~", "\x1b[2~", 57425),
+            (Key::Delete, NONE, "\x1b[3~", "\x1b[3~", 57426),
+            (Key::Begin, NONE, "\x1b[E", "\x1bOE", 57427),
+            (Key::Up, SHIFT, "\x1b[1;2A", "\x1b[1;2A", 57419),
+            (Key::Up, CTRL, "\x1b[1;5A", "\x1b[1;5A", 57419),
+            (Key::Delete, CTRL, "\x1b[3;5~", "\x1b[3;5~", 57426),
+        ];
+        for &(k, m, plain, app, code) in table {
+            assert_eq!(enc(key(nav(k), m, None), modes()), plain, "{k:?} {m:?}");
+            assert_eq!(enc(key(nav(k), m, None), kp), plain, "{k:?} {m:?} DECKPAM");
+            assert_eq!(enc(key(nav(k), m, None), ckm), app, "{k:?} {m:?} DECCKM");
+            // kitty: with "disambiguate", the keypad's codes from the spec's table.
+            let p = m.param();
+            let want = if p > 1 { format!("\x1b[{code};{p}u") } else { format!("\x1b[{code}u") };
+            assert_eq!(enc(key(nav(k), m, None), KeyModes { kitty: 1, ..modes() }), want);
+        }
+    }
+
     #[test]
     fn kitty_protocol() {
         let k = |flags| KeyModes { kitty: flags, ..modes() };
@@ -598,6 +835,18 @@ mod tests {
             KeyInput { action: KeyAction::Release, ..key(Key::Char('a'), NONE, Some("a")) };
         assert_eq!(enc(release.clone(), k(1 | 2)), "\x1b[97;1:3u");
         assert_eq!(encode_key(&release, k(1)), None);
+        // Enter, Tab and Backspace: release only with "report all keys as escape codes".
+        for (kk, code) in [(Key::Enter, 13), (Key::Tab, 9), (Key::Backspace, 127)] {
+            for mods in [NONE, SHIFT] {
+                let up = KeyInput { action: KeyAction::Release, ..key(kk, mods, None) };
+                assert_eq!(encode_key(&up, k(1 | 2)), None, "{kk:?} {mods:?}");
+                let p = if mods == NONE { 1 } else { 2 };
+                assert_eq!(enc(up, k(1 | 2 | 8)), format!("\x1b[{code};{p}:3u"));
+            }
+            let repeat = KeyInput { action: KeyAction::Repeat, ..key(kk, NONE, None) };
+            assert_ne!(enc(repeat.clone(), k(1 | 2)), "", "{kk:?} repeats still type");
+            assert_eq!(enc(repeat, k(1 | 2 | 8)), format!("\x1b[{code};1:2u"));
+        }
         // All keys as escape codes, with alternate keys and text.
         assert_eq!(enc(key(Key::Char('a'), NONE, Some("a")), k(8)), "\x1b[97u");
         assert_eq!(enc(key(Key::Char('a'), SHIFT, Some("A")), k(8 | 4)), "\x1b[97:65;2u");
@@ -640,15 +889,5 @@ mod tests {
         let far = m(MouseAction::Press(MouseButton::Left), 300, 0);
         assert_eq!(s(T::Normal, E::X10, &far), None);
         assert_eq!(s(T::Normal, E::Utf8, &far).map(|v| v.chars().count()), Some(6));
-    }
-
-    #[test]
-    fn paste_is_bracketed_and_defused() {
-        assert_eq!(paste_bytes("a\nb", false), b"a\rb");
-        assert_eq!(
-            paste_bytes("x\x1b[201~rm -rf ~\n", true),
-            b"\x1b[200~x[201~rm -rf ~\r\x1b[201~"
-        );
-        assert_eq!(paste_bytes("c1\u{9b}31m", false), b"c131m");
     }
 }

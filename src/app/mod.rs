@@ -34,6 +34,7 @@ use self::bindings::{Action, Binding};
 use self::config::Config;
 use self::input::{
     Key, KeyAction, KeyInput, KeyModes, KeypadKey, Mods, MouseAction, MouseButton, MouseInput,
+    NavKey,
 };
 use self::window::{Search, Selection, SelectionKind, TabView, TermWindow};
 use crate::io::{self, IoEvent, IoHandle, IoSender, OpenTab, TabId, WindowTarget};
@@ -267,6 +268,19 @@ impl ApplicationHandler<IoEvent> for App {
                     }
                 }
             }
+            IoEvent::TabEvents(tab) => {
+                // Coalesced title/bell/clipboard/window events: at most one of each kind.
+                let pending = self
+                    .windows
+                    .values()
+                    .flat_map(|w| w.tabs.iter())
+                    .find(|t| t.id == tab)
+                    .map(|t| t.shared.ui.take(tab))
+                    .unwrap_or_default();
+                for event in pending {
+                    self.user_event(event_loop, event);
+                }
+            }
             IoEvent::TitleChanged { tab, title } => {
                 if let Some(w) = self.window_of_tab(tab) {
                     if let Some(t) = w.tabs.iter_mut().find(|t| t.id == tab) {
@@ -331,7 +345,8 @@ impl ApplicationHandler<IoEvent> for App {
             IoEvent::TabClosed { tab, window, .. } => {
                 if let Some(w) = self.window_for(window) {
                     if let Some(i) = w.tabs.iter().position(|t| t.id == tab) {
-                        w.tabs.remove(i);
+                        // The last reference to a large terminal: its memory goes back now.
+                        io::release_tab(w.tabs.remove(i).shared);
                         if w.active >= w.tabs.len() {
                             w.active = w.tabs.len().saturating_sub(1);
                         } else if i < w.active {
@@ -646,6 +661,7 @@ impl App {
                 alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
                 kitty: term.keyboard_flags(),
                 modify_other_keys: term.modify_other_keys(),
+                format_other_keys: self.config.terminal.format_other_keys,
             }
         };
         if let Some(bytes) = input::encode_key(&input, modes)
@@ -1126,7 +1142,23 @@ fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput>
     };
     let text =
         event.text.as_ref().map(|t| t.to_string()).filter(|t| !t.chars().all(char::is_control));
-    let key = if event.location == KeyLocation::Numpad {
+    // The Begin key: KP_Begin (the keypad's 5 with NumLock off) or Begin; winit has no name.
+    let begin = match event.logical_key {
+        W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff9d)) => Some(true),
+        W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff58)) => Some(false),
+        _ => None,
+    };
+    let key = if let Some(keypad) = begin {
+        if keypad { Key::Keypad(KeypadKey::Nav(NavKey::Begin)) } else { Key::Begin }
+    } else if event.location == KeyLocation::Numpad
+        && matches!(event.logical_key, W::Named(n) if n != NamedKey::Enter)
+    {
+        // NumLock off: KP_Up, KP_Home, KP_Prior, KP_Insert, KP_Delete… are the cursor and
+        // editing keys, as in xterm (which maps KP_Home…KP_Begin onto Home…Begin).
+        // KP_Tab, KP_F1…KP_F4 and the like are the keys they name.
+        let key = named_key(&event.logical_key)?;
+        NavKey::from_main(key).map_or(key, |nav| Key::Keypad(KeypadKey::Nav(nav)))
+    } else if event.location == KeyLocation::Numpad {
         let PhysicalKey::Code(code) = event.physical_key else { return None };
         let digit = |d| Key::Keypad(KeypadKey::Digit(d));
         match code {

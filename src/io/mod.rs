@@ -16,10 +16,12 @@
 //! Must not touch: windows, GL, input — those are the UI thread's; the IPC wire format (the
 //! codec's). Names nothing from the `ipc`, `app` or `render` modules.
 
+mod coalesce;
 mod control;
 pub use control::MAX_LINE;
 mod state;
 mod sys;
+mod trim;
 pub(crate) mod uv;
 
 use std::collections::VecDeque;
@@ -34,9 +36,11 @@ use serde::Serialize;
 use crate::pty::SpawnSpec;
 use crate::term::{Term, TermConfig};
 
+pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
 pub use sys::{current_uid, open_fds, peer_uid, rss_bytes};
+pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
 /// A tab's public id (stable for the process's life, never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -56,6 +60,9 @@ pub struct TabShared {
     pub window: WindowId,
     pub term: Mutex<Term>,
     pub dirty: AtomicBool,
+    /// Title, bell, clipboard, directory and window events not yet taken by the UI,
+    /// coalesced so output cannot flood the UI (see [`UiEvents`]).
+    pub ui: UiEvents,
 }
 
 /// A tab's shared state as carried by events (compared by identity).
@@ -204,6 +211,13 @@ pub enum Request {
     Write {
         tab: TabId,
         bytes: Vec<u8>,
+    },
+    /// Paste `text` into a tab as the clipboard would: its controls defused and, when the
+    /// program set bracketed paste (DECSET 2004), between the brackets
+    /// (`crate::paste::paste_bytes`); bounded as [`Request::Write`] is.
+    Paste {
+        tab: TabId,
+        text: String,
     },
     /// Resize a tab and its PTY; 1..=[`MAX_GRID_SIZE`] columns and lines.
     Resize {
@@ -374,6 +388,9 @@ pub enum IoEvent {
     },
     /// New output was parsed (sent once until the UI clears `TabShared::dirty`).
     TabOutput(TabId),
+    /// The tab has UI events pending: take them with `TabShared::ui` (sent once until taken;
+    /// the title, bell, clipboard, directory and window events below arrive this way).
+    TabEvents(TabId),
     TitleChanged {
         tab: TabId,
         title: String,

@@ -281,6 +281,25 @@ impl IoState {
                 }
                 self.open_tab(open).map(Response::Tab)
             }
+            Request::Paste { tab, text } => {
+                if text.len() > MAX_WRITE_BYTES {
+                    return Err(format!(
+                        "{} bytes in one paste; the limit is {MAX_WRITE_BYTES}",
+                        text.len()
+                    ));
+                }
+                let key = self.existing_tab(tab)?;
+                let bracketed = self.tabs.get(key).is_some_and(|t| {
+                    t.shared
+                        .term
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .modes()
+                        .contains(crate::term::modes::Modes::BRACKETED_PASTE)
+                });
+                let bytes = crate::paste::paste_bytes(&text, bracketed);
+                self.execute(Request::Write { tab, bytes })
+            }
             Request::Write { tab, bytes } => {
                 let key = self.existing_tab(tab)?;
                 if bytes.len() > MAX_WRITE_BYTES {
@@ -467,6 +486,7 @@ impl IoState {
             window,
             term: Mutex::new(term),
             dirty: AtomicBool::new(false),
+            ui: UiEvents::default(),
         });
         let fd = master.as_raw_fd();
         let key = self.tabs.insert(Tab {
@@ -527,6 +547,8 @@ impl IoState {
     fn read_tab(&mut self, key: TabKey, budget: usize) {
         let mut total = 0;
         let mut eof = false;
+        // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
+        let mut history_freed = 0;
         loop {
             let Some(tab) = self.tabs.get_mut(key) else { return };
             let n = match (&tab.master).read(&mut self.read_buf) {
@@ -545,7 +567,10 @@ impl IoState {
             };
             let (replies, events) = {
                 let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                let history = term.grid().history_len();
                 term.advance(&mut tab.parser, &self.read_buf[..n]);
+                let dropped = history.saturating_sub(term.grid().history_len());
+                history_freed = history_freed.max(dropped * term.cols());
                 (term.take_replies(), term.take_events())
             };
             total += n;
@@ -558,6 +583,9 @@ impl IoState {
             if total >= budget {
                 break;
             }
+        }
+        if history_freed > 0 {
+            trim::history_dropped(history_freed);
         }
         if total > 0 {
             self.notify_output(key);
@@ -607,15 +635,25 @@ impl IoState {
                         .unwrap_or_else(|p| p.into_inner())
                         .title()
                         .to_owned();
-                    self.sink.send(IoEvent::TitleChanged { tab: id, title });
+                    coalesce::post(
+                        &*self.sink,
+                        &tab.shared,
+                        IoEvent::TitleChanged { tab: id, title },
+                    );
                 }
-                TermEvent::Bell => self.sink.send(IoEvent::Bell(id)),
-                TermEvent::ClipboardStore { selection, data } => {
-                    self.sink.send(IoEvent::Clipboard { tab: id, selection, data })
-                }
+                TermEvent::Bell => coalesce::post(&*self.sink, &tab.shared, IoEvent::Bell(id)),
+                TermEvent::ClipboardStore { selection, data } => coalesce::post(
+                    &*self.sink,
+                    &tab.shared,
+                    IoEvent::Clipboard { tab: id, selection, data },
+                ),
                 TermEvent::WorkingDirectory(path) => {
                     tab.cwd = Some(path.clone());
-                    self.sink.send(IoEvent::WorkingDirectory { tab: id, path });
+                    coalesce::post(
+                        &*self.sink,
+                        &tab.shared,
+                        IoEvent::WorkingDirectory { tab: id, path },
+                    );
                 }
                 TermEvent::ResizeRequest { cols, lines } => {
                     if self.config.term.apply_resize_requests {
@@ -625,11 +663,17 @@ impl IoState {
                         drop(term);
                         let _ = crate::pty::resize(&tab.master, cols as u16, lines as u16, cw, ch);
                     }
-                    self.sink.send(IoEvent::ResizeRequest { tab: id, cols, lines });
+                    coalesce::post(
+                        &*self.sink,
+                        &tab.shared,
+                        IoEvent::ResizeRequest { tab: id, cols, lines },
+                    );
                 }
-                TermEvent::Window(request) => {
-                    self.sink.send(IoEvent::WindowRequest { tab: id, request })
-                }
+                TermEvent::Window(request) => coalesce::post(
+                    &*self.sink,
+                    &tab.shared,
+                    IoEvent::WindowRequest { tab: id, request },
+                ),
                 // Read clipboard requests are refused unless configured; the GUI answers.
                 TermEvent::ClipboardLoad { .. }
                 | TermEvent::ColorsChanged
@@ -745,8 +789,11 @@ impl IoState {
         }
         let window = tab.window;
         let (id, exit) = (tab.id, tab.exit);
-        // Dropping the tab closes the master and releases our share of the terminal.
+        // Dropping the tab closes the master and releases our share of the terminal (a
+        // large one's memory goes back to the OS now, if no window still shows it).
+        let shared = tab.shared.clone();
         drop(tab);
+        let trimmed = trim::release_tab(shared);
         self.sink.send(IoEvent::TabClosed { tab: id, window, exit });
         if let Some(w) = self.windows.get_mut(&window) {
             w.tabs.retain(|t| *t != id);
@@ -756,7 +803,9 @@ impl IoState {
             }
         }
         self.closed_since_trim += 1;
-        if self.tabs.is_empty() || self.closed_since_trim >= TRIM_EVERY {
+        if trimmed {
+            self.closed_since_trim = 0;
+        } else if self.tabs.is_empty() || self.closed_since_trim >= TRIM_EVERY {
             self.closed_since_trim = 0;
             sys::trim_heap();
         }

@@ -56,34 +56,36 @@ pub fn run(request: Request, socket: Option<PathBuf>, output: Output) -> ExitCod
     };
     if value.get("ok").and_then(|v| v.as_bool()) != Some(true) {
         let error = value.get("error").and_then(|v| v.as_str()).unwrap_or("unknown error");
-        if output == Output::Json {
-            println!("{}", reply.trim_end());
+        if output == Output::Json
+            && let Err(code) = crate::out::println(reply.trim_end())
+        {
+            return code;
         }
         eprintln!("uvterm msg: {error}");
         return ExitCode::from(1);
     }
     if output == Output::Json {
-        println!("{}", reply.trim_end());
-        return ExitCode::SUCCESS;
+        return crate::out::println(reply.trim_end()).err().unwrap_or(ExitCode::SUCCESS);
     }
     let id = |k: &str| value.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
-    match request {
-        Request::CreateWindow { .. } => println!("{} {}", id("window"), id("tab")),
-        Request::CreateTab { .. } => println!("{}", id("tab")),
+    let printed = match request {
+        Request::CreateWindow { .. } => {
+            crate::out::println(&format!("{} {}", id("window"), id("tab")))
+        }
+        Request::CreateTab { .. } => crate::out::println(&id("tab").to_string()),
         Request::GetText { .. } => {
-            let text = value.get("text").and_then(|v| v.as_str()).unwrap_or_default();
-            print!("{text}");
+            crate::out::print(value.get("text").and_then(|v| v.as_str()).unwrap_or_default())
         }
         Request::List {} | Request::Stats {} => {
             let mut v = value.clone();
             if let Some(map) = v.as_object_mut() {
                 map.remove("ok");
             }
-            println!("{v}");
+            crate::out::println(&v.to_string())
         }
-        _ => (),
-    }
-    ExitCode::SUCCESS
+        _ => Ok(()),
+    };
+    printed.err().unwrap_or(ExitCode::SUCCESS)
 }
 
 fn exchange(path: &std::path::Path, request: &Request) -> std::io::Result<String> {

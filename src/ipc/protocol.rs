@@ -45,6 +45,12 @@ pub enum Request {
         tab: u64,
         text: String,
     },
+    /// Paste `text` (taken literally, no escapes) as the clipboard would: controls defused
+    /// by [`crate::paste::sanitize`], bracketed when the program set DECSET 2004.
+    Paste {
+        tab: u64,
+        text: String,
+    },
     GetText {
         tab: u64,
         #[serde(default)]
@@ -104,6 +110,7 @@ impl Request {
             Request::SendText { tab, text } => {
                 io::Request::Write { tab: TabId(tab), bytes: unescape(&text) }
             }
+            Request::Paste { tab, text } => io::Request::Paste { tab: TabId(tab), text },
             Request::GetText { tab, scrollback } => {
                 io::Request::GetText { tab: TabId(tab), scrollback }
             }

@@ -31,7 +31,7 @@ pub fn find_all(term: &Term, query: &str) -> Vec<(u64, usize, usize)> {
             .cells()
             .iter()
             .enumerate()
-            .filter(|(_, c)| !c.is_spacer())
+            .filter(|(_, c)| !c.is_spacer() && !c.is_leading_spacer())
             .map(|(col, c)| {
                 let ch = match c.content() {
                     Content::Char(ch) => ch.to_lowercase().next().unwrap_or(ch),

@@ -79,6 +79,11 @@ pub(crate) fn is_word_char(c: char) -> bool {
 }
 
 pub(crate) fn cell_char(term: &Term, abs: usize, col: usize) -> char {
+    // A wide character's right half belongs to its word.
+    let row = term.grid().absolute_row(abs);
+    if col > 0 && row.and_then(|r| r.cells().get(col)).is_some_and(|c| c.is_spacer()) {
+        return cell_char(term, abs, col - 1);
+    }
     term.grid()
         .absolute_row(abs)
         .and_then(|r| r.cells().get(col).copied())
@@ -90,9 +95,20 @@ pub(crate) fn cell_char(term: &Term, abs: usize, col: usize) -> char {
         .unwrap_or(' ')
 }
 
+/// The last column of a row that can hold text: the one before the padding a wrapped wide
+/// character left in the last column (a leading spacer), else the last.
+fn text_end(term: &Term, abs: usize) -> usize {
+    let last = term.cols().saturating_sub(1);
+    let padded = term
+        .grid()
+        .absolute_row(abs)
+        .and_then(|r| r.cells().get(last).copied())
+        .is_some_and(|c| c.is_leading_spacer());
+    if padded { last.saturating_sub(1) } else { last }
+}
+
 /// The word around a cell, following soft wraps: its first and last (row, column).
 pub fn word_extent(term: &Term, abs: usize, col: usize) -> ((usize, usize), (usize, usize)) {
-    let cols = term.cols();
     let grid = term.grid();
     let wrapped = |row: usize| grid.absolute_row(row).is_some_and(|r| r.is_wrapped());
     let (s, e) = word_bounds(term, abs, col);
@@ -103,12 +119,15 @@ pub fn word_extent(term: &Term, abs: usize, col: usize) -> ((usize, usize), (usi
     while start.1 == 0
         && start.0 > 0
         && wrapped(start.0 - 1)
-        && is_word_char(cell_char(term, start.0 - 1, cols - 1))
+        && is_word_char(cell_char(term, start.0 - 1, text_end(term, start.0 - 1)))
     {
-        start = (start.0 - 1, word_bounds(term, start.0 - 1, cols - 1).0);
+        start = (start.0 - 1, word_bounds(term, start.0 - 1, text_end(term, start.0 - 1)).0);
     }
     let mut end = (abs, e);
-    while end.1 == cols - 1 && wrapped(end.0) && is_word_char(cell_char(term, end.0 + 1, 0)) {
+    while end.1 == text_end(term, end.0)
+        && wrapped(end.0)
+        && is_word_char(cell_char(term, end.0 + 1, 0))
+    {
         end = (end.0 + 1, word_bounds(term, end.0 + 1, 0).1);
     }
     (start, end)
@@ -139,7 +158,9 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
         let Some(row) = term.grid().absolute_row(span.row) else { continue };
         let mut line = String::new();
         for cell in row.cells().iter().take(span.end + 1).skip(span.start) {
-            if cell.is_spacer() {
+            // A wide character's right half, and the padding a wide character that did not
+            // fit left in the last column (a leading spacer): neither is in the output.
+            if cell.is_spacer() || cell.is_leading_spacer() {
                 continue;
             }
             match cell.content() {
@@ -184,6 +205,40 @@ mod tests {
         assert_eq!(selection_text(&t, &b), "ell\nrfu");
         let l = Selection { kind: SelectionKind::Line, anchor: (3, 2), head: (3, 2) };
         assert_eq!(selection_text(&t, &l), "second");
+    }
+
+    /// 79 `a` then `中文z` in 80 columns: `中` does not fit in the last column, which keeps a
+    /// padding cell (a leading spacer) and wraps. The padding is not text: xterm copies the
+    /// line without it, whatever the selection's kind, and words run across it.
+    #[test]
+    fn the_padding_a_wide_character_leaves_at_a_wrap_is_not_copied() {
+        use crate::search::find_all;
+        let a79 = "a".repeat(79);
+        let mut t = term(&format!("{a79}中文z\r\nnext"), 80, 4);
+        assert!(t.grid().absolute_row(0).unwrap().cells()[79].is_leading_spacer());
+        let whole = format!("{a79}中文z");
+        let s = Selection { kind: SelectionKind::Simple, anchor: (0, 0), head: (1, 4) };
+        assert_eq!(selection_text(&t, &s), whole);
+        let w = Selection { kind: SelectionKind::Word, anchor: (0, 3), head: (0, 3) };
+        assert_eq!(selection_text(&t, &w), whole, "a word runs across the padding");
+        let b = Selection { kind: SelectionKind::Block, anchor: (0, 0), head: (1, 79) };
+        assert_eq!(selection_text(&t, &b), format!("{a79}\n中文z"), "a block: rows, no padding");
+        assert_eq!(find_all(&t, "a 中").len(), 0, "search does not see the padding either");
+        // Reflow joins the row without the padding, and splits it again with a new one.
+        let row_of_a = |t: &Term| {
+            let lines: Vec<String> = t.text(true).lines().map(str::to_owned).collect();
+            let r = lines.iter().position(|l| l.starts_with("aaa")).unwrap_or(0);
+            (r as u64 + t.grid().dropped(), r)
+        };
+        t.resize(100, 4);
+        let (r, _) = row_of_a(&t);
+        let s = Selection { kind: SelectionKind::Simple, anchor: (r, 0), head: (r, 99) };
+        assert_eq!(selection_text(&t, &s), whole, "reflowed wider");
+        t.resize(80, 4);
+        let (r, abs) = row_of_a(&t);
+        assert!(t.grid().absolute_row(abs).unwrap().cells()[79].is_leading_spacer());
+        let s = Selection { kind: SelectionKind::Simple, anchor: (r, 0), head: (r + 1, 4) };
+        assert_eq!(selection_text(&t, &s), whole, "reflowed back");
     }
 
     #[test]
