@@ -7,11 +7,13 @@ use crate::cell::Content;
 use crate::grid::RowFlags;
 use crate::selection::cell_char;
 
+/// A search in progress: what is typed, where it matches, which match is shown.
 #[derive(Debug, Clone, Default)]
 pub struct Search {
     pub query: String,
-    /// Matches, stable rows.
+    /// Matches as (stable row, first column, last column), oldest first.
     pub matches: Vec<(u64, usize, usize)>,
+    /// Index into `matches` of the match on display.
     pub current: usize,
 }
 

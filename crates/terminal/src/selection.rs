@@ -6,11 +6,16 @@ use crate::Term;
 use crate::cell::Content;
 use crate::grid::RowFlags;
 
+/// How a selection grows from its anchor (xterm's click counts, and Alt for a block).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectionKind {
+    /// Cell to cell, in reading order (a drag).
     Simple,
+    /// Whole words, following soft wraps (double click).
     Word,
+    /// Whole lines (triple click).
     Line,
+    /// A rectangle of columns (Alt+drag).
     Block,
 }
 
@@ -19,7 +24,9 @@ pub enum SelectionKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selection {
     pub kind: SelectionKind,
+    /// Where it started: (stable row, column).
     pub anchor: (u64, usize),
+    /// Where it ends now: (stable row, column).
     pub head: (u64, usize),
 }
 
