@@ -40,6 +40,7 @@ use self::window::{Search, Selection, SelectionKind, TabView, TermWindow};
 use crate::io::{self, IoEvent, IoHandle, IoSender, OpenTab, TabId, WindowTarget};
 use crate::pty::SpawnSpec;
 use crate::render::fonts::Fonts;
+use crate::term::index::{Column, StablePoint, StableRow};
 use crate::term::modes::{Modes, MouseTracking};
 
 /// What the command line asks of the GUI.
@@ -731,9 +732,9 @@ impl App {
             } else {
                 search.current = keep.min(search.matches.len().saturating_sub(1));
             }
-            if let Some(&(row, _, _)) = search.matches.get(search.current) {
+            if let Some(m) = search.matches.get(search.current) {
                 let grid = term.grid();
-                let abs = row.saturating_sub(grid.dropped()) as usize;
+                let abs = m.row.0.saturating_sub(grid.dropped()) as usize;
                 let history = grid.history_len();
                 // Show the match: scroll so its row is on screen.
                 t.display_offset = history.saturating_sub(abs);
@@ -801,13 +802,13 @@ impl App {
             let Some(t) = w.tabs.get_mut(w.active) else { return };
             let stable = stable_row(t, line);
             match t.selection.as_mut() {
-                Some(s) => s.head = (stable, col),
+                Some(s) => s.head = stable_point(stable, col),
                 None => {
                     if let Some((row, c, kind)) = self.mouse.press_cell
                         && (row, c) != (stable, col)
                     {
-                        t.selection =
-                            Some(Selection { kind, anchor: (row, c), head: (stable, col) });
+                        let (anchor, head) = (stable_point(row, c), stable_point(stable, col));
+                        t.selection = Some(Selection { kind, anchor, head });
                     }
                 }
             }
@@ -917,8 +918,8 @@ impl App {
         // A plain click only clears; a drag from here selects (see `mouse_moved`).
         t.selection = (kind != SelectionKind::Simple).then_some(Selection {
             kind,
-            anchor: (stable, col),
-            head: (stable, col),
+            anchor: stable_point(stable, col),
+            head: stable_point(stable, col),
         });
         self.mouse.press_cell = Some((stable, col, kind));
         self.mouse.selecting = true;
@@ -1117,6 +1118,11 @@ fn stable_row(t: &TabView, line: usize) -> u64 {
     let grid = term.grid();
     let history = grid.history_len();
     (history - t.display_offset.min(history) + line) as u64 + grid.dropped()
+}
+
+/// A selection end: the cell at `col` of stable row `row`.
+fn stable_point(row: u64, col: usize) -> StablePoint {
+    StablePoint::new(StableRow(row), Column(col))
 }
 
 /// Open a URL with xdg-open, without leaving a child behind (the shell exits at once).

@@ -99,7 +99,7 @@ pub fn cell_colors(style: &Style, palette: &Palette, reverse_video: bool) -> (Rg
 }
 
 fn in_spans(spans: &[Span], row: usize, col: usize) -> bool {
-    spans.iter().any(|s| s.row == row && col >= s.start && col <= s.end)
+    spans.iter().any(|s| s.contains(row, col))
 }
 
 pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {

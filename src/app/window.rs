@@ -309,16 +309,20 @@ impl TermWindow {
                 .map(|s| {
                     s.matches
                         .iter()
-                        .filter_map(|&(row, start, end)| {
-                            let abs = row.checked_sub(dropped)? as usize;
-                            Some(Span { row: abs, start, end })
+                        .filter_map(|m| {
+                            let abs = m.row.0.checked_sub(dropped)? as usize;
+                            Some(Span { row: abs, start: m.start, end: m.end })
                         })
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default();
             let search_current = tab.search.as_ref().and_then(|s| {
-                let &(row, start, end) = s.matches.get(s.current)?;
-                Some(Span { row: row.checked_sub(dropped)? as usize, start, end })
+                let m = s.matches.get(s.current)?;
+                Some(Span {
+                    row: m.row.0.checked_sub(dropped)? as usize,
+                    start: m.start,
+                    end: m.end,
+                })
             });
             let input = SceneInput {
                 term: &term,

@@ -208,41 +208,24 @@ pub enum Request {
     OpenTab(OpenTab),
     /// Bytes for the tab's program (keyboard input, paste, `send-text`); at most
     /// [`MAX_WRITE_BYTES`], and refused while [`MAX_PENDING_BYTES`] wait unread.
-    Write {
-        tab: TabId,
-        bytes: Vec<u8>,
-    },
+    Write { tab: TabId, bytes: Vec<u8> },
     /// Paste `text` into a tab as the clipboard would: its controls defused and, when the
     /// program set bracketed paste (DECSET 2004), between the brackets
     /// (`crate::paste::paste_bytes`); bounded as [`Request::Write`] is.
-    Paste {
-        tab: TabId,
-        text: String,
-    },
+    Paste { tab: TabId, text: String },
     /// Resize a tab and its PTY; 1..=[`MAX_GRID_SIZE`] columns and lines.
-    Resize {
-        tab: TabId,
-        cols: u16,
-        lines: u16,
-    },
-    CloseTab {
-        tab: TabId,
-    },
-    CloseWindow {
-        window: WindowId,
-    },
+    Resize { tab: TabId, cols: u16, lines: u16 },
+    /// Hang up a tab's program and close the tab.
+    CloseTab { tab: TabId },
+    /// Close every tab of a window (the window goes with its last tab).
+    CloseWindow { window: WindowId },
+    /// Every window with its tabs.
     List,
     /// A tab's screen as text (the `replay` format), with the scrollback first if asked.
-    GetText {
-        tab: TabId,
-        scrollback: bool,
-    },
+    GetText { tab: TabId, scrollback: bool },
     /// The GUI tells where a window draws and which tab it shows (for `list`).
-    WindowShown {
-        window: WindowId,
-        geometry: Geometry,
-        active_tab: Option<TabId>,
-    },
+    WindowShown { window: WindowId, geometry: Geometry, active_tab: Option<TabId> },
+    /// Live counts (see [`Stats`]).
     Stats,
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
@@ -255,12 +238,11 @@ pub enum Response {
     Tab(TabInfo),
     /// Bytes queued for the program.
     Written(usize),
+    /// The windows and their tabs.
     Windows(Vec<WindowInfo>),
-    Text {
-        text: String,
-        cols: usize,
-        lines: usize,
-    },
+    /// A tab's text, and its size in cells.
+    Text { text: String, cols: usize, lines: usize },
+    /// Live counts.
     Stats(Stats),
     /// Done; nothing to report.
     Done,

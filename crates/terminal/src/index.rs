@@ -27,6 +27,26 @@ impl Point {
     }
 }
 
+/// A row of a grid's whole history (scrollback and screen), numbered stably: its absolute
+/// index (0 = the oldest row kept) plus the rows the history has dropped before it
+/// ([`crate::grid::Grid::dropped`]). It keeps naming the same text while output scrolls, until
+/// that text leaves the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct StableRow(pub u64);
+
+/// A cell by stable row and column: where a selection starts or ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct StablePoint {
+    pub row: StableRow,
+    pub column: Column,
+}
+
+impl StablePoint {
+    pub const fn new(row: StableRow, column: Column) -> Self {
+        Self { row, column }
+    }
+}
+
 impl fmt::Display for Point {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "({}, {})", self.line.0, self.column.0)

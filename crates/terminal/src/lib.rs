@@ -21,7 +21,8 @@
 //! `print.rs` (graphic characters), `scroll.rs` (scrolling, margins), `edit.rs` (erase,
 //! insert, delete), `screen.rs` (the two screens, resize), `tabs.rs`, `modes.rs`,
 //! `reports.rs` (replies), `colours.rs`, `osc.rs` (titles, links, clipboard, cwd),
-//! `rect.rs` (rectangle operations), `reflow.rs`, `invariants.rs` (checks for tests).
+//! `rect.rs` (rectangle operations), `reflow.rs`, `invariants.rs` (checks for tests);
+//! [`selection`] and [`search`] read a `Term`'s text for the embedder.
 //! Must not touch: descriptors, threads, clocks, the window — the embedder owns those.
 
 pub mod cell;

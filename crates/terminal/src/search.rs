@@ -5,19 +5,31 @@
 use crate::Term;
 use crate::cell::Content;
 use crate::grid::RowFlags;
+use crate::index::{Column, StableRow};
 use crate::selection::cell_char;
 
+/// A search in progress: what is typed, where it matches, which match is shown.
 #[derive(Debug, Clone, Default)]
 pub struct Search {
     pub query: String,
-    /// Matches, stable rows.
-    pub matches: Vec<(u64, usize, usize)>,
+    /// Matches, oldest first.
+    pub matches: Vec<Match>,
+    /// Index into `matches` of the match on display.
     pub current: usize,
+}
+
+/// Where a search matched: a stable row and the columns `[start, end]` (a wide character
+/// counts as both its cells).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub row: StableRow,
+    pub start: Column,
+    pub end: Column,
 }
 
 /// Every case-insensitive occurrence of `query` in the history and screen: (stable row, start
 /// column, end column). Wide characters count as their cells.
-pub fn find_all(term: &Term, query: &str) -> Vec<(u64, usize, usize)> {
+pub fn find_all(term: &Term, query: &str) -> Vec<Match> {
     let needle: Vec<char> = query.to_lowercase().chars().collect();
     if needle.is_empty() {
         return Vec::new();
@@ -49,7 +61,11 @@ pub fn find_all(term: &Term, query: &str) -> Vec<(u64, usize, usize)> {
             {
                 let end_cell = chars[start + needle.len() - 1].1;
                 let end = if row.cells()[end_cell].is_wide() { end_cell + 1 } else { end_cell };
-                out.push((abs as u64 + dropped, chars[start].1, end));
+                out.push(Match {
+                    row: StableRow(abs as u64 + dropped),
+                    start: Column(chars[start].1),
+                    end: Column(end),
+                });
             }
         }
     }
@@ -131,7 +147,8 @@ mod tests {
         let t = term("Needle one\r\nhay\r\nneedle two\r\n", 20, 2);
         let hits = find_all(&t, "NEEDLE");
         assert_eq!(hits.len(), 2);
-        assert_eq!((hits[0].1, hits[0].2), (0, 5));
+        assert_eq!((hits[0].start, hits[0].end), (Column(0), Column(5)));
+        assert!(hits[0].row < hits[1].row, "oldest first");
     }
 
     #[test]

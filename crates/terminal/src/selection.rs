@@ -5,12 +5,18 @@
 use crate::Term;
 use crate::cell::Content;
 use crate::grid::RowFlags;
+use crate::index::{Column, StablePoint};
 
+/// How a selection grows from its anchor (xterm's click counts, and Alt for a block).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectionKind {
+    /// Cell to cell, in reading order (a drag).
     Simple,
+    /// Whole words, following soft wraps (double click).
     Word,
+    /// Whole lines (triple click).
     Line,
+    /// A rectangle of columns (Alt+drag).
     Block,
 }
 
@@ -19,16 +25,25 @@ pub enum SelectionKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selection {
     pub kind: SelectionKind,
-    pub anchor: (u64, usize),
-    pub head: (u64, usize),
+    /// Where it started.
+    pub anchor: StablePoint,
+    /// Where it ends now.
+    pub head: StablePoint,
 }
 
 /// A highlighted span: absolute row (0 = oldest history row) and columns `[start, end]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub row: usize,
-    pub start: usize,
-    pub end: usize,
+    pub start: Column,
+    pub end: Column,
+}
+
+impl Span {
+    /// Whether the span covers cell `col` of absolute row `row`.
+    pub fn contains(&self, row: usize, col: usize) -> bool {
+        self.row == row && (self.start.0..=self.end.0).contains(&col)
+    }
 }
 
 /// The spans a selection covers, in absolute rows.
@@ -38,35 +53,35 @@ pub fn selection_spans(term: &Term, s: &Selection, dropped: u64) -> Vec<Span> {
     let total = grid.history_len() + grid.lines();
     let to_abs = |r: u64| r.checked_sub(dropped).map(|a| a as usize);
     let (mut a, mut b) = (s.anchor, s.head);
-    if (b.0, b.1) < (a.0, a.1) {
+    if b < a {
         std::mem::swap(&mut a, &mut b);
     }
-    let (Some(ar), Some(br)) = (to_abs(a.0), to_abs(b.0)) else { return Vec::new() };
+    let (Some(ar), Some(br)) = (to_abs(a.row.0), to_abs(b.row.0)) else { return Vec::new() };
     let br = br.min(total.saturating_sub(1));
     let mut out = Vec::new();
     match s.kind {
         SelectionKind::Block => {
-            let (c0, c1) = (s.anchor.1.min(s.head.1), s.anchor.1.max(s.head.1));
+            let (c0, c1) = (s.anchor.column.min(s.head.column), s.anchor.column.max(s.head.column));
             for row in ar..=br {
                 out.push(Span { row, start: c0, end: c1 });
             }
         }
         SelectionKind::Line => {
             for row in ar..=br {
-                out.push(Span { row, start: 0, end: cols - 1 });
+                out.push(Span { row, start: Column(0), end: Column(cols - 1) });
             }
         }
         SelectionKind::Simple | SelectionKind::Word => {
             let (mut ar, mut br) = (ar, br);
-            let (mut c0, mut c1) = (a.1, b.1);
+            let (mut c0, mut c1) = (a.column.0, b.column.0);
             if s.kind == SelectionKind::Word {
-                (ar, c0) = word_extent(term, ar, a.1).0;
-                (br, c1) = word_extent(term, br, b.1).1;
+                (ar, c0) = word_extent(term, ar, c0).0;
+                (br, c1) = word_extent(term, br, c1).1;
             }
             for row in ar..=br {
                 let start = if row == ar { c0 } else { 0 };
                 let end = if row == br { c1 } else { cols - 1 };
-                out.push(Span { row, start, end });
+                out.push(Span { row, start: Column(start), end: Column(end) });
             }
         }
     }
@@ -157,7 +172,7 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
     for (i, span) in spans.iter().enumerate() {
         let Some(row) = term.grid().absolute_row(span.row) else { continue };
         let mut line = String::new();
-        for cell in row.cells().iter().take(span.end + 1).skip(span.start) {
+        for cell in row.cells().iter().take(span.end.0 + 1).skip(span.start.0) {
             // A wide character's right half, and the padding a wide character that did not
             // fit left in the last column (a leading spacer): neither is in the output.
             if cell.is_spacer() || cell.is_leading_spacer() {
@@ -170,7 +185,7 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
             }
         }
         let wrapped = row.flags().contains(RowFlags::WRAPPED) && s.kind != SelectionKind::Block;
-        if wrapped && span.end + 1 >= row.cells().len() {
+        if wrapped && span.end.0 + 1 >= row.cells().len() {
             out.push_str(&line);
         } else {
             out.push_str(line.trim_end());
@@ -186,7 +201,12 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
 mod tests {
     use super::*;
     use crate::TermConfig;
+    use crate::index::StableRow;
     use crate::parser::Parser;
+
+    fn at(row: u64, column: usize) -> StablePoint {
+        StablePoint::new(StableRow(row), Column(column))
+    }
 
     fn term(bytes: &str, cols: usize, lines: usize) -> Term {
         let mut t = Term::new(cols, lines, TermConfig::default());
@@ -197,13 +217,13 @@ mod tests {
     #[test]
     fn selection_text_joins_wrapped_lines_and_trims() {
         let t = term("hello wonderful world\r\nsecond   \r\n", 10, 5);
-        let s = Selection { kind: SelectionKind::Simple, anchor: (0, 0), head: (3, 5) };
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(0, 0), head: at(3, 5) };
         assert_eq!(selection_text(&t, &s), "hello wonderful world\nsecond");
-        let w = Selection { kind: SelectionKind::Word, anchor: (1, 2), head: (1, 2) };
+        let w = Selection { kind: SelectionKind::Word, anchor: at(1, 2), head: at(1, 2) };
         assert_eq!(selection_text(&t, &w), "wonderful", "a word across a soft wrap");
-        let b = Selection { kind: SelectionKind::Block, anchor: (0, 1), head: (1, 3) };
+        let b = Selection { kind: SelectionKind::Block, anchor: at(0, 1), head: at(1, 3) };
         assert_eq!(selection_text(&t, &b), "ell\nrfu");
-        let l = Selection { kind: SelectionKind::Line, anchor: (3, 2), head: (3, 2) };
+        let l = Selection { kind: SelectionKind::Line, anchor: at(3, 2), head: at(3, 2) };
         assert_eq!(selection_text(&t, &l), "second");
     }
 
@@ -217,11 +237,11 @@ mod tests {
         let mut t = term(&format!("{a79}中文z\r\nnext"), 80, 4);
         assert!(t.grid().absolute_row(0).unwrap().cells()[79].is_leading_spacer());
         let whole = format!("{a79}中文z");
-        let s = Selection { kind: SelectionKind::Simple, anchor: (0, 0), head: (1, 4) };
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(0, 0), head: at(1, 4) };
         assert_eq!(selection_text(&t, &s), whole);
-        let w = Selection { kind: SelectionKind::Word, anchor: (0, 3), head: (0, 3) };
+        let w = Selection { kind: SelectionKind::Word, anchor: at(0, 3), head: at(0, 3) };
         assert_eq!(selection_text(&t, &w), whole, "a word runs across the padding");
-        let b = Selection { kind: SelectionKind::Block, anchor: (0, 0), head: (1, 79) };
+        let b = Selection { kind: SelectionKind::Block, anchor: at(0, 0), head: at(1, 79) };
         assert_eq!(selection_text(&t, &b), format!("{a79}\n中文z"), "a block: rows, no padding");
         assert_eq!(find_all(&t, "a 中").len(), 0, "search does not see the padding either");
         // Reflow joins the row without the padding, and splits it again with a new one.
@@ -232,12 +252,12 @@ mod tests {
         };
         t.resize(100, 4);
         let (r, _) = row_of_a(&t);
-        let s = Selection { kind: SelectionKind::Simple, anchor: (r, 0), head: (r, 99) };
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(r, 0), head: at(r, 99) };
         assert_eq!(selection_text(&t, &s), whole, "reflowed wider");
         t.resize(80, 4);
         let (r, abs) = row_of_a(&t);
         assert!(t.grid().absolute_row(abs).unwrap().cells()[79].is_leading_spacer());
-        let s = Selection { kind: SelectionKind::Simple, anchor: (r, 0), head: (r + 1, 4) };
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(r, 0), head: at(r + 1, 4) };
         assert_eq!(selection_text(&t, &s), whole, "reflowed back");
     }
 
@@ -247,7 +267,8 @@ mod tests {
         let mut p = Parser::new();
         t.advance(&mut p, b"keep me\r\n");
         let dropped = t.grid().dropped();
-        let s = Selection { kind: SelectionKind::Simple, anchor: (dropped, 0), head: (dropped, 6) };
+        let s =
+            Selection { kind: SelectionKind::Simple, anchor: at(dropped, 0), head: at(dropped, 6) };
         t.advance(&mut p, b"a\r\nb\r\nc\r\n");
         assert_eq!(selection_text(&t, &s), "keep me", "still on its text after scrolling");
         t.advance(&mut p, b"d\r\ne\r\nf\r\n");
