@@ -71,9 +71,10 @@ fn draw_known_screen(name: &str, gl_api: &str) -> (Xvfb, Gui) {
     gui.wait_text(tab, "GGGG");
     let xid = w["geometry"]["x11_window"].as_u64().expect("an X11 window id");
     let cells = Cells::of(&w);
-    // Let a frame land after the output.
-    std::thread::sleep(Duration::from_millis(300));
-    let img = gui.capture(xid);
+    // Wait for a frame with the output (the checks below then say what is wrong with it).
+    let img = gui.capture_when(xid, Duration::from_secs(30), |img| {
+        share(&cells.pixels(img, 0, 0..4), RED) > 0.98
+    });
 
     // Cells 0-3 of line 0: red background, nothing else.
     let red = cells.pixels(&img, 0, 0..4);
@@ -184,8 +185,8 @@ for line in sys.stdin:
     let xid = w["geometry"]["x11_window"].as_u64().unwrap();
     let cells = Cells::of(&w);
     gui.wait_text(tab.parse().unwrap(), "Reference");
-    std::thread::sleep(Duration::from_millis(300));
-    let before = cells.pixels(&gui.capture(xid), 0, 0..24);
+    let drawn = |img: &Image| cells.pixels(img, 0, 0..24).iter().any(|p| close(*p, GREEN, 40));
+    let before = cells.pixels(&gui.capture_when(xid, Duration::from_secs(30), drawn), 0, 0..24);
     assert!(before.iter().any(|p| close(*p, GREEN, 40)), "the reference line is drawn");
     for n in 0..8 {
         gui.msg(&["send-text", &tab, &format!("{n}\\n")]);
@@ -195,9 +196,17 @@ for line in sys.stdin:
     }
     let log = gui.stderr();
     assert!(log.contains("evicting every glyph"), "the atlas filled up: {log}");
-    let page = cells.pixels(&gui.capture(xid), 2, 0..80);
-    assert!(page.iter().filter(|p| close(**p, FG, 40)).count() > 500, "the last page is drawn");
-    let after = cells.pixels(&gui.capture(xid), 0, 0..24);
+    let ink =
+        |img: &Image| cells.pixels(img, 2, 0..80).iter().filter(|p| close(**p, FG, 40)).count();
+    let page = gui.capture_when(xid, Duration::from_secs(30), |img| ink(img) > 500);
+    assert!(ink(&page) > 500, "the last page is drawn");
+    let after = cells.pixels(
+        &gui.capture_when(xid, Duration::from_secs(10), |img| {
+            cells.pixels(img, 0, 0..24) == before
+        }),
+        0,
+        0..24,
+    );
     assert!(before == after, "the reference line looks the same after evictions");
 }
 
@@ -287,9 +296,10 @@ fn fallback_fonts_draw_cjk_and_colour_emoji() {
     gui.wait_text(tab, "cd");
     let xid = w["geometry"]["x11_window"].as_u64().unwrap();
     let cells = Cells::of(&w);
-    std::thread::sleep(Duration::from_millis(300));
-    let img = gui.capture(xid);
     let ink = |px: &[[u8; 3]]| px.iter().filter(|p| !close(**p, BLACK, 30)).count();
+    let img = gui.capture_when(xid, Duration::from_secs(30), |img| {
+        ink(&cells.pixels(img, 0, 2..4)) > 30 && ink(&cells.pixels(img, 1, 0..2)) > 30
+    });
     // 漢字 takes cells 2-5, and 'c' is pushed to cell 6.
     let han = cells.pixels(&img, 0, 2..4);
     let zi = cells.pixels(&img, 0, 4..6);

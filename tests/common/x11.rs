@@ -152,6 +152,25 @@ impl Gui {
         Command::new("xdotool").args(args).env("DISPLAY", &self.display).output().expect("xdotool")
     }
 
+    /// The window's pixels once `drawn` holds for them (or the last capture after `timeout`,
+    /// for the caller's assertions to explain). A first frame can take seconds on a machine
+    /// whose Mesa has no shader cache yet: a fixed sleep before one capture is not enough.
+    pub fn capture_when(
+        &self,
+        xid: u64,
+        timeout: Duration,
+        mut drawn: impl FnMut(&Image) -> bool,
+    ) -> Image {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let img = self.capture(xid);
+            if drawn(&img) || Instant::now() >= deadline {
+                return img;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// The window's pixels (RGB, top row first), from the X server.
     pub fn capture(&self, xid: u64) -> Image {
         let xwd = Command::new("xwd")
