@@ -149,7 +149,7 @@ pub fn main() -> ExitCode {
             let output = if json { ipc::client::Output::Json } else { ipc::client::Output::Plain };
             ipc::client::run(request.into_request(), socket, output)
         }
-        None if cli.headless => headless(cli.socket),
+        None if cli.headless => headless(cli),
         None => {
             if let Some(dir) = &cli.working_directory
                 && !dir.is_dir()
@@ -169,10 +169,30 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The headless daemon: the I/O loop and the IPC server, no window.
-fn headless(socket: Option<PathBuf>) -> ExitCode {
+/// The headless daemon: the I/O loop and the IPC server, no window. The configuration
+/// (`--config-file` or the default file, then `-o`) applies to its tabs exactly as to a
+/// window's: `[terminal]`, `[scrollback]`, `[shell]`, `[colors]`, `[cursor]` and the window's
+/// size in cells. Options that only make sense for a window are refused.
+fn headless(cli: Cli) -> ExitCode {
+    let window_only = [
+        (!cli.run.is_empty(), "-e"),
+        (cli.title.is_some(), "--title"),
+        (cli.working_directory.is_some(), "--working-directory"),
+    ];
+    if let Some((_, option)) = window_only.iter().find(|(given, _)| *given) {
+        eprintln!(
+            "uvterm: {option} opens a window's first tab; with --headless open tabs with \
+             `uvterm msg create-tab`"
+        );
+        return ExitCode::from(2);
+    }
+    let config_path = cli.config_file.clone().or_else(crate::app::config::default_path);
+    let (app_config, problems) = crate::app::config::load(config_path.as_deref(), &cli.options);
+    for p in &problems {
+        eprintln!("uvterm: {p}");
+    }
     crate::pty::raise_fd_limit();
-    let path = match ipc::socket::server_path(socket.as_deref()) {
+    let path = match ipc::socket::server_path(cli.socket.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("uvterm: cannot set up the IPC socket: {e}");
@@ -180,12 +200,12 @@ fn headless(socket: Option<PathBuf>) -> ExitCode {
         }
     };
     let config = io::IoConfig {
-        term: crate::term::TermConfig {
-            apply_resize_requests: true,
-            ..crate::term::TermConfig::default()
-        },
+        // No window to resize: the tab applies size requests itself.
+        term: crate::term::TermConfig { apply_resize_requests: true, ..app_config.term_config() },
+        default_size: (app_config.window.columns, app_config.window.lines),
         ipc_socket: Some(path.clone()),
         termination_signals: true,
+        shell: app_config.shell_command(),
         ..io::IoConfig::default()
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -199,10 +219,23 @@ fn headless(socket: Option<PathBuf>) -> ExitCode {
     // The socket path on stdout, for scripts that start the daemon.
     println!("{}", path.display());
     let _ = std::io::stdout().flush();
+    // The daemon's clipboard is its own memory: the last OSC 52 write per selection, which
+    // an allowed OSC 52 read answers (a selection never written answers empty).
+    let mut clipboard: std::collections::HashMap<u8, Vec<u8>> = Default::default();
     for event in rx {
         log::debug!("{event:?}");
-        if event == io::IoEvent::Stopped {
-            break;
+        match event {
+            io::IoEvent::Stopped => break,
+            io::IoEvent::Clipboard { selection, mut data, .. } => {
+                data.truncate(io::CLIPBOARD_REPLY_MAX);
+                clipboard.insert(selection, data);
+            }
+            io::IoEvent::ClipboardLoad { tab, selection, terminator } => {
+                let data = clipboard.get(&selection).cloned().unwrap_or_default();
+                let _ =
+                    handle.send(io::Command::ClipboardReply { tab, selection, data, terminator });
+            }
+            _ => (),
         }
     }
     handle.join();

@@ -284,6 +284,12 @@ impl Config {
         self.window.padding = self.window.padding.min(200);
     }
 
+    /// `[shell]` as the I/O core takes it: `None` runs the user's shell.
+    pub fn shell_command(&self) -> Option<(std::ffi::OsString, Vec<std::ffi::OsString>)> {
+        let program = self.shell.program.as_ref()?;
+        Some((program.into(), self.shell.args.iter().map(Into::into).collect()))
+    }
+
     /// The terminal core's settings derived from this configuration.
     pub fn term_config(&self) -> crate::term::TermConfig {
         let mut palette = crate::term::Palette::default();

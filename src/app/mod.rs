@@ -101,6 +101,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         default_size: (config.window.columns, config.window.lines),
         ipc_socket: socket,
         termination_signals: true,
+        shell: config.shell_command(),
         ..io::IoConfig::default()
     };
     let io = match IoHandle::start(io_config, Box::new(ProxySink(event_loop.create_proxy()))) {
@@ -285,6 +286,18 @@ impl ApplicationHandler<IoEvent> for App {
                         R::Lower | R::Refresh => w.window.request_redraw(),
                     }
                 }
+            }
+            IoEvent::ClipboardLoad { tab, selection, terminator } => {
+                // Allowed by the configuration (the core asks only then): answer from the
+                // real clipboard (`c`) or primary selection (anything else).
+                let text = self.get_clipboard(selection != b'c').unwrap_or_default();
+                let data = text.into_bytes();
+                let _ = self.sender.send(io::Command::ClipboardReply {
+                    tab,
+                    selection,
+                    data,
+                    terminator,
+                });
             }
             IoEvent::WorkingDirectory { .. } => (),
             IoEvent::TabClosed { tab, window, .. } => {

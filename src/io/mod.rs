@@ -192,6 +192,14 @@ pub enum Command {
     Stats {
         reply: mpsc::Sender<Stats>,
     },
+    /// The answer to an [`IoEvent::ClipboardLoad`]: the selection's text (at most
+    /// [`CLIPBOARD_REPLY_MAX`] bytes are sent), written to the program as OSC 52.
+    ClipboardReply {
+        tab: TabId,
+        selection: u8,
+        data: Vec<u8>,
+        terminator: crate::term::handler::StringTerminator,
+    },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
 }
@@ -217,6 +225,13 @@ pub enum IoEvent {
         tab: TabId,
         selection: u8,
         data: Vec<u8>,
+    },
+    /// OSC 52 query (only when `terminal.allow_clipboard_read` is on): answer with
+    /// [`Command::ClipboardReply`], or not at all.
+    ClipboardLoad {
+        tab: TabId,
+        selection: u8,
+        terminator: crate::term::handler::StringTerminator,
     },
     WorkingDirectory {
         tab: TabId,
@@ -271,7 +286,13 @@ pub struct IoConfig {
     pub ipc_socket: Option<PathBuf>,
     /// Shut down gracefully on SIGTERM, SIGINT and SIGHUP (the headless daemon).
     pub termination_signals: bool,
+    /// The program (and its arguments) for tabs opened without a command (`[shell]` in the
+    /// configuration); `None` runs the user's shell.
+    pub shell: Option<(std::ffi::OsString, Vec<std::ffi::OsString>)>,
 }
+
+/// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
+pub const CLIPBOARD_REPLY_MAX: usize = 1 << 20;
 
 impl Default for IoConfig {
     fn default() -> Self {
@@ -282,6 +303,7 @@ impl Default for IoConfig {
             read_budget: 256 * 1024,
             ipc_socket: None,
             termination_signals: false,
+            shell: None,
         }
     }
 }

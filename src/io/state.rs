@@ -296,6 +296,17 @@ impl IoState {
             Command::Stats { reply } => {
                 let _ = reply.send(self.stats());
             }
+            Command::ClipboardReply { tab, selection, mut data, terminator } => {
+                let Some(key) = self.tab_key(tab) else { return };
+                let Some(t) = self.tabs.get(key) else { return };
+                data.truncate(CLIPBOARD_REPLY_MAX);
+                let reply = {
+                    let mut term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                    term.clipboard_reply(selection, &data, terminator);
+                    term.take_replies()
+                };
+                self.write_tab(key, &reply);
+            }
             Command::Shutdown => self.begin_shutdown(),
         }
     }
@@ -398,6 +409,12 @@ impl IoState {
         };
         self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
         let mut spec = request.spec;
+        if spec.program.is_none()
+            && let Some((program, args)) = &self.config.shell
+        {
+            spec.program = Some(program.clone());
+            spec.args = args.clone();
+        }
         if spec.cols == 0 || spec.lines == 0 {
             (spec.cols, spec.lines) = self.config.default_size;
         }
@@ -583,10 +600,11 @@ impl IoState {
                 TermEvent::Window(request) => {
                     self.sink.send(IoEvent::WindowRequest { tab: id, request })
                 }
-                // Read clipboard requests are refused unless configured; the GUI answers.
-                TermEvent::ClipboardLoad { .. }
-                | TermEvent::ColorsChanged
-                | TermEvent::CursorStyleChanged => (),
+                // Only emitted when `allow_clipboard_read` is on; the embedder answers.
+                TermEvent::ClipboardLoad { selection, terminator } => {
+                    self.sink.send(IoEvent::ClipboardLoad { tab: id, selection, terminator })
+                }
+                TermEvent::ColorsChanged | TermEvent::CursorStyleChanged => (),
             }
         }
     }

@@ -26,9 +26,25 @@ impl Daemon {
     }
 
     pub fn start_at(socket: &Path, dir: PathBuf) -> Daemon {
+        Self::start_at_with(socket, dir, &[])
+    }
+
+    /// `start`, with extra command-line arguments (`-o key=value`, `--config-file`).
+    pub fn start_with(name: &str, args: &[&str]) -> Daemon {
+        let dir = std::env::temp_dir().join(format!("uvterm-ipc-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("d.sock");
+        Self::start_at_with(&socket, dir, args)
+    }
+
+    pub fn start_at_with(socket: &Path, dir: PathBuf, args: &[&str]) -> Daemon {
         let mut child = Command::new(BIN)
             .args(["--headless", "--socket"])
             .arg(socket)
+            .args(args)
+            // No user configuration file: only what the test passes applies.
+            .env("XDG_CONFIG_HOME", dir.join("config"))
             .env("UVTERM_IPC_IDLE_MS", "400")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
