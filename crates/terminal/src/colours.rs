@@ -20,9 +20,10 @@ impl Term {
         self.events.push(TermEvent::ColorsChanged);
     }
 
-    pub(crate) fn query_color(&mut self, osc: u16, index: usize, terminator: StringTerminator) {
-        let Some(c) = self.palette.0.get(index).copied() else { return };
-        let prefix = if osc == 4 { format!("4;{index}") } else { osc.to_string() };
+    pub(crate) fn query_color(&mut self, osc: u16, number: usize, terminator: StringTerminator) {
+        let Some(slot) = color_slot(osc, number) else { return };
+        let Some(c) = self.palette.0.get(slot).copied() else { return };
+        let prefix = if osc <= 5 { format!("{osc};{number}") } else { osc.to_string() };
         let body = format!(
             "{prefix};rgb:{:04x}/{:04x}/{:04x}",
             c.r as u16 * 257,
@@ -75,6 +76,16 @@ impl Default for Palette {
         p[COLOR_FOREGROUND] = Rgb::new(0xe5, 0xe5, 0xe5);
         p[COLOR_BACKGROUND] = Rgb::new(0x00, 0x00, 0x00);
         p[COLOR_CURSOR] = Rgb::new(0xe5, 0xe5, 0xe5);
+        // OSC 13-19 as xterm derives them from the foreground and background: pointer fg/bg,
+        // Tektronix fg/bg, highlight background, Tektronix cursor, highlight foreground.
+        let (fg, bg) = (p[COLOR_FOREGROUND], p[COLOR_BACKGROUND]);
+        for (i, c) in [fg, bg, fg, bg, fg, fg, bg].into_iter().enumerate() {
+            p[COLOR_DYNAMIC_13 + i] = c;
+        }
+        // The special colours default to the foreground (xterm's XtDefaultForeground).
+        for i in 0..5 {
+            p[COLOR_SPECIAL + i] = fg;
+        }
         Palette(p)
     }
 }

@@ -48,6 +48,7 @@ pub mod style;
 pub mod tables;
 mod tabs;
 pub mod text;
+mod x11_colours;
 
 pub use colours::Palette;
 
@@ -200,6 +201,8 @@ pub struct Term {
     modes: Modes,
     mouse_tracking: MouseTracking,
     mouse_encoding: MouseEncoding,
+    /// [`modes::KEPT_MODES`] currently away from their default.
+    kept_modes: Vec<u16>,
     /// XTSAVE'd private modes.
     saved_modes: Vec<(u16, bool)>,
     margins: Margins,
@@ -221,6 +224,8 @@ pub struct Term {
     eight_bit_controls: bool,
     /// DECSACE: DECCARA/DECRARA act on a rectangle (true) or a stream (false).
     attr_change_rect: bool,
+    /// SPA chose ISO protection (ED, EL and ECH spare guarded cells) until DECSCA or RIS.
+    iso_protect: bool,
     working_directory: Option<String>,
     next_anonymous_link: u64,
     replies: Vec<u8>,
@@ -252,6 +257,7 @@ impl Term {
             modes: Modes::initial(),
             mouse_tracking: MouseTracking::None,
             mouse_encoding: MouseEncoding::X10,
+            kept_modes: Vec::new(),
             saved_modes: Vec::new(),
             margins: Margins { top: 0, bottom: lines - 1, left: 0, right: cols - 1 },
             tabs: TabStops::new(cols),
@@ -267,6 +273,7 @@ impl Term {
             conformance_level: 64,
             eight_bit_controls: false,
             attr_change_rect: false,
+            iso_protect: false,
             working_directory: None,
             next_anonymous_link: 0,
             replies: Vec::new(),
@@ -517,6 +524,9 @@ impl Term {
         let events = std::mem::take(&mut self.events);
         let next_link = self.next_anonymous_link;
         let cwd = self.working_directory.take();
+        // xterm's RIS leaves 132-column mode (back to 80 columns) but keeps mode 40.
+        let was_132 = self.modes.contains(Modes::COLUMN_132);
+        let allow_colm = self.modes.contains(Modes::ALLOW_COLUMN_MODE);
         // The old tables are empty now; a fresh Term replaces everything else.
         let old = std::mem::replace(self, Term::new(cols, lines, config));
         // `old` holds nothing any more; forget its debug check by dropping it normally.
@@ -527,6 +537,10 @@ impl Term {
         self.events = events;
         self.next_anonymous_link = next_link;
         self.working_directory = cwd;
+        self.modes.set(Modes::ALLOW_COLUMN_MODE, allow_colm);
+        if was_132 {
+            self.request_resize(80, lines);
+        }
         self.events.push(TermEvent::ColorsChanged);
         self.events.push(TermEvent::CursorStyleChanged);
     }

@@ -549,6 +549,8 @@ impl<H: Handler> Perform for Performer<'_, H> {
             0x8d => self.handler.reverse_index(),
             0x8e => self.handler.single_shift(CharsetIndex::G2),
             0x8f => self.handler.single_shift(CharsetIndex::G3),
+            0x96 => self.handler.guarded_area(true),
+            0x97 => self.handler.guarded_area(false),
             _ => (),
         }
     }
@@ -613,14 +615,19 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     h.set_title(&text);
                 }
             }
-            4 => {
+            4 | 5 => {
+                // Pairs of number;spec; a bad number ends the list (as in xterm).
                 for pair in params[1..].chunks(2) {
-                    let [index, spec] = pair else { break };
-                    let Some(index) = parse_decimal(index).filter(|&i| i < 256) else { continue };
+                    let [number, spec] = pair else { break };
+                    let Some(number) = parse_decimal(number) else { break };
+                    let Some(slot) = color_slot(code as u16, number as usize) else { continue };
                     if *spec == b"?" {
-                        h.query_color(4, index as usize, terminator);
+                        h.query_color(code as u16, number as usize, terminator);
                     } else if let Some(rgb) = parse_color_spec(spec) {
-                        h.set_color(index as usize, rgb);
+                        h.set_color(slot, rgb);
+                    } else {
+                        // xterm stops at a colour it cannot parse.
+                        break;
                     }
                 }
             }
@@ -641,18 +648,17 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     h.set_hyperlink(id, Some(&uri));
                 }
             }
-            10..=12 => {
-                // OSC 10;fg;bg;cursor: each following parameter is the next dynamic colour.
+            10..=19 => {
+                // OSC 10;fg;bg;cursor…: each following parameter is the next dynamic colour.
                 for (offset, spec) in params[1..].iter().enumerate() {
                     let code = code as usize + offset;
-                    if code > 12 {
+                    let Some(slot) = color_slot(code as u16, 0).filter(|_| code <= 19) else {
                         break;
-                    }
-                    let index = COLOR_FOREGROUND + (code - 10);
+                    };
                     if *spec == b"?" {
-                        h.query_color(code as u16, index, terminator);
+                        h.query_color(code as u16, 0, terminator);
                     } else if let Some(rgb) = parse_color_spec(spec) {
-                        h.set_color(index, rgb);
+                        h.set_color(slot, rgb);
                     }
                 }
             }
@@ -667,23 +673,31 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     h.clipboard_store(selection, params[2]);
                 }
             }
-            104 => {
-                let indexes: Vec<usize> = params[1..]
+            104 | 105 => {
+                let osc = code as u16 - 100;
+                let slots: Vec<usize> = params[1..]
                     .iter()
                     .filter(|p| !p.is_empty())
                     .filter_map(|p| parse_decimal(p))
-                    .filter(|&i| i < 256)
-                    .map(|i| i as usize)
+                    .filter_map(|i| color_slot(osc, i as usize))
                     .collect();
                 if params.len() == 1 || params[1..].iter().all(|p| p.is_empty()) {
-                    h.reset_color(None);
+                    if osc == 4 {
+                        h.reset_color(None);
+                    } else {
+                        (0..5).for_each(|i| h.reset_color(Some(COLOR_SPECIAL + i)));
+                    }
                 } else {
-                    for i in indexes {
-                        h.reset_color(Some(i));
+                    for slot in slots {
+                        h.reset_color(Some(slot));
                     }
                 }
             }
-            110..=112 => h.reset_color(Some(COLOR_FOREGROUND + (code as usize - 110))),
+            110..=119 => {
+                if let Some(slot) = color_slot(code as u16 - 100, 0) {
+                    h.reset_color(Some(slot));
+                }
+            }
             133 => {
                 let mark = match params.get(1).and_then(|p| p.first()) {
                     Some(b'A') => PromptMark::PromptStart,
@@ -720,6 +734,8 @@ impl<H: Handler> Perform for Performer<'_, H> {
             ([], b'N') => h.single_shift(CharsetIndex::G2),
             ([], b'O') => h.single_shift(CharsetIndex::G3),
             ([], b'Z') => h.device_attributes(DeviceAttributes::Primary),
+            ([], b'V') => h.guarded_area(true),
+            ([], b'W') => h.guarded_area(false),
             ([], b'c') => h.hard_reset(),
             ([], b'=') => h.set_keypad_application(true),
             ([], b'>') => h.set_keypad_application(false),
@@ -896,6 +912,8 @@ impl<H: Handler> Performer<'_, H> {
                 }
             }
             ('x', [b'*']) => h.set_attr_change_extent(p.raw(0)),
+            // DECSNLS: lines per screen.
+            ('|', [b'*']) if p.raw(0) > 0 => h.window_op(&[8, p.raw(0), 0]),
             ('y', [b'*']) => h.request_checksum(p.raw(0), p.raw(1), p.rect(2)),
             ('z', [b'$']) => h.erase_rect(p.rect(0), false),
             ('{', [b'$']) => h.erase_rect(p.rect(0), true),
@@ -927,8 +945,11 @@ fn join_lossy(parts: &[&[u8]]) -> String {
     out
 }
 
-/// X11 colour specifications: `rgb:R/G/B` (1–4 hex digits each) and `#RGB`, `#RRGGBB`,
-/// `#RRRGGGBBB`, `#RRRRGGGGBBBB`.
+/// X11 colour specifications as XParseColor reads them: `rgb:R/G/B` (1–4 hex digits each,
+/// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, and the X11 colour
+/// names ([`crate::x11_colours`]). The Xcms forms (`rgbi:`, `CIEXYZ:`, `CIEuvY:`, `CIExyY:`,
+/// `CIELab:`, `CIELuv:`, `TekHVC:`) need the X screen's colour characterization and are not
+/// accepted (see `conformance.rs`).
 pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
     fn scale(hex: &[u8]) -> Option<u8> {
         if hex.is_empty() || hex.len() > 4 {
@@ -939,7 +960,8 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         let max = (1u32 << (4 * hex.len())) - 1;
         Some(((v * 255 + max / 2) / max) as u8)
     }
-    if let Some(rest) = spec.strip_prefix(b"rgb:") {
+    if spec.len() > 4 && spec[..4].eq_ignore_ascii_case(b"rgb:") {
+        let rest = &spec[4..];
         let mut it = rest.split(|&b| b == b'/');
         let (r, g, b) = (it.next()?, it.next()?, it.next()?);
         if it.next().is_some() {
@@ -966,7 +988,7 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         };
         return Some(super::style::Rgb::new(chan(0)?, chan(1)?, chan(2)?));
     }
-    None
+    crate::x11_colours::lookup(spec).map(|(r, g, b)| super::style::Rgb::new(r, g, b))
 }
 
 #[cfg(test)]
