@@ -23,9 +23,20 @@ fn xterm() -> Recording {
     serde_json::from_str(include_str!("xterm/xterm379.json")).expect("the xterm recording")
 }
 
+/// The parity cases (`PARITY_CASES`), recorded with the VT520 identity and title reports on.
+fn xterm_parity() -> Recording {
+    serde_json::from_str(include_str!("xterm/xterm379-parity.json")).expect("the recording")
+}
+
 fn probe_command(out: &Path) -> Vec<String> {
     let probe = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/xterm/probe.py");
     vec!["python3".into(), probe.display().to_string(), out.display().to_string(), "-".into()]
+}
+
+fn parity_probe_command(out: &Path) -> Vec<String> {
+    let mut command = probe_command(out);
+    command.push("PARITY_CASES".into());
+    command
 }
 
 /// Wait for the probe's result (it appears whole, renamed into place).
@@ -77,7 +88,10 @@ fn differences(ours: &Recording, theirs: &Recording) -> Vec<String> {
 }
 
 fn assert_conforms(ours: &Recording) {
-    let theirs = xterm();
+    assert_conforms_to(ours, xterm(), 500);
+}
+
+fn assert_conforms_to(ours: &Recording, theirs: Recording, least_replies: usize) {
     let wrong = differences(ours, &theirs);
     assert!(
         wrong.is_empty(),
@@ -88,7 +102,7 @@ fn assert_conforms(ours: &Recording) {
     );
     // The comparison is not vacuous: the probe read real answers.
     let replies = ours.cases.iter().flat_map(|c| &c.steps).filter(|s| !s.reply.is_empty()).count();
-    assert!(replies > 500, "only {replies} replies read");
+    assert!(replies > least_replies, "only {replies} replies read");
 }
 
 #[test]
@@ -118,6 +132,35 @@ fn a_window_answers_as_xterm_does() {
     let mut gui = Gui::start(&x, name, &args);
     let result = wait_for_result(&out, || matches!(gui.child.try_wait(), Ok(None)));
     assert_conforms(&result);
+}
+
+/// The parity cases need title reports: allowed here on the command line, which is also the
+/// headless daemon's configuration path under test.
+#[test]
+fn a_headless_tab_answers_as_xterm_does_beyond_the_first_cases() {
+    let daemon = Daemon::start_with("xterm-parity", &["-o", "terminal.allow_title_report=true"]);
+    let out = daemon.dir.join("uvterm-parity.json");
+    let created = daemon.request(
+        &serde_json::json!({"cmd": "create-tab", "command": parity_probe_command(&out)})
+            .to_string(),
+    );
+    assert_eq!(created["ok"], true, "{created}");
+    let alive = format!("/proc/{}", daemon.pid());
+    let result = wait_for_result(&out, || Path::new(&alive).exists());
+    assert_conforms_to(&result, xterm_parity(), 400);
+}
+
+#[test]
+fn a_window_answers_as_xterm_does_beyond_the_first_cases() {
+    let x = Xvfb::start();
+    let name = "xterm-parity";
+    let out = Gui::dir_for(name).join("uvterm-parity.json");
+    let mut args = vec!["-o", "terminal.allow_title_report=true", "-e"];
+    let probe = parity_probe_command(&out);
+    args.extend(probe.iter().map(String::as_str));
+    let mut gui = Gui::start(&x, name, &args);
+    let result = wait_for_result(&out, || matches!(gui.child.try_wait(), Ok(None)));
+    assert_conforms_to(&result, xterm_parity(), 400);
 }
 
 // ------------------------------------------------------------------ configuration and OSC 52

@@ -343,7 +343,7 @@ PARITY_CASES = [
      "queries": [rqss(q) for q in ("*|", "t", "$|", "*x", "$}", "$~", '"q', "r", "s", " q",
                                    "m", '"p', ">4m", "+p", ",|", "1;2r")]},
     {"name": "decrqss_more_set",
-     "setup": [f"{C}2*x{C}36*|{C}1$}}{C}2$~{C}2 q"],
+     "setup": [f"{C}2*x{C}36*|{C}1$}}{C}2$~{C}2 q", "@sleep 0.5"],
      "queries": [rqss(q) for q in ("*|", "t", "$|", "*x", "$}", "$~", " q")]},
     {"name": "device_attributes_vt520", "setup": [],
      "queries": [f"{C}c", f"{C}>c", f"{C}=c"]},
