@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use daemon::Daemon;
-use uvterm::term::conformance::{Recording, Step, expected_reply, show};
+use uvterm::term::conformance::{Recording, Step, expected_reply, occurrences, show};
 use x11::{Gui, Xvfb, wait_until};
 
 fn xterm() -> Recording {
@@ -68,10 +68,11 @@ fn differences(ours: &Recording, theirs: &Recording) -> Vec<String> {
             continue;
         }
         assert_eq!(o_steps.len(), t_steps.len(), "{}: same steps", o.name);
-        for (os, ts) in o_steps.iter().zip(&t_steps) {
+        let nths = occurrences(t_steps.iter().copied());
+        for ((os, ts), nth) in o_steps.iter().zip(&t_steps).zip(nths) {
             assert_eq!(os.send, ts.send, "{}: same bytes sent", o.name);
             let sent = ts.sent();
-            let expected = expected_reply(&t.name, ts);
+            let expected = expected_reply(&t.name, ts, nth);
             let got = os.replied();
             if got != expected {
                 wrong.push(format!(

@@ -419,13 +419,20 @@ impl Handler for Term {
     }
 
     #[inline]
-    fn push_title(&mut self) {
-        Term::push_title(self)
+    fn push_title(&mut self, which: u16) {
+        Term::push_title(self, which)
     }
 
     #[inline]
-    fn pop_title(&mut self) {
-        Term::pop_title(self)
+    fn pop_title(&mut self, which: u16) {
+        Term::pop_title(self, which)
+    }
+
+    fn set_title_mode(&mut self, mode: u16, on: bool) {
+        if mode < 4 {
+            let bit = 1 << mode;
+            if on { self.title_modes |= bit } else { self.title_modes &= !bit }
+        }
     }
 
     #[inline]

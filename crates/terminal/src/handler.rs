@@ -251,8 +251,12 @@ pub trait Handler {
 
     fn set_title(&mut self, title: &str) {}
     fn set_icon_name(&mut self, name: &str) {}
-    fn push_title(&mut self) {}
-    fn pop_title(&mut self) {}
+    /// XTWINOPS 22/23: `which` 0 both, 1 icon name, 2 window title.
+    fn push_title(&mut self, which: u16) {}
+    fn pop_title(&mut self, which: u16) {}
+    /// XTSMTITLE (`on`, `CSI > Ps t`) / XTRMTITLE (`CSI > Ps T`): title mode `mode` (0 set
+    /// labels in hex, 1 query them in hex, 2 set in UTF-8, 3 query in UTF-8).
+    fn set_title_mode(&mut self, mode: u16, on: bool) {}
     /// OSC 4 / 10 / 11 / 12 with a colour.
     fn set_color(&mut self, index: usize, color: Rgb) {}
     /// OSC 104 / 110 / 111 / 112; `None` resets the whole palette.

@@ -64,7 +64,7 @@ use style::{Attrs, Rgb, Style};
 use tables::{Hyperlink, LinkId, LinkIdent, SideTables};
 
 use edit::Erase;
-use osc::base64_encode;
+use osc::{TITLE_QUERY_HEX, base64_encode};
 use scroll::Margins;
 
 pub use screen::Screen;
@@ -209,7 +209,10 @@ pub struct Term {
     tabs: TabStops,
     title: String,
     icon_name: String,
-    title_stack: Vec<(String, String)>,
+    /// XTWINOPS 22 entries: (title, icon name), each only if it was pushed.
+    title_stack: Vec<(Option<String>, Option<String>)>,
+    /// XTSMTITLE modes, one bit each (0-3); RIS clears them.
+    title_modes: u8,
     palette: Palette,
     cursor_style: Option<CursorStyle>,
     modify_other_keys: u16,
@@ -264,6 +267,7 @@ impl Term {
             title: String::new(),
             icon_name: String::new(),
             title_stack: Vec::new(),
+            title_modes: 0,
             palette: config.palette.clone(),
             cursor_style: None,
             modify_other_keys: 0,

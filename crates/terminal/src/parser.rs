@@ -889,6 +889,8 @@ impl<H: Handler> Performer<'_, H> {
             }
             ('s', [b'?']) => h.save_private_modes(&p.firsts().collect::<Vec<_>>()),
             ('t', []) => h.window_op(&p.firsts().collect::<Vec<_>>()),
+            ('t', [b'>']) => p.firsts().for_each(|m| h.set_title_mode(m, true)),
+            ('T', [b'>']) => p.firsts().for_each(|m| h.set_title_mode(m, false)),
             ('t', [b'$']) => {
                 let g = p.groups();
                 h.change_rect_attrs(p.rect(0), &g[g.len().min(4)..], true)

@@ -112,33 +112,25 @@ impl Term {
             19 => self.reply_csi(&format!("9;{lines};{cols}t")),
             // Title reports echo program-controlled text: refused unless enabled.
             20 if self.config.allow_title_report => {
-                let label = sanitize_report(&self.icon_name);
+                let label = self.title_report(&self.icon_name);
                 let (osc, st) = (self.osc_intro(), self.st());
                 self.replies.extend_from_slice(osc);
                 self.replies.extend_from_slice(format!("L{label}").as_bytes());
                 self.replies.extend_from_slice(st);
             }
             21 if self.config.allow_title_report => {
-                let title = sanitize_report(&self.title);
+                let title = self.title_report(&self.title);
                 let (osc, st) = (self.osc_intro(), self.st());
                 self.replies.extend_from_slice(osc);
                 self.replies.extend_from_slice(format!("l{title}").as_bytes());
                 self.replies.extend_from_slice(st);
             }
-            22 => self.push_title_op(),
-            23 => self.pop_title_op(),
+            22 => self.push_title(p(1)),
+            23 => self.pop_title(p(1)),
             // DECSLPP: `CSI Ps t` with Ps >= 24 sets the number of lines.
             n if n >= 24 => self.request_resize(cols, n as usize),
             _ => (),
         }
-    }
-
-    fn push_title_op(&mut self) {
-        <Self as super::handler::Handler>::push_title(self);
-    }
-
-    fn pop_title_op(&mut self) {
-        <Self as super::handler::Handler>::pop_title(self);
     }
 
     pub(super) fn report_status_string(&mut self, request: &[u8]) {
@@ -219,10 +211,17 @@ fn version_number() -> u32 {
     major * 10000 + minor * 100 + patch
 }
 
-/// A title reported back (only when enabled) loses every control character, so it cannot end
-/// the report early or smuggle a sequence in.
-fn sanitize_report(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
+impl Term {
+    /// A title reported back (only when enabled): in hex when XTSMTITLE 1 asked for it, else
+    /// without its control characters, so it cannot end the report early or smuggle a
+    /// sequence in.
+    fn title_report(&self, s: &str) -> String {
+        if self.title_modes & TITLE_QUERY_HEX != 0 {
+            hex_encode(s.as_bytes())
+        } else {
+            s.chars().filter(|c| !c.is_control()).collect()
+        }
+    }
 }
 
 fn hex_decode(hex: &[u8]) -> Vec<u8> {

@@ -6,7 +6,9 @@
 //! Where we answer differently on purpose, [`super::conformance`] says what we answer
 //! and why.
 
-use super::conformance::{Case, PARITY_RESET, REPLIES, Recording, SCREENS, expected_reply, show};
+use super::conformance::{
+    Case, PARITY_RESET, REPLIES, Recording, SCREENS, expected_reply, occurrences, show,
+};
 use super::parser::Parser;
 use super::{Term, TermConfig, TermEvent};
 
@@ -46,13 +48,14 @@ fn replay_with(case: &Case, config: TermConfig) -> Vec<String> {
         let _ = term.take_events();
     }
     let mut wrong = Vec::new();
-    for step in case.steps.iter().filter(|s| !s.sleep) {
+    let steps: Vec<_> = case.steps.iter().filter(|s| !s.sleep).collect();
+    for (step, nth) in steps.iter().zip(occurrences(steps.iter().copied())) {
         let send = step.sent();
         term.advance(&mut parser, &send);
         let ours = term.take_replies();
         // What an embedder does with the rest (resizes are applied by the core here).
         let _: Vec<TermEvent> = term.take_events();
-        let expected = expected_reply(&case.name, step);
+        let expected = expected_reply(&case.name, step, nth);
         if ours != expected {
             wrong.push(format!(
                 "{}: after {:?}\n      xterm: {:?}\n      ours:  {:?}",
