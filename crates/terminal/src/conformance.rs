@@ -221,6 +221,13 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply_nth("title_stack_title_only", "\x1b[20t", 2, b"\x1b]Lboth2\x1b\\", TITLE_RING),
     reply_nth("title_stack_mixed", "\x1b[21t", 3, b"\x1b]lb\x1b\\", TITLE_RING),
     reply_nth("title_stack_mixed", "\x1b[21t", 4, b"\x1b]lb\x1b\\", TITLE_RING),
+    // Beyond xterm 379: the VT520's answers for what uvterm has (or lacks).
+    reply("decrqm_every_dec_mode", "\x1b[?60$p", b"\x1b[?60;3$y", DECHCCM),
+    reply("decrqm_dec_modes_set", "\x1b[?60$p", b"\x1b[?60;3$y", DECHCCM),
+    reply("decrqss_more", "\x1bP$q$}\x1b\\", b"\x1bP1$r0$}\x1b\\", NO_STATUS_LINE),
+    reply("decrqss_more", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
+    reply("decrqss_more_set", "\x1bP$q$}\x1b\\", b"\x1bP1$r0$}\x1b\\", NO_STATUS_LINE),
+    reply("decrqss_more_set", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
     // ---- the parity cases (xterm379-parity.json: VT520 identity, title reports allowed)
     reply("spa_selective_erase", "\x1b[1;1;1;1;1;80*y", b"\x1bP1!~FE9B\x1b\\", SPA_SELECTIVE),
     reply("colour_specs", "\x1b]4;20;?\x07", b"\x1b]4;20;rgb:0000/0000/d7d7\x07", XCMS),
@@ -357,3 +364,8 @@ const WINDOW_POSITION: &str = "XTWINOPS 3 (move) and 13 (position): the core has
      position; the window answers 0;0. Not done yet";
 const TITLE_RING: &str = "a title-stack entry's missing member is taken only from entries still \
      on the stack, not from slots already popped (xterm's ring keeps them)";
+const DECHCCM: &str = "DECRQM answers DECHCCM (VT520): with no page wider than the screen the \
+     display always follows the cursor, so it is permanently set; xterm 379 does not know it";
+const NO_STATUS_LINE: &str = "DECRQSS answers DECSASD and DECSSDT as the VT520 does: no status \
+     line, so the main display is active and the type is none (DECSASD 1 / DECSSDT 2 are \
+     ignored); xterm 379 answers them as invalid";

@@ -358,6 +358,9 @@ impl Term {
             14 => ModeReport::PermanentlySet,
             // Logging: not compiled in xterm either.
             46 => ModeReport::PermanentlyReset,
+            // DECHCCM (VT520): the screen is the whole page, so the display always follows
+            // the cursor — coupled, permanently.
+            60 => ModeReport::PermanentlySet,
             // Always ANSI mode (no VT52 emulation): "set", as xterm answers.
             2 => ModeReport::Set,
             // Autorepeat belongs to the window system; xterm answers "permanently reset".

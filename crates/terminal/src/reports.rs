@@ -161,6 +161,10 @@ impl Term {
                 Some(format!("{on}\"q"))
             }
             b"*x" => Some(format!("{}*x", if self.attr_change_rect { 2 } else { 1 })),
+            // DECSASD and DECSSDT (VT520): there is no status line, so the main display is
+            // always the active one and the status line type is "none".
+            b"$}" => Some("0$}".to_owned()),
+            b"$~" => Some("0$~".to_owned()),
             b"t" => Some(format!("{}t", self.lines())),
             b"$|" => Some(format!("{}$|", self.cols())),
             b"*|" => Some(format!("{}*|", self.lines())),
