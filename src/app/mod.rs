@@ -284,6 +284,9 @@ impl ApplicationHandler<IoEvent> for App {
                             let _ = w.window.request_inner_size(PhysicalSize::new(width, height));
                         }
                         R::Lower | R::Refresh => w.window.request_redraw(),
+                        R::Move { x, y } => w.window.set_outer_position(
+                            winit::dpi::PhysicalPosition::new(x as i32, y as i32),
+                        ),
                     }
                 }
             }

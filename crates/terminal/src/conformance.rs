@@ -360,8 +360,9 @@ const SPA_SELECTIVE: &str = "DECSEL keeps the erased cells' rendition as for DEC
      xterm writes blanks around ISO guarded cells there. Not done yet";
 const SPECIAL_RESET: &str = "OSC 105 resets the special colours to their defaults (the \
      foreground); xterm 379 ignores OSC 105 in this build, so its values leak between cases";
-const WINDOW_POSITION: &str = "XTWINOPS 3 (move) and 13 (position): the core has no window \
-     position; the window answers 0;0. Not done yet";
+const WINDOW_POSITION: &str = "XTWINOPS 13 answers the position the embedder last gave \
+     (Term::set_window_position); headless there is none (0;0), and the window does not pass \
+     its position to the core yet. XTWINOPS 3 moves the window";
 const TITLE_RING: &str = "a title-stack entry's missing member is taken only from entries still \
      on the stack, not from slots already popped (xterm's ring keeps them)";
 const DECHCCM: &str = "DECRQM answers DECHCCM (VT520): with no page wider than the screen the \

@@ -155,6 +155,11 @@ pub enum WindowRequest {
         width: u16,
         height: u16,
     },
+    /// XTWINOPS 3: move the window's top-left corner to this screen position (pixels).
+    Move {
+        x: u16,
+        y: u16,
+    },
 }
 
 /// The cursor and the "pen" that new characters are written with.
@@ -213,6 +218,8 @@ pub struct Term {
     title_stack: Vec<(Option<String>, Option<String>)>,
     /// XTSMTITLE modes, one bit each (0-3); RIS clears them.
     title_modes: u8,
+    /// [`Term::set_window_position`]: the window's and its text area's top-left corners.
+    window_position: ((i32, i32), (i32, i32)),
     palette: Palette,
     cursor_style: Option<CursorStyle>,
     modify_other_keys: u16,
@@ -268,6 +275,7 @@ impl Term {
             icon_name: String::new(),
             title_stack: Vec::new(),
             title_modes: 0,
+            window_position: ((0, 0), (0, 0)),
             palette: config.palette.clone(),
             cursor_style: None,
             modify_other_keys: 0,
@@ -289,6 +297,12 @@ impl Term {
     // ---------------------------------------------------------------- reading the state
 
     #[inline]
+    /// Where the embedder's window is on the screen, for XTWINOPS 13 (pixels): its top-left
+    /// corner, and the top-left corner of its text area (`13;2`).
+    pub fn set_window_position(&mut self, window: (i32, i32), text_area: (i32, i32)) {
+        self.window_position = (window, text_area);
+    }
+
     /// The pixel size of a cell, for XTWINOPS 14/16 t (the embedder's font).
     pub fn cell_pixels(&self) -> (u16, u16) {
         self.config.cell_pixels
@@ -528,6 +542,7 @@ impl Term {
         let events = std::mem::take(&mut self.events);
         let next_link = self.next_anonymous_link;
         let cwd = self.working_directory.take();
+        let window_position = self.window_position;
         // xterm's RIS leaves 132-column mode (back to 80 columns) but keeps mode 40.
         let was_132 = self.modes.contains(Modes::COLUMN_132);
         let allow_colm = self.modes.contains(Modes::ALLOW_COLUMN_MODE);
@@ -541,6 +556,7 @@ impl Term {
         self.events = events;
         self.next_anonymous_link = next_link;
         self.working_directory = cwd;
+        self.window_position = window_position;
         self.modes.set(Modes::ALLOW_COLUMN_MODE, allow_colm);
         if was_132 {
             self.request_resize(80, lines);

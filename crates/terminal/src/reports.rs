@@ -98,7 +98,13 @@ impl Term {
             10 => self.events.push(TermEvent::Window(WindowRequest::Fullscreen(p(1)))),
             // Window state: not iconified.
             11 => self.reply_csi("1t"),
-            13 => self.reply_csi("3;0;0t"),
+            3 => self.events.push(TermEvent::Window(WindowRequest::Move { x: p(1), y: p(2) })),
+            // Window position (13) or its text area's (13;2), as the embedder last said.
+            13 => {
+                let (window, text) = self.window_position;
+                let (x, y) = if p(1) == 2 { text } else { window };
+                self.reply_csi(&format!("3;{x};{y}t"));
+            }
             14 => {
                 let (h, w) = (lines * ch as usize, cols * cw as usize);
                 self.reply_csi(&format!("4;{h};{w}t"));
