@@ -121,7 +121,11 @@ impl Term {
     pub(crate) fn erase_display(&mut self, mode: EraseMode, selective: bool) {
         // xterm's selective ED (DECSED) leaves written blanks; plain ED leaves empty cells.
         let blank = if selective { self.written_blank() } else { self.erase_cell() };
-        let kind = if selective { Erase::UnprotectedWritten } else { self.plain_erase() };
+        let kind = if selective && !self.iso_protect {
+            Erase::UnprotectedWritten
+        } else {
+            self.plain_erase()
+        };
         let cols = self.cols();
         let p = self.cursor.point;
         match mode {
@@ -200,7 +204,8 @@ impl Term {
 
     pub(crate) fn erase_line(&mut self, mode: EraseMode, selective: bool) {
         let blank = self.erase_cell();
-        let kind = if selective { Erase::Unprotected } else { self.plain_erase() };
+        let kind =
+            if selective && !self.iso_protect { Erase::Unprotected } else { self.plain_erase() };
         let p = self.cursor.point;
         let cols = self.cols();
         match mode {

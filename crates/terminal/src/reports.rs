@@ -18,6 +18,8 @@ impl Term {
                 let v = version_number();
                 self.reply_csi(&format!(">1;{v};0c"));
             }
+            // DA3 is a VT400 feature: xterm does not answer it at the VT100 level.
+            DeviceAttributes::Tertiary if self.conformance_level < 62 => (),
             DeviceAttributes::Tertiary => self.reply_dcs("!|00000000"),
         }
     }
@@ -140,8 +142,13 @@ impl Term {
     }
 
     pub(super) fn report_status_string(&mut self, request: &[u8]) {
-        // DECRQSS is a VT320 feature: a terminal set to VT100 level (DECSCL 61) ignores it.
-        if self.conformance_level < 62 {
+        // What xterm 379 gates by conformance level: the DECSCL setting is not reported at the
+        // VT100 level (no reply at all), DECSLRM's margins are invalid below the VT420 level.
+        if request == b"\"p" && self.conformance_level < 62 {
+            return;
+        }
+        if request == b"s" && self.conformance_level < 64 {
+            self.reply_dcs("0$r");
             return;
         }
         let m = self.margins;
@@ -383,6 +390,10 @@ impl Term {
     }
 
     pub(crate) fn report_mode(&mut self, mode: u16, private: bool) {
+        // xterm answers ANSI-mode DECRQM only from the VT200 level up (DEC modes always).
+        if !private && self.conformance_level < 62 {
+            return;
+        }
         let report = if private {
             self.private_mode_report(mode)
         } else {
