@@ -226,7 +226,10 @@ fn headless(cli: Cli) -> ExitCode {
         log::debug!("{event:?}");
         match event {
             io::IoEvent::Stopped => break,
-            io::IoEvent::Clipboard { selection, mut data, .. } => {
+            // Only xterm's selection names (c, p, q, s, 0-7): at most 12 entries are kept.
+            io::IoEvent::Clipboard { selection, mut data, .. }
+                if matches!(selection, b'c' | b'p' | b'q' | b's' | b'0'..=b'7') =>
+            {
                 data.truncate(io::CLIPBOARD_REPLY_MAX);
                 clipboard.insert(selection, data);
             }
