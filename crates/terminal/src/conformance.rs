@@ -230,9 +230,6 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("decrqss_more_set", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
     // ---- the parity cases (xterm379-parity.json: VT520 identity, title reports allowed)
     reply("decscl_vt100_gates", "\x1b[>c", b"\x1b[>1;100;0c", NOT_XTERM),
-    reply("colour_specs", "\x1b]4;20;?\x07", b"\x1b]4;20;rgb:0000/0000/d7d7\x07", XCMS),
-    reply("colour_specs", "\x1b]4;21;?\x07", b"\x1b]4;21;rgb:0000/0000/ffff\x07", XCMS),
-    reply("colour_specs", "\x1b]4;22;?\x07", b"\x1b]4;22;rgb:0000/5f5f/0000\x07", XCMS),
     reply("colour_specs", "\x1b]4;23;?\x07", b"\x1b]4;23;rgb:0000/5f5f/5f5f\x07", XCMS),
     reply("colour_specs", "\x1b]4;24;?\x07", b"\x1b]4;24;rgb:0000/5f5f/8787\x07", XCMS),
     reply("colour_specs", "\x1b]4;25;?\x07", b"\x1b]4;25;rgb:0000/5f5f/afaf\x07", XCMS),
@@ -241,7 +238,7 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("colour_specs", "\x1b]4;28;?\x07", b"\x1b]4;28;rgb:0000/8787/0000\x07", XCMS),
     reply("colour_specs", "\x1b]4;29;?\x07", b"\x1b]4;29;rgb:0000/8787/5f5f\x07", XCMS),
     reply("colour_specs", "\x1b]4;30;?\x07", b"\x1b]4;30;rgb:0000/8787/8787\x07", XCMS),
-    reply("colour_specs", "\x1b]4;55;?\x07", b"\x1b]4;55;rgb:5f5f/0000/afaf\x07", XCMS),
+    reply("colour_specs", "\x1b]4;55;?\x07", b"\x1b]4;55;rgb:5f5f/0000/afaf\x07", RGBI_RANGE),
     reply("colour_specs", "\x1b]4;57;?\x07", b"\x1b]4;57;rgb:5f5f/0000/ffff\x07", XCMS),
     reply("colour_resets", "\x1b]4;1;?;2;?;3;?;200;?\x07", b"\x1b]4;1;rgb:cdcd/0000/0000\x07\x1b]4;2;rgb:0000/ffff/0000\x07\x1b]4;3;rgb:cdcd/cdcd/0000\x07\x1b]4;200;rgb:1212/3434/5656\x07", RESET_104),
     reply("special_colours_defaults", "\x1b]5;0;?\x07", b"\x1b]5;0;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
@@ -332,10 +329,12 @@ const XTERM_GUI_MODE: &str =
 const SHIFT_QUIRK: &str =
     "G2/G3 and UK characters are counted and shown as the DEC charsets define them";
 const REP_WIDE: &str = "REP repeats the whole (wide) character";
-const XCMS: &str = "the Xcms forms (rgbi:, CIEXYZ:, CIEuvY:, CIExyY:, CIELab:, CIELuv:, TekHVC:) \
-     convert through the X screen's colour characterization (libX11's default intensity tables \
-     when the screen has none); uvterm has no X screen in its core and leaves the colour as it \
-     was. Not done yet: porting those tables";
+const XCMS: &str = "the CIE and TekHVC forms (CIEXYZ:, CIEuvY:, CIExyY:, CIELab:, CIELuv:, \
+     TekHVC:) convert through the X screen's colour characterization (libX11's default \
+     matrices and white point); uvterm does not convert them yet and leaves the colour as it was \
+     (rgbi: is converted, with libX11's default intensity tables)";
+const RGBI_RANGE: &str = "an rgbi: intensity outside 0.0-1.0 is refused (XParseColor's range); \
+     libX11 extrapolates its table instead and xterm 379 shows the result";
 const RESET_104: &str = "xterm 379 also shows colour 2 at its default after OSC 104;1;3; \
      we reset exactly the colours named (ctlseqs: each parameter names one colour)";
 const DECNCSM: &str = "DECNCSM (95) is honoured: DECCOLM keeps the screen when it is set, as the \

@@ -949,9 +949,10 @@ fn join_lossy(parts: &[&[u8]]) -> String {
 
 /// X11 colour specifications as XParseColor reads them: `rgb:R/G/B` (1–4 hex digits each,
 /// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, and the X11 colour
-/// names ([`crate::x11_colours`]). The Xcms forms (`rgbi:`, `CIEXYZ:`, `CIEuvY:`, `CIExyY:`,
-/// `CIELab:`, `CIELuv:`, `TekHVC:`) need the X screen's colour characterization and are not
-/// accepted (see `conformance.rs`).
+/// names ([`crate::x11_colours`]), and `rgbi:` intensities (0.0-1.0) through libX11's default
+/// intensity tables. Channels end as a 24-bit TrueColor X server keeps them (the top 8 of
+/// libX11's 16 bits). The other Xcms forms (`CIEXYZ:`, `CIEuvY:`, `CIExyY:`, `CIELab:`,
+/// `CIELuv:`, `TekHVC:`) are not accepted (see `conformance.rs`).
 pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
     fn scale(hex: &[u8]) -> Option<u8> {
         if hex.is_empty() || hex.len() > 4 {
@@ -960,7 +961,23 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         let s = std::str::from_utf8(hex).ok()?;
         let v = u32::from_str_radix(s, 16).ok()?;
         let max = (1u32 << (4 * hex.len())) - 1;
-        Some(((v * 255 + max / 2) / max) as u8)
+        // libX11 scales to 16 bits (truncating); a TrueColor X server keeps the top 8.
+        Some(((v * 65535 / max) >> 8) as u8)
+    }
+    if spec.len() > 5 && spec[..5].eq_ignore_ascii_case(b"rgbi:") {
+        let mut it = spec[5..].split(|&b| b == b'/');
+        let (r, g, b) = (it.next()?, it.next()?, it.next()?);
+        if it.next().is_some() {
+            return None;
+        }
+        let level = |channel: usize, text: &[u8]| -> Option<u8> {
+            let ok = !text.is_empty()
+                && text.len() <= 32
+                && text.iter().all(|c| c.is_ascii_digit() || b".eE+-".contains(c));
+            let v: f64 = std::str::from_utf8(text).ok().filter(|_| ok)?.parse().ok()?;
+            (0.0..=1.0).contains(&v).then(|| crate::x11_colours::rgbi_level(channel, v))
+        };
+        return Some(super::style::Rgb::new(level(0, r)?, level(1, g)?, level(2, b)?));
     }
     if spec.len() > 4 && spec[..4].eq_ignore_ascii_case(b"rgb:") {
         let rest = &spec[4..];
@@ -1090,5 +1107,20 @@ mod tests {
         assert_eq!(parse_color_spec(b"#f80"), Some(Rgb::new(0xf0, 0x80, 0)));
         assert_eq!(parse_color_spec(b"rgb:ff/80"), None);
         assert_eq!(parse_color_spec(b"bogus"), None);
+        // 16 bits truncated to 8, as the X server keeps them.
+        assert_eq!(parse_color_spec(b"rgb:7fff/80ff/ffff"), Some(Rgb::new(0x7f, 0x80, 0xff)));
+        // X11 names: any case, spaced or not; never with stray spaces.
+        assert_eq!(parse_color_spec(b"Dark Slate Gray"), Some(Rgb::new(0x2f, 0x4f, 0x4f)));
+        assert_eq!(parse_color_spec(b"DARKSLATEGRAY"), Some(Rgb::new(0x2f, 0x4f, 0x4f)));
+        assert_eq!(parse_color_spec(b" red"), None);
+        assert_eq!(parse_color_spec(b"gray101"), None);
+        // rgbi: through libX11's default intensity tables (values xterm 379 showed).
+        assert_eq!(parse_color_spec(b"rgbi:0/0/0"), Some(Rgb::new(0, 0, 0)));
+        assert_eq!(parse_color_spec(b"rgbi:1/1/1"), Some(Rgb::new(0xff, 0xff, 0xff)));
+        assert_eq!(parse_color_spec(b"rgbi:0.5/0.5/0.5"), Some(Rgb::new(0xc1, 0xbb, 0xbb)));
+        assert_eq!(parse_color_spec(b"rgbi:.05/.05/.05"), Some(Rgb::new(0x4e, 0x4c, 0x4d)));
+        assert_eq!(parse_color_spec(b"rgbi:2/0/0"), None);
+        assert_eq!(parse_color_spec(b"rgbi:nan/0/0"), None);
+        assert_eq!(parse_color_spec(b"rgbi:inf/0/0"), None);
     }
 }
