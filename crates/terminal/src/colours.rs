@@ -1,5 +1,7 @@
-//! Colours: the palette and its dynamic colours, and OSC 4/10-12/104/110-112 that set,
-//! reset and query them (xterm's ctlseqs, "Operating System Commands").
+//! Colours: the palette, its dynamic colours (OSC 10-19) and xterm's special colours (OSC 5),
+//! and OSC 4/5/10-19/104/105/110-119 that set, reset and query them (xterm's ctlseqs,
+//! "Operating System Commands"). Colour specifications are read by
+//! [`crate::parser::parse_color_spec`].
 
 use crate::*;
 

@@ -7,6 +7,14 @@
 //! exceptions, each with its reason. Two tests hold them to the recording: the core's replay
 //! (`xterm_tests.rs`) and the same probe run through a real PTY in the real binary
 //! (`tests/xterm_pty.rs`).
+//!
+//! A second recording, `tests/xterm/xterm379-parity.json` (`PARITY_CASES`, recorded with
+//! `record.py --parity`: the VT520 identity, title reports allowed, uvterm's default colours),
+//! covers reverse wraparound, ISO guarded areas, XParseColor specifications, OSC 4/5/10-19
+//! and their resets, every DEC mode xterm knows, DECSCL gates, RIS, title modes and stacks,
+//! CBT and more. Its differences follow the first recording's in [`REPLIES`]; where current
+//! xterm or the VT520 moved past xterm 379 (DECRQSS DECSASD/DECSSDT, DECRQM DECHCCM,
+//! DECNCSM) we follow them, and the reason says so.
 
 use serde::Deserialize;
 
