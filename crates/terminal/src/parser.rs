@@ -948,9 +948,9 @@ fn join_lossy(parts: &[&[u8]]) -> String {
 }
 
 /// X11 colour specifications as XParseColor reads them: `rgb:R/G/B` (1–4 hex digits each,
-/// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, and the X11 colour
-/// names (X.Org's rgb.txt, in `x11_colours.rs`), and `rgbi:` intensities (0.0-1.0) through libX11's default
-/// intensity tables. Channels end as a 24-bit TrueColor X server keeps them (the top 8 of
+/// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, the X11 colour
+/// names (X.Org's rgb.txt, in `x11_colours.rs`), and `rgbi:` intensities (0.0-1.0) through
+/// libX11's default intensity tables. Channels end as a 24-bit TrueColor X server keeps them (the top 8 of
 /// libX11's 16 bits). The other Xcms forms (`CIEXYZ:`, `CIEuvY:`, `CIExyY:`, `CIELab:`,
 /// `CIELuv:`, `TekHVC:`) are not accepted (see `conformance.rs`).
 pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
