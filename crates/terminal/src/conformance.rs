@@ -238,10 +238,6 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("decrqss_more_set", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
     // ---- the parity cases (xterm379-parity.json: VT520 identity, title reports allowed)
     reply("decscl_vt100_gates", "\x1b[>c", b"\x1b[>1;100;0c", NOT_XTERM),
-    reply("colour_specs", "\x1b]4;23;?\x07", b"\x1b]4;23;rgb:0000/5f5f/5f5f\x07", XCMS),
-    reply("colour_specs", "\x1b]4;24;?\x07", b"\x1b]4;24;rgb:0000/5f5f/8787\x07", XCMS),
-    reply("colour_specs", "\x1b]4;25;?\x07", b"\x1b]4;25;rgb:0000/5f5f/afaf\x07", XCMS),
-    reply("colour_specs", "\x1b]4;26;?\x07", b"\x1b]4;26;rgb:0000/5f5f/d7d7\x07", XCMS),
     reply("colour_specs", "\x1b]4;27;?\x07", b"\x1b]4;27;rgb:0000/5f5f/ffff\x07", XCMS),
     reply("colour_specs", "\x1b]4;28;?\x07", b"\x1b]4;28;rgb:0000/8787/0000\x07", XCMS),
     reply("colour_specs", "\x1b]4;29;?\x07", b"\x1b]4;29;rgb:0000/8787/5f5f\x07", XCMS),
@@ -337,10 +333,10 @@ const XTERM_GUI_MODE: &str =
 const SHIFT_QUIRK: &str =
     "G2/G3 and UK characters are counted and shown as the DEC charsets define them";
 const REP_WIDE: &str = "REP repeats the whole (wide) character";
-const XCMS: &str = "the CIE and TekHVC forms (CIEXYZ:, CIEuvY:, CIExyY:, CIELab:, CIELuv:, \
-     TekHVC:) convert through the X screen's colour characterization (libX11's default \
-     matrices and white point); uvterm does not convert them yet and leaves the colour as it was \
-     (rgbi: is converted, with libX11's default intensity tables)";
+const XCMS: &str = "CIELab:, CIELuv: and TekHVC: are not converted yet (libX11 reads L* and \
+     its white point its own way), nor is a colour outside the screen's gamut, which libX11 \
+     compresses into it (CIEXYZ:2/0/0 shows black in xterm): the colour is left as it was. \
+     rgbi:, CIEXYZ:, CIEuvY: and CIExyY: inside the gamut convert as libX11 does";
 const RGBI_RANGE: &str = "an rgbi: intensity outside 0.0-1.0 is refused (XParseColor's range); \
      libX11 extrapolates its table instead and xterm 379 shows the result";
 const RESET_104: &str = "xterm 379 also shows colour 2 at its default after OSC 104;1;3; \

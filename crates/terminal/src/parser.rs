@@ -947,12 +947,37 @@ fn join_lossy(parts: &[&[u8]]) -> String {
     out
 }
 
+/// An Xcms specification `prefix:A/B/C` with three decimal numbers: the prefix in lowercase
+/// and the numbers (`None` for anything else).
+fn xcms_triple(spec: &[u8]) -> Option<(Vec<u8>, [f64; 3])> {
+    let colon = spec.iter().position(|&b| b == b':')?;
+    let prefix = spec[..colon].to_ascii_lowercase();
+    if !matches!(prefix.as_slice(), b"rgbi" | b"ciexyz" | b"cieuvy" | b"ciexyy") {
+        return None;
+    }
+    let mut numbers = [0.0f64; 3];
+    let mut parts = spec[colon + 1..].split(|&b| b == b'/');
+    for n in &mut numbers {
+        let text = parts.next()?;
+        let ok = !text.is_empty()
+            && text.len() <= 32
+            && text.iter().all(|c| c.is_ascii_digit() || b".eE+-".contains(c));
+        *n = std::str::from_utf8(text).ok().filter(|_| ok)?.parse().ok()?;
+        if !n.is_finite() {
+            return None;
+        }
+    }
+    parts.next().is_none().then_some((prefix, numbers))
+}
+
 /// X11 colour specifications as XParseColor reads them: `rgb:R/G/B` (1–4 hex digits each,
 /// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, the X11 colour
-/// names (X.Org's rgb.txt, in `x11_colours.rs`), and `rgbi:` intensities (0.0-1.0) through
-/// libX11's default intensity tables. Channels end as a 24-bit TrueColor X server keeps them (the top 8 of
-/// libX11's 16 bits). The other Xcms forms (`CIEXYZ:`, `CIEuvY:`, `CIExyY:`, `CIELab:`,
-/// `CIELuv:`, `TekHVC:`) are not accepted (see `conformance.rs`).
+/// names (X.Org's rgb.txt, in `x11_colours.rs`), `rgbi:` intensities (0.0-1.0) through
+/// libX11's default intensity tables, and `CIEXYZ:`, `CIEuvY:` and `CIExyY:` through its
+/// default matrix when the colour is inside the screen's gamut. Channels end as a 24-bit
+/// TrueColor X server keeps them (the top 8 of libX11's 16 bits). `CIELab:`, `CIELuv:`,
+/// `TekHVC:` and colours outside the gamut (which libX11 compresses into it) are not
+/// accepted (see `conformance.rs`).
 pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
     fn scale(hex: &[u8]) -> Option<u8> {
         if hex.is_empty() || hex.len() > 4 {
@@ -964,20 +989,24 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         // libX11 scales to 16 bits (truncating); a TrueColor X server keeps the top 8.
         Some(((v * 65535 / max) >> 8) as u8)
     }
-    if spec.len() > 5 && spec[..5].eq_ignore_ascii_case(b"rgbi:") {
-        let mut it = spec[5..].split(|&b| b == b'/');
-        let (r, g, b) = (it.next()?, it.next()?, it.next()?);
-        if it.next().is_some() {
-            return None;
-        }
-        let level = |channel: usize, text: &[u8]| -> Option<u8> {
-            let ok = !text.is_empty()
-                && text.len() <= 32
-                && text.iter().all(|c| c.is_ascii_digit() || b".eE+-".contains(c));
-            let v: f64 = std::str::from_utf8(text).ok().filter(|_| ok)?.parse().ok()?;
-            (0.0..=1.0).contains(&v).then(|| crate::x11_colours::rgbi_level(channel, v))
+    if let Some((prefix, [a, b, c])) = xcms_triple(spec) {
+        use crate::x11_colours::{rgbi_level, xyz_levels};
+        let (r, g, b) = match prefix.as_slice() {
+            b"rgbi" => {
+                let unit = |v: f64| (0.0..=1.0).contains(&v).then_some(v);
+                (rgbi_level(0, unit(a)?), rgbi_level(1, unit(b)?), rgbi_level(2, unit(c)?))
+            }
+            b"ciexyz" => xyz_levels([a, b, c])?,
+            // u'v'Y (CIE 1976) and xyY, to XYZ.
+            b"cieuvy" if b > 0.0 => xyz_levels([
+                9.0 * a * c / (4.0 * b),
+                c,
+                (12.0 - 3.0 * a - 20.0 * b) * c / (4.0 * b),
+            ])?,
+            b"ciexyy" if b > 0.0 => xyz_levels([a * c / b, c, (1.0 - a - b) * c / b])?,
+            _ => return None,
         };
-        return Some(super::style::Rgb::new(level(0, r)?, level(1, g)?, level(2, b)?));
+        return Some(super::style::Rgb::new(r, g, b));
     }
     if spec.len() > 4 && spec[..4].eq_ignore_ascii_case(b"rgb:") {
         let rest = &spec[4..];
@@ -1122,5 +1151,12 @@ mod tests {
         assert_eq!(parse_color_spec(b"rgbi:2/0/0"), None);
         assert_eq!(parse_color_spec(b"rgbi:nan/0/0"), None);
         assert_eq!(parse_color_spec(b"rgbi:inf/0/0"), None);
+        // CIE forms inside the gamut, through libX11's default matrix (xterm 379's values).
+        assert_eq!(parse_color_spec(b"CIEXYZ:0.5/0.5/0.5"), Some(Rgb::new(0xdd, 0xb5, 0xa0)));
+        assert_eq!(parse_color_spec(b"ciexyy:0.3/0.3/0.5"), Some(Rgb::new(0xd1, 0xb6, 0xb7)));
+        assert_eq!(parse_color_spec(b"CIEuvY:0.2/0.45/0.5"), Some(Rgb::new(0xd1, 0xb6, 0xb7)));
+        assert_eq!(parse_color_spec(b"CIEXYZ:2/0/0"), None, "outside the gamut");
+        assert_eq!(parse_color_spec(b"CIEuvY:0.2/0/0.5"), None);
+        assert_eq!(parse_color_spec(b"CIEXYZ:0.5/0.5"), None);
     }
 }

@@ -1493,3 +1493,28 @@ pub(crate) fn rgbi_level(channel: usize, intensity: f64) -> u8 {
     // The number of thresholds at or below the intensity, less the one for level 0.
     (t.partition_point(|&x| x <= intensity).saturating_sub(1)) as u8
 }
+
+/// CIE XYZ to `rgbi:` intensities on a screen without colour characterization: the inverse of
+/// libX11's default LINEAR_RGB matrix, whose columns are the XYZ of its red, green and blue
+/// primaries (read with `XcmsConvertColors` on Xvfb; its white is X 0.9496644, Y 1,
+/// Z 1.4060403).
+pub(crate) const XYZ_TO_RGBI: [[f64; 3]; 3] = [
+    [3.48340481253539, -1.5217637492728515, -0.5592313335404976],
+    [-1.0715275130619355, 1.965937952043723, 0.036736913395534636],
+    [0.06351179790497787, -0.20020501000496477, 0.8107094203164819],
+];
+
+/// Device levels for a CIE XYZ colour, or `None` outside what the screen can show (libX11
+/// would compress such a colour into the gamut; see `conformance.rs`).
+pub(crate) fn xyz_levels(xyz: [f64; 3]) -> Option<(u8, u8, u8)> {
+    const SLACK: f64 = 1e-9;
+    let mut level = [0u8; 3];
+    for (channel, row) in XYZ_TO_RGBI.iter().enumerate() {
+        let i: f64 = row.iter().zip(xyz).map(|(m, v)| m * v).sum();
+        if !i.is_finite() || !(-SLACK..=1.0 + SLACK).contains(&i) {
+            return None;
+        }
+        level[channel] = rgbi_level(channel, i.clamp(0.0, 1.0));
+    }
+    Some((level[0], level[1], level[2]))
+}
