@@ -333,10 +333,12 @@ const XTERM_GUI_MODE: &str =
 const SHIFT_QUIRK: &str =
     "G2/G3 and UK characters are counted and shown as the DEC charsets define them";
 const REP_WIDE: &str = "REP repeats the whole (wide) character";
-const XCMS: &str = "CIELab:, CIELuv: and TekHVC: are not converted yet (libX11 reads L* and \
-     its white point its own way), nor is a colour outside the screen's gamut, which libX11 \
-     compresses into it (CIEXYZ:2/0/0 shows black in xterm): the colour is left as it was. \
-     rgbi:, CIEXYZ:, CIEuvY: and CIExyY: inside the gamut convert as libX11 does";
+const XCMS: &str = "CIELab:, CIELuv: and TekHVC: are not converted (the colour is left as it \
+     was): libX11 2:1.8's Lab conversion goes wrong (CIELab:50/20/-30 becomes X 90.6, Z 5306; \
+     below L* 8 it forgets a factor of 100) and then compresses the result into the gamut, \
+     which is what xterm shows; nor is a colour outside the screen's gamut converted \
+     (CIEXYZ:2/0/0 shows black in xterm). rgbi:, CIEXYZ:, CIEuvY: and CIExyY: inside the \
+     gamut convert exactly as libX11 does";
 const RGBI_RANGE: &str = "an rgbi: intensity outside 0.0-1.0 is refused (XParseColor's range); \
      libX11 extrapolates its table instead and xterm 379 shows the result";
 const RESET_104: &str = "xterm 379 also shows colour 2 at its default after OSC 104;1;3; \
