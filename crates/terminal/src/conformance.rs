@@ -166,7 +166,7 @@ pub const REPLIES: &[ReplyDifference] = &[
         b"\x1b[?64;1;6;9;15;17;21;22;28c",
         NO_PRINTER_LOCATOR_WINDOWS,
     ),
-    reply("decscl_levels", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", NO_PRINTER_LOCATOR_WINDOWS),
+    reply("decscl_levels", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", IDENTITY),
     reply("device_attributes", "\x1b[>c", b"\x1b[>1;100;0c", NOT_XTERM),
     reply("device_attributes", "\x1b[>0c", b"\x1b[>1;100;0c", NOT_XTERM),
     reply("s8c1t_replies", "\x1b[>c", b"\x9b>1;100;0c", NOT_XTERM),
@@ -267,9 +267,6 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("decrqm_every_dec_mode", "\x1b[?1046$p", b"\x1b[?1046;0$y", MODES),
     reply("decrqm_every_dec_mode", "\x1b[?2027$p", b"\x1b[?2027;3$y", MODES),
     reply("decrqm_dec_modes_set", "\x1b[?95$p", b"\x1b[?95;1$y", MODES),
-    reply("decrqm_dec_modes_set", "\x1b[?1050$p", b"\x1b[?1050;1$y", MODES),
-    reply("decrqm_dec_modes_set", "\x1b[?1051$p", b"\x1b[?1051;1$y", MODES),
-    reply("decrqm_dec_modes_set", "\x1b[?1060$p", b"\x1b[?1060;1$y", MODES),
     reply("deccolm_no_clear", "\x1b[?95$p", b"\x1b[?95;1$y", DECNCSM),
     reply("deccolm_no_clear", "\x1b[1;1;1;1;1;132*y", b"\x1bP1!~F7BA\x1b\\", DECNCSM),
     reply("deccolm_no_clear", "\x1b[2;1;2;1;2;132*y", b"\x1bP2!~F7B9\x1b\\", DECNCSM),
@@ -282,7 +279,7 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("deccolm_no_clear", "\x1b[9;1;9;1;9;132*y", b"\x1bP9!~F7B2\x1b\\", DECNCSM),
     reply("deccolm_no_clear", "\x1b[10;1;10;1;10;132*y", b"\x1bP10!~F7B1\x1b\\", DECNCSM),
     reply("decscl_vt200_8bit", "\x1b[>c", b"\x9b>1;100;0c", NOT_XTERM),
-    reply("decscl_level_5", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", NO_PRINTER_LOCATOR_WINDOWS),
+    reply("decscl_level_5", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", IDENTITY),
     reply("decrqss_more", "\x1bP$q*x\x1b\\", b"\x1bP1$r1*x\x1b\\", DECSACE_ETC),
     reply("decrqss_more_set", "\x1bP$qt\x1b\\", b"\x1bP1$r36t\x1b\\", DECSACE_ETC),
     reply("decrqss_more_set", "\x1bP$q*x\x1b\\", b"\x1bP1$r2*x\x1b\\", DECSACE_ETC),
@@ -341,14 +338,14 @@ const XCMS: &str = "CIELab:, CIELuv: and TekHVC: are not converted (the colour i
      gamut convert exactly as libX11 does";
 const RGBI_RANGE: &str = "an rgbi: intensity outside 0.0-1.0 is refused (XParseColor's range); \
      libX11 extrapolates its table instead and xterm 379 shows the result";
-const RESET_104: &str = "xterm 379 also shows colour 2 at its default after OSC 104;1;3; \
-     we reset exactly the colours named (ctlseqs: each parameter names one colour)";
+const RESET_104: &str = "xterm 379 did not set colour 2 from `4;1;red;2;green;3;blue;…` (alone, \
+     `4;2;green` sets it): it reads as its default after OSC 104;1;3. We set every valid pair \
+     and reset exactly the colours named";
 const DECNCSM: &str = "DECNCSM (95) is honoured: DECCOLM keeps the screen when it is set, as the \
      VT510/VT520 manuals and later xterm do; xterm 379 does not know the mode";
 const MODES: &str = "DECRQM: DECNCSM (95) and synchronized output implemented; no sixel (80); \
      highlight tracking (1001) never enabled; grapheme clustering (2027) always on; xterm's \
-     window-system modes (1035/1040/1041/1043/1046, 1050-1061 keyboard emulations) not \
-     kept here";
+     window-system modes (1035, 1040, 1041, 1043, 1046) not kept here";
 const DECSACE_ETC: &str = "DECRQSS answers DECSACE as the VT520 does (xterm 379 says invalid); \
      DECSLPP reports the lines on the screen (xterm 379 answers one less after DECSNLS)";
 const IDENTITY: &str = "we identify as a VT420-level uvterm with only the features we have, \

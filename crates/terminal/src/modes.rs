@@ -293,6 +293,11 @@ impl Term {
         }
         if let Some(i) = KEPT_MODES.iter().position(|(m, _)| *m == mode) {
             let default = KEPT_MODES[i].1;
+            // xterm's function-key emulations (terminfo, Sun, legacy, VT220) are one of N.
+            const KEYBOARDS: [u16; 4] = [1050, 1051, 1060, 1061];
+            if on && KEYBOARDS.contains(&mode) {
+                self.kept_modes.retain(|m| !KEYBOARDS.contains(m));
+            }
             self.kept_modes.retain(|&m| m != mode);
             if on != default {
                 self.kept_modes.push(mode);
