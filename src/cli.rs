@@ -186,6 +186,10 @@ fn headless(cli: Cli) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if let Some(message) = crate::app::config::missing_config_file(cli.config_file.as_deref()) {
+        eprintln!("uvterm: {message}");
+        return ExitCode::from(2);
+    }
     let config_path = cli.config_file.clone().or_else(crate::app::config::default_path);
     let (app_config, problems) = crate::app::config::load(config_path.as_deref(), &cli.options);
     for p in &problems {

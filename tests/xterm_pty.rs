@@ -286,6 +286,17 @@ fn a_headless_daemon_refuses_window_only_options() {
     assert!(err.contains("-e") && err.contains("--headless"), "{err}");
 }
 
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let out = std::process::Command::new(daemon::BIN)
+        .args(["--headless", "--config-file", "/nonexistent/uvterm.toml"])
+        .output()
+        .expect("run uvterm");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/uvterm.toml") && err.contains("no such file"), "{err}");
+}
+
 /// Put text on the X clipboard (xclip stays in the background to serve it).
 fn set_x_clipboard(x: &Xvfb, text: &str) -> std::process::Child {
     use std::io::Write;

@@ -63,6 +63,10 @@ impl io::EventSink for ProxySink {
 
 /// Run the GUI until the last window closes.
 pub fn run(options: GuiOptions) -> ExitCode {
+    if let Some(message) = config::missing_config_file(options.config_file.as_deref()) {
+        eprintln!("uvterm: {message}");
+        return ExitCode::from(2);
+    }
     let config_path = options.config_file.clone().or_else(config::default_path);
     let (config, problems) = config::load(config_path.as_deref(), &options.overrides);
     for p in &problems {
