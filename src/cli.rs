@@ -153,7 +153,7 @@ pub fn main() -> ExitCode {
             let output = if json { ipc::client::Output::Json } else { ipc::client::Output::Plain };
             ipc::client::run(request.into_request(), socket, output)
         }
-        None if cli.headless => headless(cli.socket, cli.config_file, &cli.options),
+        None if cli.headless => headless(cli),
         None => {
             if let Some(dir) = &cli.working_directory
                 && !dir.is_dir()
@@ -173,20 +173,34 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The headless daemon: the I/O loop and the IPC server, no window. Of the configuration
-/// (file and `-o`) it uses the limits.
-fn headless(
-    socket: Option<PathBuf>,
-    config_file: Option<PathBuf>,
-    overrides: &[String],
-) -> ExitCode {
-    let config_path = config_file.or_else(crate::app::config::default_path);
-    let (config, problems) = crate::app::config::load(config_path.as_deref(), overrides);
+/// The headless daemon: the I/O loop and the IPC server, no window. The configuration
+/// (`--config-file` or the default file, then `-o`) applies to its tabs exactly as to a
+/// window's: `[terminal]`, `[scrollback]`, `[shell]`, `[colors]`, `[cursor]` and the window's
+/// size in cells, and `[limits]`. Options that only make sense for a window are refused.
+fn headless(cli: Cli) -> ExitCode {
+    let window_only = [
+        (!cli.run.is_empty(), "-e"),
+        (cli.title.is_some(), "--title"),
+        (cli.working_directory.is_some(), "--working-directory"),
+    ];
+    if let Some((_, option)) = window_only.iter().find(|(given, _)| *given) {
+        eprintln!(
+            "uvterm: {option} opens a window's first tab; with --headless open tabs with \
+             `uvterm msg create-tab`"
+        );
+        return ExitCode::from(2);
+    }
+    if let Some(message) = crate::app::config::missing_config_file(cli.config_file.as_deref()) {
+        eprintln!("uvterm: {message}");
+        return ExitCode::from(2);
+    }
+    let config_path = cli.config_file.clone().or_else(crate::app::config::default_path);
+    let (app_config, problems) = crate::app::config::load(config_path.as_deref(), &cli.options);
     for p in &problems {
         eprintln!("uvterm: {p}");
     }
     crate::pty::raise_fd_limit();
-    let path = match ipc::socket::server_path(socket.as_deref()) {
+    let path = match ipc::socket::server_path(cli.socket.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("uvterm: cannot set up the IPC socket: {e}");
@@ -194,14 +208,14 @@ fn headless(
         }
     };
     let config = io::IoConfig {
-        term: crate::term::TermConfig {
-            apply_resize_requests: true,
-            ..crate::term::TermConfig::default()
-        },
+        // No window to resize: the tab applies size requests itself.
+        term: crate::term::TermConfig { apply_resize_requests: true, ..app_config.term_config() },
+        default_size: (app_config.window.columns, app_config.window.lines),
         ipc_socket: Some(path.clone()),
         ipc_codec: Some(ipc::protocol::JsonCodec::shared()),
-        max_tabs: config.limits.max_tabs,
+        max_tabs: app_config.limits.max_tabs,
         termination_signals: true,
+        shell: app_config.shell_command(),
         ..io::IoConfig::default()
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -215,12 +229,48 @@ fn headless(
     // The socket path on stdout, for scripts that start the daemon.
     // Nobody reading it is no reason to stop the daemon.
     let _ = crate::out::println(&path.display().to_string());
-    for event in rx {
+    // The daemon's clipboard is its own memory: the last OSC 52 write per selection, which
+    // an allowed OSC 52 read answers (a selection never written answers empty).
+    let mut clipboard: std::collections::HashMap<u8, Vec<u8>> = Default::default();
+    // Each open tab's shared state, to take its coalesced events (OSC 52 writes among them);
+    // released when the tab closes, as the window releases its tabs.
+    let mut tabs: std::collections::HashMap<io::TabId, io::TabRef> = Default::default();
+    'events: for event in rx {
         log::debug!("{event:?}");
-        if event == io::IoEvent::Stopped {
-            break;
+        let events = match event {
+            io::IoEvent::TabEvents(tab) => {
+                tabs.get(&tab).map(|s| s.0.ui.take(tab)).unwrap_or_default()
+            }
+            other => vec![other],
+        };
+        for event in events {
+            match event {
+                io::IoEvent::Stopped => break 'events,
+                io::IoEvent::TabOpened { tab, shared, .. } => {
+                    tabs.insert(tab, shared);
+                }
+                io::IoEvent::TabClosed { tab, .. } => {
+                    if let Some(shared) = tabs.remove(&tab) {
+                        io::release_tab(shared.0);
+                    }
+                }
+                // Only xterm's selection names (c, p, q, s, 0-7): at most 12 entries are kept.
+                io::IoEvent::Clipboard { selection, mut data, .. }
+                    if matches!(selection, b'c' | b'p' | b'q' | b's' | b'0'..=b'7') =>
+                {
+                    data.truncate(io::CLIPBOARD_REPLY_MAX);
+                    clipboard.insert(selection, data);
+                }
+                io::IoEvent::ClipboardLoad { tab, selection, terminator } => {
+                    let data = clipboard.get(&selection).cloned().unwrap_or_default();
+                    let reply = io::Command::ClipboardReply { tab, selection, data, terminator };
+                    let _ = handle.send(reply);
+                }
+                _ => (),
+            }
         }
     }
+    drop(tabs);
     handle.join();
     ExitCode::SUCCESS
 }

@@ -16,16 +16,27 @@ use std::path::Path;
 use std::time::Duration;
 
 use daemon::Daemon;
-use uvterm::term::conformance::{Recording, Step, expected_reply, show};
+use uvterm::term::conformance::{Recording, Step, expected_reply, occurrences, show};
 use x11::{Gui, Xvfb, wait_until};
 
 fn xterm() -> Recording {
     serde_json::from_str(include_str!("xterm/xterm379.json")).expect("the xterm recording")
 }
 
+/// The parity cases (`PARITY_CASES`), recorded with the VT520 identity and title reports on.
+fn xterm_parity() -> Recording {
+    serde_json::from_str(include_str!("xterm/xterm379-parity.json")).expect("the recording")
+}
+
 fn probe_command(out: &Path) -> Vec<String> {
     let probe = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/xterm/probe.py");
     vec!["python3".into(), probe.display().to_string(), out.display().to_string(), "-".into()]
+}
+
+fn parity_probe_command(out: &Path) -> Vec<String> {
+    let mut command = probe_command(out);
+    command.push("PARITY_CASES".into());
+    command
 }
 
 /// Wait for the probe's result (it appears whole, renamed into place).
@@ -57,10 +68,11 @@ fn differences(ours: &Recording, theirs: &Recording) -> Vec<String> {
             continue;
         }
         assert_eq!(o_steps.len(), t_steps.len(), "{}: same steps", o.name);
-        for (os, ts) in o_steps.iter().zip(&t_steps) {
+        let nths = occurrences(t_steps.iter().copied());
+        for ((os, ts), nth) in o_steps.iter().zip(&t_steps).zip(nths) {
             assert_eq!(os.send, ts.send, "{}: same bytes sent", o.name);
             let sent = ts.sent();
-            let expected = expected_reply(&t.name, ts);
+            let expected = expected_reply(&t.name, ts, nth);
             let got = os.replied();
             if got != expected {
                 wrong.push(format!(
@@ -77,7 +89,10 @@ fn differences(ours: &Recording, theirs: &Recording) -> Vec<String> {
 }
 
 fn assert_conforms(ours: &Recording) {
-    let theirs = xterm();
+    assert_conforms_to(ours, xterm(), 500);
+}
+
+fn assert_conforms_to(ours: &Recording, theirs: Recording, least_replies: usize) {
     let wrong = differences(ours, &theirs);
     assert!(
         wrong.is_empty(),
@@ -88,7 +103,7 @@ fn assert_conforms(ours: &Recording) {
     );
     // The comparison is not vacuous: the probe read real answers.
     let replies = ours.cases.iter().flat_map(|c| &c.steps).filter(|s| !s.reply.is_empty()).count();
-    assert!(replies > 500, "only {replies} replies read");
+    assert!(replies > least_replies, "only {replies} replies read");
 }
 
 #[test]
@@ -118,4 +133,211 @@ fn a_window_answers_as_xterm_does() {
     let mut gui = Gui::start(&x, name, &args);
     let result = wait_for_result(&out, || matches!(gui.child.try_wait(), Ok(None)));
     assert_conforms(&result);
+}
+
+/// The parity cases need title reports: allowed here on the command line, which is also the
+/// headless daemon's configuration path under test.
+#[test]
+fn a_headless_tab_answers_as_xterm_does_beyond_the_first_cases() {
+    let daemon = Daemon::start_with("xterm-parity", &["-o", "terminal.allow_title_report=true"]);
+    let out = daemon.dir.join("uvterm-parity.json");
+    let created = daemon.request(
+        &serde_json::json!({"cmd": "create-tab", "command": parity_probe_command(&out)})
+            .to_string(),
+    );
+    assert_eq!(created["ok"], true, "{created}");
+    let alive = format!("/proc/{}", daemon.pid());
+    let result = wait_for_result(&out, || Path::new(&alive).exists());
+    assert_conforms_to(&result, xterm_parity(), 400);
+}
+
+#[test]
+fn a_window_answers_as_xterm_does_beyond_the_first_cases() {
+    let x = Xvfb::start();
+    let name = "xterm-parity";
+    let out = Gui::dir_for(name).join("uvterm-parity.json");
+    let mut args = vec!["-o", "terminal.allow_title_report=true", "-e"];
+    let probe = parity_probe_command(&out);
+    args.extend(probe.iter().map(String::as_str));
+    let mut gui = Gui::start(&x, name, &args);
+    let result = wait_for_result(&out, || matches!(gui.child.try_wait(), Ok(None)));
+    assert_conforms_to(&result, xterm_parity(), 400);
+}
+
+// ------------------------------------------------------------------ configuration and OSC 52
+
+/// `ask.py` asking each chunk; one that starts with an OSC 52 read waits for a late answer.
+fn ask_command(out: &Path, chunks: &[&[u8]]) -> Vec<String> {
+    let ask = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/xterm/ask.py");
+    let mut command = vec!["python3".into(), ask.display().to_string(), out.display().to_string()];
+    command.extend(chunks.iter().map(|c| {
+        let hex: String = c.iter().map(|b| format!("{b:02x}")).collect();
+        if c.ends_with(b";?\x07") || c.ends_with(b";?\x1b\\") { format!("w{hex}") } else { hex }
+    }));
+    command
+}
+
+/// The replies `ask.py` read, one per chunk.
+fn wait_for_answers(out: &Path, mut alive: impl FnMut() -> bool) -> Vec<Vec<u8>> {
+    assert!(
+        wait_until(Duration::from_secs(60), || out.exists() || !alive()),
+        "ask.py did not finish"
+    );
+    let text = std::fs::read_to_string(out).expect("ask.py wrote no result (did it fail?)");
+    let hex: Vec<String> = serde_json::from_str(&text).expect("ask.py's result");
+    hex.iter()
+        .map(|h| {
+            (0..h.len() / 2)
+                .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// Ask questions in a new tab of a headless daemon; the replies.
+fn ask_headless(daemon: &Daemon, chunks: &[&[u8]]) -> Vec<Vec<u8>> {
+    let out = daemon.dir.join(format!("answers-{}.json", chunks.len()));
+    let created = daemon.request(
+        &serde_json::json!({"cmd": "create-tab", "command": ask_command(&out, chunks)}).to_string(),
+    );
+    assert_eq!(created["ok"], true, "{created}");
+    let alive = format!("/proc/{}", daemon.pid());
+    wait_for_answers(&out, || Path::new(&alive).exists())
+}
+
+const TITLE_AND_CLIPBOARD: &[&[u8]] = &[
+    b"\x1b]2;from the program\x07\x1b[21t",
+    b"\x1b]52;c;aGVsbG8=\x07",
+    b"\x1b]52;c;?\x07",
+    b"\x1b]52;p;?\x1b\\",
+];
+
+#[test]
+fn a_headless_daemon_refuses_title_and_clipboard_reads_by_default() {
+    let daemon = Daemon::start("defaults");
+    let replies = ask_headless(&daemon, TITLE_AND_CLIPBOARD);
+    assert_eq!(replies, vec![Vec::<u8>::new(); 4], "no reply at all: {replies:?}");
+}
+
+#[test]
+fn a_headless_daemon_applies_command_line_options() {
+    let daemon = Daemon::start_with(
+        "options",
+        &["-o", "terminal.allow_title_report=true", "-o", "terminal.allow_clipboard_read=true"],
+    );
+    let replies = ask_headless(&daemon, TITLE_AND_CLIPBOARD);
+    assert_eq!(show(&replies[0]), show(b"\x1b]lfrom the program\x1b\\"));
+    assert!(replies[1].is_empty());
+    // Answered from the daemon's own clipboard: the last OSC 52 write; a selection never
+    // written answers empty.
+    assert_eq!(show(&replies[2]), show(b"\x1b]52;c;aGVsbG8=\x07"));
+    assert_eq!(show(&replies[3]), show(b"\x1b]52;p;\x1b\\"));
+}
+
+#[test]
+fn a_headless_daemon_applies_the_configuration_file() {
+    let dir = std::env::temp_dir().join(format!("uvterm-config-file-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let marker = dir.join("shell-ran");
+    let shell = dir.join("shell.sh");
+    std::fs::write(&shell, format!("#!/bin/sh\necho \"$1\" > {}\n", marker.display())).unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&shell).unwrap().permissions(),
+        0o755,
+    );
+    std::fs::set_permissions(&shell, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let config = dir.join("uvterm.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[terminal]\nallow_title_report = true\n[shell]\nprogram = \"{}\"\nargs = [\"configured\"]\n\
+             [window]\ncolumns = 100\nlines = 30\n",
+            shell.display()
+        ),
+    )
+    .unwrap();
+    let daemon = Daemon::start_with("config-file", &["--config-file", config.to_str().unwrap()]);
+    // [terminal] applies.
+    let replies = ask_headless(&daemon, &[b"\x1b]2;t\x07\x1b[21t", b"\x1b[18t"]);
+    assert_eq!(show(&replies[0]), show(b"\x1b]lt\x1b\\"));
+    // [window] gives a tab opened without a size its size.
+    assert_eq!(show(&replies[1]), show(b"\x1b[8;30;100t"));
+    // [shell] runs for a tab opened without a command.
+    let created = daemon.request(&serde_json::json!({"cmd": "create-tab"}).to_string());
+    assert_eq!(created["ok"], true, "{created}");
+    assert!(wait_until(Duration::from_secs(20), || marker.exists()), "the configured shell ran");
+    assert!(
+        wait_until(Duration::from_secs(5), || std::fs::read_to_string(&marker)
+            .is_ok_and(|s| s.trim() == "configured")),
+        "with its arguments"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_headless_daemon_refuses_window_only_options() {
+    let out = std::process::Command::new(daemon::BIN)
+        .args(["--headless", "-e", "true"])
+        .output()
+        .expect("run uvterm");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("-e") && err.contains("--headless"), "{err}");
+}
+
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let out = std::process::Command::new(daemon::BIN)
+        .args(["--headless", "--config-file", "/nonexistent/uvterm.toml"])
+        .output()
+        .expect("run uvterm");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/uvterm.toml") && err.contains("no such file"), "{err}");
+}
+
+/// Put text on the X clipboard (xclip stays in the background to serve it).
+fn set_x_clipboard(x: &Xvfb, text: &str) -> std::process::Child {
+    use std::io::Write;
+    let mut child = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-quiet"])
+        .env("DISPLAY", &x.display)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("xclip (install the xclip package)");
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+}
+
+fn ask_in_window(name: &str, options: &[&str]) -> Vec<Vec<u8>> {
+    let x = Xvfb::start();
+    let mut xclip = set_x_clipboard(&x, "from X");
+    let out = Gui::dir_for(name).join("answers.json");
+    let chunks: &[&[u8]] = &[b"\x1b]52;c;?\x07", b"\x1b]52;c;?\x1b\\"];
+    let mut args: Vec<&str> = options.to_vec();
+    args.push("-e");
+    let command = ask_command(&out, chunks);
+    args.extend(command.iter().map(String::as_str));
+    let mut gui = Gui::start(&x, name, &args);
+    let replies = wait_for_answers(&out, || matches!(gui.child.try_wait(), Ok(None)));
+    let _ = xclip.kill();
+    let _ = xclip.wait();
+    replies
+}
+
+#[test]
+fn a_window_refuses_clipboard_reads_by_default() {
+    let replies = ask_in_window("osc52-default", &[]);
+    assert_eq!(replies, vec![Vec::<u8>::new(); 2], "no reply at all: {replies:?}");
+}
+
+#[test]
+fn a_window_answers_clipboard_reads_from_the_x_clipboard_when_allowed() {
+    let replies = ask_in_window("osc52-allowed", &["-o", "terminal.allow_clipboard_read=true"]);
+    // "from X", base64, terminated as asked.
+    assert_eq!(show(&replies[0]), show(b"\x1b]52;c;ZnJvbSBY\x07"));
+    assert_eq!(show(&replies[1]), show(b"\x1b]52;c;ZnJvbSBY\x1b\\"));
 }

@@ -199,6 +199,13 @@ pub fn default_path() -> Option<PathBuf> {
     Some(base.join("uvterm/uvterm.toml"))
 }
 
+/// `--config-file PATH` names a file that must exist (the default file may be absent): the
+/// message for the user when it does not.
+pub fn missing_config_file(path: Option<&Path>) -> Option<String> {
+    let path = path?;
+    (!path.is_file()).then(|| format!("--config-file {}: no such file", path.display()))
+}
+
 /// Load the configuration: the file at `path` (if present) with `overrides` (`a.b=value`,
 /// values in TOML syntax, bare words taken as strings) applied. Problems are returned as
 /// messages for the user; whatever could not be used falls back to the defaults.
@@ -325,6 +332,12 @@ impl Config {
             ));
             self.limits.max_tabs = max;
         }
+    }
+
+    /// `[shell]` as the I/O core takes it: `None` runs the user's shell.
+    pub fn shell_command(&self) -> Option<(std::ffi::OsString, Vec<std::ffi::OsString>)> {
+        let program = self.shell.program.as_ref()?;
+        Some((program.into(), self.shell.args.iter().map(Into::into).collect()))
     }
 
     /// The terminal core's settings derived from this configuration.

@@ -98,6 +98,10 @@ impl Drop for Handled {
 
 /// Run the GUI until the last window closes.
 pub fn run(options: GuiOptions) -> ExitCode {
+    if let Some(message) = config::missing_config_file(options.config_file.as_deref()) {
+        eprintln!("uvterm: {message}");
+        return ExitCode::from(2);
+    }
     let config_path = options.config_file.clone().or_else(config::default_path);
     let (config, problems) = config::load(config_path.as_deref(), &options.overrides);
     for p in &problems {
@@ -138,6 +142,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         ipc_codec: Some(crate::ipc::protocol::JsonCodec::shared()),
         max_tabs: config.limits.max_tabs,
         termination_signals: true,
+        shell: config.shell_command(),
         ..io::IoConfig::default()
     };
     let backlog = Arc::new(AtomicUsize::new(0));
@@ -339,8 +344,23 @@ impl ApplicationHandler<IoEvent> for App {
                             let _ = w.window.request_inner_size(PhysicalSize::new(width, height));
                         }
                         R::Lower | R::Refresh => w.window.request_redraw(),
+                        R::Move { x, y } => w.window.set_outer_position(
+                            winit::dpi::PhysicalPosition::new(x as i32, y as i32),
+                        ),
                     }
                 }
+            }
+            IoEvent::ClipboardLoad { tab, selection, terminator } => {
+                // Allowed by the configuration (the core asks only then): answer from the
+                // real clipboard (`c`) or primary selection (anything else).
+                let text = self.get_clipboard(selection != b'c').unwrap_or_default();
+                let data = text.into_bytes();
+                let _ = self.sender.send(io::Command::ClipboardReply {
+                    tab,
+                    selection,
+                    data,
+                    terminator,
+                });
             }
             IoEvent::WorkingDirectory { .. } => (),
             IoEvent::TabClosed { tab, window, .. } => {

@@ -15,6 +15,7 @@ use std::sync::Mutex;
 
 use super::{EventSink, IoEvent, TabId, TabShared};
 use crate::term::WindowRequest;
+use crate::term::handler::StringTerminator;
 
 /// Window operations (XTWINOPS) kept while the UI has not taken them; older ones are dropped.
 pub const MAX_WINDOW_REQUESTS: usize = 8;
@@ -30,6 +31,9 @@ struct Pending {
     /// Latest data per selection letter (`c`, `p`, `s`, …), in first-written order.
     clipboard: Vec<(u8, Vec<u8>)>,
     cwd: Option<String>,
+    /// OSC 52 reads waiting for an answer: one per selection (a repeated query is answered
+    /// once), with the terminator to answer with.
+    clipboard_loads: Vec<(u8, StringTerminator)>,
     resize: Option<(usize, usize)>,
     window: VecDeque<WindowRequest>,
 }
@@ -58,6 +62,13 @@ impl UiEvents {
                 }
             }
             IoEvent::WorkingDirectory { path, .. } => p.cwd = Some(path),
+            IoEvent::ClipboardLoad { selection, terminator, .. } => {
+                if let Some(slot) = p.clipboard_loads.iter_mut().find(|(s, _)| *s == selection) {
+                    slot.1 = terminator;
+                } else if p.clipboard_loads.len() < MAX_SELECTIONS {
+                    p.clipboard_loads.push((selection, terminator));
+                }
+            }
             IoEvent::ResizeRequest { cols, lines, .. } => p.resize = Some((cols, lines)),
             IoEvent::WindowRequest { request, .. } => {
                 if p.window.len() == MAX_WINDOW_REQUESTS {
@@ -83,6 +94,13 @@ impl UiEvents {
             selection,
             data,
         }));
+        out.extend(
+            p.clipboard_loads.into_iter().map(|(selection, terminator)| IoEvent::ClipboardLoad {
+                tab,
+                selection,
+                terminator,
+            }),
+        );
         out.extend(p.resize.map(|(cols, lines)| IoEvent::ResizeRequest { tab, cols, lines }));
         out.extend(p.window.into_iter().map(|request| IoEvent::WindowRequest { tab, request }));
         if p.bell {
@@ -97,6 +115,7 @@ impl UiEvents {
         p.title.is_some() as usize
             + p.cwd.is_some() as usize
             + p.clipboard.len()
+            + p.clipboard_loads.len()
             + p.resize.is_some() as usize
             + p.window.len()
             + p.bell as usize

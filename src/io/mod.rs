@@ -209,6 +209,14 @@ pub enum Request {
     /// Bytes for the tab's program (keyboard input, paste, `send-text`); at most
     /// [`MAX_WRITE_BYTES`], and refused while [`MAX_PENDING_BYTES`] wait unread.
     Write { tab: TabId, bytes: Vec<u8> },
+    /// The embedder's answer to an [`IoEvent::ClipboardLoad`] (an allowed OSC 52 read): at
+    /// most [`CLIPBOARD_REPLY_MAX`] bytes of the selection, written to the program as OSC 52.
+    ClipboardReply {
+        tab: TabId,
+        selection: u8,
+        data: Vec<u8>,
+        terminator: crate::term::handler::StringTerminator,
+    },
     /// Paste `text` into a tab as the clipboard would: its controls defused and, when the
     /// program set bracketed paste (DECSET 2004), between the brackets
     /// (`crate::paste::paste_bytes`); bounded as [`Request::Write`] is.
@@ -308,6 +316,14 @@ pub enum Command {
     Stats {
         reply: mpsc::Sender<Stats>,
     },
+    /// The answer to an [`IoEvent::ClipboardLoad`]: the selection's text (at most
+    /// [`CLIPBOARD_REPLY_MAX`] bytes are sent), written to the program as OSC 52.
+    ClipboardReply {
+        tab: TabId,
+        selection: u8,
+        data: Vec<u8>,
+        terminator: crate::term::handler::StringTerminator,
+    },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
 }
@@ -338,6 +354,9 @@ impl Command {
                 (Request::WindowShown { window, geometry, active_tab }, ReplyTo::Nobody)
             }
             Command::Stats { reply } => (Request::Stats, ReplyTo::Stats(reply)),
+            Command::ClipboardReply { tab, selection, data, terminator } => {
+                (Request::ClipboardReply { tab, selection, data, terminator }, ReplyTo::Nobody)
+            }
             Command::Shutdown => (Request::Shutdown, ReplyTo::Nobody),
         }
     }
@@ -383,6 +402,13 @@ pub enum IoEvent {
         tab: TabId,
         selection: u8,
         data: Vec<u8>,
+    },
+    /// OSC 52 query (only when `terminal.allow_clipboard_read` is on): answer with
+    /// [`Command::ClipboardReply`], or not at all.
+    ClipboardLoad {
+        tab: TabId,
+        selection: u8,
+        terminator: crate::term::handler::StringTerminator,
     },
     WorkingDirectory {
         tab: TabId,
@@ -454,7 +480,13 @@ pub struct IoConfig {
     pub max_tabs: usize,
     /// Shut down gracefully on SIGTERM, SIGINT and SIGHUP (the headless daemon).
     pub termination_signals: bool,
+    /// The program (and its arguments) for tabs opened without a command (`[shell]` in the
+    /// configuration); `None` runs the user's shell.
+    pub shell: Option<(std::ffi::OsString, Vec<std::ffi::OsString>)>,
 }
+
+/// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
+pub const CLIPBOARD_REPLY_MAX: usize = 1 << 20;
 
 impl Default for IoConfig {
     fn default() -> Self {
@@ -467,6 +499,7 @@ impl Default for IoConfig {
             ipc_codec: None,
             max_tabs: DEFAULT_MAX_TABS,
             termination_signals: false,
+            shell: None,
         }
     }
 }

@@ -364,6 +364,20 @@ impl IoState {
                 self.begin_shutdown();
                 Ok(Response::Done)
             }
+            Request::ClipboardReply { tab, selection, mut data, terminator } => {
+                let key = self.existing_tab(tab)?;
+                data.truncate(CLIPBOARD_REPLY_MAX);
+                let reply = match self.tabs.get(key) {
+                    Some(t) => {
+                        let mut term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                        term.clipboard_reply(selection, &data, terminator);
+                        term.take_replies()
+                    }
+                    None => return Err(format!("no tab {}", tab.0)),
+                };
+                self.write_tab(key, &reply);
+                Ok(Response::Done)
+            }
         }
     }
 
@@ -464,6 +478,12 @@ impl IoState {
         };
         self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
         let mut spec = request.spec;
+        if spec.program.is_none()
+            && let Some((program, args)) = &self.config.shell
+        {
+            spec.program = Some(program.clone());
+            spec.args = args.clone();
+        }
         if spec.cols == 0 || spec.lines == 0 {
             (spec.cols, spec.lines) = self.config.default_size;
         }
@@ -674,10 +694,13 @@ impl IoState {
                     &tab.shared,
                     IoEvent::WindowRequest { tab: id, request },
                 ),
-                // Read clipboard requests are refused unless configured; the GUI answers.
-                TermEvent::ClipboardLoad { .. }
-                | TermEvent::ColorsChanged
-                | TermEvent::CursorStyleChanged => (),
+                // Only emitted when `allow_clipboard_read` is on; the embedder answers.
+                TermEvent::ClipboardLoad { selection, terminator } => coalesce::post(
+                    &*self.sink,
+                    &tab.shared,
+                    IoEvent::ClipboardLoad { tab: id, selection, terminator },
+                ),
+                TermEvent::ColorsChanged | TermEvent::CursorStyleChanged => (),
             }
         }
     }

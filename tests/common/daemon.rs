@@ -29,7 +29,7 @@ impl Daemon {
         Self::start_at_with(socket, dir, &[])
     }
 
-    /// Start with extra command-line arguments (`-o limits.max_tabs=3`).
+    /// `start`, with extra command-line arguments (`-o key=value`, `--config-file`).
     pub fn start_with(name: &str, args: &[&str]) -> Daemon {
         let dir = std::env::temp_dir().join(format!("uvterm-ipc-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -38,13 +38,13 @@ impl Daemon {
         Self::start_at_with(&socket, dir, args)
     }
 
-    fn start_at_with(socket: &Path, dir: PathBuf, args: &[&str]) -> Daemon {
+    pub fn start_at_with(socket: &Path, dir: PathBuf, args: &[&str]) -> Daemon {
         let mut child = Command::new(BIN)
             .args(["--headless", "--socket"])
             .arg(socket)
             .args(args)
-            // No user configuration: only what the test passes counts.
-            .env("XDG_CONFIG_HOME", &dir)
+            // No user configuration file: only what the test passes applies.
+            .env("XDG_CONFIG_HOME", dir.join("config"))
             .env("UVTERM_IPC_IDLE_MS", "400")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -2,7 +2,10 @@
 """Runs inside the terminal under test (see record.py): plays every case of cases.py and
 writes what the terminal answered, and what its screen shows, to a JSON file.
 
-    python3 probe.py OUT.json PRINTER_FILE
+    python3 probe.py OUT.json PRINTER_FILE [LIST]
+
+LIST names the list of cases.py to play: `CASES` (the default; xterm379.json) or
+`PARITY_CASES` (xterm379-parity.json).
 
 Replies are delimited with a sentinel: after each chunk the probe asks for primary device
 attributes and reads up to that answer, so a query that gets no reply costs one round trip,
@@ -25,9 +28,16 @@ import time
 import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cases import CASES  # noqa: E402
+import cases  # noqa: E402
 
 OUT, PRINTER = sys.argv[1], sys.argv[2]
+LIST = sys.argv[3] if len(sys.argv) > 3 else "CASES"
+CASES = getattr(cases, LIST)
+# RIS leaves xterm's colours, titles and title stack as they were: the parity cases, which
+# look at those, also reset the colours (OSC 104, 105, 110-119), name the window and icon
+# "uvterm", and pop whatever a case pushed.
+PARITY_RESET = (b"\x1b]104\x07\x1b]105\x07" + b"".join(b"\x1b]%d\x07" % n for n in range(110, 120))
+                + b"\x1b[23;0t" * 20 + b"\x1b]0;uvterm\x07")
 FD = 0
 SENTINEL = b"\x1b[c"
 # A DA1 answer at the end of the buffer, in 7-bit or 8-bit (raw or UTF-8 encoded) form.
@@ -85,6 +95,8 @@ def main():
         # Start from a reset 80x24 terminal at its full conformance level (RIS leaves the
         # level a DECSCL chose).
         os.write(1, b"\x1b[64;1\"p\x1bc\x1b[8;24;80t")
+        if LIST == "PARITY_CASES":
+            os.write(1, PARITY_RESET)
         deadline = time.time() + 5
         while winsize() != (24, 80) and time.time() < deadline:
             time.sleep(0.02)

@@ -2,6 +2,11 @@
 """Record real xterm's answers to the conformance cases (cases.py) into xterm379.json.
 
     python3 tests/xterm/record.py [OUT.json]
+    python3 tests/xterm/record.py --parity [OUT.json]
+
+`--parity` plays `PARITY_CASES` into xterm379-parity.json, with the settings xterm's own
+test suites (vttest) expect: the VT520 identity (`decTerminalID: 520`) and every window
+operation allowed, title reports (XTWINOPS 20/21) included.
 
 Starts a private Xvfb and `xterm` (the Debian package; the file name says which patch level
 it was recorded with) running probe.py. xterm's resources: window operations allowed (so
@@ -18,7 +23,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "xterm379.json")
+    args = sys.argv[1:]
+    parity = "--parity" in args
+    args = [a for a in args if a != "--parity"]
+    default = "xterm379-parity.json" if parity else "xterm379.json"
+    out = args[0] if args else os.path.join(HERE, default)
     version = subprocess.run(["xterm", "-version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         printer = os.path.join(tmp, "printed")
@@ -36,10 +45,15 @@ def main():
                 "XTerm*printerFormFeed: false",
                 "XTerm*utf8: 1",
             ]
+            if parity:
+                # uvterm's default colours, so that resets compare.
+                resources += ["XTerm*decTerminalID: 520", "XTerm*foreground: #e5e5e5",
+                              "XTerm*background: #000000", "XTerm*cursorColor: #e5e5e5"]
             args = ["xterm", "-geometry", "80x24", "-fa", "DejaVu Sans Mono", "-fs", "10"]
             for r in resources:
                 args += ["-xrm", r]
-            args += ["-e", sys.executable, os.path.join(HERE, "probe.py"), out, printer]
+            args += ["-e", sys.executable, os.path.join(HERE, "probe.py"), out, printer,
+                     "PARITY_CASES" if parity else "CASES"]
             env = dict(os.environ, DISPLAY=display, LANG="C.UTF-8", PROBE_TERMINAL=version)
             subprocess.run(args, env=env, timeout=600, check=True)
         finally:

@@ -1,5 +1,7 @@
-//! Colours: the palette and its dynamic colours, and OSC 4/10-12/104/110-112 that set,
-//! reset and query them (xterm's ctlseqs, "Operating System Commands").
+//! Colours: the palette, its dynamic colours (OSC 10-19) and xterm's special colours (OSC 5),
+//! and OSC 4/5/10-19/104/105/110-119 that set, reset and query them (xterm's ctlseqs,
+//! "Operating System Commands"). Colour specifications are read by
+//! [`crate::parser::parse_color_spec`].
 
 use crate::*;
 
@@ -20,9 +22,10 @@ impl Term {
         self.events.push(TermEvent::ColorsChanged);
     }
 
-    pub(crate) fn query_color(&mut self, osc: u16, index: usize, terminator: StringTerminator) {
-        let Some(c) = self.palette.0.get(index).copied() else { return };
-        let prefix = if osc == 4 { format!("4;{index}") } else { osc.to_string() };
+    pub(crate) fn query_color(&mut self, osc: u16, number: usize, terminator: StringTerminator) {
+        let Some(slot) = color_slot(osc, number) else { return };
+        let Some(c) = self.palette.0.get(slot).copied() else { return };
+        let prefix = if osc <= 5 { format!("{osc};{number}") } else { osc.to_string() };
         let body = format!(
             "{prefix};rgb:{:04x}/{:04x}/{:04x}",
             c.r as u16 * 257,
@@ -75,6 +78,16 @@ impl Default for Palette {
         p[COLOR_FOREGROUND] = Rgb::new(0xe5, 0xe5, 0xe5);
         p[COLOR_BACKGROUND] = Rgb::new(0x00, 0x00, 0x00);
         p[COLOR_CURSOR] = Rgb::new(0xe5, 0xe5, 0xe5);
+        // OSC 13-19 as xterm derives them from the foreground and background: pointer fg/bg,
+        // Tektronix fg/bg, highlight background, Tektronix cursor, highlight foreground.
+        let (fg, bg) = (p[COLOR_FOREGROUND], p[COLOR_BACKGROUND]);
+        for (i, c) in [fg, bg, fg, bg, fg, fg, bg].into_iter().enumerate() {
+            p[COLOR_DYNAMIC_13 + i] = c;
+        }
+        // The special colours default to the foreground (xterm's XtDefaultForeground).
+        for i in 0..5 {
+            p[COLOR_SPECIAL + i] = fg;
+        }
         Palette(p)
     }
 }

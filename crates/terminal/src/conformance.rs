@@ -7,8 +7,24 @@
 //! exceptions, each with its reason. Two tests hold them to the recording: the core's replay
 //! (`xterm_tests.rs`) and the same probe run through a real PTY in the real binary
 //! (`tests/xterm_pty.rs`).
+//!
+//! A second recording, `tests/xterm/xterm379-parity.json` (`PARITY_CASES`, recorded with
+//! `record.py --parity`: the VT520 identity, title reports allowed, uvterm's default colours),
+//! covers reverse wraparound, ISO guarded areas, XParseColor specifications, OSC 4/5/10-19
+//! and their resets, every DEC mode xterm knows, DECSCL gates, RIS, title modes and stacks,
+//! CBT and more. Its differences follow the first recording's in [`REPLIES`]; where current
+//! xterm or the VT520 moved past xterm 379 (DECRQSS DECSASD/DECSSDT, DECRQM DECHCCM,
+//! DECNCSM) we follow them, and the reason says so.
 
 use serde::Deserialize;
+
+/// What `tests/xterm/probe.py` sends before each parity case (after RIS and the resize):
+/// RIS leaves colours, titles and the title stack alone, so the probe resets them too.
+pub const PARITY_RESET: &[u8] = b"\x1b]104\x07\x1b]105\x07\x1b]110\x07\x1b]111\x07\x1b]112\x07\
+\x1b]113\x07\x1b]114\x07\x1b]115\x07\x1b]116\x07\x1b]117\x07\x1b]118\x07\x1b]119\x07\
+\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\
+\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\x1b[23;0t\
+\x1b]0;uvterm\x07";
 
 /// What the probe writes: every case, as one terminal answered it.
 #[derive(Debug, Deserialize)]
@@ -57,13 +73,36 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 /// What uvterm must answer where xterm answered `step` in `case`: xterm's reply, or ours
-/// where [`REPLIES`] lists a deliberate difference.
-pub fn expected_reply(case: &str, step: &Step) -> Vec<u8> {
+/// where [`REPLIES`] lists a deliberate difference. `occurrence` counts the steps of the
+/// case that sent the same bytes, this one included (1 for the first).
+pub fn expected_reply(case: &str, step: &Step, occurrence: usize) -> Vec<u8> {
     let sent = step.sent();
     REPLIES
         .iter()
-        .find(|d| d.case == case && d.sent.as_bytes() == sent.as_slice())
+        .find(|d| {
+            d.case == case
+                && d.sent.as_bytes() == sent.as_slice()
+                && (d.nth == 0 || d.nth == occurrence)
+        })
         .map_or_else(|| step.replied(), |d| d.ours.to_vec())
+}
+
+/// For each step of `steps`, how many steps up to it sent the same bytes (1 for the first).
+pub fn occurrences<'a>(steps: impl IntoIterator<Item = &'a Step>) -> Vec<usize> {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    steps
+        .into_iter()
+        .map(|s| match seen.iter_mut().find(|(sent, _)| *sent == s.send) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.1
+            }
+            None => {
+                seen.push((&s.send, 1));
+                1
+            }
+        })
+        .collect()
 }
 
 /// Bytes for a failure message: escapes visible.
@@ -77,6 +116,8 @@ pub struct ReplyDifference {
     pub case: &'static str,
     /// The bytes the probe sent in that step.
     pub sent: &'static str,
+    /// Which of the steps that sent these bytes (1 for the first); 0 for every one.
+    pub nth: usize,
     /// What we answer instead of xterm's reply.
     pub ours: &'static [u8],
     pub why: &'static str,
@@ -96,7 +137,18 @@ const fn reply(
     ours: &'static [u8],
     why: &'static str,
 ) -> ReplyDifference {
-    ReplyDifference { case, sent, ours, why }
+    ReplyDifference { case, sent, nth: 0, ours, why }
+}
+
+/// A difference at the `nth` step of `case` that sent `sent` (a question asked again).
+const fn reply_nth(
+    case: &'static str,
+    sent: &'static str,
+    nth: usize,
+    ours: &'static [u8],
+    why: &'static str,
+) -> ReplyDifference {
+    ReplyDifference { case, sent, nth, ours, why }
 }
 
 /// Replies kept different on purpose.
@@ -114,7 +166,7 @@ pub const REPLIES: &[ReplyDifference] = &[
         b"\x1b[?64;1;6;9;15;17;21;22;28c",
         NO_PRINTER_LOCATOR_WINDOWS,
     ),
-    reply("decscl_levels", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", NO_PRINTER_LOCATOR_WINDOWS),
+    reply("decscl_levels", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", IDENTITY),
     reply("device_attributes", "\x1b[>c", b"\x1b[>1;100;0c", NOT_XTERM),
     reply("device_attributes", "\x1b[>0c", b"\x1b[>1;100;0c", NOT_XTERM),
     reply("s8c1t_replies", "\x1b[>c", b"\x9b>1;100;0c", NOT_XTERM),
@@ -171,6 +223,70 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("repeat", "\x1b[6n", b"\x1b[2;7R", REP_WIDE),
     reply("repeat", "\x1b[?6n", b"\x1b[?2;7;1R", REP_WIDE),
     reply("repeat", "\x1b[2;1;2;1;2;80*y", b"\x1bP2!~FC9D\x1b\\", REP_WIDE),
+    // xterm's title stack is a ring whose popped slots keep their strings: a member an entry
+    // lacks comes from the nearest older slot, even one popped earlier (here, by an earlier
+    // case). Ours comes only from entries still on the stack.
+    reply_nth("title_stack_title_only", "\x1b[20t", 2, b"\x1b]Lboth2\x1b\\", TITLE_RING),
+    reply_nth("title_stack_mixed", "\x1b[21t", 3, b"\x1b]lb\x1b\\", TITLE_RING),
+    reply_nth("title_stack_mixed", "\x1b[21t", 4, b"\x1b]lb\x1b\\", TITLE_RING),
+    // Beyond xterm 379: the VT520's answers for what uvterm has (or lacks).
+    reply("decrqm_every_dec_mode", "\x1b[?60$p", b"\x1b[?60;3$y", DECHCCM),
+    reply("decrqm_dec_modes_set", "\x1b[?60$p", b"\x1b[?60;3$y", DECHCCM),
+    reply("decrqss_more", "\x1bP$q$}\x1b\\", b"\x1bP1$r0$}\x1b\\", NO_STATUS_LINE),
+    reply("decrqss_more", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
+    reply("decrqss_more_set", "\x1bP$q$}\x1b\\", b"\x1bP1$r0$}\x1b\\", NO_STATUS_LINE),
+    reply("decrqss_more_set", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
+    // ---- the parity cases (xterm379-parity.json: VT520 identity, title reports allowed)
+    reply("decscl_vt100_gates", "\x1b[>c", b"\x1b[>1;100;0c", NOT_XTERM),
+    reply("colour_specs", "\x1b]4;27;?\x07", b"\x1b]4;27;rgb:0000/5f5f/ffff\x07", XCMS),
+    reply("colour_specs", "\x1b]4;28;?\x07", b"\x1b]4;28;rgb:0000/8787/0000\x07", XCMS),
+    reply("colour_specs", "\x1b]4;29;?\x07", b"\x1b]4;29;rgb:0000/8787/5f5f\x07", XCMS),
+    reply("colour_specs", "\x1b]4;30;?\x07", b"\x1b]4;30;rgb:0000/8787/8787\x07", XCMS),
+    reply("colour_specs", "\x1b]4;55;?\x07", b"\x1b]4;55;rgb:5f5f/0000/afaf\x07", RGBI_RANGE),
+    reply("colour_specs", "\x1b]4;57;?\x07", b"\x1b]4;57;rgb:5f5f/0000/ffff\x07", XCMS),
+    reply("colour_resets", "\x1b]4;1;?;2;?;3;?;200;?\x07", b"\x1b]4;1;rgb:cdcd/0000/0000\x07\x1b]4;2;rgb:0000/ffff/0000\x07\x1b]4;3;rgb:cdcd/cdcd/0000\x07\x1b]4;200;rgb:1212/3434/5656\x07", RESET_104),
+    reply("special_colours_defaults", "\x1b]5;0;?\x07", b"\x1b]5;0;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colours_defaults", "\x1b]5;1;?\x07", b"\x1b]5;1;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colours_defaults", "\x1b]5;2;?\x07", b"\x1b]5;2;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colours_defaults", "\x1b]5;3;?\x07", b"\x1b]5;3;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colours_defaults", "\x1b]5;4;?\x07", b"\x1b]5;4;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_resets", "\x1b]5;0;?\x07", b"\x1b]5;0;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_resets", "\x1b]5;2;?\x07", b"\x1b]5;2;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_reset_all", "\x1b]5;0;?\x07", b"\x1b]5;0;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_reset_all", "\x1b]5;1;?\x07", b"\x1b]5;1;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_reset_all", "\x1b]5;2;?\x07", b"\x1b]5;2;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_reset_all", "\x1b]5;3;?\x07", b"\x1b]5;3;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("special_colour_reset_all", "\x1b]5;4;?\x07", b"\x1b]5;4;rgb:e5e5/e5e5/e5e5\x07", SPECIAL_RESET),
+    reply("decrqm_every_dec_mode", "\x1b[?80$p", b"\x1b[?80;0$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?95$p", b"\x1b[?95;2$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?1001$p", b"\x1b[?1001;4$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?1035$p", b"\x1b[?1035;0$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?1040$p", b"\x1b[?1040;0$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?1041$p", b"\x1b[?1041;0$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?1043$p", b"\x1b[?1043;0$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?1046$p", b"\x1b[?1046;0$y", MODES),
+    reply("decrqm_every_dec_mode", "\x1b[?2027$p", b"\x1b[?2027;3$y", MODES),
+    reply("decrqm_dec_modes_set", "\x1b[?95$p", b"\x1b[?95;1$y", MODES),
+    reply("deccolm_no_clear", "\x1b[?95$p", b"\x1b[?95;1$y", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[1;1;1;1;1;132*y", b"\x1bP1!~F7BA\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[2;1;2;1;2;132*y", b"\x1bP2!~F7B9\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[3;1;3;1;3;132*y", b"\x1bP3!~F7B8\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[4;1;4;1;4;132*y", b"\x1bP4!~F7B7\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[5;1;5;1;5;132*y", b"\x1bP5!~F7B6\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[6;1;6;1;6;132*y", b"\x1bP6!~F7B5\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[7;1;7;1;7;132*y", b"\x1bP7!~F7B4\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[8;1;8;1;8;132*y", b"\x1bP8!~F7B3\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[9;1;9;1;9;132*y", b"\x1bP9!~F7B2\x1b\\", DECNCSM),
+    reply("deccolm_no_clear", "\x1b[10;1;10;1;10;132*y", b"\x1bP10!~F7B1\x1b\\", DECNCSM),
+    reply("decscl_vt200_8bit", "\x1b[>c", b"\x9b>1;100;0c", NOT_XTERM),
+    reply("decscl_level_5", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", IDENTITY),
+    reply("decrqss_more", "\x1bP$q*x\x1b\\", b"\x1bP1$r1*x\x1b\\", DECSACE_ETC),
+    reply("decrqss_more_set", "\x1bP$qt\x1b\\", b"\x1bP1$r36t\x1b\\", DECSACE_ETC),
+    reply("decrqss_more_set", "\x1bP$q*x\x1b\\", b"\x1bP1$r2*x\x1b\\", DECSACE_ETC),
+    reply("device_attributes_vt520", "\x1b[c", b"\x1b[?64;1;6;9;15;17;21;22;28c", IDENTITY),
+    reply("device_attributes_vt520", "\x1b[>c", b"\x1b[>1;100;0c", IDENTITY),
+    reply("xtwinops_move", "\x1b[13t", b"\x1b[3;0;0t", WINDOW_POSITION),
+    reply("xtwinops_move", "\x1b[13;2t", b"\x1b[3;0;0t", WINDOW_POSITION),
 ];
 
 /// Screens kept different on purpose.
@@ -185,6 +301,22 @@ pub const SCREENS: &[ScreenDifference] = &[
     },
     ScreenDifference { case: "uk_set", ours: &["£a£#"], why: SHIFT_QUIRK },
     ScreenDifference { case: "repeat", ours: &["abbbb", "漢漢漢"], why: REP_WIDE },
+    ScreenDifference {
+        case: "deccolm_no_clear",
+        ours: &[
+            "B123456789012345678901234567890123456789",
+            "C123456789012345678901234567890123456789",
+            "D123456789012345678901234567890123456789",
+            "E123456789012345678901234567890123456789",
+            "F123456789012345678901234567890123456789",
+            "G123456789012345678901234567890123456789",
+            "H123456789012345678901234567890123456789",
+            "I123456789012345678901234567890123456789",
+            "J123456789012345678901234567890123456789",
+            "K123456789012345678901234567890123456789",
+        ],
+        why: DECNCSM,
+    },
 ];
 
 const NO_PRINTER_LOCATOR_WINDOWS: &str =
@@ -198,3 +330,35 @@ const XTERM_GUI_MODE: &str =
 const SHIFT_QUIRK: &str =
     "G2/G3 and UK characters are counted and shown as the DEC charsets define them";
 const REP_WIDE: &str = "REP repeats the whole (wide) character";
+const XCMS: &str = "CIELab:, CIELuv: and TekHVC: are not converted (the colour is left as it \
+     was): libX11 2:1.8's Lab conversion goes wrong (CIELab:50/20/-30 becomes X 90.6, Z 5306; \
+     below L* 8 it forgets a factor of 100) and then compresses the result into the gamut, \
+     which is what xterm shows; nor is a colour outside the screen's gamut converted \
+     (CIEXYZ:2/0/0 shows black in xterm). rgbi:, CIEXYZ:, CIEuvY: and CIExyY: inside the \
+     gamut convert exactly as libX11 does";
+const RGBI_RANGE: &str = "an rgbi: intensity outside 0.0-1.0 is refused (XParseColor's range); \
+     libX11 extrapolates its table instead and xterm 379 shows the result";
+const RESET_104: &str = "xterm 379 did not set colour 2 from `4;1;red;2;green;3;blue;…` (alone, \
+     `4;2;green` sets it): it reads as its default after OSC 104;1;3. We set every valid pair \
+     and reset exactly the colours named";
+const DECNCSM: &str = "DECNCSM (95) is honoured: DECCOLM keeps the screen when it is set, as the \
+     VT510/VT520 manuals and later xterm do; xterm 379 does not know the mode";
+const MODES: &str = "DECRQM: DECNCSM (95) and synchronized output implemented; no sixel (80); \
+     highlight tracking (1001) never enabled; grapheme clustering (2027) always on; xterm's \
+     window-system modes (1035, 1040, 1041, 1043, 1046) not kept here";
+const DECSACE_ETC: &str = "DECRQSS answers DECSACE as the VT520 does (xterm 379 says invalid); \
+     DECSLPP reports the lines on the screen (xterm 379 answers one less after DECSNLS)";
+const IDENTITY: &str = "we identify as a VT420-level uvterm with only the features we have, \
+     not as xterm's VT520 identity";
+const SPECIAL_RESET: &str = "OSC 105 resets the special colours to their defaults (the \
+     foreground); xterm 379 ignores OSC 105 in this build, so its values leak between cases";
+const WINDOW_POSITION: &str = "XTWINOPS 13 answers the position the embedder last gave \
+     (Term::set_window_position); headless there is none (0;0), and the window does not pass \
+     its position to the core yet. XTWINOPS 3 moves the window";
+const TITLE_RING: &str = "a title-stack entry's missing member is taken only from entries still \
+     on the stack, not from slots already popped (xterm's ring keeps them)";
+const DECHCCM: &str = "DECRQM answers DECHCCM (VT520): with no page wider than the screen the \
+     display always follows the cursor, so it is permanently set; xterm 379 does not know it";
+const NO_STATUS_LINE: &str = "DECRQSS answers DECSASD and DECSSDT as the VT520 does: no status \
+     line, so the main display is active and the type is none (DECSASD 1 / DECSSDT 2 are \
+     ignored); xterm 379 answers them as invalid";

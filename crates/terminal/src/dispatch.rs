@@ -20,21 +20,7 @@ impl Handler for Term {
     }
 
     fn backspace(&mut self) {
-        let p = self.cursor.point;
-        if self.cursor.pending_wrap {
-            self.cursor.pending_wrap = false;
-        }
-        let start = self.line_start();
-        if p.column.0 > start {
-            self.cursor.point.column = Column(p.column.0 - 1);
-        } else if self.modes.contains(Modes::REVERSE_WRAP | Modes::AUTOWRAP)
-            && p.line.0 > 0
-            && self.grid().row(Line(p.line.0 - 1)).is_wrapped()
-        {
-            // Reverse wraparound: back onto the end of the previous (wrapped) line.
-            let edge = self.wrap_edge();
-            self.cursor.point = Point::new(Line(p.line.0 - 1), Column(edge));
-        }
+        self.cursor_back(1);
     }
 
     #[inline]
@@ -134,10 +120,7 @@ impl Handler for Term {
     }
 
     fn move_backward(&mut self, n: usize) {
-        let col = self.cursor.point.column.0;
-        let left = self.line_start();
-        let line = self.cursor.point.line.0;
-        self.set_cursor(line, col.saturating_sub(n).max(left));
+        self.cursor_back(n);
     }
 
     fn move_down_and_cr(&mut self, n: usize) {
@@ -315,8 +298,18 @@ impl Handler for Term {
     }
 
     fn set_protected(&mut self, on: bool) {
+        self.iso_protect = false;
         let mut pen = self.cursor.pen;
         pen.attrs.set(Attrs::PROTECTED, on);
+        self.set_pen(pen);
+    }
+
+    fn guarded_area(&mut self, start: bool) {
+        if start {
+            self.iso_protect = true;
+        }
+        let mut pen = self.cursor.pen;
+        pen.attrs.set(Attrs::PROTECTED, start);
         self.set_pen(pen);
     }
 
@@ -426,13 +419,20 @@ impl Handler for Term {
     }
 
     #[inline]
-    fn push_title(&mut self) {
-        Term::push_title(self)
+    fn push_title(&mut self, which: u16) {
+        Term::push_title(self, which)
     }
 
     #[inline]
-    fn pop_title(&mut self) {
-        Term::pop_title(self)
+    fn pop_title(&mut self, which: u16) {
+        Term::pop_title(self, which)
+    }
+
+    fn set_title_mode(&mut self, mode: u16, on: bool) {
+        if mode < 4 {
+            let bit = 1 << mode;
+            if on { self.title_modes |= bit } else { self.title_modes &= !bit }
+        }
     }
 
     #[inline]

@@ -18,6 +18,19 @@ impl Term {
         if from >= to {
             return;
         }
+        // Around ISO guarded cells xterm erases to written blanks (its checksums count them),
+        // except the run after the last guarded cell up to the end of the line: that is cut
+        // off, left empty, as a plain erase leaves it.
+        let written = self.written_blank();
+        let tail = if kind == Erase::Guarded && to == self.cols() {
+            let row = self.screen.grid.row(line);
+            (from..to)
+                .rev()
+                .find(|&i| self.tables.style(row.cells[i].style()).attrs.contains(Attrs::PROTECTED))
+                .map_or(from, |i| i + 1)
+        } else {
+            to
+        };
         self.split_wide_at(line, from);
         self.split_wide_at(line, to);
         let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
@@ -33,10 +46,11 @@ impl Term {
                 // right half of a wide character goes with its left half (same style, so both
                 // or neither are protected).
                 let stays_empty = old.content() == Content::Empty && !old.is_spacer();
-                let new = if kind == Erase::UnprotectedWritten && stays_empty {
-                    old
-                } else {
-                    value.restyled(old.style())
+                let new = match kind {
+                    Erase::Guarded if i >= tail => value,
+                    Erase::Guarded => written,
+                    Erase::UnprotectedWritten if stays_empty => old,
+                    _ => value.restyled(old.style()),
                 };
                 retain_cell(new, tables);
                 release_cell(old, tables);
@@ -107,7 +121,11 @@ impl Term {
     pub(crate) fn erase_display(&mut self, mode: EraseMode, selective: bool) {
         // xterm's selective ED (DECSED) leaves written blanks; plain ED leaves empty cells.
         let blank = if selective { self.written_blank() } else { self.erase_cell() };
-        let kind = if selective { Erase::UnprotectedWritten } else { Erase::All };
+        let kind = if selective && !self.iso_protect {
+            Erase::UnprotectedWritten
+        } else {
+            self.plain_erase()
+        };
         let cols = self.cols();
         let p = self.cursor.point;
         match mode {
@@ -174,12 +192,20 @@ impl Term {
         self.cursor.pending_wrap = false;
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
         let blank = self.written_blank();
-        self.fill_cells(line, col, col.saturating_add(n), blank, Erase::All);
+        let kind = self.plain_erase();
+        self.fill_cells(line, col, col.saturating_add(n), blank, kind);
+    }
+
+    /// How ED, EL and ECH erase: everything, unless the program last chose ISO protection
+    /// (SPA) over DEC protection (DECSCA) — then guarded cells stay, as in xterm.
+    fn plain_erase(&self) -> Erase {
+        if self.iso_protect { Erase::Guarded } else { Erase::All }
     }
 
     pub(crate) fn erase_line(&mut self, mode: EraseMode, selective: bool) {
         let blank = self.erase_cell();
-        let kind = if selective { Erase::Unprotected } else { Erase::All };
+        let kind =
+            if selective && !self.iso_protect { Erase::Unprotected } else { self.plain_erase() };
         let p = self.cursor.point;
         let cols = self.cols();
         match mode {
@@ -219,4 +245,6 @@ pub(crate) enum Erase {
     Unprotected,
     /// Unprotected cells that hold something (DECSED: empty cells stay empty).
     UnprotectedWritten,
+    /// Cells outside ISO guarded areas (ED, EL, ECH after SPA): erased as `All` erases.
+    Guarded,
 }

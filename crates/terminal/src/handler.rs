@@ -61,7 +61,27 @@ pub enum PromptMark {
 pub const COLOR_FOREGROUND: usize = 256;
 pub const COLOR_BACKGROUND: usize = 257;
 pub const COLOR_CURSOR: usize = 258;
-pub const COLOR_COUNT: usize = 259;
+/// OSC 13-19 (pointer foreground/background, Tektronix foreground/background, highlight
+/// background, Tektronix cursor, highlight foreground): slot `COLOR_DYNAMIC_13 + (osc - 13)`.
+/// Kept and reported only: uvterm draws none of them.
+pub const COLOR_DYNAMIC_13: usize = 259;
+/// xterm's special colours (OSC 5 0-4, also OSC 4 256-260): bold, underline, blink,
+/// reverse, italic. Kept and reported only.
+pub const COLOR_SPECIAL: usize = 266;
+pub const COLOR_COUNT: usize = 271;
+
+/// The palette slot an OSC colour number names: OSC 4's index (0-260, 256 and up being the
+/// special colours), OSC 5's special colour (0-4), or the dynamic colour of OSC 10-19.
+pub fn color_slot(osc: u16, number: usize) -> Option<usize> {
+    match osc {
+        4 if number < 256 => Some(number),
+        4 if number < 261 => Some(COLOR_SPECIAL + number - 256),
+        5 if number < 5 => Some(COLOR_SPECIAL + number),
+        10..=12 => Some(COLOR_FOREGROUND + osc as usize - 10),
+        13..=19 => Some(COLOR_DYNAMIC_13 + osc as usize - 13),
+        _ => None,
+    }
+}
 
 /// How a string reply is terminated: as the request was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +123,8 @@ pub trait Handler {
     }
     fn bell(&mut self) {}
     fn backspace(&mut self) {}
+    /// SPA (`true`, ESC V) / EPA (`false`, ESC W): start or end an ISO guarded area.
+    fn guarded_area(&mut self, start: bool) {}
     /// HT and CHT.
     fn tab(&mut self, count: usize) {}
     /// CBT.
@@ -229,14 +251,19 @@ pub trait Handler {
 
     fn set_title(&mut self, title: &str) {}
     fn set_icon_name(&mut self, name: &str) {}
-    fn push_title(&mut self) {}
-    fn pop_title(&mut self) {}
+    /// XTWINOPS 22/23: `which` 0 both, 1 icon name, 2 window title.
+    fn push_title(&mut self, which: u16) {}
+    fn pop_title(&mut self, which: u16) {}
+    /// XTSMTITLE (`on`, `CSI > Ps t`) / XTRMTITLE (`CSI > Ps T`): title mode `mode` (0 set
+    /// labels in hex, 1 query them in hex, 2 set in UTF-8, 3 query in UTF-8).
+    fn set_title_mode(&mut self, mode: u16, on: bool) {}
     /// OSC 4 / 10 / 11 / 12 with a colour.
     fn set_color(&mut self, index: usize, color: Rgb) {}
     /// OSC 104 / 110 / 111 / 112; `None` resets the whole palette.
     fn reset_color(&mut self, index: Option<usize>) {}
     /// OSC 4 / 10 / 11 / 12 with `?`.
-    fn query_color(&mut self, osc: u16, index: usize, terminator: StringTerminator) {}
+    /// OSC 4/5 (`number` is the index asked about) and 10-19 (`number` is ignored).
+    fn query_color(&mut self, osc: u16, number: usize, terminator: StringTerminator) {}
     /// OSC 7.
     fn set_working_directory(&mut self, uri: &str) {}
     /// OSC 8: `None` ends the current link.

@@ -51,6 +51,7 @@ pub mod style;
 pub mod tables;
 mod tabs;
 pub mod text;
+mod x11_colours;
 
 pub use colours::Palette;
 
@@ -66,7 +67,7 @@ use style::{Attrs, Rgb, Style};
 use tables::{Hyperlink, LinkId, LinkIdent, SideTables};
 
 use edit::Erase;
-use osc::base64_encode;
+use osc::{TITLE_QUERY_HEX, base64_encode};
 use scroll::Margins;
 
 pub use screen::Screen;
@@ -158,6 +159,11 @@ pub enum WindowRequest {
         width: u16,
         height: u16,
     },
+    /// XTWINOPS 3: move the window's top-left corner to this screen position (pixels).
+    Move {
+        x: u16,
+        y: u16,
+    },
 }
 
 /// The cursor and the "pen" that new characters are written with.
@@ -204,13 +210,20 @@ pub struct Term {
     modes: Modes,
     mouse_tracking: MouseTracking,
     mouse_encoding: MouseEncoding,
+    /// [`modes::KEPT_MODES`] currently away from their default.
+    kept_modes: Vec<u16>,
     /// XTSAVE'd private modes.
     saved_modes: Vec<(u16, bool)>,
     margins: Margins,
     tabs: TabStops,
     title: String,
     icon_name: String,
-    title_stack: Vec<(String, String)>,
+    /// XTWINOPS 22 entries: (title, icon name), each only if it was pushed.
+    title_stack: Vec<(Option<String>, Option<String>)>,
+    /// XTSMTITLE modes, one bit each (0-3); RIS clears them.
+    title_modes: u8,
+    /// [`Term::set_window_position`]: the window's and its text area's top-left corners.
+    window_position: ((i32, i32), (i32, i32)),
     palette: Palette,
     cursor_style: Option<CursorStyle>,
     modify_other_keys: u16,
@@ -225,6 +238,8 @@ pub struct Term {
     eight_bit_controls: bool,
     /// DECSACE: DECCARA/DECRARA act on a rectangle (true) or a stream (false).
     attr_change_rect: bool,
+    /// SPA chose ISO protection (ED, EL and ECH spare guarded cells) until DECSCA or RIS.
+    iso_protect: bool,
     working_directory: Option<String>,
     next_anonymous_link: u64,
     replies: Vec<u8>,
@@ -256,12 +271,15 @@ impl Term {
             modes: Modes::initial(),
             mouse_tracking: MouseTracking::None,
             mouse_encoding: MouseEncoding::X10,
+            kept_modes: Vec::new(),
             saved_modes: Vec::new(),
             margins: Margins { top: 0, bottom: lines - 1, left: 0, right: cols - 1 },
             tabs: TabStops::new(cols),
             title: String::new(),
             icon_name: String::new(),
             title_stack: Vec::new(),
+            title_modes: 0,
+            window_position: ((0, 0), (0, 0)),
             palette: config.palette.clone(),
             cursor_style: None,
             modify_other_keys: 0,
@@ -271,6 +289,7 @@ impl Term {
             conformance_level: 64,
             eight_bit_controls: false,
             attr_change_rect: false,
+            iso_protect: false,
             working_directory: None,
             next_anonymous_link: 0,
             replies: Vec::new(),
@@ -282,6 +301,12 @@ impl Term {
     // ---------------------------------------------------------------- reading the state
 
     #[inline]
+    /// Where the embedder's window is on the screen, for XTWINOPS 13 (pixels): its top-left
+    /// corner, and the top-left corner of its text area (`13;2`).
+    pub fn set_window_position(&mut self, window: (i32, i32), text_area: (i32, i32)) {
+        self.window_position = (window, text_area);
+    }
+
     /// The pixel size of a cell, for XTWINOPS 14/16 t (the embedder's font).
     pub fn cell_pixels(&self) -> (u16, u16) {
         self.config.cell_pixels
@@ -521,6 +546,10 @@ impl Term {
         let events = std::mem::take(&mut self.events);
         let next_link = self.next_anonymous_link;
         let cwd = self.working_directory.take();
+        let window_position = self.window_position;
+        // xterm's RIS leaves 132-column mode (back to 80 columns) but keeps mode 40.
+        let was_132 = self.modes.contains(Modes::COLUMN_132);
+        let allow_colm = self.modes.contains(Modes::ALLOW_COLUMN_MODE);
         // The old tables are empty now; a fresh Term replaces everything else.
         let old = std::mem::replace(self, Term::new(cols, lines, config));
         // `old` holds nothing any more; forget its debug check by dropping it normally.
@@ -531,6 +560,11 @@ impl Term {
         self.events = events;
         self.next_anonymous_link = next_link;
         self.working_directory = cwd;
+        self.window_position = window_position;
+        self.modes.set(Modes::ALLOW_COLUMN_MODE, allow_colm);
+        if was_132 {
+            self.request_resize(80, lines);
+        }
         self.events.push(TermEvent::ColorsChanged);
         self.events.push(TermEvent::CursorStyleChanged);
     }

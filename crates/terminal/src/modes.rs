@@ -165,6 +165,33 @@ pub const PRIVATE_FLAGS: &[(u16, Modes)] = &[
     (2026, Modes::SYNC_OUTPUT),
 ];
 
+/// DEC private modes xterm knows that change nothing here (printer, Tektronix, scrollbar,
+/// font shifting, margin bell, keyboard emulations, paste quirks…): DECSET/DECRST keep their
+/// state and DECRQM reports it, as xterm does; `true` is xterm's default (DECPEX 19, font
+/// shifting 35, scroll to the bottom on output 1010). DECPFF is 18, DECHEBM is 35.
+pub const KEPT_MODES: &[(u16, bool)] = &[
+    (13, false),
+    (18, false),
+    (19, true),
+    (30, false),
+    (35, true),
+    (38, false),
+    (44, false),
+    (1010, true),
+    (1011, false),
+    (1044, false),
+    (1050, false),
+    (1051, false),
+    (1060, false),
+    (1061, false),
+    (2001, false),
+    (2002, false),
+    (2003, false),
+    (2005, false),
+    (2006, false),
+    (8452, false),
+];
+
 /// The ANSI modes and their flag.
 pub const ANSI_FLAGS: &[(u16, Modes)] = &[
     (2, Modes::KEYBOARD_LOCK),
@@ -237,6 +264,8 @@ impl Term {
                 }
                 7 if !on => self.cursor.pending_wrap = false,
                 12 => self.events.push(TermEvent::CursorStyleChanged),
+                // DECSLRM is a VT420 feature: below level 4 xterm ignores DECLRMM.
+                69 if self.conformance_level < 64 => return,
                 69 if !on => {
                     self.margins.left = 0;
                     self.margins.right = self.cols() - 1;
@@ -259,6 +288,19 @@ impl Term {
                 self.mouse_encoding = encoding;
             } else if self.mouse_encoding == encoding {
                 self.mouse_encoding = MouseEncoding::X10;
+            }
+            return;
+        }
+        if let Some(i) = KEPT_MODES.iter().position(|(m, _)| *m == mode) {
+            let default = KEPT_MODES[i].1;
+            // xterm's function-key emulations (terminfo, Sun, legacy, VT220) are one of N.
+            const KEYBOARDS: [u16; 4] = [1050, 1051, 1060, 1061];
+            if on && KEYBOARDS.contains(&mode) {
+                self.kept_modes.retain(|m| !KEYBOARDS.contains(m));
+            }
+            self.kept_modes.retain(|&m| m != mode);
+            if on != default {
+                self.kept_modes.push(mode);
             }
             return;
         }
@@ -299,6 +341,9 @@ impl Term {
 
     /// DECRQM's answer for a private mode.
     pub(crate) fn private_mode_report(&self, mode: u16) -> ModeReport {
+        if mode == 69 && self.conformance_level < 64 {
+            return ModeReport::NotRecognized;
+        }
         if let Some(flag) = modes::private_flag(mode) {
             return ModeReport::from_bool(self.modes.contains(flag));
         }
@@ -308,8 +353,19 @@ impl Term {
         if let Some(e) = MouseEncoding::from_mode(mode) {
             return ModeReport::from_bool(self.mouse_encoding == e);
         }
+        if let Some(&(_, default)) = KEPT_MODES.iter().find(|(m, _)| *m == mode) {
+            return ModeReport::from_bool(default != self.kept_modes.contains(&mode));
+        }
         match mode {
             47 | 1047 | 1049 => ModeReport::from_bool(self.alt_active),
+            // Cursor blinking by the user's setting (xterm's cursorBlink resource) is never
+            // overridden: permanently set, as xterm answers.
+            14 => ModeReport::PermanentlySet,
+            // Logging: not compiled in xterm either.
+            46 => ModeReport::PermanentlyReset,
+            // DECHCCM (VT520): the screen is the whole page, so the display always follows
+            // the cursor — coupled, permanently.
+            60 => ModeReport::PermanentlySet,
             // Always ANSI mode (no VT52 emulation): "set", as xterm answers.
             2 => ModeReport::Set,
             // Autorepeat belongs to the window system; xterm answers "permanently reset".

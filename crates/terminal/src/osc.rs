@@ -6,25 +6,68 @@ use crate::*;
 
 impl Term {
     pub(crate) fn set_title(&mut self, title: &str) {
-        self.title = truncate_utf8(title, TITLE_MAX).to_owned();
+        let Some(title) = self.title_text(title) else { return };
+        self.title = truncate_utf8(&title, TITLE_MAX).to_owned();
         self.events.push(TermEvent::TitleChanged);
     }
 
     pub(crate) fn set_icon_name(&mut self, name: &str) {
-        self.icon_name = truncate_utf8(name, TITLE_MAX).to_owned();
+        let Some(name) = self.title_text(name) else { return };
+        self.icon_name = truncate_utf8(&name, TITLE_MAX).to_owned();
     }
 
-    pub(crate) fn push_title(&mut self) {
+    /// A label as the program sent it: hex-decoded under XTSMTITLE 0 (`None` when it is not
+    /// valid hex of UTF-8, which xterm ignores too).
+    fn title_text(&self, text: &str) -> Option<String> {
+        if self.title_modes & TITLE_SET_HEX == 0 {
+            return Some(text.to_owned());
+        }
+        let bytes = text.as_bytes();
+        if !bytes.len().is_multiple_of(2) || !bytes.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        let decoded: Vec<u8> = bytes
+            .chunks(2)
+            .filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+            .collect();
+        String::from_utf8(decoded).ok()
+    }
+
+    /// XTWINOPS 22: push the icon name (`which` 0 or 1) and/or the title (0 or 2) as one
+    /// entry; an entry keeps only what was pushed.
+    pub(crate) fn push_title(&mut self, which: u16) {
+        if which > 2 {
+            return;
+        }
         if self.title_stack.len() >= TITLE_STACK_MAX {
             self.title_stack.remove(0);
         }
-        self.title_stack.push((self.title.clone(), self.icon_name.clone()));
+        let title = (which != 1).then(|| self.title.clone());
+        let icon = (which != 2).then(|| self.icon_name.clone());
+        self.title_stack.push((title, icon));
     }
 
-    pub(crate) fn pop_title(&mut self) {
-        if let Some((title, icon)) = self.title_stack.pop() {
-            self.title = title;
+    /// XTWINOPS 23: pop the newest entry and restore the icon name (`which` 0 or 1) and/or
+    /// the title (0 or 2) from it; a member the entry lacks comes from the nearest older
+    /// entry that has it (xterm's `TryHigher`), or stays as it is.
+    pub(crate) fn pop_title(&mut self, which: u16) {
+        if which > 2 {
+            return;
+        }
+        let Some((title, icon)) = self.title_stack.pop() else { return };
+        let older_title = || self.title_stack.iter().rev().find_map(|(t, _)| t.clone());
+        let older_icon = || self.title_stack.iter().rev().find_map(|(_, i)| i.clone());
+        let title = title.or_else(older_title);
+        let icon = icon.or_else(older_icon);
+        if which != 2
+            && let Some(icon) = icon
+        {
             self.icon_name = icon;
+        }
+        if which != 1
+            && let Some(title) = title
+        {
+            self.title = title;
             self.events.push(TermEvent::TitleChanged);
         }
     }
@@ -160,6 +203,10 @@ pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+/// XTSMTITLE mode bits (`Term::title_modes`): labels set in hex, reported in hex.
+pub(crate) const TITLE_SET_HEX: u8 = 1 << 0;
+pub(crate) const TITLE_QUERY_HEX: u8 = 1 << 1;
 
 /// Bound on the title/icon-name stack (XTWINOPS 22/23).
 pub(crate) const TITLE_STACK_MAX: usize = 16;

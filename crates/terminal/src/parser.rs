@@ -549,6 +549,8 @@ impl<H: Handler> Perform for Performer<'_, H> {
             0x8d => self.handler.reverse_index(),
             0x8e => self.handler.single_shift(CharsetIndex::G2),
             0x8f => self.handler.single_shift(CharsetIndex::G3),
+            0x96 => self.handler.guarded_area(true),
+            0x97 => self.handler.guarded_area(false),
             _ => (),
         }
     }
@@ -613,14 +615,19 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     h.set_title(&text);
                 }
             }
-            4 => {
+            4 | 5 => {
+                // Pairs of number;spec; a bad number ends the list (as in xterm).
                 for pair in params[1..].chunks(2) {
-                    let [index, spec] = pair else { break };
-                    let Some(index) = parse_decimal(index).filter(|&i| i < 256) else { continue };
+                    let [number, spec] = pair else { break };
+                    let Some(number) = parse_decimal(number) else { break };
+                    let Some(slot) = color_slot(code as u16, number as usize) else { continue };
                     if *spec == b"?" {
-                        h.query_color(4, index as usize, terminator);
+                        h.query_color(code as u16, number as usize, terminator);
                     } else if let Some(rgb) = parse_color_spec(spec) {
-                        h.set_color(index as usize, rgb);
+                        h.set_color(slot, rgb);
+                    } else {
+                        // xterm stops at a colour it cannot parse.
+                        break;
                     }
                 }
             }
@@ -641,18 +648,17 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     h.set_hyperlink(id, Some(&uri));
                 }
             }
-            10..=12 => {
-                // OSC 10;fg;bg;cursor: each following parameter is the next dynamic colour.
+            10..=19 => {
+                // OSC 10;fg;bg;cursor…: each following parameter is the next dynamic colour.
                 for (offset, spec) in params[1..].iter().enumerate() {
                     let code = code as usize + offset;
-                    if code > 12 {
+                    let Some(slot) = color_slot(code as u16, 0).filter(|_| code <= 19) else {
                         break;
-                    }
-                    let index = COLOR_FOREGROUND + (code - 10);
+                    };
                     if *spec == b"?" {
-                        h.query_color(code as u16, index, terminator);
+                        h.query_color(code as u16, 0, terminator);
                     } else if let Some(rgb) = parse_color_spec(spec) {
-                        h.set_color(index, rgb);
+                        h.set_color(slot, rgb);
                     }
                 }
             }
@@ -667,23 +673,31 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     h.clipboard_store(selection, params[2]);
                 }
             }
-            104 => {
-                let indexes: Vec<usize> = params[1..]
+            104 | 105 => {
+                let osc = code as u16 - 100;
+                let slots: Vec<usize> = params[1..]
                     .iter()
                     .filter(|p| !p.is_empty())
                     .filter_map(|p| parse_decimal(p))
-                    .filter(|&i| i < 256)
-                    .map(|i| i as usize)
+                    .filter_map(|i| color_slot(osc, i as usize))
                     .collect();
                 if params.len() == 1 || params[1..].iter().all(|p| p.is_empty()) {
-                    h.reset_color(None);
+                    if osc == 4 {
+                        h.reset_color(None);
+                    } else {
+                        (0..5).for_each(|i| h.reset_color(Some(COLOR_SPECIAL + i)));
+                    }
                 } else {
-                    for i in indexes {
-                        h.reset_color(Some(i));
+                    for slot in slots {
+                        h.reset_color(Some(slot));
                     }
                 }
             }
-            110..=112 => h.reset_color(Some(COLOR_FOREGROUND + (code as usize - 110))),
+            110..=119 => {
+                if let Some(slot) = color_slot(code as u16 - 100, 0) {
+                    h.reset_color(Some(slot));
+                }
+            }
             133 => {
                 let mark = match params.get(1).and_then(|p| p.first()) {
                     Some(b'A') => PromptMark::PromptStart,
@@ -720,6 +734,8 @@ impl<H: Handler> Perform for Performer<'_, H> {
             ([], b'N') => h.single_shift(CharsetIndex::G2),
             ([], b'O') => h.single_shift(CharsetIndex::G3),
             ([], b'Z') => h.device_attributes(DeviceAttributes::Primary),
+            ([], b'V') => h.guarded_area(true),
+            ([], b'W') => h.guarded_area(false),
             ([], b'c') => h.hard_reset(),
             ([], b'=') => h.set_keypad_application(true),
             ([], b'>') => h.set_keypad_application(false),
@@ -873,6 +889,8 @@ impl<H: Handler> Performer<'_, H> {
             }
             ('s', [b'?']) => h.save_private_modes(&p.firsts().collect::<Vec<_>>()),
             ('t', []) => h.window_op(&p.firsts().collect::<Vec<_>>()),
+            ('t', [b'>']) => p.firsts().for_each(|m| h.set_title_mode(m, true)),
+            ('T', [b'>']) => p.firsts().for_each(|m| h.set_title_mode(m, false)),
             ('t', [b'$']) => {
                 let g = p.groups();
                 h.change_rect_attrs(p.rect(0), &g[g.len().min(4)..], true)
@@ -896,6 +914,8 @@ impl<H: Handler> Performer<'_, H> {
                 }
             }
             ('x', [b'*']) => h.set_attr_change_extent(p.raw(0)),
+            // DECSNLS: lines per screen.
+            ('|', [b'*']) if p.raw(0) > 0 => h.window_op(&[8, p.raw(0), 0]),
             ('y', [b'*']) => h.request_checksum(p.raw(0), p.raw(1), p.rect(2)),
             ('z', [b'$']) => h.erase_rect(p.rect(0), false),
             ('{', [b'$']) => h.erase_rect(p.rect(0), true),
@@ -927,8 +947,37 @@ fn join_lossy(parts: &[&[u8]]) -> String {
     out
 }
 
-/// X11 colour specifications: `rgb:R/G/B` (1–4 hex digits each) and `#RGB`, `#RRGGBB`,
-/// `#RRRGGGBBB`, `#RRRRGGGGBBBB`.
+/// An Xcms specification `prefix:A/B/C` with three decimal numbers: the prefix in lowercase
+/// and the numbers (`None` for anything else).
+fn xcms_triple(spec: &[u8]) -> Option<(Vec<u8>, [f64; 3])> {
+    let colon = spec.iter().position(|&b| b == b':')?;
+    let prefix = spec[..colon].to_ascii_lowercase();
+    if !matches!(prefix.as_slice(), b"rgbi" | b"ciexyz" | b"cieuvy" | b"ciexyy") {
+        return None;
+    }
+    let mut numbers = [0.0f64; 3];
+    let mut parts = spec[colon + 1..].split(|&b| b == b'/');
+    for n in &mut numbers {
+        let text = parts.next()?;
+        let ok = !text.is_empty()
+            && text.len() <= 32
+            && text.iter().all(|c| c.is_ascii_digit() || b".eE+-".contains(c));
+        *n = std::str::from_utf8(text).ok().filter(|_| ok)?.parse().ok()?;
+        if !n.is_finite() {
+            return None;
+        }
+    }
+    parts.next().is_none().then_some((prefix, numbers))
+}
+
+/// X11 colour specifications as XParseColor reads them: `rgb:R/G/B` (1–4 hex digits each,
+/// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, the X11 colour
+/// names (X.Org's rgb.txt, in `x11_colours.rs`), `rgbi:` intensities (0.0-1.0) through
+/// libX11's default intensity tables, and `CIEXYZ:`, `CIEuvY:` and `CIExyY:` through its
+/// default matrix when the colour is inside the screen's gamut. Channels end as a 24-bit
+/// TrueColor X server keeps them (the top 8 of libX11's 16 bits). `CIELab:`, `CIELuv:`,
+/// `TekHVC:` and colours outside the gamut (which libX11 compresses into it) are not
+/// accepted (see `conformance.rs`).
 pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
     fn scale(hex: &[u8]) -> Option<u8> {
         if hex.is_empty() || hex.len() > 4 {
@@ -937,9 +986,30 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         let s = std::str::from_utf8(hex).ok()?;
         let v = u32::from_str_radix(s, 16).ok()?;
         let max = (1u32 << (4 * hex.len())) - 1;
-        Some(((v * 255 + max / 2) / max) as u8)
+        // libX11 scales to 16 bits (truncating); a TrueColor X server keeps the top 8.
+        Some(((v * 65535 / max) >> 8) as u8)
     }
-    if let Some(rest) = spec.strip_prefix(b"rgb:") {
+    if let Some((prefix, [a, b, c])) = xcms_triple(spec) {
+        use crate::x11_colours::{rgbi_level, xyz_levels};
+        let (r, g, b) = match prefix.as_slice() {
+            b"rgbi" => {
+                let unit = |v: f64| (0.0..=1.0).contains(&v).then_some(v);
+                (rgbi_level(0, unit(a)?), rgbi_level(1, unit(b)?), rgbi_level(2, unit(c)?))
+            }
+            b"ciexyz" => xyz_levels([a, b, c])?,
+            // u'v'Y (CIE 1976) and xyY, to XYZ.
+            b"cieuvy" if b > 0.0 => xyz_levels([
+                9.0 * a * c / (4.0 * b),
+                c,
+                (12.0 - 3.0 * a - 20.0 * b) * c / (4.0 * b),
+            ])?,
+            b"ciexyy" if b > 0.0 => xyz_levels([a * c / b, c, (1.0 - a - b) * c / b])?,
+            _ => return None,
+        };
+        return Some(super::style::Rgb::new(r, g, b));
+    }
+    if spec.len() > 4 && spec[..4].eq_ignore_ascii_case(b"rgb:") {
+        let rest = &spec[4..];
         let mut it = rest.split(|&b| b == b'/');
         let (r, g, b) = (it.next()?, it.next()?, it.next()?);
         if it.next().is_some() {
@@ -966,7 +1036,7 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         };
         return Some(super::style::Rgb::new(chan(0)?, chan(1)?, chan(2)?));
     }
-    None
+    crate::x11_colours::lookup(spec).map(|(r, g, b)| super::style::Rgb::new(r, g, b))
 }
 
 #[cfg(test)]
@@ -1066,5 +1136,27 @@ mod tests {
         assert_eq!(parse_color_spec(b"#f80"), Some(Rgb::new(0xf0, 0x80, 0)));
         assert_eq!(parse_color_spec(b"rgb:ff/80"), None);
         assert_eq!(parse_color_spec(b"bogus"), None);
+        // 16 bits truncated to 8, as the X server keeps them.
+        assert_eq!(parse_color_spec(b"rgb:7fff/80ff/ffff"), Some(Rgb::new(0x7f, 0x80, 0xff)));
+        // X11 names: any case, spaced or not; never with stray spaces.
+        assert_eq!(parse_color_spec(b"Dark Slate Gray"), Some(Rgb::new(0x2f, 0x4f, 0x4f)));
+        assert_eq!(parse_color_spec(b"DARKSLATEGRAY"), Some(Rgb::new(0x2f, 0x4f, 0x4f)));
+        assert_eq!(parse_color_spec(b" red"), None);
+        assert_eq!(parse_color_spec(b"gray101"), None);
+        // rgbi: through libX11's default intensity tables (values xterm 379 showed).
+        assert_eq!(parse_color_spec(b"rgbi:0/0/0"), Some(Rgb::new(0, 0, 0)));
+        assert_eq!(parse_color_spec(b"rgbi:1/1/1"), Some(Rgb::new(0xff, 0xff, 0xff)));
+        assert_eq!(parse_color_spec(b"rgbi:0.5/0.5/0.5"), Some(Rgb::new(0xc1, 0xbb, 0xbb)));
+        assert_eq!(parse_color_spec(b"rgbi:.05/.05/.05"), Some(Rgb::new(0x4e, 0x4c, 0x4d)));
+        assert_eq!(parse_color_spec(b"rgbi:2/0/0"), None);
+        assert_eq!(parse_color_spec(b"rgbi:nan/0/0"), None);
+        assert_eq!(parse_color_spec(b"rgbi:inf/0/0"), None);
+        // CIE forms inside the gamut, through libX11's default matrix (xterm 379's values).
+        assert_eq!(parse_color_spec(b"CIEXYZ:0.5/0.5/0.5"), Some(Rgb::new(0xdd, 0xb5, 0xa0)));
+        assert_eq!(parse_color_spec(b"ciexyy:0.3/0.3/0.5"), Some(Rgb::new(0xd1, 0xb6, 0xb7)));
+        assert_eq!(parse_color_spec(b"CIEuvY:0.2/0.45/0.5"), Some(Rgb::new(0xd1, 0xb6, 0xb7)));
+        assert_eq!(parse_color_spec(b"CIEXYZ:2/0/0"), None, "outside the gamut");
+        assert_eq!(parse_color_spec(b"CIEuvY:0.2/0/0.5"), None);
+        assert_eq!(parse_color_spec(b"CIEXYZ:0.5/0.5"), None);
     }
 }

@@ -18,6 +18,8 @@ impl Term {
                 let v = version_number();
                 self.reply_csi(&format!(">1;{v};0c"));
             }
+            // DA3 is a VT400 feature: xterm does not answer it at the VT100 level.
+            DeviceAttributes::Tertiary if self.conformance_level < 62 => (),
             DeviceAttributes::Tertiary => self.reply_dcs("!|00000000"),
         }
     }
@@ -98,7 +100,13 @@ impl Term {
             10 => self.events.push(TermEvent::Window(WindowRequest::Fullscreen(p(1)))),
             // Window state: not iconified.
             11 => self.reply_csi("1t"),
-            13 => self.reply_csi("3;0;0t"),
+            3 => self.events.push(TermEvent::Window(WindowRequest::Move { x: p(1), y: p(2) })),
+            // Window position (13) or its text area's (13;2), as the embedder last said.
+            13 => {
+                let (window, text) = self.window_position;
+                let (x, y) = if p(1) == 2 { text } else { window };
+                self.reply_csi(&format!("3;{x};{y}t"));
+            }
             14 => {
                 let (h, w) = (lines * ch as usize, cols * cw as usize);
                 self.reply_csi(&format!("4;{h};{w}t"));
@@ -112,38 +120,35 @@ impl Term {
             19 => self.reply_csi(&format!("9;{lines};{cols}t")),
             // Title reports echo program-controlled text: refused unless enabled.
             20 if self.config.allow_title_report => {
-                let label = sanitize_report(&self.icon_name);
+                let label = self.title_report(&self.icon_name);
                 let (osc, st) = (self.osc_intro(), self.st());
                 self.replies.extend_from_slice(osc);
                 self.replies.extend_from_slice(format!("L{label}").as_bytes());
                 self.replies.extend_from_slice(st);
             }
             21 if self.config.allow_title_report => {
-                let title = sanitize_report(&self.title);
+                let title = self.title_report(&self.title);
                 let (osc, st) = (self.osc_intro(), self.st());
                 self.replies.extend_from_slice(osc);
                 self.replies.extend_from_slice(format!("l{title}").as_bytes());
                 self.replies.extend_from_slice(st);
             }
-            22 => self.push_title_op(),
-            23 => self.pop_title_op(),
+            22 => self.push_title(p(1)),
+            23 => self.pop_title(p(1)),
             // DECSLPP: `CSI Ps t` with Ps >= 24 sets the number of lines.
             n if n >= 24 => self.request_resize(cols, n as usize),
             _ => (),
         }
     }
 
-    fn push_title_op(&mut self) {
-        <Self as super::handler::Handler>::push_title(self);
-    }
-
-    fn pop_title_op(&mut self) {
-        <Self as super::handler::Handler>::pop_title(self);
-    }
-
     pub(super) fn report_status_string(&mut self, request: &[u8]) {
-        // DECRQSS is a VT320 feature: a terminal set to VT100 level (DECSCL 61) ignores it.
-        if self.conformance_level < 62 {
+        // What xterm 379 gates by conformance level: the DECSCL setting is not reported at the
+        // VT100 level (no reply at all), DECSLRM's margins are invalid below the VT420 level.
+        if request == b"\"p" && self.conformance_level < 62 {
+            return;
+        }
+        if request == b"s" && self.conformance_level < 64 {
+            self.reply_dcs("0$r");
             return;
         }
         let m = self.margins;
@@ -169,6 +174,10 @@ impl Term {
                 Some(format!("{on}\"q"))
             }
             b"*x" => Some(format!("{}*x", if self.attr_change_rect { 2 } else { 1 })),
+            // DECSASD and DECSSDT (VT520): there is no status line, so the main display is
+            // always the active one and the status line type is "none".
+            b"$}" => Some("0$}".to_owned()),
+            b"$~" => Some("0$~".to_owned()),
             b"t" => Some(format!("{}t", self.lines())),
             b"$|" => Some(format!("{}$|", self.cols())),
             b"*|" => Some(format!("{}*|", self.lines())),
@@ -219,10 +228,17 @@ fn version_number() -> u32 {
     major * 10000 + minor * 100 + patch
 }
 
-/// A title reported back (only when enabled) loses every control character, so it cannot end
-/// the report early or smuggle a sequence in.
-fn sanitize_report(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
+impl Term {
+    /// A title reported back (only when enabled): in hex when XTSMTITLE 1 asked for it, else
+    /// without its control characters, so it cannot end the report early or smuggle a
+    /// sequence in.
+    fn title_report(&self, s: &str) -> String {
+        if self.title_modes & TITLE_QUERY_HEX != 0 {
+            hex_encode(s.as_bytes())
+        } else {
+            s.chars().filter(|c| !c.is_control()).collect()
+        }
+    }
 }
 
 fn hex_decode(hex: &[u8]) -> Vec<u8> {
@@ -374,6 +390,10 @@ impl Term {
     }
 
     pub(crate) fn report_mode(&mut self, mode: u16, private: bool) {
+        // xterm answers ANSI-mode DECRQM only from the VT200 level up (DEC modes always).
+        if !private && self.conformance_level < 62 {
+            return;
+        }
         let report = if private {
             self.private_mode_report(mode)
         } else {

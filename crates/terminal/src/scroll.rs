@@ -29,6 +29,46 @@ impl Term {
     }
 
     /// Left margin to return to: the margin when the cursor is right of it, else column 0.
+    /// BS and CUB, as xterm's `CursorBack` moves: with reverse wraparound (45) and autowrap
+    /// both set, moving left past the left margin continues at the right margin of the
+    /// line above, counted within the margins, and from the scroll region's top line to its
+    /// bottom line; one step of the count is spent leaving the pending-wrap position.
+    /// Without them the cursor stops at the left margin.
+    pub(crate) fn cursor_back(&mut self, n: usize) {
+        let rev = self.modes.contains(Modes::REVERSE_WRAP | Modes::AUTOWRAP);
+        let mut n = n as i64;
+        if rev && self.cursor.pending_wrap {
+            n -= 1;
+        }
+        self.cursor.pending_wrap = false;
+        let left = self.line_start() as i64;
+        let p = self.cursor.point;
+        let col = p.column.0 as i64 - n;
+        if col >= left {
+            self.cursor.point.column = Column(col as usize);
+            return;
+        }
+        if !rev {
+            self.cursor.point.column = Column(left as usize);
+            return;
+        }
+        let m = self.margins;
+        let (top, bottom) = if (m.top..=m.bottom).contains(&p.line.0) {
+            (m.top, m.bottom)
+        } else {
+            (0, self.lines() - 1)
+        };
+        let in_row = (m.right as i64 - left + 1).max(1);
+        let mut offset = in_row * (p.line.0 - top) as i64 + col - left;
+        if offset < 0 {
+            let length = in_row * (bottom - top + 1) as i64;
+            offset += (-offset / length + 1) * length;
+        }
+        let line = top + (offset / in_row) as usize;
+        self.cursor.point =
+            Point::new(Line(line.min(bottom)), Column((offset % in_row + left) as usize));
+    }
+
     pub(crate) fn line_start(&self) -> usize {
         if self.cursor.point.column.0 >= self.margins.left { self.margins.left } else { 0 }
     }

@@ -3,7 +3,12 @@
 use crate::*;
 
 impl Term {
+    /// HT / CHT. From the pending-wrap position the line wraps first (what xterm 379 does,
+    /// with or without its more(1) fix, mode 41).
     pub(crate) fn tab(&mut self, count: usize) {
+        if self.cursor.pending_wrap {
+            self.wrap_line();
+        }
         let edge = self.wrap_edge();
         let mut col = self.cursor.point.column.0;
         for _ in 0..count {
@@ -18,8 +23,10 @@ impl Term {
         self.cursor.point.column = Column(col);
     }
 
+    /// CBT: back to previous tab stops, stopping at the left margin only in origin mode
+    /// (xterm 379: CBT ignores DECSLRM otherwise).
     pub(crate) fn backtab(&mut self, count: usize) {
-        let start = self.line_start();
+        let start = if self.modes.contains(Modes::ORIGIN) { self.margins.left } else { 0 };
         let mut col = self.cursor.point.column.0;
         for _ in 0..count {
             if col <= start {

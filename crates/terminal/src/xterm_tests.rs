@@ -6,7 +6,9 @@
 //! Where we answer differently on purpose, [`super::conformance`] says what we answer
 //! and why.
 
-use super::conformance::{Case, REPLIES, Recording, SCREENS, expected_reply, show};
+use super::conformance::{
+    Case, PARITY_RESET, REPLIES, Recording, SCREENS, expected_reply, occurrences, show,
+};
 use super::parser::Parser;
 use super::{Term, TermConfig, TermEvent};
 
@@ -14,19 +16,46 @@ fn xterm() -> Recording {
     serde_json::from_str(include_str!("../../../tests/xterm/xterm379.json")).expect("recording")
 }
 
+/// The parity cases, recorded with the VT520 identity and title reports allowed.
+fn xterm_parity() -> Recording {
+    serde_json::from_str(include_str!("../../../tests/xterm/xterm379-parity.json"))
+        .expect("recording")
+}
+
 /// Replay one recorded case; every difference from xterm, described.
 fn replay(case: &Case) -> Vec<String> {
-    let config = TermConfig { apply_resize_requests: true, ..TermConfig::default() };
+    replay_with(case, TermConfig { apply_resize_requests: true, ..TermConfig::default() })
+}
+
+/// A parity case: title reports allowed (the recording allowed every window operation), and
+/// the probe's extra reset (colours, titles) played first as it was in xterm.
+fn replay_parity(case: &Case) -> Vec<String> {
+    let config = TermConfig {
+        apply_resize_requests: true,
+        allow_title_report: true,
+        ..TermConfig::default()
+    };
+    replay_with(case, config)
+}
+
+fn replay_with(case: &Case, config: TermConfig) -> Vec<String> {
+    let parity = config.allow_title_report;
     let mut term = Term::new(80, 24, config);
     let mut parser = Parser::new();
+    if parity {
+        term.advance(&mut parser, PARITY_RESET);
+        let _ = term.take_replies();
+        let _ = term.take_events();
+    }
     let mut wrong = Vec::new();
-    for step in case.steps.iter().filter(|s| !s.sleep) {
+    let steps: Vec<_> = case.steps.iter().filter(|s| !s.sleep).collect();
+    for (step, nth) in steps.iter().zip(occurrences(steps.iter().copied())) {
         let send = step.sent();
         term.advance(&mut parser, &send);
         let ours = term.take_replies();
         // What an embedder does with the rest (resizes are applied by the core here).
         let _: Vec<TermEvent> = term.take_events();
-        let expected = expected_reply(&case.name, step);
+        let expected = expected_reply(&case.name, step, nth);
         if ours != expected {
             wrong.push(format!(
                 "{}: after {:?}\n      xterm: {:?}\n      ours:  {:?}",
@@ -80,8 +109,24 @@ fn the_core_answers_and_draws_as_xterm_does() {
 }
 
 #[test]
+fn the_core_answers_and_draws_as_xterm_does_beyond_the_first_cases() {
+    let recording = xterm_parity();
+    assert!(recording.terminal.contains("379"), "recorded with {}", recording.terminal);
+    assert!(recording.cases.len() > 60, "all cases recorded");
+    let wrong: Vec<String> = recording.cases.iter().flat_map(replay_parity).collect();
+    assert!(
+        wrong.is_empty(),
+        "{} differences from {}:\n{}",
+        wrong.len(),
+        recording.terminal,
+        wrong.join("\n")
+    );
+}
+
+#[test]
 fn every_deliberate_difference_names_a_recorded_step() {
-    let recording = xterm();
+    let mut recording = xterm();
+    recording.cases.extend(xterm_parity().cases);
     for d in REPLIES {
         assert!(!d.why.is_empty());
         let found = recording

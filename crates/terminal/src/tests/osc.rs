@@ -18,6 +18,33 @@ fn titles_and_title_stack() {
 }
 
 #[test]
+fn window_position_move_and_report() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b[3;100;50t");
+    assert!(
+        t.term.take_events().contains(&TermEvent::Window(WindowRequest::Move { x: 100, y: 50 }))
+    );
+    t.feed("\x1b[13t");
+    assert_eq!(t.replies(), "\x1b[3;0;0t", "no embedder position yet");
+    t.term.set_window_position((100, 50), (104, 54));
+    t.feed("\x1b[13t\x1b[13;2t");
+    assert_eq!(t.replies(), "\x1b[3;100;50t\x1b[3;104;54t");
+}
+
+#[test]
+fn title_modes_and_partial_title_stack() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b[>0t\x1b]2;414243\x07");
+    assert_eq!(t.term.title(), "ABC", "set in hex");
+    t.feed("\x1b]2;not hex\x07");
+    assert_eq!(t.term.title(), "ABC", "invalid hex is ignored");
+    t.feed("\x1b[>0T\x1b]1;icon\x07\x1b[22;1t\x1b]0;x\x07\x1b[23;2t");
+    assert_eq!((t.term.title(), t.term.icon_name()), ("x", "x"), "no title was pushed");
+    t.feed("\x1b[22;1t\x1b[23;1t");
+    assert_eq!(t.term.icon_name(), "x");
+}
+
+#[test]
 fn title_report_is_refused() {
     let mut t = T::new(10, 2);
     t.feed("\x1b]2;\x1b[31mevil\x07\x1b[21t\x1b[20t");
