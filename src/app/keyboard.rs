@@ -14,12 +14,13 @@ use winit::keyboard::{KeyCode, KeyLocation, NamedKey, PhysicalKey};
 use winit::platform::modifier_supplement::KeyEventExtModifierSupplement;
 use winit::window::WindowId as WinitWindowId;
 
-use super::bindings::{self, Action};
+use super::bindings::{self, Action, Binding};
 use super::input::{self, Key, KeyAction, KeyInput, KeyModes, KeypadKey, Mods, NavKey};
 use super::window::{self, Search, TabView, TermWindow};
 use super::{App, actions};
 use crate::io::{self, OpenTab, WindowTarget};
 use crate::render::fonts::Fonts;
+use crate::term::Term;
 use crate::term::modes::Modes;
 
 impl App {
@@ -44,33 +45,24 @@ impl App {
         event: &winit::event::KeyEvent,
     ) {
         let Some(input) = translate_key(event, self.mods) else { return };
-        if input.action != KeyAction::Release {
-            // Search mode takes the keyboard.
-            if self.search_key(wid, &input) {
+        let search_open =
+            self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
+        match route_key(&input, search_open, &self.bindings) {
+            KeyRoute::Search => {
+                self.search_key(wid, &input);
                 return;
             }
-            if let Some(action) = bindings::lookup(&self.bindings, input.key, input.mods)
-                && action != Action::None
-            {
+            KeyRoute::Action(action) => {
                 self.action(event_loop, wid, action);
                 return;
             }
+            KeyRoute::Program => (),
         }
         let Some(w) = self.windows.get(&wid) else { return };
         let Some(t) = w.active_tab() else { return };
         let modes = {
             let Ok(term) = t.shared.term.lock() else { return };
-            let m = term.modes();
-            KeyModes {
-                app_cursor: m.contains(Modes::APP_CURSOR),
-                app_keypad: m.contains(Modes::APP_KEYPAD),
-                backarrow_bs: m.contains(Modes::BACKARROW_BS),
-                delete_is_del: m.contains(Modes::DELETE_IS_DEL),
-                alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
-                kitty: term.keyboard_flags(),
-                modify_other_keys: term.modify_other_keys(),
-                format_other_keys: self.config.terminal.format_other_keys,
-            }
+            key_modes(&term, self.config.terminal.format_other_keys)
         };
         if let Some(bytes) = input::encode_key(&input, modes)
             && !bytes.is_empty()
@@ -101,50 +93,19 @@ impl App {
         }
     }
 
+    /// A key for the open search bar: edit the query, step through the matches, or close.
     fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput) -> bool {
         let Some(w) = self.windows.get_mut(&wid) else { return false };
         let Some(t) = w.tabs.get_mut(w.active) else { return false };
         let Some(search) = t.search.as_mut() else { return false };
-        match input.key {
-            Key::Escape => t.search = None,
-            Key::Enter if !search.matches.is_empty() => {
-                let n = search.matches.len();
-                search.current = if input.mods.shift {
-                    (search.current + n - 1) % n
-                } else {
-                    (search.current + 1) % n
-                };
-            }
-            Key::Backspace => {
-                search.query.pop();
-            }
-            _ => match input.text.as_deref() {
-                Some(text)
-                    if !text.is_empty()
-                        && !text.chars().any(char::is_control)
-                        && !input.mods.ctrl =>
-                {
-                    search.query.push_str(text);
+        match edit_search(search, input) {
+            SearchEdit::Close => t.search = None,
+            SearchEdit::Ignored => return true,
+            SearchEdit::Changed => {
+                let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(offset) = refresh_search(search, &term, input.key == Key::Enter) {
+                    t.display_offset = offset;
                 }
-                _ => return true,
-            },
-        }
-        if let Some(search) = t.search.as_mut() {
-            let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-            let keep = search.current;
-            search.matches = window::find_all(&term, &search.query);
-            if input.key != Key::Enter {
-                // Start at the newest match.
-                search.current = search.matches.len().saturating_sub(1);
-            } else {
-                search.current = keep.min(search.matches.len().saturating_sub(1));
-            }
-            if let Some(m) = search.matches.get(search.current) {
-                let grid = term.grid();
-                let abs = m.row.0.saturating_sub(grid.dropped()) as usize;
-                let history = grid.history_len();
-                // Show the match: scroll so its row is on screen.
-                t.display_offset = history.saturating_sub(abs);
             }
         }
         w.window.request_redraw();
@@ -290,6 +251,104 @@ impl actions::ActionContext for WindowActions<'_> {
     }
 }
 
+/// Where a key event goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyRoute {
+    /// The open search bar takes the keyboard.
+    Search,
+    /// A bound shortcut ([`super::bindings`]).
+    Action(Action),
+    /// The program, as the bytes [`input::encode_key`] gives.
+    Program,
+}
+
+/// Where `input` goes: releases always to the program (which decides by its keyboard
+/// protocol whether to report them); else the search bar when open, else a shortcut bound
+/// to something other than `None` (which unbinds a default), else the program.
+pub(super) fn route_key(input: &KeyInput, search_open: bool, bindings: &[Binding]) -> KeyRoute {
+    if input.action == KeyAction::Release {
+        return KeyRoute::Program;
+    }
+    if search_open {
+        return KeyRoute::Search;
+    }
+    match bindings::lookup(bindings, input.key, input.mods) {
+        Some(action) if action != Action::None => KeyRoute::Action(action),
+        _ => KeyRoute::Program,
+    }
+}
+
+/// The modes of `term` that keyboard encoding depends on (DECCKM, DECKPAM, DECBKM, mode
+/// 1037, Alt/Meta sends Escape, the kitty flags, modifyOtherKeys), with the configured
+/// `format_other_keys`.
+pub(super) fn key_modes(term: &Term, format_other_keys: bool) -> KeyModes {
+    let m = term.modes();
+    KeyModes {
+        app_cursor: m.contains(Modes::APP_CURSOR),
+        app_keypad: m.contains(Modes::APP_KEYPAD),
+        backarrow_bs: m.contains(Modes::BACKARROW_BS),
+        delete_is_del: m.contains(Modes::DELETE_IS_DEL),
+        alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
+        kitty: term.keyboard_flags(),
+        modify_other_keys: term.modify_other_keys(),
+        format_other_keys,
+    }
+}
+
+/// What a key did to the search bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SearchEdit {
+    /// Escape: close it.
+    Close,
+    /// The query or the current match changed: search again ([`refresh_search`]).
+    Changed,
+    /// Nothing to do (a control key, a Ctrl chord); the key is still the search bar's.
+    Ignored,
+}
+
+/// Apply a key to the search bar: Escape closes, Enter / Shift+Enter step to the next /
+/// previous match (wrapping), Backspace deletes, text without Ctrl is typed.
+pub(super) fn edit_search(search: &mut Search, input: &KeyInput) -> SearchEdit {
+    match input.key {
+        Key::Escape => return SearchEdit::Close,
+        Key::Enter if !search.matches.is_empty() => {
+            let n = search.matches.len();
+            search.current = if input.mods.shift {
+                (search.current + n - 1) % n
+            } else {
+                (search.current + 1) % n
+            };
+        }
+        Key::Backspace => {
+            search.query.pop();
+        }
+        _ => match input.text.as_deref() {
+            Some(text)
+                if !text.is_empty() && !text.chars().any(char::is_control) && !input.mods.ctrl =>
+            {
+                search.query.push_str(text);
+            }
+            _ => return SearchEdit::Ignored,
+        },
+    }
+    SearchEdit::Changed
+}
+
+/// Find the query's matches in `term` again. The current match is the newest one after an
+/// edit, or stays where Enter moved it (`stepped`). Returns the display offset that shows
+/// the current match's row, if there is a match.
+pub(super) fn refresh_search(search: &mut Search, term: &Term, stepped: bool) -> Option<usize> {
+    let keep = search.current;
+    search.matches = window::find_all(term, &search.query);
+    let last = search.matches.len().saturating_sub(1);
+    search.current = if stepped { keep.min(last) } else { last };
+    let m = search.matches.get(search.current)?;
+    let grid = term.grid();
+    let abs = m.row.0.saturating_sub(grid.dropped()) as usize;
+    // Scroll so that the match's row is on screen.
+    Some(grid.history_len().saturating_sub(abs))
+}
+
 /// A winit key event in our terms.
 fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput> {
     use winit::keyboard::Key as W;
@@ -407,4 +466,106 @@ fn named_key(key: &winit::keyboard::Key) -> Option<Key> {
         NamedKey::F24 => Key::F(24),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::TermConfig;
+    use crate::term::parser::Parser;
+
+    fn term(bytes: &str) -> Term {
+        let mut t = Term::new(10, 3, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t
+    }
+
+    fn key(key: Key, mods: Mods, text: Option<&str>) -> KeyInput {
+        KeyInput { key, mods, action: KeyAction::Press, text: text.map(str::to_owned) }
+    }
+
+    const CTRL_SHIFT: Mods = Mods { shift: true, alt: false, ctrl: true, logo: false };
+
+    #[test]
+    fn releases_go_to_the_program_the_search_bar_comes_first_then_shortcuts() {
+        let b = bindings::defaults();
+        let new_tab = key(Key::Char('t'), CTRL_SHIFT, None);
+        assert_eq!(route_key(&new_tab, false, &b), KeyRoute::Action(Action::NewTab));
+        assert_eq!(route_key(&new_tab, true, &b), KeyRoute::Search, "search takes the keyboard");
+        let release = KeyInput { action: KeyAction::Release, ..new_tab.clone() };
+        assert_eq!(route_key(&release, true, &b), KeyRoute::Program);
+        let a = key(Key::Char('a'), Mods::default(), Some("a"));
+        assert_eq!(route_key(&a, false, &b), KeyRoute::Program, "not bound");
+        let (unbound, problems) = bindings::load(&[super::super::config::KeyBinding {
+            key: "T".into(),
+            mods: "Control|Shift".into(),
+            action: "None".into(),
+        }]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(route_key(&new_tab, false, &unbound), KeyRoute::Program, "bound to None");
+    }
+
+    #[test]
+    fn key_modes_follow_the_terminal() {
+        let initial = key_modes(&term(""), false);
+        assert_eq!(
+            initial,
+            KeyModes { alt_esc: true, ..KeyModes::default() },
+            "power-on: only Alt sends Escape"
+        );
+        let set = key_modes(&term("\x1b[?1h\x1b=\x1b[?67h\x1b[?1037h\x1b[>4;2m\x1b[>1u"), true);
+        assert_eq!(
+            set,
+            KeyModes {
+                app_cursor: true,
+                app_keypad: true,
+                backarrow_bs: true,
+                alt_esc: true,
+                delete_is_del: true,
+                kitty: 1,
+                modify_other_keys: 2,
+                format_other_keys: true,
+            }
+        );
+        let no_esc = key_modes(&term("\x1b[?1036l\x1b[?1039l"), false);
+        assert!(!no_esc.alt_esc, "neither Meta nor Alt sends Escape");
+    }
+
+    #[test]
+    fn search_keys_edit_the_query_and_step_through_matches_that_scroll_into_view() {
+        // Ten lines "foo 0" … "foo 9" on a 3-line screen: rows 0–6 in the history.
+        let lines: Vec<String> = (0..10).map(|i| format!("foo {i}")).collect();
+        let t = term(&lines.join("\r\n"));
+        assert_eq!(t.grid().history_len(), 7);
+        let none = Mods::default();
+        let mut s = Search::default();
+        for c in ["f", "o", "o"] {
+            assert_eq!(
+                edit_search(&mut s, &key(Key::Char('x'), none, Some(c))),
+                SearchEdit::Changed
+            );
+        }
+        assert_eq!(s.query, "foo");
+        assert_eq!(refresh_search(&mut s, &t, false), Some(0), "the newest, on screen");
+        assert_eq!((s.matches.len(), s.current), (10, 9));
+
+        let enter = key(Key::Enter, none, Some("\r"));
+        assert_eq!(edit_search(&mut s, &enter), SearchEdit::Changed);
+        assert_eq!(s.current, 0, "Enter after the last wraps to the oldest");
+        assert_eq!(refresh_search(&mut s, &t, true), Some(7), "scrolled to the top");
+        assert_eq!(s.current, 0, "Enter's step is kept");
+        let shift_enter = key(Key::Enter, Mods { shift: true, ..none }, Some("\r"));
+        edit_search(&mut s, &shift_enter);
+        assert_eq!(s.current, 9, "Shift+Enter goes back, wrapping");
+
+        let ctrl_a = key(Key::Char('a'), Mods { ctrl: true, ..none }, Some("a"));
+        assert_eq!(edit_search(&mut s, &ctrl_a), SearchEdit::Ignored);
+        assert_eq!(edit_search(&mut s, &key(Key::Tab, none, Some("\t"))), SearchEdit::Ignored);
+        assert_eq!(edit_search(&mut s, &key(Key::Backspace, none, None)), SearchEdit::Changed);
+        assert_eq!(s.query, "fo");
+        s.query = "nowhere".into();
+        assert_eq!(refresh_search(&mut s, &t, false), None, "no match: the view stays");
+        assert_eq!(edit_search(&mut s, &enter), SearchEdit::Ignored, "Enter without matches");
+        assert_eq!(edit_search(&mut s, &key(Key::Escape, none, None)), SearchEdit::Close);
+    }
 }
