@@ -7,7 +7,6 @@
 use std::sync::atomic::Ordering;
 
 use glutin::config::ConfigTemplateBuilder;
-use winit::application::ApplicationHandler;
 use winit::dpi::PhysicalSize;
 use winit::event_loop::ActiveEventLoop;
 use winit::window::WindowAttributes;
@@ -59,8 +58,10 @@ impl App {
                     .find(|t| t.id == tab)
                     .map(|t| t.shared.ui.take(tab))
                     .unwrap_or_default();
+                // Not through `user_event`: the sink counted this wake once, not the events
+                // inside it (counting them again wrapped `ui_backlog` below 0).
                 for event in pending {
-                    self.user_event(event_loop, event);
+                    self.io_event(event_loop, event);
                 }
             }
             IoEvent::TitleChanged { tab, title } => {
