@@ -3,6 +3,11 @@
 //! [`WindowActions`], the application's [`actions::ActionContext`]), else to the program as
 //! the bytes [`input::encode_key`] gives for the tab's modes. Also input method (IME) text.
 //!
+//! The decisions — where a key goes ([`route_key`]), which modes encoding follows
+//! ([`key_modes`]), what a key does to the search bar ([`edit_search`], [`refresh_search`])
+//! — are functions of plain values and a core `Term`, unit-tested below without a window; the
+//! `App` methods only fetch their inputs and carry the result out.
+//!
 //! Must not touch: PTYs and the loop (typed bytes go out as `io::Command::Write`), the mouse.
 
 use std::path::PathBuf;

@@ -7,9 +7,9 @@
 //! Ctrl+Shift+N, `uvterm msg create-window`), the I/O thread opens it and the UI creates the
 //! real one when it hears of it.
 //!
-//! This file owns the [`App`] (its windows, the configuration, the clipboard, the modifier
+//! This file owns the `App` (its windows, the configuration, the clipboard, the modifier
 //! and mouse state), [`run`], and the `ApplicationHandler` that dispatches winit's events:
-//! I/O events to [`io_events`], keys to [`keyboard`], the mouse to [`mouse`]. Must not touch:
+//! I/O events to `io_events.rs`, keys to `keyboard.rs`, the mouse to `mouse.rs`. Must not touch:
 //! PTYs and the loop (it sends `io::Command`s to the I/O thread).
 
 pub mod actions;

@@ -4,6 +4,13 @@
 //! (middle button), switches tabs (the tab bar) or opens a link (Ctrl+click). The wheel
 //! scrolls the view, or sends arrow keys on the alternate screen (mode 1007), or reports.
 //!
+//! The decisions — the cell under a pixel ([`super::scene::Layout::cell_at`]), reported or
+//! not ([`reporting`], Shift bypassing it), [`press_target`], [`click_count`] and
+//! [`selection_kind`], [`motion`], [`drag_selection`], the wheel ([`wheel_steps`],
+//! [`wheel_action`]) and screen lines to rows ([`stable_row`]) — are functions of plain values
+//! and a core `Term`, unit-tested below without a window; the `App` methods only fetch their
+//! inputs and carry the result out.
+//!
 //! Must not touch: PTYs and the loop (reports go out as `io::Command::Write`), the keyboard.
 
 use std::time::{Duration, Instant};
