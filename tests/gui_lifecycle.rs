@@ -137,3 +137,31 @@ fn windows_closed_in_every_order_give_their_gl_back() {
         "the UI handled everything while X was stopped?: {stalled}"
     );
 }
+
+/// A title, a bell and the like reach the UI coalesced, in one `TabEvents` wake that the
+/// backlog counts once; handling the events inside it must not count them again (the backlog
+/// would wrap below 0 and never settle).
+#[test]
+fn coalesced_tab_events_leave_the_backlog_at_zero() {
+    let x = Xvfb::start();
+    let gui = Gui::start(
+        &x,
+        "coalesced",
+        &["-e", "sh", "-c", "printf '\\033]2;coalesced-title\\007\\a'; exec sleep 3600"],
+    );
+    let xid = gui.window()["geometry"]["x11_window"].as_u64().expect("an X11 window id");
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            let name = gui.xdotool(&["getwindowname", &xid.to_string()]);
+            String::from_utf8_lossy(&name.stdout).trim() == "coalesced-title"
+        }),
+        "the title never reached the window; stderr: {}",
+        gui.stderr()
+    );
+    let backlog = || gui.json(&["stats"])["ui_backlog"].as_u64();
+    assert!(
+        wait_until(Duration::from_secs(30), || backlog() == Some(0)),
+        "ui_backlog {:?} after the title and the bell were handled",
+        backlog()
+    );
+}

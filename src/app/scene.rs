@@ -25,6 +25,29 @@ pub struct Layout {
     pub width: f32,
 }
 
+impl Layout {
+    /// The cell (column, line) under a point of the window (physical pixels), clamped to
+    /// the grid: the padding around the cells belongs to the nearest cell, so a drag past an
+    /// edge keeps selecting. `None` on the tab bar.
+    pub fn cell_at(&self, x: f64, y: f64) -> Option<(usize, usize)> {
+        let col = (x as f32 - self.x0) / self.cell_w;
+        let line = (y as f32 - self.y0) / self.cell_h;
+        if line < -0.01 && self.tab_bar > 0.0 && (y as f32) < self.tab_bar {
+            return None;
+        }
+        Some((
+            col.max(0.0).min((self.cols - 1) as f32) as usize,
+            line.max(0.0).min((self.lines - 1) as f32) as usize,
+        ))
+    }
+
+    /// A point of the window as pixels from the top left corner of the cells (0 above or
+    /// left of them): what SGR-pixel mouse reports (mode 1016) carry.
+    pub fn pixel_at(&self, x: f64, y: f64) -> (u32, u32) {
+        ((x as f32 - self.x0).max(0.0) as u32, (y as f32 - self.y0).max(0.0) as u32)
+    }
+}
+
 /// Font metrics the decorations need (from [`crate::render::fonts::Fonts`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Metrics {
@@ -502,5 +525,31 @@ mod tests {
         assert_eq!(first.len(), 3, "'one' from the history on the first line");
         let cursor = rgba(t.palette().0[COLOR_CURSOR]);
         assert!(!s.backgrounds.iter().any(|r| r.color == cursor));
+    }
+
+    #[test]
+    fn points_map_to_cells_clamped_to_the_grid_and_the_tab_bar_to_none() {
+        // 2 px padding, a 20 px tab bar, 8 × 16 cells, 10 × 3 of them.
+        let l = Layout {
+            x0: 2.0,
+            y0: 22.0,
+            cell_w: 8.0,
+            cell_h: 16.0,
+            cols: 10,
+            lines: 3,
+            tab_bar: 20.0,
+            width: 84.0,
+        };
+        assert_eq!(l.cell_at(2.0, 22.0), Some((0, 0)), "the first cell's corner");
+        assert_eq!(l.cell_at(9.9, 37.9), Some((0, 0)), "still the first cell");
+        assert_eq!(l.cell_at(10.0, 38.0), Some((1, 1)));
+        assert_eq!(l.cell_at(81.0, 69.0), Some((9, 2)), "the last cell");
+        assert_eq!(l.cell_at(500.0, 500.0), Some((9, 2)), "beyond the grid: the nearest cell");
+        assert_eq!(l.cell_at(0.0, 21.0), Some((0, 0)), "the padding: the nearest cell");
+        assert_eq!(l.cell_at(30.0, 10.0), None, "on the tab bar");
+        let no_bar = Layout { y0: 2.0, tab_bar: 0.0, ..l };
+        assert_eq!(no_bar.cell_at(30.0, 0.0), Some((3, 0)), "no tab bar: the top padding");
+        assert_eq!(l.pixel_at(10.5, 40.0), (8, 18));
+        assert_eq!(l.pixel_at(0.0, 0.0), (0, 0), "above and left of the cells: 0");
     }
 }

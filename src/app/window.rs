@@ -165,18 +165,10 @@ impl TermWindow {
         PhysicalSize::new(w.ceil() as u32, h.ceil() as u32)
     }
 
-    /// The cell under a point in the window (clamped to the grid), if over the cells.
+    /// The cell under a point in the window (clamped to the grid), if over the cells
+    /// ([`Layout::cell_at`]).
     pub fn cell_at(&self, pos: PhysicalPosition<f64>) -> Option<(usize, usize)> {
-        let l = self.layout();
-        let x = (pos.x as f32 - l.x0) / l.cell_w;
-        let y = (pos.y as f32 - l.y0) / l.cell_h;
-        if y < -0.01 && l.tab_bar > 0.0 && (pos.y as f32) < l.tab_bar {
-            return None;
-        }
-        Some((
-            x.max(0.0).min((l.cols - 1) as f32) as usize,
-            y.max(0.0).min((l.lines - 1) as f32) as usize,
-        ))
+        self.layout().cell_at(pos.x, pos.y)
     }
 
     /// Which tab of the tab bar a point is on.

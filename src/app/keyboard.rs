@@ -1,0 +1,576 @@
+//! Keyboard input: a winit key event becomes a [`KeyInput`], which goes to the search bar
+//! when it is open, else to a bound [`Action`] (carried out by [`super::actions`] through
+//! [`WindowActions`], the application's [`actions::ActionContext`]), else to the program as
+//! the bytes [`input::encode_key`] gives for the tab's modes. Also input method (IME) text.
+//!
+//! The decisions — where a key goes ([`route_key`]), which modes encoding follows
+//! ([`key_modes`]), what a key does to the search bar ([`edit_search`], [`refresh_search`])
+//! — are functions of plain values and a core `Term`, unit-tested below without a window; the
+//! `App` methods only fetch their inputs and carry the result out.
+//!
+//! Must not touch: PTYs and the loop (typed bytes go out as `io::Command::Write`), the mouse.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use winit::event::ElementState;
+use winit::event_loop::ActiveEventLoop;
+use winit::keyboard::{KeyCode, KeyLocation, NamedKey, PhysicalKey};
+use winit::platform::modifier_supplement::KeyEventExtModifierSupplement;
+use winit::window::WindowId as WinitWindowId;
+
+use super::bindings::{self, Action, Binding};
+use super::input::{self, Key, KeyAction, KeyInput, KeyModes, KeypadKey, Mods, NavKey};
+use super::window::{self, Search, TabView, TermWindow};
+use super::{App, actions};
+use crate::io::{self, OpenTab, WindowTarget};
+use crate::render::fonts::Fonts;
+use crate::term::Term;
+use crate::term::modes::Modes;
+
+impl App {
+    /// Bytes typed into the active tab (scrolls back to the bottom, resets the blink).
+    pub(super) fn type_text(&mut self, wid: WinitWindowId, bytes: Vec<u8>) {
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        w.last_input = Instant::now();
+        w.blink_on = true;
+        let Some(t) = w.active_tab_mut() else { return };
+        if t.display_offset != 0 {
+            t.display_offset = 0;
+            w.window.request_redraw();
+        }
+        let Some(t) = w.active_tab() else { return };
+        let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
+    }
+
+    pub(super) fn key(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        wid: WinitWindowId,
+        event: &winit::event::KeyEvent,
+    ) {
+        let Some(input) = translate_key(event, self.mods) else { return };
+        let search_open =
+            self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
+        match route_key(&input, search_open, &self.bindings) {
+            KeyRoute::Search => {
+                self.search_key(wid, &input);
+                return;
+            }
+            KeyRoute::Action(action) => {
+                self.action(event_loop, wid, action);
+                return;
+            }
+            KeyRoute::Program => (),
+        }
+        let Some(w) = self.windows.get(&wid) else { return };
+        let Some(t) = w.active_tab() else { return };
+        let modes = {
+            let Ok(term) = t.shared.term.lock() else { return };
+            key_modes(&term, self.config.terminal.format_other_keys)
+        };
+        if let Some(bytes) = input::encode_key(&input, modes)
+            && !bytes.is_empty()
+        {
+            self.type_text(wid, bytes);
+        }
+    }
+
+    /// Input method events: the composition is shown at the cursor; committed text is typed.
+    pub(super) fn ime(&mut self, wid: WinitWindowId, ime: winit::event::Ime) {
+        use winit::event::Ime;
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        match ime {
+            Ime::Preedit(text, _) => {
+                w.preedit = (!text.is_empty()).then_some(text);
+                w.window.request_redraw();
+            }
+            Ime::Commit(text) => {
+                w.preedit = None;
+                w.window.request_redraw();
+                self.type_text(wid, text.into_bytes());
+            }
+            Ime::Enabled => (),
+            Ime::Disabled => {
+                w.preedit = None;
+                w.window.request_redraw();
+            }
+        }
+    }
+
+    /// A key for the open search bar: edit the query, step through the matches, or close.
+    fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput) -> bool {
+        let Some(w) = self.windows.get_mut(&wid) else { return false };
+        let Some(t) = w.tabs.get_mut(w.active) else { return false };
+        let Some(search) = t.search.as_mut() else { return false };
+        match edit_search(search, input) {
+            SearchEdit::Close => t.search = None,
+            SearchEdit::Ignored => return true,
+            SearchEdit::Changed => {
+                let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(offset) = refresh_search(search, &term, input.key == Key::Enter) {
+                    t.display_offset = offset;
+                }
+            }
+        }
+        w.window.request_redraw();
+        true
+    }
+
+    fn action(&mut self, event_loop: &ActiveEventLoop, wid: WinitWindowId, action: Action) {
+        let _ = event_loop;
+        if !self.windows.contains_key(&wid) {
+            return;
+        }
+        actions::perform(&mut WindowActions { app: self, wid }, action);
+    }
+}
+
+/// The keyboard actions' view of the application: one window (the one the key was pressed
+/// in) and its active tab.
+struct WindowActions<'a> {
+    app: &'a mut App,
+    wid: WinitWindowId,
+}
+
+impl WindowActions<'_> {
+    fn window(&self) -> Option<&TermWindow> {
+        self.app.windows.get(&self.wid)
+    }
+
+    fn window_mut(&mut self) -> Option<&mut TermWindow> {
+        self.app.windows.get_mut(&self.wid)
+    }
+
+    fn tab(&self) -> Option<&TabView> {
+        self.window().and_then(|w| w.active_tab())
+    }
+}
+
+impl actions::ActionContext for WindowActions<'_> {
+    fn open_tab(&mut self, new_window: bool) {
+        let Some(w) = self.window() else { return };
+        let cwd = w
+            .active_tab()
+            .and_then(|t| {
+                t.shared.term.lock().ok().and_then(|t| t.working_directory().map(PathBuf::from))
+            })
+            .filter(|p| p.is_dir());
+        let target = if new_window { WindowTarget::New } else { WindowTarget::Existing(w.id) };
+        let l = w.layout();
+        let mut spec = self.app.spawn_spec(&[], cwd);
+        spec.cols = l.cols as u16;
+        spec.lines = l.lines as u16;
+        let _ = self
+            .app
+            .sender
+            .send(io::Command::OpenTab { request: OpenTab { window: target, spec }, reply: None });
+    }
+
+    fn close_tab(&mut self) {
+        if let Some(t) = self.tab() {
+            let _ = self.app.sender.send(io::Command::CloseTab { tab: t.id });
+        }
+    }
+
+    fn tab_count(&self) -> usize {
+        self.window().map_or(0, |w| w.tabs.len())
+    }
+
+    fn active_tab(&self) -> usize {
+        self.window().map_or(0, |w| w.active)
+    }
+
+    fn select_tab(&mut self, index: usize) {
+        let Some(w) = self.app.windows.get_mut(&self.wid) else { return };
+        w.active = index;
+        w.update_title();
+        w.report(&self.app.sender);
+        w.window.request_redraw();
+    }
+
+    fn selection_text(&self) -> Option<String> {
+        let t = self.tab()?;
+        let s = t.selection?;
+        let term = t.shared.term.lock().ok()?;
+        Some(window::selection_text(&term, &s))
+    }
+
+    fn set_clipboard(&mut self, text: &str) {
+        self.app.set_clipboard(text, false);
+    }
+
+    fn paste(&mut self, primary: bool) {
+        self.app.paste(self.wid, primary);
+    }
+
+    fn font_points(&self) -> (f32, f32) {
+        let configured = self.app.config.font.size;
+        (self.window().map_or(configured, |w| w.fonts.points), configured)
+    }
+
+    fn set_font_points(&mut self, points: f32) {
+        let family = self.app.config.font.family.clone();
+        let Some(w) = self.app.windows.get_mut(&self.wid) else { return };
+        match Fonts::new(&family, points, w.fonts.scale) {
+            Ok(f) => w.set_fonts(f, &self.app.sender),
+            Err(e) => log::warn!("{e}"),
+        }
+    }
+
+    fn page_lines(&self) -> usize {
+        self.window().map_or(0, |w| w.layout().lines)
+    }
+
+    fn history_len(&self) -> usize {
+        self.tab().map_or(0, |t| t.shared.term.lock().map(|t| t.grid().history_len()).unwrap_or(0))
+    }
+
+    fn display_offset(&self) -> usize {
+        self.tab().map_or(0, |t| t.display_offset)
+    }
+
+    fn set_display_offset(&mut self, offset: usize) {
+        if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
+            t.display_offset = offset;
+        }
+    }
+
+    fn toggle_search(&mut self) {
+        if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
+            t.search = if t.search.is_some() { None } else { Some(Search::default()) };
+        }
+    }
+
+    fn prompt_rows(&self) -> Vec<usize> {
+        self.tab().map_or_else(Vec::new, |t| {
+            let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            window::prompt_rows(&term)
+        })
+    }
+
+    fn redraw(&mut self) {
+        if let Some(w) = self.window() {
+            w.window.request_redraw();
+        }
+    }
+}
+
+/// Where a key event goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyRoute {
+    /// The open search bar takes the keyboard.
+    Search,
+    /// A bound shortcut ([`super::bindings`]).
+    Action(Action),
+    /// The program, as the bytes [`input::encode_key`] gives.
+    Program,
+}
+
+/// Where `input` goes: releases always to the program (which decides by its keyboard
+/// protocol whether to report them); else the search bar when open, else a shortcut bound
+/// to something other than `None` (which unbinds a default), else the program.
+pub(super) fn route_key(input: &KeyInput, search_open: bool, bindings: &[Binding]) -> KeyRoute {
+    if input.action == KeyAction::Release {
+        return KeyRoute::Program;
+    }
+    if search_open {
+        return KeyRoute::Search;
+    }
+    match bindings::lookup(bindings, input.key, input.mods) {
+        Some(action) if action != Action::None => KeyRoute::Action(action),
+        _ => KeyRoute::Program,
+    }
+}
+
+/// The modes of `term` that keyboard encoding depends on (DECCKM, DECKPAM, DECBKM, mode
+/// 1037, Alt/Meta sends Escape, the kitty flags, modifyOtherKeys), with the configured
+/// `format_other_keys`.
+pub(super) fn key_modes(term: &Term, format_other_keys: bool) -> KeyModes {
+    let m = term.modes();
+    KeyModes {
+        app_cursor: m.contains(Modes::APP_CURSOR),
+        app_keypad: m.contains(Modes::APP_KEYPAD),
+        backarrow_bs: m.contains(Modes::BACKARROW_BS),
+        delete_is_del: m.contains(Modes::DELETE_IS_DEL),
+        alt_esc: m.intersects(Modes::ALT_SENDS_ESC | Modes::META_SENDS_ESC),
+        kitty: term.keyboard_flags(),
+        modify_other_keys: term.modify_other_keys(),
+        format_other_keys,
+    }
+}
+
+/// What a key did to the search bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SearchEdit {
+    /// Escape: close it.
+    Close,
+    /// The query or the current match changed: search again ([`refresh_search`]).
+    Changed,
+    /// Nothing to do (a control key, a Ctrl chord); the key is still the search bar's.
+    Ignored,
+}
+
+/// Apply a key to the search bar: Escape closes, Enter / Shift+Enter step to the next /
+/// previous match (wrapping), Backspace deletes, text without Ctrl is typed.
+pub(super) fn edit_search(search: &mut Search, input: &KeyInput) -> SearchEdit {
+    match input.key {
+        Key::Escape => return SearchEdit::Close,
+        Key::Enter if !search.matches.is_empty() => {
+            let n = search.matches.len();
+            search.current = if input.mods.shift {
+                (search.current + n - 1) % n
+            } else {
+                (search.current + 1) % n
+            };
+        }
+        Key::Backspace => {
+            search.query.pop();
+        }
+        _ => match input.text.as_deref() {
+            Some(text)
+                if !text.is_empty() && !text.chars().any(char::is_control) && !input.mods.ctrl =>
+            {
+                search.query.push_str(text);
+            }
+            _ => return SearchEdit::Ignored,
+        },
+    }
+    SearchEdit::Changed
+}
+
+/// Find the query's matches in `term` again. The current match is the newest one after an
+/// edit, or stays where Enter moved it (`stepped`). Returns the display offset that shows
+/// the current match's row, if there is a match.
+pub(super) fn refresh_search(search: &mut Search, term: &Term, stepped: bool) -> Option<usize> {
+    let keep = search.current;
+    search.matches = window::find_all(term, &search.query);
+    let last = search.matches.len().saturating_sub(1);
+    search.current = if stepped { keep.min(last) } else { last };
+    let m = search.matches.get(search.current)?;
+    let grid = term.grid();
+    let abs = m.row.0.saturating_sub(grid.dropped()) as usize;
+    // Scroll so that the match's row is on screen.
+    Some(grid.history_len().saturating_sub(abs))
+}
+
+/// A winit key event in our terms.
+fn translate_key(event: &winit::event::KeyEvent, mods: Mods) -> Option<KeyInput> {
+    use winit::keyboard::Key as W;
+    let action = match (event.state, event.repeat) {
+        (ElementState::Released, _) => KeyAction::Release,
+        (ElementState::Pressed, true) => KeyAction::Repeat,
+        (ElementState::Pressed, false) => KeyAction::Press,
+    };
+    let text =
+        event.text.as_ref().map(|t| t.to_string()).filter(|t| !t.chars().all(char::is_control));
+    // The Begin key: KP_Begin (the keypad's 5 with NumLock off) or Begin; winit has no name.
+    let begin = match event.logical_key {
+        W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff9d)) => Some(true),
+        W::Unidentified(winit::keyboard::NativeKey::Xkb(0xff58)) => Some(false),
+        _ => None,
+    };
+    let key = if let Some(keypad) = begin {
+        if keypad { Key::Keypad(KeypadKey::Nav(NavKey::Begin)) } else { Key::Begin }
+    } else if event.location == KeyLocation::Numpad
+        && matches!(event.logical_key, W::Named(n) if n != NamedKey::Enter)
+    {
+        // NumLock off: KP_Up, KP_Home, KP_Prior, KP_Insert, KP_Delete… are the cursor and
+        // editing keys, as in xterm (which maps KP_Home…KP_Begin onto Home…Begin).
+        // KP_Tab, KP_F1…KP_F4 and the like are the keys they name.
+        let key = named_key(&event.logical_key)?;
+        NavKey::from_main(key).map_or(key, |nav| Key::Keypad(KeypadKey::Nav(nav)))
+    } else if event.location == KeyLocation::Numpad {
+        let PhysicalKey::Code(code) = event.physical_key else { return None };
+        let digit = |d| Key::Keypad(KeypadKey::Digit(d));
+        match code {
+            KeyCode::Numpad0 => digit(0),
+            KeyCode::Numpad1 => digit(1),
+            KeyCode::Numpad2 => digit(2),
+            KeyCode::Numpad3 => digit(3),
+            KeyCode::Numpad4 => digit(4),
+            KeyCode::Numpad5 => digit(5),
+            KeyCode::Numpad6 => digit(6),
+            KeyCode::Numpad7 => digit(7),
+            KeyCode::Numpad8 => digit(8),
+            KeyCode::Numpad9 => digit(9),
+            KeyCode::NumpadDecimal => Key::Keypad(KeypadKey::Decimal),
+            KeyCode::NumpadDivide => Key::Keypad(KeypadKey::Divide),
+            KeyCode::NumpadMultiply => Key::Keypad(KeypadKey::Multiply),
+            KeyCode::NumpadSubtract => Key::Keypad(KeypadKey::Subtract),
+            KeyCode::NumpadAdd => Key::Keypad(KeypadKey::Add),
+            KeyCode::NumpadEnter => Key::Keypad(KeypadKey::Enter),
+            KeyCode::NumpadEqual => Key::Keypad(KeypadKey::Equal),
+            _ => {
+                return named_key(&event.logical_key).map(|k| KeyInput {
+                    key: k,
+                    mods,
+                    action,
+                    text,
+                });
+            }
+        }
+    } else {
+        match &event.logical_key {
+            W::Named(_) => named_key(&event.logical_key)?,
+            W::Character(_) => {
+                let base = match event.key_without_modifiers() {
+                    W::Character(s) => s.chars().next()?,
+                    _ => return None,
+                };
+                Key::Char(base)
+            }
+            _ => return None,
+        }
+    };
+    Some(KeyInput { key, mods, action, text })
+}
+
+fn named_key(key: &winit::keyboard::Key) -> Option<Key> {
+    use winit::keyboard::Key as W;
+    let W::Named(n) = key else { return None };
+    Some(match n {
+        NamedKey::Enter => Key::Enter,
+        NamedKey::Tab => Key::Tab,
+        NamedKey::Backspace => Key::Backspace,
+        NamedKey::Escape => Key::Escape,
+        NamedKey::ArrowUp => Key::Up,
+        NamedKey::ArrowDown => Key::Down,
+        NamedKey::ArrowLeft => Key::Left,
+        NamedKey::ArrowRight => Key::Right,
+        NamedKey::Home => Key::Home,
+        NamedKey::End => Key::End,
+        NamedKey::Insert => Key::Insert,
+        NamedKey::Delete => Key::Delete,
+        NamedKey::PageUp => Key::PageUp,
+        NamedKey::PageDown => Key::PageDown,
+        NamedKey::Space => Key::Char(' '),
+        NamedKey::F1 => Key::F(1),
+        NamedKey::F2 => Key::F(2),
+        NamedKey::F3 => Key::F(3),
+        NamedKey::F4 => Key::F(4),
+        NamedKey::F5 => Key::F(5),
+        NamedKey::F6 => Key::F(6),
+        NamedKey::F7 => Key::F(7),
+        NamedKey::F8 => Key::F(8),
+        NamedKey::F9 => Key::F(9),
+        NamedKey::F10 => Key::F(10),
+        NamedKey::F11 => Key::F(11),
+        NamedKey::F12 => Key::F(12),
+        NamedKey::F13 => Key::F(13),
+        NamedKey::F14 => Key::F(14),
+        NamedKey::F15 => Key::F(15),
+        NamedKey::F16 => Key::F(16),
+        NamedKey::F17 => Key::F(17),
+        NamedKey::F18 => Key::F(18),
+        NamedKey::F19 => Key::F(19),
+        NamedKey::F20 => Key::F(20),
+        NamedKey::F21 => Key::F(21),
+        NamedKey::F22 => Key::F(22),
+        NamedKey::F23 => Key::F(23),
+        NamedKey::F24 => Key::F(24),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::TermConfig;
+    use crate::term::parser::Parser;
+
+    fn term(bytes: &str) -> Term {
+        let mut t = Term::new(10, 3, TermConfig::default());
+        t.advance(&mut Parser::new(), bytes.as_bytes());
+        t
+    }
+
+    fn key(key: Key, mods: Mods, text: Option<&str>) -> KeyInput {
+        KeyInput { key, mods, action: KeyAction::Press, text: text.map(str::to_owned) }
+    }
+
+    const CTRL_SHIFT: Mods = Mods { shift: true, alt: false, ctrl: true, logo: false };
+
+    #[test]
+    fn releases_go_to_the_program_the_search_bar_comes_first_then_shortcuts() {
+        let b = bindings::defaults();
+        let new_tab = key(Key::Char('t'), CTRL_SHIFT, None);
+        assert_eq!(route_key(&new_tab, false, &b), KeyRoute::Action(Action::NewTab));
+        assert_eq!(route_key(&new_tab, true, &b), KeyRoute::Search, "search takes the keyboard");
+        let release = KeyInput { action: KeyAction::Release, ..new_tab.clone() };
+        assert_eq!(route_key(&release, true, &b), KeyRoute::Program);
+        let a = key(Key::Char('a'), Mods::default(), Some("a"));
+        assert_eq!(route_key(&a, false, &b), KeyRoute::Program, "not bound");
+        let (unbound, problems) = bindings::load(&[super::super::config::KeyBinding {
+            key: "T".into(),
+            mods: "Control|Shift".into(),
+            action: "None".into(),
+        }]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(route_key(&new_tab, false, &unbound), KeyRoute::Program, "bound to None");
+    }
+
+    #[test]
+    fn key_modes_follow_the_terminal() {
+        let initial = key_modes(&term(""), false);
+        assert_eq!(
+            initial,
+            KeyModes { alt_esc: true, ..KeyModes::default() },
+            "power-on: only Alt sends Escape"
+        );
+        let set = key_modes(&term("\x1b[?1h\x1b=\x1b[?67h\x1b[?1037h\x1b[>4;2m\x1b[>1u"), true);
+        assert_eq!(
+            set,
+            KeyModes {
+                app_cursor: true,
+                app_keypad: true,
+                backarrow_bs: true,
+                alt_esc: true,
+                delete_is_del: true,
+                kitty: 1,
+                modify_other_keys: 2,
+                format_other_keys: true,
+            }
+        );
+        let no_esc = key_modes(&term("\x1b[?1036l\x1b[?1039l"), false);
+        assert!(!no_esc.alt_esc, "neither Meta nor Alt sends Escape");
+    }
+
+    #[test]
+    fn search_keys_edit_the_query_and_step_through_matches_that_scroll_into_view() {
+        // Ten lines "foo 0" … "foo 9" on a 3-line screen: rows 0–6 in the history.
+        let lines: Vec<String> = (0..10).map(|i| format!("foo {i}")).collect();
+        let t = term(&lines.join("\r\n"));
+        assert_eq!(t.grid().history_len(), 7);
+        let none = Mods::default();
+        let mut s = Search::default();
+        for c in ["f", "o", "o"] {
+            assert_eq!(
+                edit_search(&mut s, &key(Key::Char('x'), none, Some(c))),
+                SearchEdit::Changed
+            );
+        }
+        assert_eq!(s.query, "foo");
+        assert_eq!(refresh_search(&mut s, &t, false), Some(0), "the newest, on screen");
+        assert_eq!((s.matches.len(), s.current), (10, 9));
+
+        let enter = key(Key::Enter, none, Some("\r"));
+        assert_eq!(edit_search(&mut s, &enter), SearchEdit::Changed);
+        assert_eq!(s.current, 0, "Enter after the last wraps to the oldest");
+        assert_eq!(refresh_search(&mut s, &t, true), Some(7), "scrolled to the top");
+        assert_eq!(s.current, 0, "Enter's step is kept");
+        let shift_enter = key(Key::Enter, Mods { shift: true, ..none }, Some("\r"));
+        edit_search(&mut s, &shift_enter);
+        assert_eq!(s.current, 9, "Shift+Enter goes back, wrapping");
+
+        let ctrl_a = key(Key::Char('a'), Mods { ctrl: true, ..none }, Some("a"));
+        assert_eq!(edit_search(&mut s, &ctrl_a), SearchEdit::Ignored);
+        assert_eq!(edit_search(&mut s, &key(Key::Tab, none, Some("\t"))), SearchEdit::Ignored);
+        assert_eq!(edit_search(&mut s, &key(Key::Backspace, none, None)), SearchEdit::Changed);
+        assert_eq!(s.query, "fo");
+        s.query = "nowhere".into();
+        assert_eq!(refresh_search(&mut s, &t, false), None, "no match: the view stays");
+        assert_eq!(edit_search(&mut s, &enter), SearchEdit::Ignored, "Enter without matches");
+        assert_eq!(edit_search(&mut s, &key(Key::Escape, none, None)), SearchEdit::Close);
+    }
+}
