@@ -287,6 +287,27 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("device_attributes_vt520", "\x1b[>c", b"\x1b[>1;100;0c", IDENTITY),
     reply("xtwinops_move", "\x1b[13t", b"\x1b[3;0;0t", WINDOW_POSITION),
     reply("xtwinops_move", "\x1b[13;2t", b"\x1b[3;0;0t", WINDOW_POSITION),
+    reply("rw_top_line_stays", "\x1b[6n", b"\x1b[1;2R", REVERSE_WRAP),
+    reply("rw_top_line_stays", "\x1b[?6n", b"\x1b[?1;2;1R", REVERSE_WRAP),
+    reply("rw_top_line_stays", "\x1b[1;1;1;1;1;80*y", b"\x1bP1!~FFA8\x1b\\", REVERSE_WRAP),
+    reply("rw_top_line_stays", "\x1b[24;1;24;1;24;80*y", b"\x1bP24!~FFE0\x1b\\", REVERSE_WRAP),
+    reply("rw_scroll_region", "\x1b[5;1;5;1;5;80*y", b"\x1bP5!~FF4F\x1b\\", REVERSE_WRAP),
+    reply("rw_scroll_region", "\x1b[10;1;10;1;10;80*y", b"\x1bP10!~FFE0\x1b\\", REVERSE_WRAP),
+    reply("rw_extended_top_to_bottom", "\x1b[6n", b"\x1b[24;80R", REVERSE_WRAP),
+    reply("rw_extended_top_to_bottom", "\x1b[?6n", b"\x1b[?24;80;1R", REVERSE_WRAP),
+    reply("rw_extended_top_to_bottom", "\x1b[1;1;1;1;1;80*y", b"\x1bP1!~FFE0\x1b\\", REVERSE_WRAP),
+    reply("rw_extended_top_to_bottom", "\x1b[24;1;24;1;24;80*y", b"\x1bP24!~FF88\x1b\\", REVERSE_WRAP),
+    reply("rw_extended_region", "\x1b[6n", b"\x1b[10;80R", REVERSE_WRAP),
+    reply("rw_extended_region", "\x1b[?6n", b"\x1b[?10;80;1R", REVERSE_WRAP),
+    reply("rw_extended_region", "\x1b[5;1;5;1;5;80*y", b"\x1bP5!~FFE0\x1b\\", REVERSE_WRAP),
+    reply("rw_extended_region", "\x1b[10;1;10;1;10;80*y", b"\x1bP10!~FF88\x1b\\", REVERSE_WRAP),
+    reply("rw_extended_cub", "\x1b[6n", b"\x1b[24;80R", REVERSE_WRAP),
+    reply("rw_extended_cub", "\x1b[?6n", b"\x1b[?24;80;1R", REVERSE_WRAP),
+    reply("rw_extended_cub", "\x1b[1;1;1;1;1;80*y", b"\x1bP1!~FFE0\x1b\\", REVERSE_WRAP),
+    reply("rw_extended_cub", "\x1b[24;1;24;1;24;80*y", b"\x1bP24!~FF88\x1b\\", REVERSE_WRAP),
+    reply("rw_modes_reported", "\x1b[?1045$p", b"\x1b[?1045;1$y", REVERSE_WRAP),
+    reply("decrqm_every_dec_mode", "\x1b[?1045$p", b"\x1b[?1045;2$y", REVERSE_WRAP),
+    reply("decrqm_dec_modes_set", "\x1b[?1045$p", b"\x1b[?1045;1$y", REVERSE_WRAP),
 ];
 
 /// Screens kept different on purpose.
@@ -316,6 +337,94 @@ pub const SCREENS: &[ScreenDifference] = &[
             "K123456789012345678901234567890123456789",
         ],
         why: DECNCSM,
+    },
+    ScreenDifference { case: "rw_top_line_stays", ours: &["X"], why: REVERSE_WRAP },
+    ScreenDifference {
+        case: "rw_scroll_region",
+        ours: &[
+            "",
+            "",
+            "",
+            "",
+            "X                                                                              Y",
+        ],
+        why: REVERSE_WRAP,
+    },
+    ScreenDifference {
+        case: "rw_extended_top_to_bottom",
+        ours: &[
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "                                                                               X",
+        ],
+        why: REVERSE_WRAP,
+    },
+    ScreenDifference {
+        case: "rw_extended_region",
+        ours: &[
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "                                                                               X",
+        ],
+        why: REVERSE_WRAP,
+    },
+    ScreenDifference {
+        case: "rw_extended_cub",
+        ours: &[
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "                                                                              X",
+        ],
+        why: REVERSE_WRAP,
     },
 ];
 
@@ -353,8 +462,14 @@ const IDENTITY: &str = "we identify as a VT420-level uvterm with only the featur
 const SPECIAL_RESET: &str = "OSC 105 resets the special colours to their defaults (the \
      foreground); xterm 379 ignores OSC 105 in this build, so its values leak between cases";
 const WINDOW_POSITION: &str = "XTWINOPS 13 answers the position the embedder last gave \
-     (Term::set_window_position); headless there is none (0;0), and the window does not pass \
-     its position to the core yet. XTWINOPS 3 moves the window";
+     (Term::set_window_position): the window's outer corner and its text area's, kept current \
+     as the window moves; headless (this replay) there is none (0;0). XTWINOPS 3 moves the \
+     window";
+const REVERSE_WRAP: &str = "reverse wraparound follows current xterm (which added the \
+     extended mode 1045), the DEC manuals and Ghostty: DECSET 45 alone stops at the top line \
+     of the scroll region (of the screen outside it), 1045 (alone or with 45) wraps from \
+     there to the bottom line, and DECRQM answers 1045. xterm 379 wraps top to bottom with 45 \
+     alone and does not know 1045";
 const TITLE_RING: &str = "a title-stack entry's missing member is taken only from entries still \
      on the stack, not from slots already popped (xterm's ring keeps them)";
 const DECHCCM: &str = "DECRQM answers DECHCCM (VT520): with no page wider than the screen the \

@@ -354,6 +354,7 @@ impl Handler for Term {
                 | Modes::APP_CURSOR
                 | Modes::APP_KEYPAD
                 | Modes::REVERSE_WRAP
+                | Modes::REVERSE_WRAP_EXTENDED
                 | Modes::LR_MARGINS
                 | Modes::KEYBOARD_LOCK,
         );

@@ -68,6 +68,8 @@ bitflags::bitflags! {
         const MORE_FIX          = 1 << 28;
         /// 1037: the Delete key sends DEL instead of `CSI 3 ~`.
         const DELETE_IS_DEL     = 1 << 29;
+        /// 1045: xterm's extended reverse wraparound (also from the top line to the bottom).
+        const REVERSE_WRAP_EXTENDED = 1 << 30;
     }
 }
 
@@ -161,6 +163,7 @@ pub const PRIVATE_FLAGS: &[(u16, Modes)] = &[
     (1037, Modes::DELETE_IS_DEL),
     (1039, Modes::ALT_SENDS_ESC),
     (1042, Modes::BELL_URGENT),
+    (1045, Modes::REVERSE_WRAP_EXTENDED),
     (2004, Modes::BRACKETED_PASTE),
     (2026, Modes::SYNC_OUTPUT),
 ];

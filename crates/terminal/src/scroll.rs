@@ -28,14 +28,18 @@ impl Term {
         l >= self.margins.top && l <= self.margins.bottom
     }
 
-    /// Left margin to return to: the margin when the cursor is right of it, else column 0.
-    /// BS and CUB, as xterm's `CursorBack` moves: with reverse wraparound (45) and autowrap
-    /// both set, moving left past the left margin continues at the right margin of the
-    /// line above, counted within the margins, and from the scroll region's top line to its
-    /// bottom line; one step of the count is spent leaving the pending-wrap position.
-    /// Without them the cursor stops at the left margin.
+    /// BS and CUB, as current xterm's `CursorBack` moves (and Ghostty's `cursorLeft`): with
+    /// autowrap and reverse wraparound (45) set, moving left past the left margin continues
+    /// at the right margin of the line above, counted within the margins, and stops at the
+    /// left margin of the scroll region's top line (the screen's, outside the region), as the
+    /// DEC manuals have it; with xterm's extended reverse wraparound (1045, alone or with 45)
+    /// it continues from that top line at the bottom line instead. One step of the count is
+    /// spent leaving the pending-wrap position. Without autowrap or either mode the cursor
+    /// stops at the left margin. xterm 379 wraps top to bottom with 45 alone and does not know
+    /// 1045 (`conformance.rs`, `REVERSE_WRAP`).
     pub(crate) fn cursor_back(&mut self, n: usize) {
-        let rev = self.modes.contains(Modes::REVERSE_WRAP | Modes::AUTOWRAP);
+        let extended = self.modes.contains(Modes::REVERSE_WRAP_EXTENDED | Modes::AUTOWRAP);
+        let rev = extended || self.modes.contains(Modes::REVERSE_WRAP | Modes::AUTOWRAP);
         let mut n = n as i64;
         if rev && self.cursor.pending_wrap {
             n -= 1;
@@ -61,6 +65,11 @@ impl Term {
         let in_row = (m.right as i64 - left + 1).max(1);
         let mut offset = in_row * (p.line.0 - top) as i64 + col - left;
         if offset < 0 {
+            if !extended {
+                // Reverse wraparound alone stops at the top line's left margin.
+                self.cursor.point = Point::new(Line(top), Column(left as usize));
+                return;
+            }
             let length = in_row * (bottom - top + 1) as i64;
             offset += (-offset / length + 1) * length;
         }
@@ -69,6 +78,7 @@ impl Term {
             Point::new(Line(line.min(bottom)), Column((offset % in_row + left) as usize));
     }
 
+    /// Left margin to return to: the margin when the cursor is right of it, else column 0.
     pub(crate) fn line_start(&self) -> usize {
         if self.cursor.point.column.0 >= self.margins.left { self.margins.left } else { 0 }
     }
