@@ -389,3 +389,46 @@ fn window_operations_report_and_resize_the_window() {
     );
     check(geometry(&gui.window()));
 }
+
+/// XTWINOPS 13 in the window: `CSI 13 t` answers where the window is and `CSI 13;2 t` where
+/// its text area is (xterm: origins on the root window), following the window when xdotool
+/// moves it and when a program moves it with XTWINOPS 3. Xvfb has no window manager, so the
+/// window's outer corner is its client area's and the text area is offset only by the padding.
+#[test]
+fn window_position_reports_follow_the_window() {
+    let x = Xvfb::start();
+    let gui = Gui::start(&x, "winpos", &["-e", "python3", "-c", WINDOW_OPS_PROBE]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap().to_string();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    let (x0, y0) = (
+        w["geometry"]["x0"].as_f64().unwrap().round() as i64,
+        w["geometry"]["y0"].as_f64().unwrap().round() as i64,
+    );
+    let asked = std::cell::Cell::new(0);
+    let ask = |q: &str| {
+        asked.set(asked.get() + 1);
+        let tag = format!("got {} {q} ", asked.get());
+        gui.msg(&["send-text", &tab, &format!("{} {q}\\r", asked.get())]);
+        let text = gui.wait_text(tab.parse().unwrap(), &tag);
+        let line = text.lines().find(|l| l.starts_with(&tag)).unwrap();
+        line.split_whitespace().nth(3).unwrap_or_default().to_owned()
+    };
+    let at = |x: i64, y: i64| {
+        let position = serde_json::json!([x, y]);
+        assert!(
+            wait_until(Duration::from_secs(10), || gui.window()["geometry"]["position"]
+                == position),
+            "the window reports {position}: {}",
+            gui.window()
+        );
+        assert_eq!(ask("13t"), format!("3;{x};{y}t"), "window position");
+        assert_eq!(ask("13;2t"), format!("3;{};{}t", x + x0, y + y0), "text area position");
+    };
+    at(0, 0);
+    gui.xdotool(&["windowmove", &xid, "120", "80"]);
+    at(120, 80);
+    // A program moves it (XTWINOPS 3; no reply).
+    assert_eq!(ask("3;200;150t"), "-");
+    at(200, 150);
+}

@@ -98,7 +98,9 @@ impl App {
                 }
             }
             IoEvent::WindowRequest { tab, request } => {
-                if let Some(w) = self.window_of_tab(tab) {
+                // (The windows alone are borrowed: a move reports through the sender.)
+                let window = self.windows.values_mut().find(|w| w.tabs.iter().any(|t| t.id == tab));
+                if let Some(w) = window {
                     use crate::term::WindowRequest as R;
                     match request {
                         R::Iconify(on) => w.window.set_minimized(on),
@@ -121,9 +123,16 @@ impl App {
                             let _ = w.window.request_inner_size(PhysicalSize::new(width, height));
                         }
                         R::Lower | R::Refresh => w.window.request_redraw(),
-                        R::Move { x, y } => w.window.set_outer_position(
-                            winit::dpi::PhysicalPosition::new(x as i32, y as i32),
-                        ),
+                        R::Move { x, y } => {
+                            w.window.set_outer_position(winit::dpi::PhysicalPosition::new(
+                                x as i32, y as i32,
+                            ));
+                            // winit 0.30 queues the X11 move without flushing it and reports
+                            // Moved only for some configure events: the round trip in
+                            // `report` (reading the position) sends the move, and tells the
+                            // I/O thread where the window now is for XTWINOPS 13.
+                            w.report(&self.sender);
+                        }
                     }
                 }
             }

@@ -251,6 +251,12 @@ impl ApplicationHandler<IoEvent> for App {
                     let _ = self.sender.send(io::Command::CloseWindow { window: w.id });
                 }
             }
+            WindowEvent::Moved(_) => {
+                // XTWINOPS 13 answers the new position (the I/O thread holds it per window).
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    w.report(&self.sender);
+                }
+            }
             WindowEvent::Resized(_) => {
                 if let Some(w) = self.windows.get_mut(&wid) {
                     w.resized(&self.sender);

@@ -210,6 +210,11 @@ impl TermWindow {
             Ok(raw_window_handle::RawWindowHandle::Xcb(h)) => Some(h.window.get() as u64),
             _ => None,
         };
+        // XTWINOPS 13 reports these (xterm: the window's and the text area's origin on the
+        // root window). Without a window manager the two corners coincide but for padding.
+        let position = self.window.outer_position().map_or((0, 0), |p| (p.x, p.y));
+        let inner = self.window.inner_position().map_or(position, |p| (p.x, p.y));
+        let text_position = (inner.0 + l.x0.round() as i32, inner.1 + l.y0.round() as i32);
         let geometry = io::Geometry {
             width: size.width,
             height: size.height,
@@ -220,6 +225,8 @@ impl TermWindow {
             cols: l.cols,
             lines: l.lines,
             x11_window,
+            position,
+            text_position,
         };
         self.reported = Some(geometry);
         let _ = io.send(io::Command::WindowShown {

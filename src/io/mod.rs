@@ -139,6 +139,12 @@ pub struct Geometry {
     pub lines: usize,
     /// The X11 window id (for xdotool / xwd), when on X11.
     pub x11_window: Option<u64>,
+    /// The window's top-left corner on the screen (winit's outer position: where XTWINOPS 3
+    /// moves it), for XTWINOPS 13; `(0, 0)` where the platform cannot tell.
+    pub position: (i32, i32),
+    /// The text area's top-left corner on the screen (the client area's position plus the
+    /// padding before the first cell), for XTWINOPS `13;2`.
+    pub text_position: (i32, i32),
 }
 
 #[derive(Debug, Clone, Serialize)]

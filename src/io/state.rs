@@ -357,6 +357,7 @@ impl IoState {
                 if self.cell_pixels_of(window) != before {
                     self.cell_size_changed(window);
                 }
+                self.window_moved(window);
                 Ok(Response::Done)
             }
             Request::Stats => Ok(Response::Stats(self.stats())),
@@ -392,6 +393,27 @@ impl IoState {
         match self.windows.get(&window).and_then(|w| w.geometry) {
             Some(g) => (g.cell_width.round() as u16, g.cell_height.round() as u16),
             None => self.config.term.cell_pixels,
+        }
+    }
+
+    /// Where `window` is on the screen (XTWINOPS 13): its reported corners, else none.
+    fn window_position_of(&self, window: WindowId) -> ((i32, i32), (i32, i32)) {
+        match self.windows.get(&window).and_then(|w| w.geometry) {
+            Some(g) => (g.position, g.text_position),
+            None => ((0, 0), (0, 0)),
+        }
+    }
+
+    /// The window reported its geometry (shown, resized or moved): its tabs answer XTWINOPS
+    /// 13 with its position from now on.
+    fn window_moved(&mut self, window: WindowId) {
+        let (outer, text) = self.window_position_of(window);
+        let Some(w) = self.windows.get(&window) else { return };
+        for id in &w.tabs {
+            if let Some(tab) = self.tab_index.get(id).and_then(|k| self.tabs.get(*k)) {
+                let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                term.set_window_position(outer, text);
+            }
         }
     }
 
@@ -500,7 +522,9 @@ impl IoState {
         self.children.insert(pid, Child { tab: None, kill_timer: None });
         let master = File::from(pty.master);
         let term_config = TermConfig { cell_pixels: (cw, ch), ..self.config.term.clone() };
-        let term = Term::new(spec.cols as usize, spec.lines as usize, term_config);
+        let mut term = Term::new(spec.cols as usize, spec.lines as usize, term_config);
+        let (outer, text) = self.window_position_of(window);
+        term.set_window_position(outer, text);
         let shared = Arc::new(TabShared {
             id,
             window,
