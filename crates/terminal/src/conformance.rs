@@ -238,10 +238,9 @@ pub const REPLIES: &[ReplyDifference] = &[
     reply("decrqss_more_set", "\x1bP$q$~\x1b\\", b"\x1bP1$r0$~\x1b\\", NO_STATUS_LINE),
     // ---- the parity cases (xterm379-parity.json: VT520 identity, title reports allowed)
     reply("decscl_vt100_gates", "\x1b[>c", b"\x1b[>1;100;0c", NOT_XTERM),
-    reply("colour_specs", "\x1b]4;27;?\x07", b"\x1b]4;27;rgb:0000/5f5f/ffff\x07", XCMS),
-    reply("colour_specs", "\x1b]4;28;?\x07", b"\x1b]4;28;rgb:0000/8787/0000\x07", XCMS),
+    reply("colour_specs", "\x1b]4;27;?\x07", b"\x1b]4;27;rgb:8080/7474/abab\x07", XCMS),
+    reply("colour_specs", "\x1b]4;28;?\x07", b"\x1b]4;28;rgb:9d9d/6e6e/9696\x07", XCMS),
     reply("colour_specs", "\x1b]4;29;?\x07", b"\x1b]4;29;rgb:0000/8787/5f5f\x07", XCMS),
-    reply("colour_specs", "\x1b]4;30;?\x07", b"\x1b]4;30;rgb:0000/8787/8787\x07", XCMS),
     reply("colour_specs", "\x1b]4;55;?\x07", b"\x1b]4;55;rgb:5f5f/0000/afaf\x07", RGBI_RANGE),
     reply("colour_specs", "\x1b]4;57;?\x07", b"\x1b]4;57;rgb:5f5f/0000/ffff\x07", XCMS),
     reply("colour_resets", "\x1b]4;1;?;2;?;3;?;200;?\x07", b"\x1b]4;1;rgb:cdcd/0000/0000\x07\x1b]4;2;rgb:0000/ffff/0000\x07\x1b]4;3;rgb:cdcd/cdcd/0000\x07\x1b]4;200;rgb:1212/3434/5656\x07", RESET_104),
@@ -439,11 +438,16 @@ const XTERM_GUI_MODE: &str =
 const SHIFT_QUIRK: &str =
     "G2/G3 and UK characters are counted and shown as the DEC charsets define them";
 const REP_WIDE: &str = "REP repeats the whole (wide) character";
-const XCMS: &str = "CIELab:, CIELuv: and TekHVC: are not converted (the colour is left as it \
-     was): libX11 2:1.8's Lab conversion goes wrong (CIELab:50/20/-30 becomes X 90.6, Z 5306; \
-     below L* 8 it forgets a factor of 100) and then compresses the result into the gamut, \
-     which is what xterm shows; nor is a colour outside the screen's gamut converted \
-     (CIEXYZ:2/0/0 shows black in xterm). rgbi:, CIEXYZ:, CIEuvY: and CIExyY: inside the \
+const XCMS: &str = "CIELab: and CIELuv: are converted by the CIE 1976 formulas and TekHVC: \
+     as libX11's TekHVC.c defines it, all relative to libX11's default white, then through the \
+     same matrix as CIEXYZ:. libX11 2:1.8 differs: its Lab conversion goes wrong \
+     (CIELab:50/20/-30 becomes X 90.6, Z 5306; below L* 8 it forgets a factor of 100), its \
+     lightness line below L* 8 uses 903.29 for the CIE's 24389/27, and it compresses any \
+     colour outside the screen's gamut into it (moving lightness and chroma). xterm 379 shows \
+     CIELab:50/20/-30 as rgb:00/7f/b9 and CIELuv:50/20/-30 as cd/00/c5 where \
+     the CIE formulas give 80/74/ab and 9d/6e/96. A colour outside the gamut is not converted \
+     here (CIEXYZ:2/0/0 shows black in xterm; TekHVC:180/50/30, which xterm compresses to \
+     00/8a/83, leaves the colour as it was). rgbi:, CIEXYZ:, CIEuvY: and CIExyY: inside the \
      gamut convert exactly as libX11 does";
 const RGBI_RANGE: &str = "an rgbi: intensity outside 0.0-1.0 is refused (XParseColor's range); \
      libX11 extrapolates its table instead and xterm 379 shows the result";

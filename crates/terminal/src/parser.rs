@@ -952,7 +952,10 @@ fn join_lossy(parts: &[&[u8]]) -> String {
 fn xcms_triple(spec: &[u8]) -> Option<(Vec<u8>, [f64; 3])> {
     let colon = spec.iter().position(|&b| b == b':')?;
     let prefix = spec[..colon].to_ascii_lowercase();
-    if !matches!(prefix.as_slice(), b"rgbi" | b"ciexyz" | b"cieuvy" | b"ciexyy") {
+    if !matches!(
+        prefix.as_slice(),
+        b"rgbi" | b"ciexyz" | b"cieuvy" | b"ciexyy" | b"cielab" | b"cieluv" | b"tekhvc"
+    ) {
         return None;
     }
     let mut numbers = [0.0f64; 3];
@@ -973,11 +976,12 @@ fn xcms_triple(spec: &[u8]) -> Option<(Vec<u8>, [f64; 3])> {
 /// X11 colour specifications as XParseColor reads them: `rgb:R/G/B` (1–4 hex digits each,
 /// prefix in any case), `#RGB`, `#RRGGBB`, `#RRRGGGBBB`, `#RRRRGGGGBBBB`, the X11 colour
 /// names (X.Org's rgb.txt, in `x11_colours.rs`), `rgbi:` intensities (0.0-1.0) through
-/// libX11's default intensity tables, and `CIEXYZ:`, `CIEuvY:` and `CIExyY:` through its
-/// default matrix when the colour is inside the screen's gamut. Channels end as a 24-bit
-/// TrueColor X server keeps them (the top 8 of libX11's 16 bits). `CIELab:`, `CIELuv:`,
-/// `TekHVC:` and colours outside the gamut (which libX11 compresses into it) are not
-/// accepted (see `conformance.rs`).
+/// libX11's default intensity tables, and `CIEXYZ:`, `CIEuvY:`, `CIExyY:`, `CIELab:`,
+/// `CIELuv:` and `TekHVC:` through its default matrix when the colour is inside the screen's
+/// gamut (Lab and Luv by the CIE 1976 formulas, TekHVC as libX11 defines it, all relative
+/// to libX11's default white). Channels end as a 24-bit TrueColor X server keeps them (the
+/// top 8 of libX11's 16 bits). Colours outside the gamut (which libX11 compresses into it)
+/// are not accepted (see `conformance.rs`).
 pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
     fn scale(hex: &[u8]) -> Option<u8> {
         if hex.is_empty() || hex.len() > 4 {
@@ -990,7 +994,7 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
         Some(((v * 65535 / max) >> 8) as u8)
     }
     if let Some((prefix, [a, b, c])) = xcms_triple(spec) {
-        use crate::x11_colours::{rgbi_level, xyz_levels};
+        use crate::x11_colours::{lab_to_xyz, luv_to_xyz, rgbi_level, tekhvc_to_xyz, xyz_levels};
         let (r, g, b) = match prefix.as_slice() {
             b"rgbi" => {
                 let unit = |v: f64| (0.0..=1.0).contains(&v).then_some(v);
@@ -1004,6 +1008,9 @@ pub fn parse_color_spec(spec: &[u8]) -> Option<super::style::Rgb> {
                 (12.0 - 3.0 * a - 20.0 * b) * c / (4.0 * b),
             ])?,
             b"ciexyy" if b > 0.0 => xyz_levels([a * c / b, c, (1.0 - a - b) * c / b])?,
+            b"cielab" => xyz_levels(lab_to_xyz(a, b, c)?)?,
+            b"cieluv" => xyz_levels(luv_to_xyz(a, b, c)?)?,
+            b"tekhvc" => xyz_levels(tekhvc_to_xyz(a, b, c)?)?,
             _ => return None,
         };
         return Some(super::style::Rgb::new(r, g, b));
@@ -1158,5 +1165,63 @@ mod tests {
         assert_eq!(parse_color_spec(b"CIEXYZ:2/0/0"), None, "outside the gamut");
         assert_eq!(parse_color_spec(b"CIEuvY:0.2/0/0.5"), None);
         assert_eq!(parse_color_spec(b"CIEXYZ:0.5/0.5"), None);
+    }
+
+    /// CIELab:, CIELuv: and TekHVC: against the CIE 1976 formulas (and TekHVC's definition)
+    /// worked here, through the CIEXYZ:/CIEuvY: forms already checked against xterm.
+    #[test]
+    fn lab_luv_and_tekhvc_colour_specifications() {
+        use super::super::style::Rgb;
+        let spec = |s: String| parse_color_spec(s.as_bytes());
+        let (white, black) = (Some(Rgb::new(0xff, 0xff, 0xff)), Some(Rgb::new(0, 0, 0)));
+        // libX11's default white point.
+        let (xn, yn, zn) = (0.9496644f64, 1.0f64, 1.4060403f64);
+        assert_eq!(parse_color_spec(b"CIELab:100/0/0"), white);
+        assert_eq!(parse_color_spec(b"cielab:0/0/0"), black);
+        assert_eq!(parse_color_spec(b"CIELuv:100/0/0"), white);
+        assert_eq!(parse_color_spec(b"CIELuv:0/40/40"), black);
+        assert_eq!(parse_color_spec(b"TekHVC:0/100/0"), white);
+        assert_eq!(parse_color_spec(b"TekHVC:200/0/50"), black);
+        // Mid grey: L* 50 is Y = (66/116)^3 of the white, the same in every form.
+        let y = (66.0f64 / 116.0).powi(3);
+        let grey = spec(format!("rgbi:{y}/{y}/{y}"));
+        assert!(grey.is_some_and(|g| g.r > 0x60 && g.r < 0xd0), "{grey:?}");
+        assert_eq!(parse_color_spec(b"CIELab:50/0/0"), grey);
+        assert_eq!(parse_color_spec(b"CIELuv:50/0/0"), grey);
+        assert_eq!(parse_color_spec(b"TekHVC:123/50/0"), grey);
+        // Below L* 8 the straight line: L* 4 is Y = 4 * 27 / 24389.
+        let y = 4.0 * 27.0 / 24389.0;
+        assert_eq!(parse_color_spec(b"CIELab:4/0/0"), spec(format!("rgbi:{y}/{y}/{y}")));
+        // A saturated colour, L*a*b* 50/20/-30: X = Xn ((L+16)/116 + a/500)^3, Z likewise.
+        let fy = 66.0f64 / 116.0;
+        let (x, z) = (xn * (fy + 20.0 / 500.0).powi(3), zn * (fy + 30.0 / 200.0).powi(3));
+        let lab = parse_color_spec(b"CIELab:50/20/-30");
+        assert!(lab.is_some() && lab != grey, "{lab:?}");
+        assert_eq!(lab, spec(format!("CIEXYZ:{x}/{}/{z}", yn * fy.powi(3))));
+        // L*u*v* 50/20/-30: u' = u*/(13 L*) + u'n, v' likewise, Y as L*.
+        let d = xn + 15.0 * yn + 3.0 * zn;
+        let (un, vn) = (4.0 * xn / d, 9.0 * yn / d);
+        let (u, v) = (20.0 / 650.0 + un, -30.0 / 650.0 + vn);
+        let luv = parse_color_spec(b"CIELuv:50/20/-30");
+        assert!(luv.is_some() && luv != grey && luv != lab, "{luv:?}");
+        assert_eq!(luv, spec(format!("CIEuvY:{u}/{v}/{}", fy.powi(3))));
+        // TekHVC 180/60/15: hue 180 degrees from best red (0.7127, 0.4931) around the white,
+        // chroma C / (V * 7.50725) in u'v', Y as L* 60.
+        let best_red = (0.4931 - vn).atan2(0.7127 - un);
+        let (angle, r) = (best_red + std::f64::consts::PI, 15.0 / (60.0 * 7.50725));
+        let (u, v) = (un + angle.cos() * r, vn + angle.sin() * r);
+        let hvc = parse_color_spec(b"TekHVC:180/60/15");
+        assert!(hvc.is_some_and(|c| c.g > c.r), "a blue-green: {hvc:?}");
+        assert_eq!(hvc, spec(format!("CIEuvY:{u}/{v}/{}", (76.0f64 / 116.0).powi(3))));
+        // Hue 0 points at best red: more red than green.
+        assert!(parse_color_spec(b"TekHVC:0/50/10").is_some_and(|c| c.r > c.g));
+        // Outside the valid ranges, or the gamut: refused.
+        assert_eq!(parse_color_spec(b"CIELab:101/0/0"), None);
+        assert_eq!(parse_color_spec(b"CIELuv:-1/0/0"), None);
+        assert_eq!(parse_color_spec(b"TekHVC:361/50/0"), None);
+        assert_eq!(parse_color_spec(b"TekHVC:0/50/101"), None);
+        assert_eq!(parse_color_spec(b"CIELab:50/120/0"), None, "outside the gamut");
+        assert_eq!(parse_color_spec(b"TekHVC:180/50/30"), None, "outside the gamut");
+        assert_eq!(parse_color_spec(b"CIELab:50/0"), None);
     }
 }

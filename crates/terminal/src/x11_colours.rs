@@ -1518,3 +1518,83 @@ pub(crate) fn xyz_levels(xyz: [f64; 3]) -> Option<(u8, u8, u8)> {
     }
     Some((level[0], level[1], level[2]))
 }
+
+/// libX11's default white point in CIE XYZ (the XYZ of `rgbi:1/1/1` through the default
+/// matrix, see [`XYZ_TO_RGBI`]): what `CIELab:`, `CIELuv:` and `TekHVC:` are relative to.
+pub(crate) const WHITE: [f64; 3] = [0.9496644, 1.0, 1.4060403];
+
+/// CIE 1976 lightness L* (0-100) to relative luminance Y/Yn: the cube above L* 8, the
+/// straight line below it (κ = 24389/27), as CIE 15 defines the inverse.
+fn lightness_to_y(l: f64) -> f64 {
+    const KAPPA: f64 = 24389.0 / 27.0;
+    if l > 8.0 { ((l + 16.0) / 116.0).powi(3) } else { l / KAPPA }
+}
+
+/// CIE 1976 u'v' of the white point.
+fn white_uv() -> (f64, f64) {
+    let [x, y, z] = WHITE;
+    let d = x + 15.0 * y + 3.0 * z;
+    (4.0 * x / d, 9.0 * y / d)
+}
+
+/// CIE XYZ of a colour given by its luminance Y and CIE 1976 u'v'; `None` where v' is not
+/// positive (no such colour).
+fn uv_y_to_xyz(u: f64, v: f64, y: f64) -> Option<[f64; 3]> {
+    (v > 0.0).then(|| [9.0 * u * y / (4.0 * v), y, (12.0 - 3.0 * u - 20.0 * v) * y / (4.0 * v)])
+}
+
+/// `CIELab:L/a/b` (CIE 1976 L*a*b*, L* 0-100, relative to [`WHITE`]) to CIE XYZ, by the CIE
+/// formulas (libX11 1.8's conversion differs, see `conformance.rs`); `None` for an L*
+/// outside 0-100 (XcmsCIELab's valid range).
+pub(crate) fn lab_to_xyz(l: f64, a: f64, b: f64) -> Option<[f64; 3]> {
+    if !(0.0..=100.0).contains(&l) {
+        return None;
+    }
+    // The inverse of CIE's f(t): cube above 6/29, straight below.
+    let finv = |t: f64| {
+        const D: f64 = 6.0 / 29.0;
+        if t > D { t.powi(3) } else { 3.0 * D * D * (t - 4.0 / 29.0) }
+    };
+    let fy = (l + 16.0) / 116.0;
+    let [xn, yn, zn] = WHITE;
+    Some([xn * finv(fy + a / 500.0), yn * lightness_to_y(l), zn * finv(fy - b / 200.0)])
+}
+
+/// `CIELuv:L/u/v` (CIE 1976 L*u*v*, L* 0-100, relative to [`WHITE`]) to CIE XYZ, by the CIE
+/// formulas; L* 0 is black whatever u* and v*. `None` for an L* outside 0-100 or no colour.
+pub(crate) fn luv_to_xyz(l: f64, u: f64, v: f64) -> Option<[f64; 3]> {
+    if !(0.0..=100.0).contains(&l) {
+        return None;
+    }
+    if l == 0.0 {
+        return Some([0.0; 3]);
+    }
+    let (un, vn) = white_uv();
+    let y = WHITE[1] * lightness_to_y(l);
+    uv_y_to_xyz(u / (13.0 * l) + un, v / (13.0 * l) + vn, y)
+}
+
+/// Tektronix HVC's "best red" in CIE u'v', which hue 0 points at (`u_BR`, `v_BR` in
+/// libX11's `HVC.c`).
+const BEST_RED: (f64, f64) = (0.7127, 0.4931);
+/// What TekHVC's chroma is scaled by (`CHROMA_SCALE_FACTOR` in libX11's `HVC.c`).
+const CHROMA_SCALE: f64 = 7.50725;
+
+/// `TekHVC:H/V/C` (hue in degrees 0-360 from best red, value 0-100 as CIE L*, chroma
+/// 0-100) to CIE XYZ as libX11's `XcmsTekHVCToCIEuvY` defines it: u'v' is the white point's
+/// plus C/(V·7.50725) in the direction of the hue (offset by best red's angle from the
+/// white), Y follows V as L*; V 0 is black and V 100 white whatever H and C. `None`
+/// outside those ranges (XcmsTekHVC's valid ranges).
+pub(crate) fn tekhvc_to_xyz(h: f64, v: f64, c: f64) -> Option<[f64; 3]> {
+    if !(0.0..=360.0).contains(&h) || !(0.0..=100.0).contains(&v) || !(0.0..=100.0).contains(&c) {
+        return None;
+    }
+    let (un, vn) = white_uv();
+    if v == 0.0 || v == 100.0 {
+        return uv_y_to_xyz(un, vn, WHITE[1] * v / 100.0);
+    }
+    let offset = (BEST_RED.1 - vn).atan2(BEST_RED.0 - un);
+    let angle = h.to_radians() + offset;
+    let radius = c / (v * CHROMA_SCALE);
+    uv_y_to_xyz(un + angle.cos() * radius, vn + angle.sin() * radius, WHITE[1] * lightness_to_y(v))
+}
