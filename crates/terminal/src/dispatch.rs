@@ -98,25 +98,23 @@ impl Handler for Term {
     }
 
     fn move_up(&mut self, n: usize) {
-        let line = self.cursor.point.line.0;
-        let top = if line >= self.margins.top { self.margins.top } else { 0 };
-        let col = self.cursor.point.column.0;
-        self.set_cursor(line.saturating_sub(n).max(top), col);
+        let Point { line, column } = self.cursor.point;
+        let top = if line >= self.margins.top { self.margins.top } else { Line(0) };
+        self.set_cursor(line.saturating_sub(n).max(top), column);
     }
 
     fn move_down(&mut self, n: usize) {
-        let line = self.cursor.point.line.0;
+        let Point { line, column } = self.cursor.point;
         let bottom =
-            if line <= self.margins.bottom { self.margins.bottom } else { self.lines() - 1 };
-        let col = self.cursor.point.column.0;
-        self.set_cursor(line.saturating_add(n).min(bottom), col);
+            if line <= self.margins.bottom { self.margins.bottom } else { Line(self.lines() - 1) };
+        self.set_cursor(line.saturating_add(n).min(bottom), column);
     }
 
     fn move_forward(&mut self, n: usize) {
-        let col = self.cursor.point.column.0;
-        let right = if col <= self.margins.right { self.margins.right } else { self.cols() - 1 };
-        let line = self.cursor.point.line.0;
-        self.set_cursor(line, col.saturating_add(n).min(right));
+        let Point { line, column } = self.cursor.point;
+        let right =
+            if column <= self.margins.right { self.margins.right } else { Column(self.cols() - 1) };
+        self.set_cursor(line, column.saturating_add(n).min(right));
     }
 
     fn move_backward(&mut self, n: usize) {
@@ -137,31 +135,31 @@ impl Handler for Term {
         if self.modes.contains(Modes::ORIGIN) {
             let m = self.margins;
             self.set_cursor(
-                line.saturating_add(m.top).min(m.bottom),
-                col.saturating_add(m.left).min(m.right),
+                m.top.saturating_add(line).min(m.bottom),
+                m.left.saturating_add(col).min(m.right),
             );
         } else {
-            self.set_cursor(line, col);
+            self.set_cursor(Line(line), Column(col));
         }
     }
 
     fn goto_line(&mut self, line: usize) {
-        let col = self.cursor.point.column.0;
+        let col = self.cursor.point.column;
         if self.modes.contains(Modes::ORIGIN) {
             let m = self.margins;
-            self.set_cursor(line.saturating_add(m.top).min(m.bottom), col);
+            self.set_cursor(m.top.saturating_add(line).min(m.bottom), col);
         } else {
-            self.set_cursor(line, col);
+            self.set_cursor(Line(line), col);
         }
     }
 
     fn goto_col(&mut self, col: usize) {
-        let line = self.cursor.point.line.0;
+        let line = self.cursor.point.line;
         if self.modes.contains(Modes::ORIGIN) {
             let m = self.margins;
-            self.set_cursor(line, col.saturating_add(m.left).min(m.right));
+            self.set_cursor(line, m.left.saturating_add(col).min(m.right));
         } else {
-            self.set_cursor(line, col);
+            self.set_cursor(line, Column(col));
         }
     }
 
@@ -192,13 +190,13 @@ impl Handler for Term {
 
     fn insert_columns(&mut self, n: usize) {
         if self.in_tb_margins() && self.in_lr_margins() {
-            self.insert_columns_at(self.cursor.point.column.0, n);
+            self.insert_columns_at(self.cursor.point.column, n);
         }
     }
 
     fn delete_columns(&mut self, n: usize) {
         if self.in_tb_margins() && self.in_lr_margins() {
-            self.delete_columns_at(self.cursor.point.column.0, n);
+            self.delete_columns_at(self.cursor.point.column, n);
         }
     }
 

@@ -174,7 +174,7 @@ impl Term {
             return;
         }
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
-        let edge = self.margins.right;
+        let edge = self.margins.right.0;
         self.shift_right(line, col, edge, n);
     }
 
@@ -184,7 +184,7 @@ impl Term {
             return;
         }
         let (line, col) = (self.cursor.point.line, self.cursor.point.column.0);
-        let edge = self.margins.right;
+        let edge = self.margins.right.0;
         self.shift_left(line, col, edge, n);
     }
 
@@ -232,7 +232,7 @@ impl Term {
             self.fill_cells(Line(line), 0, cols, e, Erase::All);
             self.grid_mut().row_mut(Line(line)).flags.remove(RowFlags::WRAPPED);
         }
-        self.set_cursor(0, 0);
+        self.set_cursor(Line(0), Column(0));
     }
 }
 

@@ -273,7 +273,7 @@ impl Term {
             mouse_encoding: MouseEncoding::X10,
             kept_modes: Vec::new(),
             saved_modes: Vec::new(),
-            margins: Margins { top: 0, bottom: lines - 1, left: 0, right: cols - 1 },
+            margins: Margins::full(lines, cols),
             tabs: TabStops::new(cols),
             title: String::new(),
             icon_name: String::new(),
@@ -522,9 +522,10 @@ impl Term {
 
     // ---------------------------------------------------------------- internals: cursor
 
-    pub(crate) fn set_cursor(&mut self, line: usize, col: usize) {
+    /// Move the cursor to `line`, `col`, clamped to the screen, leaving the pending-wrap state.
+    pub(crate) fn set_cursor(&mut self, line: Line, col: Column) {
         self.cursor.point =
-            Point::new(Line(line.min(self.lines() - 1)), Column(col.min(self.cols() - 1)));
+            Point::new(line.min(Line(self.lines() - 1)), col.min(Column(self.cols() - 1)));
         self.cursor.pending_wrap = false;
     }
 
@@ -532,7 +533,7 @@ impl Term {
         if self.modes.contains(Modes::ORIGIN) {
             self.set_cursor(self.margins.top, self.margins.left);
         } else {
-            self.set_cursor(0, 0);
+            self.set_cursor(Line(0), Column(0));
         }
     }
 

@@ -257,7 +257,7 @@ impl Term {
                     if !self.modes.contains(Modes::NO_CLEAR_ON_COLM) {
                         self.erase_display(EraseMode::All, false);
                     }
-                    self.set_cursor(0, 0);
+                    self.set_cursor(Line(0), Column(0));
                     return;
                 }
                 6 => {
@@ -270,8 +270,8 @@ impl Term {
                 // DECSLRM is a VT420 feature: below level 4 xterm ignores DECLRMM.
                 69 if self.conformance_level < 64 => return,
                 69 if !on => {
-                    self.margins.left = 0;
-                    self.margins.right = self.cols() - 1;
+                    self.margins.left = Column(0);
+                    self.margins.right = Column(self.cols() - 1);
                 }
                 _ => (),
             }

@@ -278,8 +278,8 @@ impl Term {
         let line = self.cursor.point.line;
         self.grid_mut().row_mut(line).flags |= RowFlags::WRAPPED;
         self.index_no_wrap_reset();
-        let left = if self.in_lr_margins() { self.margins.left } else { 0 };
-        self.cursor.point.column = Column(left);
+        let left = if self.in_lr_margins() { self.margins.left } else { Column(0) };
+        self.cursor.point.column = left;
         self.cursor.pending_wrap = false;
     }
 
@@ -368,7 +368,7 @@ impl Term {
         // exactly as if every repeat had been printed; only fewer identical rows scroll into
         // the history.
         let width = if (c as u32) < 0x7f { 1 } else { c.width().unwrap_or(1).clamp(1, 2) };
-        let span = (self.margins.right + 1 - self.margins.left).max(1);
+        let span = self.margins.left.span_len(self.margins.right).max(1);
         let n = if !self.modes.contains(Modes::AUTOWRAP) {
             // Without autowrap the state stops changing once the edge is reached.
             n.min(self.cols() + 1)

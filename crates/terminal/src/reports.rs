@@ -29,8 +29,8 @@ impl Term {
         let p = self.cursor.point;
         if self.modes.contains(Modes::ORIGIN) {
             (
-                p.line.0.saturating_sub(self.margins.top) + 1,
-                p.column.0.saturating_sub(self.margins.left) + 1,
+                p.line.0.saturating_sub(self.margins.top.0) + 1,
+                p.column.0.saturating_sub(self.margins.left.0) + 1,
             )
         } else {
             (p.line.0 + 1, p.column.0 + 1)
@@ -321,7 +321,7 @@ impl Term {
     pub(super) fn rect_bounds(&self, r: RectParams) -> Option<(usize, usize, usize, usize)> {
         let m = self.margins;
         let (base_top, base_left, max_bottom, max_right) = if self.modes.contains(Modes::ORIGIN) {
-            (m.top, m.left, m.bottom, m.right)
+            (m.top.0, m.left.0, m.bottom.0, m.right.0)
         } else {
             (0, 0, self.lines() - 1, self.cols() - 1)
         };

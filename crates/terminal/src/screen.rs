@@ -82,7 +82,7 @@ impl Term {
             s.point = clamp_point(s.point, lines, cols);
         }
         self.tabs.resize(cols);
-        self.margins = Margins { top: 0, bottom: lines - 1, left: 0, right: cols - 1 };
+        self.margins = Margins::full(lines, cols);
     }
 
     /// Put the alternate screen on display (modes 47, 1047, 1049); `save_cursor` first saves

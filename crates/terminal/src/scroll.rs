@@ -9,8 +9,8 @@ impl Term {
     /// margins, else the screen edge.
     #[inline]
     pub(crate) fn wrap_edge(&self) -> usize {
-        if self.cursor.point.column.0 <= self.margins.right {
-            self.margins.right
+        if self.cursor.point.column <= self.margins.right {
+            self.margins.right.0
         } else {
             self.cols() - 1
         }
@@ -18,14 +18,12 @@ impl Term {
 
     #[inline]
     pub(crate) fn in_lr_margins(&self) -> bool {
-        let c = self.cursor.point.column.0;
-        c >= self.margins.left && c <= self.margins.right
+        self.margins.contains_column(self.cursor.point.column)
     }
 
     #[inline]
     pub(crate) fn in_tb_margins(&self) -> bool {
-        let l = self.cursor.point.line.0;
-        l >= self.margins.top && l <= self.margins.bottom
+        self.margins.contains_line(self.cursor.point.line)
     }
 
     /// BS and CUB, as current xterm's `CursorBack` moves (and Ghostty's `cursorLeft`): with
@@ -57,12 +55,9 @@ impl Term {
             return;
         }
         let m = self.margins;
-        let (top, bottom) = if (m.top..=m.bottom).contains(&p.line.0) {
-            (m.top, m.bottom)
-        } else {
-            (0, self.lines() - 1)
-        };
-        let in_row = (m.right as i64 - left + 1).max(1);
+        let (top, bottom) =
+            if m.contains_line(p.line) { (m.top.0, m.bottom.0) } else { (0, self.lines() - 1) };
+        let in_row = (m.right.0 as i64 - left + 1).max(1);
         let mut offset = in_row * (p.line.0 - top) as i64 + col - left;
         if offset < 0 {
             if !extended {
@@ -80,29 +75,28 @@ impl Term {
 
     /// Left margin to return to: the margin when the cursor is right of it, else column 0.
     pub(crate) fn line_start(&self) -> usize {
-        if self.cursor.point.column.0 >= self.margins.left { self.margins.left } else { 0 }
+        if self.cursor.point.column >= self.margins.left { self.margins.left.0 } else { 0 }
     }
 
     pub(crate) fn index_no_wrap_reset(&mut self) {
-        let line = self.cursor.point.line.0;
+        let line = self.cursor.point.line;
         if line == self.margins.bottom {
             if self.in_lr_margins() {
                 self.scroll_up_region(self.margins.top, self.margins.bottom, 1);
             }
         } else if line + 1 < self.lines() {
-            self.cursor.point.line = Line(line + 1);
+            self.cursor.point.line = line + 1;
         }
     }
 
     /// Scroll lines `top..=bottom` (within the left/right margins) up by `n`.
-    pub(crate) fn scroll_up_region(&mut self, top: usize, bottom: usize, n: usize) {
-        let n = n.min(bottom + 1 - top);
+    pub(crate) fn scroll_up_region(&mut self, top: Line, bottom: Line, n: usize) {
+        let n = n.min(top.span_len(bottom));
         if n == 0 {
             return;
         }
         let blank = self.erase_cell();
-        let full_width = self.margins.left == 0 && self.margins.right == self.cols() - 1;
-        if full_width {
+        if self.margins.is_full_width(self.cols()) {
             let full_screen = top == 0 && bottom == self.lines() - 1;
             let tables = &mut self.tables;
             let grid = &mut self.screen.grid;
@@ -110,7 +104,7 @@ impl Term {
             if full_screen && !self.alt_active {
                 grid.scroll_up_into_history(n, blank, tables);
             } else {
-                grid.scroll_rows_up(Line(top), Line(bottom), n, blank, tables);
+                grid.scroll_rows_up(top, bottom, n, blank, tables);
             }
         } else {
             let (left, right) = (self.margins.left, self.margins.right);
@@ -119,16 +113,16 @@ impl Term {
     }
 
     /// Scroll lines `top..=bottom` (within the left/right margins) down by `n`.
-    pub(crate) fn scroll_down_region(&mut self, top: usize, bottom: usize, n: usize) {
-        let n = n.min(bottom + 1 - top);
+    pub(crate) fn scroll_down_region(&mut self, top: Line, bottom: Line, n: usize) {
+        let n = n.min(top.span_len(bottom));
         if n == 0 {
             return;
         }
         let blank = self.erase_cell();
-        if self.margins.left == 0 && self.margins.right == self.cols() - 1 {
+        if self.margins.is_full_width(self.cols()) {
             let tables = &mut self.tables;
             let grid = &mut self.screen.grid;
-            grid.scroll_rows_down(Line(top), Line(bottom), n, blank, tables);
+            grid.scroll_rows_down(top, bottom, n, blank, tables);
         } else {
             let (left, right) = (self.margins.left, self.margins.right);
             self.move_rect_rows(top, bottom, left, right, n, false, blank);
@@ -140,47 +134,48 @@ impl Term {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn move_rect_rows(
         &mut self,
-        top: usize,
-        bottom: usize,
-        left: usize,
-        right: usize,
+        top: Line,
+        bottom: Line,
+        left: Column,
+        right: Column,
         n: usize,
         up: bool,
         blank: Cell,
     ) {
-        for line in top..=bottom {
-            self.split_wide_at(Line(line), left);
-            self.split_wide_at(Line(line), right + 1);
+        for line in top.through(bottom) {
+            self.split_wide_at(line, left.0);
+            self.split_wide_at(line, right.0 + 1);
         }
         let tables = &mut self.tables;
         let grid = &mut self.screen.grid;
-        let height = bottom + 1 - top;
+        let cols = left.range_to(right);
+        let height = top.span_len(bottom);
         let n = n.min(height);
         // Drop the references of the rows that are scrolled out.
-        let gone: Vec<usize> =
-            if up { (top..top + n).collect() } else { (bottom + 1 - n..=bottom).collect() };
+        let gone: Vec<Line> =
+            if up { top.span(n).collect() } else { (bottom + 1 - n).span(n).collect() };
         for line in &gone {
-            release_cells(&grid.row(Line(*line)).cells()[left..=right], tables);
+            release_cells(&grid.row(*line).cells()[cols.clone()], tables);
         }
-        let moves: Vec<(usize, usize)> = if up {
-            (top..top + height - n).map(|dst| (dst + n, dst)).collect()
+        let moves: Vec<(Line, Line)> = if up {
+            top.span(height - n).map(|dst| (dst + n, dst)).collect()
         } else {
-            (top + n..=bottom).rev().map(|dst| (dst - n, dst)).collect()
+            (top + n).span(height - n).rev().map(|dst| (dst - n, dst)).collect()
         };
         for (src, dst) in moves {
-            let seg: Vec<Cell> = grid.row(Line(src)).cells()[left..=right].to_vec();
-            let src_refs = grid.row(Line(src)).flags().contains(RowFlags::HAS_REFS);
-            let row = grid.row_mut(Line(dst));
-            row.cells[left..=right].copy_from_slice(&seg);
+            let seg: Vec<Cell> = grid.row(src).cells()[cols.clone()].to_vec();
+            let src_refs = grid.row(src).flags().contains(RowFlags::HAS_REFS);
+            let row = grid.row_mut(dst);
+            row.cells[cols.clone()].copy_from_slice(&seg);
             if src_refs {
                 row.flags |= RowFlags::HAS_REFS;
             }
         }
-        let cleared: Vec<usize> =
-            if up { (bottom + 1 - n..=bottom).collect() } else { (top..top + n).collect() };
+        let cleared: Vec<Line> =
+            if up { (bottom + 1 - n).span(n).collect() } else { top.span(n).collect() };
         for line in cleared {
-            let row = grid.row_mut(Line(line));
-            for c in &mut row.cells[left..=right] {
+            let row = grid.row_mut(line);
+            for c in &mut row.cells[cols.clone()] {
                 retain_cell(blank, tables);
                 *c = blank;
             }
@@ -191,54 +186,53 @@ impl Term {
     }
 
     pub(crate) fn reset_margins(&mut self) {
-        self.margins =
-            Margins { top: 0, bottom: self.lines() - 1, left: 0, right: self.cols() - 1 };
+        self.margins = Margins::full(self.lines(), self.cols());
     }
 
     /// DECIC / DECBI: insert `n` blank columns at `col` in every line of the scroll region.
-    pub(crate) fn insert_columns_at(&mut self, col: usize, n: usize) {
+    pub(crate) fn insert_columns_at(&mut self, col: Column, n: usize) {
         let (top, bottom, right) = (self.margins.top, self.margins.bottom, self.margins.right);
-        for line in top..=bottom {
-            self.shift_right(Line(line), col, right, n);
+        for line in top.through(bottom) {
+            self.shift_right(line, col.0, right.0, n);
         }
     }
 
     /// DECDC / DECFI: delete `n` columns at `col` in every line of the scroll region.
-    pub(crate) fn delete_columns_at(&mut self, col: usize, n: usize) {
+    pub(crate) fn delete_columns_at(&mut self, col: Column, n: usize) {
         let (top, bottom, right) = (self.margins.top, self.margins.bottom, self.margins.right);
-        for line in top..=bottom {
-            self.shift_left(Line(line), col, right, n);
+        for line in top.through(bottom) {
+            self.shift_left(line, col.0, right.0, n);
         }
     }
 
     pub(crate) fn reverse_index(&mut self) {
-        let line = self.cursor.point.line.0;
+        let line = self.cursor.point.line;
         if line == self.margins.top {
             if self.in_lr_margins() {
                 self.scroll_down_region(self.margins.top, self.margins.bottom, 1);
             }
         } else if line > 0 {
-            self.cursor.point.line = Line(line - 1);
+            self.cursor.point.line = line - 1;
         }
         self.cursor.pending_wrap = false;
     }
 
     pub(crate) fn back_index(&mut self) {
-        let col = self.cursor.point.column.0;
+        let col = self.cursor.point.column;
         if col == self.margins.left && self.in_tb_margins() {
             self.insert_columns_at(self.margins.left, 1);
         } else if col > 0 {
-            self.cursor.point.column = Column(col - 1);
+            self.cursor.point.column = col - 1;
         }
         self.cursor.pending_wrap = false;
     }
 
     pub(crate) fn forward_index(&mut self) {
-        let col = self.cursor.point.column.0;
+        let col = self.cursor.point.column;
         if col == self.margins.right && self.in_tb_margins() {
             self.delete_columns_at(self.margins.left, 1);
         } else if col + 1 < self.cols() {
-            self.cursor.point.column = Column(col + 1);
+            self.cursor.point.column = col + 1;
         }
         self.cursor.pending_wrap = false;
     }
@@ -248,9 +242,9 @@ impl Term {
         if !self.in_tb_margins() || !self.in_lr_margins() {
             return;
         }
-        let line = self.cursor.point.line.0;
+        let line = self.cursor.point.line;
         self.scroll_down_region(line, self.margins.bottom, n);
-        self.cursor.point.column = Column(self.margins.left);
+        self.cursor.point.column = self.margins.left;
     }
 
     pub(crate) fn delete_lines(&mut self, n: usize) {
@@ -258,19 +252,18 @@ impl Term {
         if !self.in_tb_margins() || !self.in_lr_margins() {
             return;
         }
-        let line = self.cursor.point.line.0;
+        let line = self.cursor.point.line;
         let blank = self.erase_cell();
-        let full_width = self.margins.left == 0 && self.margins.right == self.cols() - 1;
-        if full_width {
+        if self.margins.is_full_width(self.cols()) {
             let bottom = self.margins.bottom;
             let tables = &mut self.tables;
             let grid = &mut self.screen.grid;
-            grid.scroll_rows_up(Line(line), Line(bottom), n, blank, tables);
+            grid.scroll_rows_up(line, bottom, n, blank, tables);
         } else {
             let (l, r, b) = (self.margins.left, self.margins.right, self.margins.bottom);
             self.move_rect_rows(line, b, l, r, n, true, blank);
         }
-        self.cursor.point.column = Column(self.margins.left);
+        self.cursor.point.column = self.margins.left;
     }
 
     pub(crate) fn set_scroll_region(&mut self, top: Option<usize>, bottom: Option<usize>) {
@@ -279,8 +272,8 @@ impl Term {
         if top >= bottom {
             return;
         }
-        self.margins.top = top;
-        self.margins.bottom = bottom;
+        self.margins.top = Line(top);
+        self.margins.bottom = Line(bottom);
         self.home_cursor();
     }
 
@@ -295,8 +288,8 @@ impl Term {
         if left >= right {
             return;
         }
-        self.margins.left = left;
-        self.margins.right = right;
+        self.margins.left = Column(left);
+        self.margins.right = Column(right);
         self.home_cursor();
     }
 }
@@ -304,8 +297,33 @@ impl Term {
 /// Scroll region and left/right margins, inclusive, 0-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Margins {
-    pub(crate) top: usize,
-    pub(crate) bottom: usize,
-    pub(crate) left: usize,
-    pub(crate) right: usize,
+    pub(crate) top: Line,
+    pub(crate) bottom: Line,
+    pub(crate) left: Column,
+    pub(crate) right: Column,
+}
+
+impl Margins {
+    /// No margins: the region is the whole `lines` x `cols` screen (both at least 1).
+    pub(crate) const fn full(lines: usize, cols: usize) -> Self {
+        Self { top: Line(0), bottom: Line(lines - 1), left: Column(0), right: Column(cols - 1) }
+    }
+
+    /// Whether `line` lies in the scroll region `top..=bottom`.
+    #[inline]
+    pub(crate) fn contains_line(&self, line: Line) -> bool {
+        self.top <= line && line <= self.bottom
+    }
+
+    /// Whether `col` lies between the left and right margins, inclusive.
+    #[inline]
+    pub(crate) fn contains_column(&self, col: Column) -> bool {
+        self.left <= col && col <= self.right
+    }
+
+    /// Whether the left/right margins span all `cols` columns (so whole rows can move).
+    #[inline]
+    pub(crate) fn is_full_width(&self, cols: usize) -> bool {
+        self.left == 0 && self.right == cols - 1
+    }
 }

@@ -26,7 +26,7 @@ impl Term {
     /// CBT: back to previous tab stops, stopping at the left margin only in origin mode
     /// (xterm 379: CBT ignores DECSLRM otherwise).
     pub(crate) fn backtab(&mut self, count: usize) {
-        let start = if self.modes.contains(Modes::ORIGIN) { self.margins.left } else { 0 };
+        let start = if self.modes.contains(Modes::ORIGIN) { self.margins.left.0 } else { 0 };
         let mut col = self.cursor.point.column.0;
         for _ in 0..count {
             if col <= start {
