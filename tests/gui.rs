@@ -432,3 +432,23 @@ fn window_position_reports_follow_the_window() {
     assert_eq!(ask("3;200;150t"), "-");
     at(200, 150);
 }
+
+/// A program cannot ask for a window the X server or GL cannot allocate: XTWINOPS 4 (pixels)
+/// and 8 (cells) are limited to the screen, as xterm limits them (30000×30000 pixels ended
+/// the X connection, taking every window with it).
+#[test]
+fn program_resize_requests_are_limited_to_the_screen() {
+    let x = Xvfb::start();
+    let script = "printf '\\033[4;30000;30000t'; sleep 1; printf '\\033[8;1000;1000t'; sleep 1; \
+                  echo survived; exec sleep 60";
+    let mut gui = Gui::start(&x, "huge-resize", &["-e", "sh", "-c", script]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    gui.wait_text(tab, "survived");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(matches!(gui.child.try_wait(), Ok(None)), "uvterm exited; stderr: {}", gui.stderr());
+    let g = &gui.window()["geometry"];
+    let (width, height) = (g["width"].as_u64().unwrap_or(0), g["height"].as_u64().unwrap_or(0));
+    assert!(width <= 1280 && height <= 1024, "window {width}x{height} beyond the 1280x1024 screen");
+    assert!(width > 0 && height > 0);
+}

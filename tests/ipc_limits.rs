@@ -120,3 +120,60 @@ fn a_bad_limit_is_reported_and_clamped() {
         .unwrap();
     assert!(stderr(&out).contains("limits.max_tabs 0 is out of range"), "{}", stderr(&out));
 }
+
+/// A client that sends request after request and never reads the replies (each a
+/// multi-megabyte `get-text --scrollback`) cannot make the daemon hold more than the reply
+/// budget: once 4 MiB wait unread on a connection (64 MiB on all), its next request gets a
+/// short `busy` error before it runs and the connection is closed; the daemon serves
+/// everyone else meanwhile.
+#[test]
+fn replies_nobody_reads_are_bounded() {
+    use std::io::{Read, Write};
+    let d = Daemon::start("unread");
+    // About 6 MB of scrollback text.
+    let tab = d.request(
+        r#"{"cmd":"create-tab","command":["/bin/sh","-c","yes \"$(printf %0300d 0)\" | head -20000; echo READY; exec sleep 60"]}"#,
+    );
+    assert_eq!(tab["ok"], true, "{tab}");
+    let id = tab["tab"].as_u64().expect("tab id");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !d.request(&format!(r#"{{"cmd":"get-text","tab":{id}}}"#))["text"]
+        .as_str()
+        .unwrap_or("")
+        .contains("READY")
+    {
+        assert!(Instant::now() < deadline, "the tab never printed its history");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before = d.rss();
+    let mut conn = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
+    conn.set_write_timeout(Some(Duration::from_millis(200))).expect("timeout");
+    let line = format!("{{\"cmd\":\"get-text\",\"tab\":{id},\"scrollback\":true}}\n");
+    // 100 requests: about 80 MB of replies if nothing bounded them.
+    let mut sent = 0;
+    for _ in 0..100 {
+        if conn.write_all(line.as_bytes()).is_err() {
+            break;
+        }
+        sent += 1;
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let peak = d.rss();
+    let stats = d.request(r#"{"cmd":"stats"}"#);
+    assert_eq!(stats["tabs"], 1, "the daemon serves others meanwhile: {stats}");
+    println!("{sent} unread get-text requests: daemon RSS {before} -> {peak} bytes");
+    assert!(
+        peak < before + 32 * 1024 * 1024,
+        "unread replies grew the daemon from {before} to {peak} bytes"
+    );
+    // Reading now: at most the budget's worth of replies (then the `busy` error, unless the
+    // server gave up on the connection first), and the connection ends.
+    conn.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let mut all = Vec::new();
+    let _ = conn.read_to_end(&mut all);
+    let replies = all.iter().filter(|&&b| b == b'\n').count();
+    let busy = String::from_utf8_lossy(&all[all.len().saturating_sub(200)..]).contains("busy");
+    println!("read back {} bytes: {replies} lines, busy error seen: {busy}", all.len());
+    assert!(replies < sent, "every one of {sent} replies was queued ({} bytes)", all.len());
+    assert!(all.len() < 16 << 20, "{} bytes of replies were queued", all.len());
+}

@@ -42,6 +42,10 @@ pub struct TabView {
     pub title: String,
 }
 
+/// The largest window side (pixels) a program's resize request can produce, whatever the
+/// monitor: beyond GL's usual maximum viewport.
+pub const MAX_PROGRAM_WINDOW_PX: u32 = 16384;
+
 pub struct TermWindow {
     pub id: io::WindowId,
     // Field order is drop order: the renderer and the GL surface/context must go before the
@@ -163,6 +167,24 @@ impl TermWindow {
             + 2.0 * self.padding
             + self.tab_bar_height();
         PhysicalSize::new(w.ceil() as u32, h.ceil() as u32)
+    }
+
+    /// `size` limited to the screen the window is on, as xterm limits a program's resize
+    /// requests (XTWINOPS 4 and 8) to the display: a program must not be able to ask for a
+    /// surface the X server or the GL driver cannot allocate (30000×30000 pixels ended the X
+    /// connection under Mesa). Without a known monitor the limit is
+    /// [`MAX_PROGRAM_WINDOW_PX`] a side.
+    pub fn clamp_to_screen(&self, size: PhysicalSize<u32>) -> PhysicalSize<u32> {
+        let screen = self
+            .window
+            .current_monitor()
+            .map(|m| m.size())
+            .filter(|s| s.width > 0 && s.height > 0)
+            .unwrap_or(PhysicalSize::new(MAX_PROGRAM_WINDOW_PX, MAX_PROGRAM_WINDOW_PX));
+        PhysicalSize::new(
+            size.width.clamp(1, screen.width.min(MAX_PROGRAM_WINDOW_PX)),
+            size.height.clamp(1, screen.height.min(MAX_PROGRAM_WINDOW_PX)),
+        )
     }
 
     /// The cell under a point in the window (clamped to the grid), if over the cells

@@ -30,6 +30,13 @@ new_key_type! {
 pub const MAX_LINE: usize = 1 << 20;
 /// Connections served at once; more are answered with an error and closed.
 pub const MAX_CONNECTIONS: usize = 1024;
+/// Reply bytes written to clients and not yet taken by them, over all connections. A client
+/// that sends requests without reading the replies (pipelined `get-text --scrollback` of a
+/// large history: megabytes each) would otherwise make the process hold unbounded memory;
+/// past this budget a request is answered with a short error and its connection closed.
+pub const MAX_QUEUED_REPLY_BYTES: usize = 64 << 20;
+/// The same for one connection: past it, its next request is refused before it runs.
+pub const MAX_CONN_QUEUED_REPLY_BYTES: usize = 4 << 20;
 /// A connection with no complete request for this long is closed.
 pub const IDLE_TIMEOUT_MS: u64 = 10_000;
 /// After an error reply, how long the client may go on sending (discarded) before the
@@ -42,6 +49,9 @@ struct Conn {
     /// Bytes of the request line being received.
     line: Vec<u8>,
     writes_in_flight: usize,
+    /// Bytes of this connection's replies not yet written ([`MAX_QUEUED_REPLY_BYTES`]), one
+    /// entry per write in flight, oldest first (libuv completes a stream's writes in order).
+    queued: std::collections::VecDeque<usize>,
     /// Close once the replies in flight are written.
     close_after_write: bool,
     /// Shut the instance down once the reply is written.
@@ -56,6 +66,8 @@ pub struct Server {
     path: PathBuf,
     listener: Option<HandleKey>,
     conns: SlotMap<ConnKey, Conn>,
+    /// Sum of every connection's `queued` bytes.
+    queued_bytes: usize,
     /// The connection whose read buffer libuv is filling (reads are serial on the loop).
     idle_ms: u64,
     codec: Arc<dyn ControlCodec>,
@@ -95,6 +107,7 @@ impl IoState {
             path: path.to_path_buf(),
             listener: Some(listener),
             conns: SlotMap::with_key(),
+            queued_bytes: 0,
             idle_ms,
             codec,
         });
@@ -127,6 +140,7 @@ impl IoState {
             timer: None,
             line: Vec::new(),
             writes_in_flight: 0,
+            queued: Default::default(),
             close_after_write: false,
             shutdown_after_write: false,
             draining: false,
@@ -282,7 +296,29 @@ impl IoState {
             self.send_reply(key, codec.encode(Ok(Response::Done)));
             return false;
         }
+        // A client that does not read its replies gets no more work done for it: checked
+        // before the request runs, so pipelined requests cannot keep the loop busy either.
+        let (queued, mine) = self.ipc.as_ref().map_or((0, 0), |s| {
+            (s.queued_bytes, s.conns.get(key).map_or(0, |c| c.queued.iter().sum::<usize>()))
+        });
+        if mine > MAX_CONN_QUEUED_REPLY_BYTES || queued > MAX_QUEUED_REPLY_BYTES {
+            let message = format!(
+                "busy: {} MiB of replies wait to be read; read replies before sending more",
+                mine.max(queued) >> 20
+            );
+            self.reply_and_close(key, codec.encode(Err(message)));
+            return false;
+        }
         let reply = codec.encode(self.execute(request));
+        let queued = self.ipc.as_ref().map_or(0, |s| s.queued_bytes);
+        if queued + reply.len() > MAX_QUEUED_REPLY_BYTES {
+            let message = format!(
+                "busy: {} MiB of replies wait to be read; read replies before sending more",
+                queued >> 20
+            );
+            self.reply_and_close(key, codec.encode(Err(message)));
+            return false;
+        }
         self.send_reply(key, reply);
         true
     }
@@ -293,12 +329,15 @@ impl IoState {
             return;
         }
         let pipe = conn.pipe;
+        let len = reply.len();
         conn.writes_in_flight += 1;
+        conn.queued.push_back(len);
+        if let Some(server) = self.ipc.as_mut() {
+            server.queued_bytes += len;
+        }
         if let Err(e) = self.handles.pipe_write(pipe, reply) {
             log::debug!("IPC reply not sent: {e}");
-            if let Some(conn) = self.conn_mut(key) {
-                conn.writes_in_flight -= 1;
-            }
+            self.reply_done(key);
             self.close_conn(key);
         }
     }
@@ -339,9 +378,18 @@ impl IoState {
         }
     }
 
-    pub(crate) fn on_ipc_written(&mut self, key: ConnKey, status: i32) {
-        let Some(conn) = self.conn_mut(key) else { return };
+    /// One reply of `key` is written (or failed): its bytes leave the budget.
+    fn reply_done(&mut self, key: ConnKey) {
+        let Some(server) = self.ipc.as_mut() else { return };
+        let Some(conn) = server.conns.get_mut(key) else { return };
         conn.writes_in_flight = conn.writes_in_flight.saturating_sub(1);
+        let len = conn.queued.pop_front().unwrap_or(0);
+        server.queued_bytes = server.queued_bytes.saturating_sub(len);
+    }
+
+    pub(crate) fn on_ipc_written(&mut self, key: ConnKey, status: i32) {
+        self.reply_done(key);
+        let Some(conn) = self.conn_mut(key) else { return };
         let shutdown = conn.shutdown_after_write && conn.writes_in_flight == 0;
         if status < 0 || (conn.close_after_write && conn.writes_in_flight == 0) {
             self.close_conn(key);
@@ -375,7 +423,11 @@ impl IoState {
         match owner {
             // The connection's pipe is its life: its entry goes with it.
             Owner::IpcConn(key) => {
-                server.conns.remove(key);
+                if let Some(conn) = server.conns.remove(key) {
+                    // Writes cancelled by the close leave the budget with their connection.
+                    let left: usize = conn.queued.iter().sum();
+                    server.queued_bytes = server.queued_bytes.saturating_sub(left);
+                }
             }
             Owner::IpcIdleTimer(key) => {
                 if let Some(conn) = server.conns.get_mut(key) {
