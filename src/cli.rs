@@ -232,14 +232,16 @@ fn headless(cli: Cli) -> ExitCode {
     // The daemon's clipboard is its own memory: the last OSC 52 write per selection, which
     // an allowed OSC 52 read answers (a selection never written answers empty).
     let mut clipboard: std::collections::HashMap<u8, Vec<u8>> = Default::default();
-    // Each open tab's shared state, to take its coalesced events (OSC 52 writes among them);
-    // released when the tab closes, as the window releases its tabs.
-    let mut tabs: std::collections::HashMap<io::TabId, io::TabRef> = Default::default();
+    // Each open tab's shared state, to take its coalesced events (OSC 52 writes among them).
+    // Held weakly: the I/O thread drops the last reference when a tab closes, so the tab's
+    // memory is freed (and trimmed) there, as it is without this map.
+    let mut tabs: std::collections::HashMap<io::TabId, std::sync::Weak<io::TabShared>> =
+        Default::default();
     'events: for event in rx {
         log::debug!("{event:?}");
         let events = match event {
             io::IoEvent::TabEvents(tab) => {
-                tabs.get(&tab).map(|s| s.0.ui.take(tab)).unwrap_or_default()
+                tabs.get(&tab).and_then(|s| s.upgrade()).map(|s| s.ui.take(tab)).unwrap_or_default()
             }
             other => vec![other],
         };
@@ -247,12 +249,10 @@ fn headless(cli: Cli) -> ExitCode {
             match event {
                 io::IoEvent::Stopped => break 'events,
                 io::IoEvent::TabOpened { tab, shared, .. } => {
-                    tabs.insert(tab, shared);
+                    tabs.insert(tab, std::sync::Arc::downgrade(&shared.0));
                 }
                 io::IoEvent::TabClosed { tab, .. } => {
-                    if let Some(shared) = tabs.remove(&tab) {
-                        io::release_tab(shared.0);
-                    }
+                    tabs.remove(&tab);
                 }
                 // Only xterm's selection names (c, p, q, s, 0-7): at most 12 entries are kept.
                 io::IoEvent::Clipboard { selection, mut data, .. }
