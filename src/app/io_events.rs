@@ -93,7 +93,7 @@ impl App {
             }
             IoEvent::ResizeRequest { tab, cols, lines } => {
                 if let Some(w) = self.window_of_tab(tab) {
-                    let size = w.clamp_to_screen(w.size_for(cols, lines));
+                    let size = w.clamp_program_size(w.size_for(cols, lines));
                     let _ = w.window.request_inner_size(size);
                 }
             }
@@ -120,7 +120,7 @@ impl App {
                             let size = w.window.inner_size();
                             let width = if width == 0 { size.width } else { width as u32 };
                             let height = if height == 0 { size.height } else { height as u32 };
-                            let size = w.clamp_to_screen(PhysicalSize::new(width, height));
+                            let size = w.clamp_program_size(PhysicalSize::new(width, height));
                             let _ = w.window.request_inner_size(size);
                         }
                         R::Lower | R::Refresh => w.window.request_redraw(),

@@ -42,9 +42,9 @@ pub struct TabView {
     pub title: String,
 }
 
-/// The largest window side (pixels) a program's resize request can produce, whatever the
-/// monitor: beyond GL's usual maximum viewport.
-pub const MAX_PROGRAM_WINDOW_PX: u32 = 16384;
+/// The largest window side (pixels) a program's resize request can produce: within what
+/// every GL driver allocates (Mesa failed near 24000).
+pub const MAX_PROGRAM_WINDOW_PX: u32 = 8192;
 
 pub struct TermWindow {
     pub id: io::WindowId,
@@ -169,21 +169,14 @@ impl TermWindow {
         PhysicalSize::new(w.ceil() as u32, h.ceil() as u32)
     }
 
-    /// `size` limited to the screen the window is on, as xterm limits a program's resize
-    /// requests (XTWINOPS 4 and 8) to the display: a program must not be able to ask for a
-    /// surface the X server or the GL driver cannot allocate (30000×30000 pixels ended the X
-    /// connection under Mesa). Without a known monitor the limit is
-    /// [`MAX_PROGRAM_WINDOW_PX`] a side.
-    pub fn clamp_to_screen(&self, size: PhysicalSize<u32>) -> PhysicalSize<u32> {
-        let screen = self
-            .window
-            .current_monitor()
-            .map(|m| m.size())
-            .filter(|s| s.width > 0 && s.height > 0)
-            .unwrap_or(PhysicalSize::new(MAX_PROGRAM_WINDOW_PX, MAX_PROGRAM_WINDOW_PX));
+    /// `size` limited to [`MAX_PROGRAM_WINDOW_PX`] a side: a program must not be able to ask
+    /// for a surface the X server or the GL driver cannot allocate (XTWINOPS 4 with
+    /// 30000×30000 pixels ended the X connection under Mesa). Not the monitor's size: DECCOLM's
+    /// 132 columns must fit on a small screen too, as in xterm.
+    pub fn clamp_program_size(&self, size: PhysicalSize<u32>) -> PhysicalSize<u32> {
         PhysicalSize::new(
-            size.width.clamp(1, screen.width.min(MAX_PROGRAM_WINDOW_PX)),
-            size.height.clamp(1, screen.height.min(MAX_PROGRAM_WINDOW_PX)),
+            size.width.clamp(1, MAX_PROGRAM_WINDOW_PX),
+            size.height.clamp(1, MAX_PROGRAM_WINDOW_PX),
         )
     }
 
