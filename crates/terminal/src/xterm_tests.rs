@@ -93,11 +93,10 @@ fn replay_with(case: &Case, config: TermConfig) -> Vec<String> {
     wrong
 }
 
-#[test]
-fn the_core_answers_and_draws_as_xterm_does() {
-    let recording = xterm();
+/// Replay every case of `recording` (at least `least` of them) and fail listing each difference.
+fn assert_replays_as_xterm(recording: Recording, least: usize, replay: fn(&Case) -> Vec<String>) {
     assert!(recording.terminal.contains("379"), "recorded with {}", recording.terminal);
-    assert!(recording.cases.len() > 50, "all cases recorded");
+    assert!(recording.cases.len() > least, "all cases recorded");
     let wrong: Vec<String> = recording.cases.iter().flat_map(replay).collect();
     assert!(
         wrong.is_empty(),
@@ -109,18 +108,13 @@ fn the_core_answers_and_draws_as_xterm_does() {
 }
 
 #[test]
+fn the_core_answers_and_draws_as_xterm_does() {
+    assert_replays_as_xterm(xterm(), 50, replay);
+}
+
+#[test]
 fn the_core_answers_and_draws_as_xterm_does_beyond_the_first_cases() {
-    let recording = xterm_parity();
-    assert!(recording.terminal.contains("379"), "recorded with {}", recording.terminal);
-    assert!(recording.cases.len() > 60, "all cases recorded");
-    let wrong: Vec<String> = recording.cases.iter().flat_map(replay_parity).collect();
-    assert!(
-        wrong.is_empty(),
-        "{} differences from {}:\n{}",
-        wrong.len(),
-        recording.terminal,
-        wrong.join("\n")
-    );
+    assert_replays_as_xterm(xterm_parity(), 60, replay_parity);
 }
 
 #[test]
