@@ -51,11 +51,10 @@ pub mod style;
 pub mod tables;
 mod tabs;
 pub mod text;
+pub mod width;
 mod x11_colours;
 
 pub use colours::Palette;
-
-use unicode_width::UnicodeWidthChar;
 
 use cell::{Cell, Content, StyleId};
 use charset::{CharsetIndex, Charsets, StandardCharset};

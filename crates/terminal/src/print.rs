@@ -200,6 +200,8 @@ impl Term {
             return;
         }
         let Ok(text) = std::str::from_utf8(&buf[..len]) else { return };
+        // VS16 widens only an emoji presentation sequence Unicode lists (❤️), never `A️`.
+        let widen = c == crate::width::VS16 && crate::width::is_emoji_presentation(text);
         let Some(id) = self.tables.intern_cluster(text) else { return };
         let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
@@ -209,8 +211,8 @@ impl Term {
         }
         target.set_cluster(id);
         row.flags |= RowFlags::HAS_REFS;
-        // VS16 asks for emoji presentation: a narrow base becomes wide when there is room.
-        if c == '\u{FE0F}' && !target.is_wide() && col + 1 < row.cells.len() {
+        // An emoji presentation sequence: the narrow base becomes wide when there is room.
+        if widen && !target.is_wide() && col + 1 < row.cells.len() {
             let next = row.cells[col + 1];
             if next.is_empty() && !next.is_spacer() && !next.is_wide() {
                 let style = row.cells[col].style();
@@ -298,7 +300,7 @@ impl Term {
             self.attach_zero_width(c);
             return;
         }
-        let width = if (c as u32) < 0x7f { 1 } else { c.width().unwrap_or(0) };
+        let width = if (c as u32) < 0x7f { 1 } else { crate::width::char_width(c) };
         if width == 0 {
             self.attach_zero_width(c);
             return;
@@ -367,7 +369,7 @@ impl Term {
         // work in proportion to the screen, not to the count. The screen and cursor end up
         // exactly as if every repeat had been printed; only fewer identical rows scroll into
         // the history.
-        let width = if (c as u32) < 0x7f { 1 } else { c.width().unwrap_or(1).clamp(1, 2) };
+        let width = if (c as u32) < 0x7f { 1 } else { crate::width::char_width(c).clamp(1, 2) };
         let span = self.margins.left.span_len(self.margins.right).max(1);
         let n = if !self.modes.contains(Modes::AUTOWRAP) {
             // Without autowrap the state stops changing once the edge is reached.

@@ -85,6 +85,28 @@ fn variation_selector_16_widens() {
     assert_eq!(t.cursor(), (0, 3));
 }
 
+/// VS16 after a base that `emoji-variation-sequences.txt` does not list is an ignorable
+/// selector: `A️bc` stays on one line of 3 columns, as in xterm 379 (tests/xterm/vs16.py),
+/// while ❤️ takes two cells (Unicode's emoji presentation sequence, as kitty, Ghostty and
+/// WezTerm draw it; xterm 379 keeps it one cell).
+#[test]
+fn variation_selector_16_widens_only_listed_bases() {
+    let mut t = T::new(3, 2);
+    t.feed("A\u{FE0F}bc");
+    assert_eq!(t.screen(), ["A\u{FE0F}bc", ""]);
+    assert!(!t.cell(0, 0).is_wide());
+    assert!(matches!(t.cell(0, 0).content(), Content::Cluster(_)));
+    assert_eq!(t.cursor(), (0, 2), "pending wrap on the last column, not the next line");
+    let mut t = T::new(3, 2);
+    t.feed("\u{2627}\u{FE0F}bc");
+    assert_eq!(t.screen(), ["\u{2627}\u{FE0F}bc", ""], "☧ is not listed either");
+    let mut t = T::new(3, 2);
+    t.feed("\u{2764}\u{FE0F}bc");
+    assert!(t.cell(0, 0).is_wide());
+    assert!(t.cell(0, 1).is_spacer());
+    assert_eq!(t.screen(), ["\u{2764}\u{FE0F}b", "c"], "❤️ takes two cells, c wraps");
+}
+
 #[test]
 fn dec_special_graphics_and_shifts() {
     let mut t = T::new(10, 2);
