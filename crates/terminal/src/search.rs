@@ -28,45 +28,48 @@ pub struct Match {
 }
 
 /// Every case-insensitive occurrence of `query` in the history and screen: (stable row, start
-/// column, end column). Wide characters count as their cells.
+/// column, end column). Each cell counts with its whole grapheme cluster (`❤️` is `❤` + VS16),
+/// and with the width printing gave it (crate::width): a match ending on a wide character ends
+/// on its spacer column. A match starts at a cell's start; it may end inside a cluster, so `e`
+/// finds `é` written as `e` + U+0301.
 pub fn find_all(term: &Term, query: &str) -> Vec<Match> {
-    let needle: Vec<char> = query.to_lowercase().chars().collect();
+    let needle = query.to_lowercase();
     if needle.is_empty() {
         return Vec::new();
     }
     let grid = term.grid();
     let dropped = grid.dropped();
     let mut out = Vec::new();
+    let mut text = String::new();
+    // (byte offset in `text`, column) of each cell's start.
+    let mut starts: Vec<(usize, usize)> = Vec::new();
     for (abs, row) in grid.all_rows().enumerate() {
-        // (character, column) for the row.
-        let chars: Vec<(char, usize)> = row
-            .cells()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_spacer() && !c.is_leading_spacer())
-            .map(|(col, c)| {
-                let ch = match c.content() {
-                    Content::Char(ch) => ch.to_lowercase().next().unwrap_or(ch),
-                    Content::Cluster(id) => term.cluster(id).chars().next().unwrap_or(' '),
-                    Content::Empty => ' ',
-                };
-                (ch, col)
-            })
-            .collect();
-        if chars.len() < needle.len() {
-            continue;
-        }
-        for start in 0..=chars.len() - needle.len() {
-            if chars[start..start + needle.len()].iter().map(|(c, _)| *c).eq(needle.iter().copied())
-            {
-                let end_cell = chars[start + needle.len() - 1].1;
-                let end = if row.cells()[end_cell].is_wide() { end_cell + 1 } else { end_cell };
-                out.push(Match {
-                    row: StableRow(abs as u64 + dropped),
-                    start: Column(chars[start].1),
-                    end: Column(end),
-                });
+        text.clear();
+        starts.clear();
+        for (col, c) in row.cells().iter().enumerate() {
+            if c.is_spacer() || c.is_leading_spacer() {
+                continue;
             }
+            starts.push((text.len(), col));
+            match c.content() {
+                Content::Char(ch) => text.extend(ch.to_lowercase()),
+                Content::Cluster(id) => text.push_str(&term.cluster(id).to_lowercase()),
+                Content::Empty => text.push(' '),
+            }
+        }
+        for (i, &(offset, col)) in starts.iter().enumerate() {
+            if !text[offset..].starts_with(&needle) {
+                continue;
+            }
+            let last_byte = offset + needle.len() - 1;
+            let last = starts[i..].iter().take_while(|(o, _)| *o <= last_byte).last();
+            let end_cell = last.map_or(col, |&(_, c)| c);
+            let end = if row.cells()[end_cell].is_wide() { end_cell + 1 } else { end_cell };
+            out.push(Match {
+                row: StableRow(abs as u64 + dropped),
+                start: Column(col),
+                end: Column(end),
+            });
         }
     }
     out

@@ -261,6 +261,29 @@ mod tests {
         assert_eq!(selection_text(&t, &s), whole, "reflowed back");
     }
 
+    /// Selection, search and reflow use the width printing stored (crate::width): `A️` is one
+    /// cell, `❤️` two, before and after a reflow.
+    #[test]
+    fn vs16_widths_agree_in_selection_search_and_reflow() {
+        use crate::search::find_all;
+        let mut t = term("A\u{FE0F}bc\u{2764}\u{FE0F}d", 3, 4);
+        let rows = |t: &Term| t.text(false).lines().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(rows(&t)[..2], ["A\u{FE0F}bc", "\u{2764}\u{FE0F}d"]);
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(0, 1), head: at(1, 0) };
+        assert_eq!(selection_text(&t, &s), "bc\u{2764}\u{FE0F}");
+        let hits = find_all(&t, "\u{2764}\u{FE0F}d");
+        assert_eq!(hits.len(), 1);
+        assert_eq!((hits[0].start.0, hits[0].end.0), (0, 2), "❤️ is columns 0-1, d column 2");
+        assert_eq!(find_all(&t, "A\u{FE0F}bc").len(), 1);
+        t.resize(6, 4);
+        assert_eq!(rows(&t)[0], "A\u{FE0F}bc\u{2764}\u{FE0F}d", "reflowed: 1 + 2 + 2 + 1 cells");
+        let all: Vec<String> = t.text(true).lines().map(str::to_owned).collect();
+        let r = all.iter().position(|l| l.starts_with('A')).unwrap_or(0) as u64;
+        let r = r + t.grid().dropped();
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(r, 3), head: at(r, 4) };
+        assert_eq!(selection_text(&t, &s), "\u{2764}\u{FE0F}", "both halves select one ❤️");
+    }
+
     #[test]
     fn selection_survives_scrolling_output() {
         let mut t = Term::new(10, 3, TermConfig { scrollback_lines: 2, ..TermConfig::default() });
