@@ -301,8 +301,9 @@ impl Renderer {
             GlyphId::Cluster { text, face, wide } => {
                 let mut chars = text.chars();
                 let first = chars.next()?;
-                // VS16 asks for the emoji form of a text-default character (❤️).
-                let emoji = text.contains('\u{FE0F}');
+                // VS16 asks for the emoji form of a listed text-default base (❤️, not A️):
+                // the core's one width rule decides.
+                let emoji = uvterm_terminal::width::is_emoji_presentation(text);
                 let base = match emoji.then(|| fonts.emoji_glyph(first)).flatten() {
                     Some(g) => g,
                     None => fonts.glyph(first, *face)?,
