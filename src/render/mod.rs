@@ -38,7 +38,8 @@ pub enum GlyphId {
         face: Face,
         wide: bool,
     },
-    /// A box-drawing or block character drawn at the cell size.
+    /// A box-drawing, block, sextant or Powerline character drawn at the cell size
+    /// ([`boxdraw::covers`]).
     Boxed {
         c: char,
     },
@@ -46,11 +47,7 @@ pub enum GlyphId {
 
 impl GlyphId {
     pub fn for_char(c: char, face: Face, wide: bool) -> GlyphId {
-        if matches!(c as u32, 0x2500..=0x259F) {
-            GlyphId::Boxed { c }
-        } else {
-            GlyphId::Char { c, face, wide }
-        }
+        if boxdraw::covers(c) { GlyphId::Boxed { c } } else { GlyphId::Char { c, face, wide } }
     }
 }
 
