@@ -18,7 +18,12 @@
 
 mod coalesce;
 mod control;
-pub use control::MAX_LINE;
+pub use control::{MAX_LINE, SUBSCRIBER_QUEUE_BYTES};
+mod ledger;
+pub use ledger::{
+    BUDGET_CHECK_BYTES, EVENT_KINDS, Event, EventMask, Ledger, LedgerConfig, LedgerTotals,
+    MAX_PROCESSES_PER_TAB, ProcessLedger, TabLedger, WindowLedger, term_heap,
+};
 mod state;
 mod sys;
 mod trim;
@@ -39,7 +44,7 @@ use crate::term::{Term, TermConfig};
 pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
-pub use sys::{current_uid, open_fds, peer_uid, rss_bytes};
+pub use sys::{allocator_in_use, current_uid, open_fds, peer_uid, rss_bytes};
 pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
 /// A tab's public id (stable for the process's life, never reused).
@@ -184,6 +189,8 @@ pub struct Stats {
     pub gl_objects_orphaned: usize,
     /// Events the I/O thread has sent that the UI has not handled yet (0 headless).
     pub ui_backlog: usize,
+    /// Connections subscribed to the event stream (`msg subscribe`).
+    pub subscribers: usize,
 }
 
 /// Tabs open at once unless configured otherwise (`limits.max_tabs`).
@@ -241,6 +248,11 @@ pub enum Request {
     WindowShown { window: WindowId, geometry: Geometry, active_tab: Option<TabId> },
     /// Live counts (see [`Stats`]).
     Stats,
+    /// What each tab costs (see [`Ledger`]); reads `/proc`, so heavier than `Stats`.
+    Ledger,
+    /// Keep the connection open and send it the events named (control socket only; see
+    /// [`Event`]). Refused on the window's path.
+    Subscribe { events: EventMask },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
 }
@@ -258,6 +270,10 @@ pub enum Response {
     Text { text: String, cols: usize, lines: usize },
     /// Live counts.
     Stats(Stats),
+    /// The ledger.
+    Ledger(Box<Ledger>),
+    /// Subscribed to these event kinds; events follow.
+    Subscribed(Vec<&'static str>),
     /// Done; nothing to report.
     Done,
 }
@@ -271,6 +287,8 @@ pub trait ControlCodec: Send + Sync + std::fmt::Debug + 'static {
     fn decode(&self, line: &str) -> Result<Request, String>;
     /// A request's result → one reply line, newline included.
     fn encode(&self, result: Result<Response, String>) -> Vec<u8>;
+    /// An event for a subscriber → one line, newline included.
+    fn encode_event(&self, event: &Event) -> Vec<u8>;
 }
 
 /// Counts only the embedder can know, reported by `stats` beside the I/O core's own.
@@ -284,6 +302,9 @@ pub struct EmbedderCounts {
     pub frames: usize,
     /// GL objects released with their context instead of deleted explicitly.
     pub gl_objects_orphaned: usize,
+    /// Estimated GPU memory of those objects, in bytes (textures by size, buffers by their
+    /// allocated length).
+    pub gpu_bytes_estimate: u64,
 }
 
 /// Commands for the I/O thread, as other threads send them: each becomes one [`Request`]
@@ -489,6 +510,8 @@ pub struct IoConfig {
     /// The program (and its arguments) for tabs opened without a command (`[shell]` in the
     /// configuration); `None` runs the user's shell.
     pub shell: Option<(std::ffi::OsString, Vec<std::ffi::OsString>)>,
+    /// Budgets and event thresholds.
+    pub ledger: LedgerConfig,
 }
 
 /// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
@@ -506,6 +529,7 @@ impl Default for IoConfig {
             max_tabs: DEFAULT_MAX_TABS,
             termination_signals: false,
             shell: None,
+            ledger: LedgerConfig::default(),
         }
     }
 }

@@ -143,6 +143,18 @@ pub enum TermEvent {
     /// OSC 4/10/11/12/104/110-112 changed a colour.
     ColorsChanged,
     CursorStyleChanged,
+    /// OSC 133 A/B/C/D; `D ; status` carries the command's exit status.
+    SemanticPrompt {
+        mark: PromptMark,
+        exit_status: Option<i32>,
+    },
+    /// A desktop notification (OSC 9, OSC 777 notify, OSC 99), each string at most
+    /// `NOTIFY_TEXT_MAX` bytes.
+    Notification {
+        protocol: NotifyProtocol,
+        title: String,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +254,8 @@ pub struct Term {
     iso_protect: bool,
     working_directory: Option<String>,
     next_anonymous_link: u64,
+    /// A kitty notification (OSC 99) whose chunks (`d=0`) are still arriving.
+    pending_notification: Option<osc::PendingNotification>,
     replies: Vec<u8>,
     events: Vec<TermEvent>,
     config: TermConfig,
@@ -292,6 +306,7 @@ impl Term {
             iso_protect: false,
             working_directory: None,
             next_anonymous_link: 0,
+            pending_notification: None,
             replies: Vec::new(),
             events: Vec::new(),
             config,
