@@ -19,6 +19,7 @@ pub mod input;
 mod io_events;
 mod keyboard;
 mod mouse;
+pub mod overlay;
 pub mod scene;
 pub mod window;
 

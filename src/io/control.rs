@@ -40,6 +40,10 @@ pub const MAX_CONN_QUEUED_REPLY_BYTES: usize = 4 << 20;
 /// Event bytes a subscriber may leave unread: past this its queue is full, it gets a final
 /// error line and is dropped (its memory never grows past the bound).
 pub const SUBSCRIBER_QUEUE_BYTES: usize = 256 * 1024;
+/// A subscriber dropped for a full queue has this long to read what was queued and the final
+/// error line before its connection is closed anyway (its queue is bounded meanwhile: no
+/// more events are queued for it).
+pub const SLOW_SUBSCRIBER_DRAIN_MS: u64 = 10_000;
 /// A connection with no complete request for this long is closed.
 pub const IDLE_TIMEOUT_MS: u64 = 10_000;
 /// After an error reply, how long the client may go on sending (discarded) before the
@@ -359,6 +363,11 @@ impl IoState {
     /// Answer, then end the connection: the reply is written and the write side shut, the
     /// rest of the client's input is discarded until it hangs up (or `DRAIN_MS` passes).
     fn reply_and_close(&mut self, key: ConnKey, reply: Vec<u8>) {
+        self.reply_and_close_within(key, reply, DRAIN_MS);
+    }
+
+    /// [`Self::reply_and_close`], closing anyway after `drain_ms`.
+    fn reply_and_close_within(&mut self, key: ConnKey, reply: Vec<u8>, drain_ms: u64) {
         self.send_reply(key, reply);
         let Some(conn) = self.conn_mut(key) else { return };
         if conn.closing {
@@ -371,8 +380,8 @@ impl IoState {
             return;
         }
         match timer {
-            Some(timer) => self.handles.timer_again(timer, DRAIN_MS),
-            None => match self.handles.open_timer(self.lp, Owner::IpcIdleTimer(key), DRAIN_MS, 0) {
+            Some(timer) => self.handles.timer_again(timer, drain_ms),
+            None => match self.handles.open_timer(self.lp, Owner::IpcIdleTimer(key), drain_ms, 0) {
                 Ok(t) => {
                     if let Some(conn) = self.conn_mut(key) {
                         conn.timer = Some(t);
@@ -511,7 +520,11 @@ impl IoState {
                     "subscriber too slow: {queued} bytes of events unread (the limit is \
                      {SUBSCRIBER_QUEUE_BYTES}); dropped"
                 );
-                self.reply_and_close(key, codec.encode(Err(message)));
+                self.reply_and_close_within(
+                    key,
+                    codec.encode(Err(message)),
+                    SLOW_SUBSCRIBER_DRAIN_MS,
+                );
             } else {
                 self.send_reply(key, line.clone());
             }

@@ -38,8 +38,12 @@ impl Default for LedgerConfig {
 }
 
 /// Output bytes a tab reads between two budget checks: the check walks the history's rows,
-/// so it runs once per this much output, not per read.
+/// so it runs once per this much output (or [`BUDGET_CHECK_ROWS`] new history rows,
+/// whichever comes first), not per read.
 pub const BUDGET_CHECK_BYTES: u64 = 64 * 1024;
+/// New history rows between two budget checks (short lines grow the heap by a whole row
+/// each: 1024 rows of 80 columns are 640 KiB).
+pub const BUDGET_CHECK_ROWS: u64 = 1024;
 
 /// What one tab has cost so far; kept beside the tab on the I/O thread.
 #[derive(Debug, Default)]
@@ -52,8 +56,9 @@ pub(crate) struct TabMeter {
     pub trimmed_bytes: u64,
     /// Heap bytes at the last check.
     pub heap: u64,
-    /// Output bytes since the last budget check.
+    /// Output bytes and new history rows since the last budget check.
     pub since_check: u64,
+    pub rows_since_check: u64,
     pub last_output: Option<Instant>,
     /// Output arrived since the last `silence` event.
     pub active: bool,
@@ -101,7 +106,7 @@ pub fn trim_history(term: &mut Term, max_bytes: u64) -> (u64, u64) {
 }
 
 /// One process of a tab's program tree.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcessLedger {
     pub pid: i32,
     pub ppid: i32,
@@ -116,7 +121,7 @@ pub struct ProcessLedger {
 pub const MAX_PROCESSES_PER_TAB: usize = 64;
 
 /// What one tab costs (`uvterm msg stats --tabs`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TabLedger {
     pub id: TabId,
     pub window: WindowId,
@@ -149,7 +154,7 @@ pub struct TabLedger {
 }
 
 /// One window (GUI counts are the process's: the renderer does not split them per window).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WindowLedger {
     pub id: WindowId,
     pub tabs: Vec<TabId>,
@@ -158,7 +163,7 @@ pub struct WindowLedger {
 }
 
 /// The process, beside the sum of its parts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerTotals {
     /// The allocator's bytes in use (glibc `mallinfo2`: `uordblks + hblkhd`).
     pub heap_bytes: u64,
@@ -183,7 +188,7 @@ pub struct LedgerTotals {
 }
 
 /// `uvterm msg stats --tabs`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ledger {
     pub tabs: Vec<TabLedger>,
     pub windows: Vec<WindowLedger>,

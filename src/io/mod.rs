@@ -343,6 +343,11 @@ pub enum Command {
     Stats {
         reply: mpsc::Sender<Stats>,
     },
+    /// The ledger, answered with [`IoEvent::Ledger`] for `window` (the UI thread never waits
+    /// on the I/O thread).
+    Ledger {
+        window: WindowId,
+    },
     /// The answer to an [`IoEvent::ClipboardLoad`]: the selection's text (at most
     /// [`CLIPBOARD_REPLY_MAX`] bytes are sent), written to the program as OSC 52.
     ClipboardReply {
@@ -361,6 +366,8 @@ pub(crate) enum ReplyTo {
     Tab(mpsc::Sender<Result<TabInfo, String>>),
     Windows(mpsc::Sender<Vec<WindowInfo>>),
     Stats(mpsc::Sender<Stats>),
+    /// As an [`IoEvent::Ledger`] for this window, through the sink.
+    LedgerEvent(WindowId),
 }
 
 impl Command {
@@ -381,6 +388,7 @@ impl Command {
                 (Request::WindowShown { window, geometry, active_tab }, ReplyTo::Nobody)
             }
             Command::Stats { reply } => (Request::Stats, ReplyTo::Stats(reply)),
+            Command::Ledger { window } => (Request::Ledger, ReplyTo::LedgerEvent(window)),
             Command::ClipboardReply { tab, selection, data, terminator } => {
                 (Request::ClipboardReply { tab, selection, data, terminator }, ReplyTo::Nobody)
             }
@@ -459,6 +467,11 @@ pub enum IoEvent {
         exit: Option<i32>,
     },
     WindowClosed(WindowId),
+    /// The ledger a window asked for ([`Command::Ledger`]).
+    Ledger {
+        window: WindowId,
+        ledger: Box<Ledger>,
+    },
     /// The loop has stopped; nothing more will come.
     Stopped,
 }

@@ -271,6 +271,12 @@ impl IoState {
     fn handle_command(&mut self, command: Command) {
         let (request, reply) = command.into_request();
         let result = self.execute(request);
+        if let ReplyTo::LedgerEvent(window) = reply {
+            if let Ok(Response::Ledger(ledger)) = result {
+                self.sink.send(IoEvent::Ledger { window, ledger });
+            }
+            return;
+        }
         reply.send(result);
     }
 
@@ -633,6 +639,8 @@ impl IoState {
                 term.advance(&mut tab.parser, &self.read_buf[..n]);
                 let dropped = history.saturating_sub(term.grid().history_len());
                 history_freed = history_freed.max(dropped * term.cols());
+                let added = term.grid().history_len().saturating_sub(history);
+                tab.meter.rows_since_check += added as u64;
                 (term.take_replies(), term.take_events())
             };
             tab.meter.parse_ns += started.elapsed().as_nanos() as u64;
@@ -1055,7 +1063,9 @@ impl IoState {
         let quiet = tab.meter.last_output.map(|t| now.duration_since(t));
         tab.meter.last_output = Some(now);
         tab.meter.active = true;
-        let (id, check) = (tab.id, tab.meter.since_check >= BUDGET_CHECK_BYTES);
+        let check = tab.meter.since_check >= BUDGET_CHECK_BYTES
+            || tab.meter.rows_since_check >= ledger::BUDGET_CHECK_ROWS;
+        let id = tab.id;
         if let Some(quiet) = quiet
             && quiet >= silence
         {
@@ -1110,6 +1120,7 @@ impl IoState {
         let heap = ledger::term_heap(&tab.shared.term.lock().unwrap_or_else(|p| p.into_inner()));
         tab.meter.heap = heap;
         tab.meter.since_check = 0;
+        tab.meter.rows_since_check = 0;
         if threshold > 0 && (heap > threshold) != tab.meter.above_threshold {
             tab.meter.above_threshold = heap > threshold;
             let (id, above) = (tab.id, heap > threshold);
