@@ -47,6 +47,8 @@ pub struct ColorConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ScrollbackConfig {
     pub lines: usize,
+    /// Keep history far off screen compressed (issue 19: ≤ 2 bytes a cell for text output).
+    pub compress: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -174,7 +176,7 @@ impl Default for ColorConfig {
 
 impl Default for ScrollbackConfig {
     fn default() -> Self {
-        Self { lines: crate::term::DEFAULT_SCROLLBACK }
+        Self { lines: crate::term::DEFAULT_SCROLLBACK, compress: true }
     }
 }
 
@@ -351,6 +353,7 @@ impl Config {
         palette.0[crate::term::handler::COLOR_CURSOR] = self.colors.cursor.0;
         crate::term::TermConfig {
             scrollback_lines: self.scrollback.lines,
+            compress_history: self.scrollback.compress,
             allow_clipboard_read: self.terminal.allow_clipboard_read,
             allow_title_report: self.terminal.allow_title_report,
             apply_resize_requests: false,
