@@ -49,7 +49,9 @@ pub struct ColorConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ScrollbackConfig {
     pub lines: usize,
-    /// Most heap bytes one tab's terminal may hold; past it its oldest history is trimmed.
+    /// Keep history far off screen compressed (issue 19: ≤ 2 bytes a cell for text output).
+    pub compress: bool,
+    /// Most heap bytes one tab's history may hold; past it its oldest history is trimmed.
     /// 0 (the default): no bound but `lines`.
     pub max_bytes: ByteSize,
 }
@@ -263,7 +265,7 @@ impl Default for ColorConfig {
 
 impl Default for ScrollbackConfig {
     fn default() -> Self {
-        Self { lines: crate::term::DEFAULT_SCROLLBACK, max_bytes: ByteSize(0) }
+        Self { lines: crate::term::DEFAULT_SCROLLBACK, compress: true, max_bytes: ByteSize(0) }
     }
 }
 
@@ -450,6 +452,7 @@ impl Config {
         palette.0[crate::term::handler::COLOR_CURSOR] = self.colors.cursor.0;
         crate::term::TermConfig {
             scrollback_lines: self.scrollback.lines,
+            compress_history: self.scrollback.compress,
             allow_clipboard_read: self.terminal.allow_clipboard_read,
             allow_title_report: self.terminal.allow_title_report,
             apply_resize_requests: false,

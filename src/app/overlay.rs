@@ -130,6 +130,7 @@ mod tests {
             title: format!("t{id}"),
             focused: id == 2,
             heap_bytes: heap,
+            heap_parts: Default::default(),
             scrollback_lines: 0,
             scrollback_limit: 10_000,
             pty_bytes_read: 0,

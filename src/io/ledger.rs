@@ -54,8 +54,9 @@ pub(crate) struct TabMeter {
     pub parse_ns: u64,
     pub trimmed_lines: u64,
     pub trimmed_bytes: u64,
-    /// Heap bytes at the last check.
+    /// Heap bytes at the last check, and the history's part of them.
     pub heap: u64,
+    pub history_heap: u64,
     /// Output bytes and new history rows since the last budget check.
     pub since_check: u64,
     pub rows_since_check: u64,
@@ -68,41 +69,53 @@ pub(crate) struct TabMeter {
     pub command_started: Option<Instant>,
 }
 
-/// Heap bytes of a terminal: its grids' rows (screen and history) — the figure the ledger
-/// adds up.
+/// Heap bytes of a terminal (screen, history, side tables): the core's figure, the one the
+/// ledger adds up.
 pub fn term_heap(term: &Term) -> u64 {
-    let mut bytes = term.main_grid().heap_bytes();
-    if term.is_alt_screen() {
-        bytes += term.grid().heap_bytes();
-    }
-    bytes as u64
+    term.heap_usage().total() as u64
 }
 
 /// History lines a terminal keeps now, and at most.
 pub fn scrollback(term: &Term) -> (usize, usize) {
-    let grid = term.main_grid();
-    (grid.history_len(), grid.max_history())
+    (term.scrollback_len(), term.scrollback_limit())
 }
 
-/// Trim the oldest history of `term` until its heap is at most `max_bytes` (or no history
-/// is left); returns the lines and bytes freed.
-///
-/// Until the core's `trim_history(max_bytes)` is merged this clears the whole history (ED 3)
-/// once the bound is exceeded: the policy (who is trimmed, in which order) does not change.
-pub fn trim_history(term: &mut Term, max_bytes: u64) -> (u64, u64) {
-    let before = term_heap(term);
-    if before <= max_bytes {
-        return (0, 0);
+/// Trim the oldest history of `term` until its history takes at most `max_history_bytes`;
+/// returns the lines and heap bytes given back.
+pub fn trim_history(term: &mut Term, max_history_bytes: u64) -> (u64, u64) {
+    let report = term.trim_history(usize::try_from(max_history_bytes).unwrap_or(usize::MAX));
+    (report.lines as u64, report.bytes as u64)
+}
+
+/// A terminal's heap by part, as the ledger shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct HeapParts {
+    /// Both screens' visible rows.
+    pub screen: u64,
+    /// History kept as plain cells, compressed, and decoded copies of compressed blocks.
+    pub scrollback: u64,
+    pub compressed: u64,
+    pub decode_cache: u64,
+    /// Styles, hyperlinks and grapheme clusters the cells refer to.
+    pub side_tables: u64,
+}
+
+impl HeapParts {
+    pub fn of(term: &Term) -> HeapParts {
+        let h = term.heap_usage();
+        HeapParts {
+            screen: h.screen as u64,
+            scrollback: h.scrollback as u64,
+            compressed: h.compressed as u64,
+            decode_cache: h.decode_cache as u64,
+            side_tables: h.side_tables as u64,
+        }
     }
-    let lines_before = term.main_grid().history_len();
-    if lines_before == 0 {
-        return (0, 0);
+
+    /// The history's bytes (what `trim_history` bounds).
+    pub fn history(&self) -> u64 {
+        self.scrollback + self.compressed + self.decode_cache
     }
-    let mut parser = crate::term::parser::Parser::new();
-    term.advance(&mut parser, b"\x1b[3J");
-    // ED 3 makes no replies; nothing to take.
-    let lines = lines_before.saturating_sub(term.main_grid().history_len()) as u64;
-    (lines, before.saturating_sub(term_heap(term)))
 }
 
 /// One process of a tab's program tree.
@@ -128,8 +141,10 @@ pub struct TabLedger {
     pub title: String,
     /// The tab its window shows (GUI); trimmed last.
     pub focused: bool,
-    /// Heap bytes of its terminal (screen and history rows).
+    /// Heap bytes of its terminal (screen, history, side tables): the sum of `heap_parts`.
     pub heap_bytes: u64,
+    /// The same by part (bytes).
+    pub heap_parts: HeapParts,
     pub scrollback_lines: usize,
     pub scrollback_limit: usize,
     /// Bytes read from its PTY (the program's output) and written to it (input, replies).

@@ -21,8 +21,8 @@ mod control;
 pub use control::{MAX_LINE, SUBSCRIBER_QUEUE_BYTES};
 mod ledger;
 pub use ledger::{
-    BUDGET_CHECK_BYTES, EVENT_KINDS, Event, EventMask, Ledger, LedgerConfig, LedgerTotals,
-    MAX_PROCESSES_PER_TAB, ProcessLedger, TabLedger, WindowLedger, term_heap,
+    BUDGET_CHECK_BYTES, EVENT_KINDS, Event, EventMask, HeapParts, Ledger, LedgerConfig,
+    LedgerTotals, MAX_PROCESSES_PER_TAB, ProcessLedger, TabLedger, WindowLedger, term_heap,
 };
 mod state;
 mod sys;

@@ -1081,8 +1081,9 @@ impl IoState {
     /// (background tabs' oldest history first, the tabs windows show last).
     fn check_budgets(&mut self, key: TabKey) {
         let ledger = self.config.ledger;
-        let heap = self.measure_heap(key);
-        if ledger.scrollback_max_bytes > 0 && heap > ledger.scrollback_max_bytes {
+        self.measure_heap(key);
+        let history = self.tabs.get(key).map_or(0, |t| t.meter.history_heap);
+        if ledger.scrollback_max_bytes > 0 && history > ledger.scrollback_max_bytes {
             self.trim_tab(key, ledger.scrollback_max_bytes, "scrollback.max_bytes");
         }
         if ledger.memory_budget == 0 {
@@ -1106,8 +1107,8 @@ impl IoState {
             if excess == 0 {
                 break;
             }
-            let heap = self.tabs.get(k).map_or(0, |t| t.meter.heap);
-            let freed = self.trim_tab(k, heap.saturating_sub(excess), "memory.budget");
+            let history = self.tabs.get(k).map_or(0, |t| t.meter.history_heap);
+            let freed = self.trim_tab(k, history.saturating_sub(excess), "memory.budget");
             excess = excess.saturating_sub(freed);
         }
     }
@@ -1117,8 +1118,11 @@ impl IoState {
     fn measure_heap(&mut self, key: TabKey) -> u64 {
         let threshold = self.config.ledger.heap_threshold;
         let Some(tab) = self.tabs.get_mut(key) else { return 0 };
-        let heap = ledger::term_heap(&tab.shared.term.lock().unwrap_or_else(|p| p.into_inner()));
+        let parts =
+            ledger::HeapParts::of(&tab.shared.term.lock().unwrap_or_else(|p| p.into_inner()));
+        let heap = parts.screen + parts.history() + parts.side_tables;
         tab.meter.heap = heap;
+        tab.meter.history_heap = parts.history();
         tab.meter.since_check = 0;
         tab.meter.rows_since_check = 0;
         if threshold > 0 && (heap > threshold) != tab.meter.above_threshold {
@@ -1149,6 +1153,7 @@ impl IoState {
         tab.meter.trimmed_lines += lines;
         tab.meter.trimmed_bytes += bytes;
         tab.meter.heap = tab.meter.heap.saturating_sub(bytes);
+        tab.meter.history_heap = tab.meter.history_heap.saturating_sub(bytes);
         let id = tab.id;
         trim::history_dropped(cells);
         self.notify_output(key);
@@ -1215,6 +1220,7 @@ impl IoState {
             .map(|tab| {
                 let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                 let (scrollback_lines, scrollback_limit) = ledger::scrollback(&term);
+                let heap_parts = ledger::HeapParts::of(&term);
                 let title = term.title().to_owned();
                 drop(term);
                 let tree = ledger::process_tree(&procs, tab.pid);
@@ -1226,6 +1232,7 @@ impl IoState {
                     title,
                     focused: focused.contains(&tab.id),
                     heap_bytes: tab.meter.heap,
+                    heap_parts,
                     scrollback_lines,
                     scrollback_limit,
                     pty_bytes_read: tab.meter.bytes_read,

@@ -33,6 +33,7 @@ mod dispatch;
 mod edit;
 pub mod grid;
 pub mod handler;
+pub mod history;
 pub mod index;
 mod invariants;
 pub mod modes;
@@ -54,6 +55,7 @@ pub mod text;
 mod x11_colours;
 
 pub use colours::Palette;
+pub use history::{HeapUsage, TrimReport};
 
 use unicode_width::UnicodeWidthChar;
 
@@ -86,7 +88,11 @@ pub const MAX_REQUESTED_SIZE: usize = 1000;
 /// Settings the embedder chooses.
 #[derive(Debug, Clone)]
 pub struct TermConfig {
+    /// The most lines of scrollback the primary screen keeps.
     pub scrollback_lines: usize,
+    /// Keep history that has scrolled far off screen compressed (`scrollback.compress`):
+    /// see [`grid`]. Off, every history row stays plain 8-byte cells.
+    pub compress_history: bool,
     /// OSC 52 read (`?`): refused unless enabled.
     pub allow_clipboard_read: bool,
     /// XTWINOPS 20/21 (icon/title report): refused unless enabled.
@@ -106,6 +112,7 @@ impl Default for TermConfig {
     fn default() -> Self {
         Self {
             scrollback_lines: DEFAULT_SCROLLBACK,
+            compress_history: true,
             allow_clipboard_read: false,
             allow_title_report: false,
             apply_resize_requests: false,
@@ -438,9 +445,10 @@ impl Term {
         std::mem::take(&mut self.events)
     }
 
-    /// Heap bytes held by grids and side tables (for stats and benchmarks).
+    /// Heap bytes held by grids and side tables (for stats and benchmarks): the total of
+    /// [`Term::heap_usage`].
     pub fn heap_bytes(&self) -> usize {
-        self.screen.grid.heap_bytes() + self.inactive.grid.heap_bytes() + self.tables.heap_bytes()
+        self.heap_usage().total()
     }
 
     // ---------------------------------------------------------------- driving it
