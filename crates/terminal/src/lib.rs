@@ -76,6 +76,7 @@ pub use screen::Screen;
 pub use tabs::TabStops;
 
 pub use handler::{CursorShape, CursorStyle};
+pub use osc::NOTIFY_TEXT_MAX;
 
 /// Default scrollback, in lines.
 pub const DEFAULT_SCROLLBACK: usize = 10_000;
