@@ -203,6 +203,12 @@ mod tests {
             Some(Action::GotoTab(2))
         );
         assert_eq!(lookup(&b, Key::Char('t'), Mods::default()), None);
+        assert_eq!(lookup(&b, Key::Char('M'), cs), Some(Action::ResourceOverlay));
+        // One action per key: the overlay's shortcut collides with no other default.
+        for x in &b {
+            let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();
+            assert_eq!(same, 1, "{x:?} is bound twice");
+        }
         let (b, problems) = load(&[
             KeyBinding { key: "T".into(), mods: "Control|Shift".into(), action: "None".into() },
             KeyBinding { key: "F5".into(), mods: "".into(), action: "NewWindow".into() },
