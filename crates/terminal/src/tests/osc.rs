@@ -128,7 +128,7 @@ fn notifications_by_osc_9_777_and_kitty_99() {
     t.feed("\x1b]99;p=icon;abc\x1b\\");
     assert!(notes(&mut t).is_empty());
     // Bounded: a huge body is cut to NOTIFY_TEXT_MAX bytes.
-    t.feed(&format!("\x1b]9;{}\x07", "x".repeat(10_000)));
+    t.feed(format!("\x1b]9;{}\x07", "x".repeat(10_000)));
     assert_eq!(notes(&mut t)[0].2.len(), crate::osc::NOTIFY_TEXT_MAX);
 }
 
