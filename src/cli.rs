@@ -115,8 +115,33 @@ pub enum MsgCommand {
     /// Resize a tab (and its PTY).
     Resize { id: u64, cols: u16, lines: u16 },
     /// Live counts: tabs, windows, slots, uv_handles, fds, rss_bytes, children, gl_objects,
-    /// gl_contexts, frames.
-    Stats,
+    /// gl_contexts, frames, subscribers. With --tabs, the ledger: what each tab costs.
+    Stats {
+        /// One entry per tab (heap_bytes, scrollback, PTY bytes, parse time, handles, fds,
+        /// processes) and the process's totals beside their sum.
+        #[arg(long)]
+        tabs: bool,
+    },
+    /// The ledger as a table that refreshes (like top); q or Ctrl+C quits.
+    Top {
+        /// Print one table and exit.
+        #[arg(long)]
+        once: bool,
+        /// Print this many tables and exit.
+        #[arg(short = 'n', long = "iterations", value_name = "N")]
+        iterations: Option<u64>,
+        /// Seconds between refreshes (0.1-3600).
+        #[arg(short = 'd', long = "delay", value_name = "SECONDS", default_value_t = 1.0)]
+        delay: f64,
+    },
+    /// Keep the connection open and print one JSON object per line per event (tab and
+    /// window opened/closed, title, cwd, bell, notification, command started/finished,
+    /// child exited, activity, silence, resource threshold, trimmed).
+    Subscribe {
+        /// The event kinds wanted, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_name = "KIND,…")]
+        events: Vec<String>,
+    },
     /// Close everything and exit.
     Shutdown,
 }
@@ -136,7 +161,10 @@ impl MsgCommand {
             MsgCommand::Paste { id, text } => Request::Paste { tab: id, text },
             MsgCommand::GetText { id, scrollback } => Request::GetText { tab: id, scrollback },
             MsgCommand::Resize { id, cols, lines } => Request::Resize { tab: id, cols, lines },
-            MsgCommand::Stats => Request::Stats {},
+            MsgCommand::Stats { tabs } => Request::Stats { tabs },
+            MsgCommand::Subscribe { events } => Request::Subscribe { events },
+            // `top` asks for the ledger; the client draws it.
+            MsgCommand::Top { .. } => Request::Stats { tabs: true },
             MsgCommand::Shutdown => Request::Shutdown {},
         }
     }
@@ -148,6 +176,17 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Replay { cols, lines, scrollback, file }) => {
             replay(cols as usize, lines as usize, scrollback, &file)
+        }
+        Some(Command::Msg {
+            socket,
+            json: _,
+            request: MsgCommand::Top { once, iterations, delay },
+        }) => {
+            let iterations = if once { Some(1) } else { iterations };
+            ipc::top::run(socket, iterations, delay)
+        }
+        Some(Command::Msg { socket, json: _, request: MsgCommand::Subscribe { events } }) => {
+            ipc::client::subscribe(events, socket)
         }
         Some(Command::Msg { socket, json, request }) => {
             let output = if json { ipc::client::Output::Json } else { ipc::client::Output::Plain };
@@ -216,6 +255,7 @@ fn headless(cli: Cli) -> ExitCode {
         max_tabs: app_config.limits.max_tabs,
         termination_signals: true,
         shell: app_config.shell_command(),
+        ledger: app_config.ledger_config(),
         ..io::IoConfig::default()
     };
     let (tx, rx) = std::sync::mpsc::channel();

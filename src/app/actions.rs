@@ -44,6 +44,8 @@ pub trait ActionContext {
     fn toggle_search(&mut self);
     /// Absolute rows (0 = oldest history row) with a prompt mark (OSC 133 A), oldest first.
     fn prompt_rows(&self) -> Vec<usize>;
+    /// Open the resource overlay (asking the I/O core for the figures), or close it.
+    fn toggle_overlay(&mut self);
     /// The window must be drawn again.
     fn redraw(&mut self);
 }
@@ -104,6 +106,10 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
             ctx.toggle_search();
             ctx.redraw();
         }
+        Action::ResourceOverlay => {
+            ctx.toggle_overlay();
+            ctx.redraw();
+        }
         Action::PreviousPrompt | Action::NextPrompt => {
             let history = ctx.history_len();
             let top = history - ctx.display_offset().min(history);
@@ -143,6 +149,7 @@ mod tests {
         history: usize,
         offset: usize,
         search: bool,
+        overlay: bool,
         prompts: Vec<usize>,
         redraws: usize,
     }
@@ -194,6 +201,9 @@ mod tests {
         }
         fn toggle_search(&mut self) {
             self.search = !self.search;
+        }
+        fn toggle_overlay(&mut self) {
+            self.overlay = !self.overlay;
         }
         fn prompt_rows(&self) -> Vec<usize> {
             self.prompts.clone()
@@ -298,5 +308,16 @@ mod tests {
         assert!(!f.search);
         perform(&mut f, Action::None);
         assert_eq!(f.redraws, 2);
+    }
+
+    #[test]
+    fn the_resource_overlay_toggles() {
+        let mut f = Fake::default();
+        perform(&mut f, Action::ResourceOverlay);
+        assert!(f.overlay);
+        perform(&mut f, Action::ResourceOverlay);
+        assert!(!f.overlay);
+        assert_eq!(f.redraws, 2);
+        assert_eq!(Action::parse("ResourceOverlay"), Some(Action::ResourceOverlay));
     }
 }

@@ -27,12 +27,14 @@ pub enum Action {
     Search,
     PreviousPrompt,
     NextPrompt,
+    /// Show or hide the resource overlay: the window's tabs with their memory and activity.
+    ResourceOverlay,
     /// Unbind: the key goes to the program.
     None,
 }
 
 impl Action {
-    fn parse(s: &str) -> Option<Action> {
+    pub(crate) fn parse(s: &str) -> Option<Action> {
         Some(match s {
             "NewTab" => Action::NewTab,
             "CloseTab" => Action::CloseTab,
@@ -52,6 +54,7 @@ impl Action {
             "Search" => Action::Search,
             "PreviousPrompt" => Action::PreviousPrompt,
             "NextPrompt" => Action::NextPrompt,
+            "ResourceOverlay" => Action::ResourceOverlay,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -98,6 +101,7 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('f'), mods: cs, action: Action::Search },
         Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
         Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
+        Binding { key: Key::Char('m'), mods: cs, action: Action::ResourceOverlay },
     ];
     for n in 1..=9u8 {
         v.push(Binding {
@@ -199,6 +203,12 @@ mod tests {
             Some(Action::GotoTab(2))
         );
         assert_eq!(lookup(&b, Key::Char('t'), Mods::default()), None);
+        assert_eq!(lookup(&b, Key::Char('M'), cs), Some(Action::ResourceOverlay));
+        // One action per key: the overlay's shortcut collides with no other default.
+        for x in &b {
+            let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();
+            assert_eq!(same, 1, "{x:?} is bound twice");
+        }
         let (b, problems) = load(&[
             KeyBinding { key: "T".into(), mods: "Control|Shift".into(), action: "None".into() },
             KeyBinding { key: "F5".into(), mods: "".into(), action: "NewWindow".into() },

@@ -21,6 +21,8 @@ pub struct Config {
     pub terminal: TerminalConfig,
     pub limits: LimitsConfig,
     pub keybindings: Vec<KeyBinding>,
+    pub memory: MemoryConfig,
+    pub events: EventsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,7 +49,96 @@ pub struct ColorConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ScrollbackConfig {
     pub lines: usize,
+    /// Keep history far off screen compressed (issue 19: ≤ 2 bytes a cell for text output).
+    pub compress: bool,
+    /// Most heap bytes one tab's history may hold; past it its oldest history is trimmed.
+    /// 0 (the default): no bound but `lines`.
+    pub max_bytes: ByteSize,
 }
+
+// ---- issue 19 (ledger, budgets, event stream): [memory], [events], scrollback.max_bytes
+
+/// A size in bytes: an integer, or a string with a unit (`"512KiB"`, `"64MiB"`, `"2GiB"`,
+/// `"1G"`; units are powers of 1024).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Int(n) => Ok(ByteSize(n)),
+            Raw::Text(s) => parse_byte_size(&s).map(ByteSize).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{s:?} is not a size (bytes, or a number with KiB, MiB or GiB)"
+                ))
+            }),
+        }
+    }
+}
+
+/// `"64MiB"` → 67108864; units K/KiB/KB, M/MiB/MB, G/GiB/GB are all powers of 1024.
+fn parse_byte_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return None,
+    };
+    n.checked_mul(1 << shift)
+}
+
+/// `[memory]`: the process's budget for its terminals.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoryConfig {
+    /// Most heap bytes all tabs' terminals together may hold; past it the oldest history of
+    /// background tabs is trimmed first, the focused tab's last. 0 (the default): no budget.
+    pub budget: ByteSize,
+}
+
+/// `[events]`: thresholds of the event stream (`uvterm msg subscribe`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventsConfig {
+    /// Milliseconds without output that make `silence` (and output after them `activity`).
+    pub silence_ms: u64,
+    /// A tab's heap crossing this many bytes is a `resource-threshold` event; 0: none.
+    pub heap_threshold: ByteSize,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        Self {
+            silence_ms: crate::io::LedgerConfig::default().silence_ms,
+            heap_threshold: ByteSize(0),
+        }
+    }
+}
+
+impl Config {
+    /// Budgets and event thresholds as the I/O core takes them.
+    pub fn ledger_config(&self) -> crate::io::LedgerConfig {
+        crate::io::LedgerConfig {
+            scrollback_max_bytes: self.scrollback.max_bytes.0,
+            memory_budget: self.memory.budget.0,
+            silence_ms: self.events.silence_ms,
+            heap_threshold: self.events.heap_threshold.0,
+        }
+    }
+}
+
+// ---- end of issue 19's block
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -174,7 +265,7 @@ impl Default for ColorConfig {
 
 impl Default for ScrollbackConfig {
     fn default() -> Self {
-        Self { lines: crate::term::DEFAULT_SCROLLBACK }
+        Self { lines: crate::term::DEFAULT_SCROLLBACK, compress: true, max_bytes: ByteSize(0) }
     }
 }
 
@@ -276,6 +367,8 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
     section!("terminal", terminal);
     section!("limits", limits);
     section!("keybindings", keybindings);
+    section!("memory", memory);
+    section!("events", events);
     config.validate(problems);
     config
 }
@@ -320,6 +413,14 @@ impl Config {
             problems.push("scrollback.lines above 1000000; using 1000000".into());
             self.scrollback.lines = 1_000_000;
         }
+        if !(10..=86_400_000).contains(&self.events.silence_ms) {
+            let ms = self.events.silence_ms.clamp(10, 86_400_000);
+            problems.push(format!(
+                "events.silence_ms {} is out of range (10-86400000); using {ms}",
+                self.events.silence_ms
+            ));
+            self.events.silence_ms = ms;
+        }
         self.window.columns = self.window.columns.clamp(2, 1000);
         self.window.lines = self.window.lines.clamp(1, 1000);
         self.window.padding = self.window.padding.min(200);
@@ -351,6 +452,7 @@ impl Config {
         palette.0[crate::term::handler::COLOR_CURSOR] = self.colors.cursor.0;
         crate::term::TermConfig {
             scrollback_lines: self.scrollback.lines,
+            compress_history: self.scrollback.compress,
             allow_clipboard_read: self.terminal.allow_clipboard_read,
             allow_title_report: self.terminal.allow_title_report,
             apply_resize_requests: false,

@@ -39,7 +39,21 @@ impl App {
                 w.sync_size(&sender);
                 w.window.request_redraw();
             }
+            IoEvent::Ledger { window, ledger } => {
+                let Some(w) = self.window_for(window) else { return };
+                if let Some(o) = w.overlay.as_mut() {
+                    o.lines = super::overlay::lines(&ledger, window);
+                    w.window.request_redraw();
+                }
+            }
             IoEvent::TabOutput(tab) => {
+                if let Some(w) = self.window_of_tab(tab)
+                    && let Some(o) = w.overlay.as_mut().filter(|o| o.stale())
+                {
+                    // Fresh figures while the window's tabs write, at most once a second.
+                    o.requested = std::time::Instant::now();
+                    let _ = sender.send(io::Command::Ledger { window: w.id });
+                }
                 if let Some(w) = self.window_of_tab(tab) {
                     if w.active_tab().is_some_and(|t| t.id == tab) {
                         w.window.request_redraw();

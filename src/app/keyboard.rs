@@ -236,6 +236,15 @@ impl actions::ActionContext for WindowActions<'_> {
         }
     }
 
+    fn toggle_overlay(&mut self) {
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return };
+        if w.overlay.take().is_none() {
+            w.overlay = Some(super::overlay::Overlay::opened());
+            let _ = sender.send(io::Command::Ledger { window: w.id });
+        }
+    }
+
     fn toggle_search(&mut self) {
         if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
             t.search = if t.search.is_some() { None } else { Some(Search::default()) };

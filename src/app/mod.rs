@@ -19,6 +19,7 @@ pub mod input;
 mod io_events;
 mod keyboard;
 mod mouse;
+pub mod overlay;
 pub mod scene;
 pub mod window;
 
@@ -84,6 +85,7 @@ impl io::EventSink for ProxySink {
             gl_contexts: crate::render::gl::live_contexts(),
             frames: crate::render::gl::frames(),
             gl_objects_orphaned: crate::render::gl::orphaned_objects(),
+            gpu_bytes_estimate: crate::render::gl::gpu_bytes_estimate() as u64,
         }
     }
 }
@@ -144,6 +146,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         max_tabs: config.limits.max_tabs,
         termination_signals: true,
         shell: config.shell_command(),
+        ledger: config.ledger_config(),
         ..io::IoConfig::default()
     };
     let backlog = Arc::new(AtomicUsize::new(0));

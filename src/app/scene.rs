@@ -75,6 +75,8 @@ pub struct SceneInput<'a> {
     pub tabs: &'a [(String, bool)],
     /// The visual bell's flash.
     pub flash: bool,
+    /// The resource overlay's lines, drawn over the cells (none: closed).
+    pub overlay: &'a [String],
 }
 
 /// Backgrounds of search matches, and of the current one.
@@ -229,6 +231,7 @@ pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
     if !input.tabs.is_empty() && l.tab_bar > 0.0 {
         tab_bar(input, scene);
     }
+    super::overlay::draw(input.overlay, l, rgba(palette.0[COLOR_FOREGROUND]), scene);
     if input.flash {
         scene.overlay.push(Rect {
             x: 0.0,
@@ -436,6 +439,7 @@ mod tests {
             search_current: None,
             selection_color: Rgb::new(1, 2, 3),
             tabs: &[],
+            overlay: &[],
             flash: false,
         }
     }

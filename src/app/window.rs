@@ -76,6 +76,8 @@ pub struct TermWindow {
     pub preedit: Option<String>,
     /// Where the input method was last told the cursor is (pixels).
     ime_spot: Option<(i32, i32)>,
+    /// The resource overlay, when open (Ctrl+Shift+M).
+    pub overlay: Option<super::overlay::Overlay>,
 }
 
 impl TermWindow {
@@ -122,6 +124,7 @@ impl TermWindow {
             reported: None,
             preedit: None,
             ime_spot: None,
+            overlay: None,
         })
     }
 
@@ -351,6 +354,7 @@ impl TermWindow {
                 selection_color: self.selection_color,
                 tabs: &tabs,
                 flash,
+                overlay: self.overlay.as_ref().map_or(&[], |o| &o.lines),
             };
             scene::build(&input, &mut self.scene);
             let p = term.cursor_point();

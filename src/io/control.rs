@@ -19,7 +19,7 @@ use std::sync::Arc;
 use slotmap::{SlotMap, new_key_type};
 
 use super::uv::{HandleKey, Owner};
-use super::{ControlCodec, IoState, Request, Response};
+use super::{ControlCodec, Event, EventMask, IoState, Request, Response};
 
 new_key_type! {
     /// An accepted connection.
@@ -37,6 +37,13 @@ pub const MAX_CONNECTIONS: usize = 1024;
 pub const MAX_QUEUED_REPLY_BYTES: usize = 64 << 20;
 /// The same for one connection: past it, its next request is refused before it runs.
 pub const MAX_CONN_QUEUED_REPLY_BYTES: usize = 4 << 20;
+/// Event bytes a subscriber may leave unread: past this its queue is full, it gets a final
+/// error line and is dropped (its memory never grows past the bound).
+pub const SUBSCRIBER_QUEUE_BYTES: usize = 256 * 1024;
+/// A subscriber dropped for a full queue has this long to read what was queued and the final
+/// error line before its connection is closed anyway (its queue is bounded meanwhile: no
+/// more events are queued for it).
+pub const SLOW_SUBSCRIBER_DRAIN_MS: u64 = 10_000;
 /// A connection with no complete request for this long is closed.
 pub const IDLE_TIMEOUT_MS: u64 = 10_000;
 /// After an error reply, how long the client may go on sending (discarded) before the
@@ -60,6 +67,9 @@ struct Conn {
     /// (closing with unread input would reset the connection and could lose the reply).
     draining: bool,
     closing: bool,
+    /// Subscribed to these events (`msg subscribe`): the connection stays open, with no
+    /// idle timeout, until EOF, an error, a full queue or shutdown.
+    subscriber: Option<EventMask>,
 }
 
 pub struct Server {
@@ -71,6 +81,8 @@ pub struct Server {
     /// The connection whose read buffer libuv is filling (reads are serial on the loop).
     idle_ms: u64,
     codec: Arc<dyn ControlCodec>,
+    /// Connections with `subscriber` set.
+    subscribers: usize,
 }
 
 impl Server {
@@ -110,6 +122,7 @@ impl IoState {
             queued_bytes: 0,
             idle_ms,
             codec,
+            subscribers: 0,
         });
         log::info!("serving IPC on {}", path.display());
         Ok(())
@@ -145,6 +158,7 @@ impl IoState {
             shutdown_after_write: false,
             draining: false,
             closing: false,
+            subscriber: None,
         });
         let over_limit = server.conns.len() > MAX_CONNECTIONS;
         let idle_ms = server.idle_ms;
@@ -225,7 +239,8 @@ impl IoState {
         let n = nread as usize;
         let Some(server) = self.ipc.as_mut() else { return };
         let Some(conn) = server.conns.get_mut(key) else { return };
-        if conn.closing || conn.close_after_write || conn.draining {
+        if conn.closing || conn.close_after_write || conn.draining || conn.subscriber.is_some() {
+            // A subscriber's further input is ignored; its EOF ends the subscription.
             return;
         }
         let mut data = &self.read_buf[..n];
@@ -287,6 +302,9 @@ impl IoState {
                 return false;
             }
         };
+        if let Request::Subscribe { events } = request {
+            return self.subscribe(key, events);
+        }
         if let Request::Shutdown = request {
             // Carried out once the reply is written: shutting down closes this connection.
             if let Some(conn) = self.conn_mut(key) {
@@ -345,6 +363,11 @@ impl IoState {
     /// Answer, then end the connection: the reply is written and the write side shut, the
     /// rest of the client's input is discarded until it hangs up (or `DRAIN_MS` passes).
     fn reply_and_close(&mut self, key: ConnKey, reply: Vec<u8>) {
+        self.reply_and_close_within(key, reply, DRAIN_MS);
+    }
+
+    /// [`Self::reply_and_close`], closing anyway after `drain_ms`.
+    fn reply_and_close_within(&mut self, key: ConnKey, reply: Vec<u8>, drain_ms: u64) {
         self.send_reply(key, reply);
         let Some(conn) = self.conn_mut(key) else { return };
         if conn.closing {
@@ -357,8 +380,8 @@ impl IoState {
             return;
         }
         match timer {
-            Some(timer) => self.handles.timer_again(timer, DRAIN_MS),
-            None => match self.handles.open_timer(self.lp, Owner::IpcIdleTimer(key), DRAIN_MS, 0) {
+            Some(timer) => self.handles.timer_again(timer, drain_ms),
+            None => match self.handles.open_timer(self.lp, Owner::IpcIdleTimer(key), drain_ms, 0) {
                 Ok(t) => {
                     if let Some(conn) = self.conn_mut(key) {
                         conn.timer = Some(t);
@@ -427,6 +450,10 @@ impl IoState {
                     // Writes cancelled by the close leave the budget with their connection.
                     let left: usize = conn.queued.iter().sum();
                     server.queued_bytes = server.queued_bytes.saturating_sub(left);
+                    if conn.subscriber.is_some() {
+                        server.subscribers -= 1;
+                        self.update_event_tick();
+                    }
                 }
             }
             Owner::IpcIdleTimer(key) => {
@@ -435,6 +462,72 @@ impl IoState {
                 }
             }
             _ => (),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------ the event stream
+
+impl IoState {
+    /// Connections subscribed to the event stream.
+    pub(crate) fn subscribers(&self) -> usize {
+        self.ipc.as_ref().map_or(0, |s| s.subscribers)
+    }
+
+    /// Make `key` a subscriber: no idle timeout from now on, a reply naming the kinds, then
+    /// one line per event. Returns false (the request loop stops) — nothing after a subscribe
+    /// request is read.
+    fn subscribe(&mut self, key: ConnKey, events: EventMask) -> bool {
+        let Some(server) = self.ipc.as_mut() else { return false };
+        let codec = server.codec.clone();
+        let Some(conn) = server.conns.get_mut(key) else { return false };
+        if conn.subscriber.is_some() {
+            return false;
+        }
+        conn.subscriber = Some(events);
+        server.subscribers += 1;
+        if let Some(timer) = conn.timer.take() {
+            self.handles.close(timer);
+        }
+        self.update_event_tick();
+        self.send_reply(key, codec.encode(Ok(Response::Subscribed(events.names()))));
+        false
+    }
+
+    /// Send `event` to every subscriber that wants it. A subscriber whose unread events
+    /// exceed [`SUBSCRIBER_QUEUE_BYTES`] gets a final error line and is dropped.
+    pub(crate) fn publish(&mut self, event: Event) {
+        let Some(server) = self.ipc.as_ref() else { return };
+        if server.subscribers == 0 {
+            return;
+        }
+        let targets: Vec<(ConnKey, usize)> = server
+            .conns
+            .iter()
+            .filter(|(_, c)| !c.closing && !c.draining)
+            .filter(|(_, c)| c.subscriber.is_some_and(|m| m.wants(&event)))
+            .map(|(k, c)| (k, c.queued.iter().sum::<usize>()))
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let codec = server.codec.clone();
+        let line = codec.encode_event(&event);
+        for (key, queued) in targets {
+            if queued + line.len() > SUBSCRIBER_QUEUE_BYTES {
+                log::info!("dropping a subscriber that does not read its events");
+                let message = format!(
+                    "subscriber too slow: {queued} bytes of events unread (the limit is \
+                     {SUBSCRIBER_QUEUE_BYTES}); dropped"
+                );
+                self.reply_and_close_within(
+                    key,
+                    codec.encode(Err(message)),
+                    SLOW_SUBSCRIBER_DRAIN_MS,
+                );
+            } else {
+                self.send_reply(key, line.clone());
+            }
         }
     }
 }

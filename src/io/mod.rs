@@ -18,7 +18,12 @@
 
 mod coalesce;
 mod control;
-pub use control::MAX_LINE;
+pub use control::{MAX_LINE, SUBSCRIBER_QUEUE_BYTES};
+mod ledger;
+pub use ledger::{
+    BUDGET_CHECK_BYTES, EVENT_KINDS, Event, EventMask, HeapParts, Ledger, LedgerConfig,
+    LedgerTotals, MAX_PROCESSES_PER_TAB, ProcessLedger, TabLedger, WindowLedger, term_heap,
+};
 mod state;
 mod sys;
 mod trim;
@@ -39,7 +44,7 @@ use crate::term::{Term, TermConfig};
 pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
-pub use sys::{current_uid, open_fds, peer_uid, rss_bytes};
+pub use sys::{allocator_in_use, current_uid, open_fds, peer_uid, rss_bytes};
 pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
 /// A tab's public id (stable for the process's life, never reused).
@@ -184,6 +189,8 @@ pub struct Stats {
     pub gl_objects_orphaned: usize,
     /// Events the I/O thread has sent that the UI has not handled yet (0 headless).
     pub ui_backlog: usize,
+    /// Connections subscribed to the event stream (`msg subscribe`).
+    pub subscribers: usize,
 }
 
 /// Tabs open at once unless configured otherwise (`limits.max_tabs`).
@@ -241,6 +248,11 @@ pub enum Request {
     WindowShown { window: WindowId, geometry: Geometry, active_tab: Option<TabId> },
     /// Live counts (see [`Stats`]).
     Stats,
+    /// What each tab costs (see [`Ledger`]); reads `/proc`, so heavier than `Stats`.
+    Ledger,
+    /// Keep the connection open and send it the events named (control socket only; see
+    /// [`Event`]). Refused on the window's path.
+    Subscribe { events: EventMask },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
 }
@@ -258,6 +270,10 @@ pub enum Response {
     Text { text: String, cols: usize, lines: usize },
     /// Live counts.
     Stats(Stats),
+    /// The ledger.
+    Ledger(Box<Ledger>),
+    /// Subscribed to these event kinds; events follow.
+    Subscribed(Vec<&'static str>),
     /// Done; nothing to report.
     Done,
 }
@@ -271,6 +287,8 @@ pub trait ControlCodec: Send + Sync + std::fmt::Debug + 'static {
     fn decode(&self, line: &str) -> Result<Request, String>;
     /// A request's result → one reply line, newline included.
     fn encode(&self, result: Result<Response, String>) -> Vec<u8>;
+    /// An event for a subscriber → one line, newline included.
+    fn encode_event(&self, event: &Event) -> Vec<u8>;
 }
 
 /// Counts only the embedder can know, reported by `stats` beside the I/O core's own.
@@ -284,6 +302,9 @@ pub struct EmbedderCounts {
     pub frames: usize,
     /// GL objects released with their context instead of deleted explicitly.
     pub gl_objects_orphaned: usize,
+    /// Estimated GPU memory of those objects, in bytes (textures by size, buffers by their
+    /// allocated length).
+    pub gpu_bytes_estimate: u64,
 }
 
 /// Commands for the I/O thread, as other threads send them: each becomes one [`Request`]
@@ -322,6 +343,11 @@ pub enum Command {
     Stats {
         reply: mpsc::Sender<Stats>,
     },
+    /// The ledger, answered with [`IoEvent::Ledger`] for `window` (the UI thread never waits
+    /// on the I/O thread).
+    Ledger {
+        window: WindowId,
+    },
     /// The answer to an [`IoEvent::ClipboardLoad`]: the selection's text (at most
     /// [`CLIPBOARD_REPLY_MAX`] bytes are sent), written to the program as OSC 52.
     ClipboardReply {
@@ -340,6 +366,8 @@ pub(crate) enum ReplyTo {
     Tab(mpsc::Sender<Result<TabInfo, String>>),
     Windows(mpsc::Sender<Vec<WindowInfo>>),
     Stats(mpsc::Sender<Stats>),
+    /// As an [`IoEvent::Ledger`] for this window, through the sink.
+    LedgerEvent(WindowId),
 }
 
 impl Command {
@@ -360,6 +388,7 @@ impl Command {
                 (Request::WindowShown { window, geometry, active_tab }, ReplyTo::Nobody)
             }
             Command::Stats { reply } => (Request::Stats, ReplyTo::Stats(reply)),
+            Command::Ledger { window } => (Request::Ledger, ReplyTo::LedgerEvent(window)),
             Command::ClipboardReply { tab, selection, data, terminator } => {
                 (Request::ClipboardReply { tab, selection, data, terminator }, ReplyTo::Nobody)
             }
@@ -438,6 +467,11 @@ pub enum IoEvent {
         exit: Option<i32>,
     },
     WindowClosed(WindowId),
+    /// The ledger a window asked for ([`Command::Ledger`]).
+    Ledger {
+        window: WindowId,
+        ledger: Box<Ledger>,
+    },
     /// The loop has stopped; nothing more will come.
     Stopped,
 }
@@ -489,6 +523,8 @@ pub struct IoConfig {
     /// The program (and its arguments) for tabs opened without a command (`[shell]` in the
     /// configuration); `None` runs the user's shell.
     pub shell: Option<(std::ffi::OsString, Vec<std::ffi::OsString>)>,
+    /// Budgets and event thresholds.
+    pub ledger: LedgerConfig,
 }
 
 /// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
@@ -506,6 +542,7 @@ impl Default for IoConfig {
             max_tabs: DEFAULT_MAX_TABS,
             termination_signals: false,
             shell: None,
+            ledger: LedgerConfig::default(),
         }
     }
 }

@@ -20,9 +20,11 @@ use std::sync::{Arc, Mutex, mpsc};
 use once_cell::unsync::OnceCell;
 use slotmap::{SlotMap, new_key_type};
 
+use super::ledger;
 use super::sys::{self, Reap};
 use super::uv::{self, HandleKey, Handles, LoopRef, Owner};
 use super::*;
+use crate::term::handler::PromptMark;
 use crate::term::parser::Parser;
 use crate::term::{Term, TermConfig, TermEvent};
 
@@ -57,6 +59,8 @@ pub(crate) struct Tab {
     cwd: Option<String>,
     /// Output ended; waiting (a grace timer) for the child's exit status.
     eof_timer: Option<HandleKey>,
+    /// What it has cost so far (the ledger's figures).
+    meter: super::ledger::TabMeter,
 }
 
 struct Child {
@@ -89,6 +93,8 @@ pub struct IoState {
     pub(crate) ipc: Option<super::control::Server>,
     /// Tabs closed since the heap was last trimmed.
     closed_since_trim: usize,
+    /// The event stream's clock, open while somebody subscribes.
+    pub(crate) event_tick: Option<HandleKey>,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -126,6 +132,7 @@ pub(super) fn run(
         read_buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
         ipc: None,
         closed_since_trim: 0,
+        event_tick: None,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -196,6 +203,7 @@ impl IoState {
             Owner::IpcServer | Owner::IpcConn(_) | Owner::IpcIdleTimer(_) => {
                 self.ipc_handle_closed(owner)
             }
+            Owner::EventTick => (),
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
         self.maybe_finish();
@@ -238,6 +246,7 @@ impl IoState {
                 self.begin_close_tab(tab);
             }
             Owner::IpcIdleTimer(conn) => self.on_ipc_idle(conn),
+            Owner::EventTick => self.on_event_tick(),
             _ => (),
         }
     }
@@ -262,6 +271,12 @@ impl IoState {
     fn handle_command(&mut self, command: Command) {
         let (request, reply) = command.into_request();
         let result = self.execute(request);
+        if let ReplyTo::LedgerEvent(window) = reply {
+            if let Ok(Response::Ledger(ledger)) = result {
+                self.sink.send(IoEvent::Ledger { window, ledger });
+            }
+            return;
+        }
         reply.send(result);
     }
 
@@ -361,6 +376,10 @@ impl IoState {
                 Ok(Response::Done)
             }
             Request::Stats => Ok(Response::Stats(self.stats())),
+            Request::Ledger => Ok(Response::Ledger(Box::new(self.ledger()))),
+            Request::Subscribe { .. } => {
+                Err("subscribing needs a connection of its own (the control socket)".into())
+            }
             Request::Shutdown => {
                 self.begin_shutdown();
                 Ok(Response::Done)
@@ -453,6 +472,7 @@ impl IoState {
             frames: embedder.frames,
             gl_objects_orphaned: embedder.gl_objects_orphaned,
             ui_backlog: self.sink.backlog(),
+            subscribers: self.subscribers(),
         }
     }
 
@@ -549,6 +569,7 @@ impl IoState {
             exit: None,
             cwd: spec.cwd.as_ref().map(|p| p.to_string_lossy().into_owned()),
             eof_timer: None,
+            meter: Default::default(),
         });
         match self.handles.open_poll(self.lp, Owner::TabPoll(key), fd, uv::READABLE) {
             Ok(poll) => self.tabs[key].poll = poll,
@@ -574,8 +595,10 @@ impl IoState {
             .push(id);
         if new_window {
             self.sink.send(IoEvent::WindowOpened(window));
+            self.publish(Event::WindowOpened { window });
         }
         self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(shared.clone()) });
+        self.publish(Event::TabOpened { tab: id, window, pid });
         Ok(TabInfo { id, window, pid, shared })
     }
 
@@ -609,14 +632,20 @@ impl IoState {
                     break;
                 }
             };
+            let started = std::time::Instant::now();
             let (replies, events) = {
                 let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                 let history = term.grid().history_len();
                 term.advance(&mut tab.parser, &self.read_buf[..n]);
                 let dropped = history.saturating_sub(term.grid().history_len());
                 history_freed = history_freed.max(dropped * term.cols());
+                let added = term.grid().history_len().saturating_sub(history);
+                tab.meter.rows_since_check += added as u64;
                 (term.take_replies(), term.take_events())
             };
+            tab.meter.parse_ns += started.elapsed().as_nanos() as u64;
+            tab.meter.bytes_read += n as u64;
+            tab.meter.since_check += n as u64;
             total += n;
             if !replies.is_empty() {
                 self.write_tab(key, &replies);
@@ -633,6 +662,7 @@ impl IoState {
         }
         if total > 0 {
             self.notify_output(key);
+            self.output_metered(key);
         }
         if eof {
             self.output_ended(key);
@@ -669,6 +699,7 @@ impl IoState {
     fn term_events(&mut self, key: TabKey, events: Vec<TermEvent>) {
         let Some(tab) = self.tabs.get_mut(key) else { return };
         let id = tab.id;
+        let mut stream = Vec::new();
         for event in events {
             match event {
                 TermEvent::TitleChanged => {
@@ -679,13 +710,17 @@ impl IoState {
                         .unwrap_or_else(|p| p.into_inner())
                         .title()
                         .to_owned();
+                    stream.push(Event::TitleChanged { tab: id, title: title.clone() });
                     coalesce::post(
                         &*self.sink,
                         &tab.shared,
                         IoEvent::TitleChanged { tab: id, title },
                     );
                 }
-                TermEvent::Bell => coalesce::post(&*self.sink, &tab.shared, IoEvent::Bell(id)),
+                TermEvent::Bell => {
+                    stream.push(Event::Bell { tab: id });
+                    coalesce::post(&*self.sink, &tab.shared, IoEvent::Bell(id))
+                }
                 TermEvent::ClipboardStore { selection, data } => coalesce::post(
                     &*self.sink,
                     &tab.shared,
@@ -693,6 +728,7 @@ impl IoState {
                 ),
                 TermEvent::WorkingDirectory(path) => {
                     tab.cwd = Some(path.clone());
+                    stream.push(Event::CwdChanged { tab: id, cwd: path.clone() });
                     coalesce::post(
                         &*self.sink,
                         &tab.shared,
@@ -725,7 +761,33 @@ impl IoState {
                     IoEvent::ClipboardLoad { tab: id, selection, terminator },
                 ),
                 TermEvent::ColorsChanged | TermEvent::CursorStyleChanged => (),
+                TermEvent::SemanticPrompt { mark, exit_status } => match mark {
+                    PromptMark::OutputStart => {
+                        tab.meter.command_started = Some(std::time::Instant::now());
+                        stream.push(Event::CommandStarted { tab: id });
+                    }
+                    PromptMark::CommandEnd => {
+                        let duration_ms = tab
+                            .meter
+                            .command_started
+                            .take()
+                            .map(|t| t.elapsed().as_millis() as u64);
+                        stream.push(Event::CommandFinished { tab: id, exit_status, duration_ms });
+                    }
+                    PromptMark::PromptStart | PromptMark::CommandStart => (),
+                },
+                TermEvent::Notification { protocol, title, body } => {
+                    stream.push(Event::Notification {
+                        tab: id,
+                        protocol: protocol.name(),
+                        title,
+                        body,
+                    });
+                }
             }
+        }
+        for event in stream {
+            self.publish(event);
         }
     }
 
@@ -745,7 +807,10 @@ impl IoState {
         while tab.written < tab.pending.len() {
             match (&tab.master).write(&tab.pending[tab.written..]) {
                 Ok(0) => break,
-                Ok(n) => tab.written += n,
+                Ok(n) => {
+                    tab.written += n;
+                    tab.meter.bytes_written += n as u64;
+                }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(_) => {
@@ -842,11 +907,13 @@ impl IoState {
         drop(tab);
         let trimmed = trim::release_tab(shared);
         self.sink.send(IoEvent::TabClosed { tab: id, window, exit });
+        self.publish(Event::TabClosed { tab: id, window });
         if let Some(w) = self.windows.get_mut(&window) {
             w.tabs.retain(|t| *t != id);
             if w.tabs.is_empty() {
                 self.windows.remove(&window);
                 self.sink.send(IoEvent::WindowClosed(window));
+                self.publish(Event::WindowClosed { window });
             }
         }
         self.closed_since_trim += 1;
@@ -884,6 +951,11 @@ impl IoState {
             {
                 tab.child_alive = false;
                 tab.exit = status;
+                if let Some(status) = status {
+                    let tab = tab.id;
+                    self.publish(Event::ChildExited { tab, pid, status });
+                }
+                let Some(tab) = self.tabs.get_mut(key) else { continue };
                 if !tab.closing {
                     // Keep the program's last words, then close.
                     if tab.eof_timer.is_none() {
@@ -932,6 +1004,9 @@ impl IoState {
         if let Some(key) = self.wakeup.take() {
             self.handles.close(key);
         }
+        if let Some(key) = self.event_tick.take() {
+            self.handles.close(key);
+        }
         if let Some(key) = self.child_signal.take() {
             self.handles.close(key);
         }
@@ -974,4 +1049,241 @@ fn check_spec(spec: &crate::pty::SpawnSpec) -> Result<(), String> {
         check_size(spec.cols, spec.lines)?;
     }
     Ok(())
+}
+
+// ------------------------------------------------------------------------ ledger, budgets
+
+impl IoState {
+    /// Output was read from `key`: activity after silence, and the budgets once per
+    /// [`BUDGET_CHECK_BYTES`] of output.
+    fn output_metered(&mut self, key: TabKey) {
+        let silence = std::time::Duration::from_millis(self.config.ledger.silence_ms);
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        let now = std::time::Instant::now();
+        let quiet = tab.meter.last_output.map(|t| now.duration_since(t));
+        tab.meter.last_output = Some(now);
+        tab.meter.active = true;
+        let check = tab.meter.since_check >= BUDGET_CHECK_BYTES
+            || tab.meter.rows_since_check >= ledger::BUDGET_CHECK_ROWS;
+        let id = tab.id;
+        if let Some(quiet) = quiet
+            && quiet >= silence
+        {
+            self.publish(Event::Activity { tab: id, silent_ms: quiet.as_millis() as u64 });
+        }
+        if check {
+            self.check_budgets(key);
+        }
+    }
+
+    /// Measure `key`'s heap, report a threshold crossed, and trim history as the budgets say:
+    /// first the tab's own `scrollback.max_bytes`, then `memory.budget` over all tabs
+    /// (background tabs' oldest history first, the tabs windows show last).
+    fn check_budgets(&mut self, key: TabKey) {
+        let ledger = self.config.ledger;
+        self.measure_heap(key);
+        let history = self.tabs.get(key).map_or(0, |t| t.meter.history_heap);
+        if ledger.scrollback_max_bytes > 0 && history > ledger.scrollback_max_bytes {
+            self.trim_tab(key, ledger.scrollback_max_bytes, "scrollback.max_bytes");
+        }
+        if ledger.memory_budget == 0 {
+            return;
+        }
+        let total: u64 = self.tabs.values().map(|t| t.meter.heap).sum();
+        if total <= ledger.memory_budget {
+            return;
+        }
+        let focused: Vec<TabId> = self.windows.values().filter_map(|w| w.active_tab).collect();
+        let mut order: Vec<(bool, std::cmp::Reverse<u64>, TabKey)> = self
+            .tabs
+            .iter()
+            .filter(|(_, t)| !t.closing)
+            .map(|(k, t)| (focused.contains(&t.id), std::cmp::Reverse(t.meter.heap), k))
+            .collect();
+        // Background tabs first, the largest first among them; shown tabs last.
+        order.sort();
+        let mut excess = total - ledger.memory_budget;
+        for (_, _, k) in order {
+            if excess == 0 {
+                break;
+            }
+            let history = self.tabs.get(k).map_or(0, |t| t.meter.history_heap);
+            let freed = self.trim_tab(k, history.saturating_sub(excess), "memory.budget");
+            excess = excess.saturating_sub(freed);
+        }
+    }
+
+    /// The heap of `key`'s terminal now (kept in its meter), with a `resource-threshold`
+    /// event when it crossed `events.heap_threshold`.
+    fn measure_heap(&mut self, key: TabKey) -> u64 {
+        let threshold = self.config.ledger.heap_threshold;
+        let Some(tab) = self.tabs.get_mut(key) else { return 0 };
+        let parts =
+            ledger::HeapParts::of(&tab.shared.term.lock().unwrap_or_else(|p| p.into_inner()));
+        let heap = parts.screen + parts.history() + parts.side_tables;
+        tab.meter.heap = heap;
+        tab.meter.history_heap = parts.history();
+        tab.meter.since_check = 0;
+        tab.meter.rows_since_check = 0;
+        if threshold > 0 && (heap > threshold) != tab.meter.above_threshold {
+            tab.meter.above_threshold = heap > threshold;
+            let (id, above) = (tab.id, heap > threshold);
+            self.publish(Event::ResourceThreshold {
+                tab: id,
+                resource: "heap",
+                value: heap,
+                threshold,
+                above,
+            });
+        }
+        heap
+    }
+
+    /// Trim `key`'s oldest history down to `max_bytes` of heap; returns the bytes freed.
+    fn trim_tab(&mut self, key: TabKey, max_bytes: u64, reason: &'static str) -> u64 {
+        let Some(tab) = self.tabs.get_mut(key) else { return 0 };
+        let (lines, bytes, cells) = {
+            let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            let (lines, bytes) = ledger::trim_history(&mut term, max_bytes);
+            (lines, bytes, lines as usize * term.cols())
+        };
+        if lines == 0 {
+            return 0;
+        }
+        tab.meter.trimmed_lines += lines;
+        tab.meter.trimmed_bytes += bytes;
+        tab.meter.heap = tab.meter.heap.saturating_sub(bytes);
+        tab.meter.history_heap = tab.meter.history_heap.saturating_sub(bytes);
+        let id = tab.id;
+        trim::history_dropped(cells);
+        self.notify_output(key);
+        self.publish(Event::Trimmed { tab: id, lines, bytes, reason });
+        bytes
+    }
+
+    /// The event clock: silence after activity, and the heap of tabs that wrote since their
+    /// last check.
+    fn on_event_tick(&mut self) {
+        let silence = std::time::Duration::from_millis(self.config.ledger.silence_ms);
+        let now = std::time::Instant::now();
+        let keys: Vec<TabKey> = self.tabs.keys().collect();
+        for key in keys {
+            let Some(tab) = self.tabs.get_mut(key) else { continue };
+            if tab.meter.since_check > 0 {
+                self.check_budgets(key);
+            }
+            let Some(tab) = self.tabs.get_mut(key) else { continue };
+            if tab.meter.active && tab.meter.last_output.is_some_and(|t| now - t >= silence) {
+                tab.meter.active = false;
+                let id = tab.id;
+                let silence_ms = self.config.ledger.silence_ms;
+                self.publish(Event::Silence { tab: id, silence_ms });
+            }
+        }
+    }
+
+    /// Open the event clock (the first subscriber) or close it (the last one left).
+    pub(crate) fn update_event_tick(&mut self) {
+        let wanted = self.subscribers() > 0 && !self.shutting_down;
+        match (wanted, self.event_tick) {
+            (true, None) => {
+                let ms = (self.config.ledger.silence_ms / 4).clamp(25, 1000);
+                match self.handles.open_timer(self.lp, Owner::EventTick, ms, ms) {
+                    Ok(key) => {
+                        // The clock alone must not keep the loop alive.
+                        self.handles.unref(key);
+                        self.event_tick = Some(key);
+                    }
+                    Err(e) => log::warn!("no event clock ({e}): no silence events"),
+                }
+            }
+            (false, Some(key)) => {
+                self.event_tick = None;
+                self.handles.close(key);
+            }
+            _ => (),
+        }
+    }
+
+    /// What each tab costs, and the process beside the sum of its parts.
+    pub(crate) fn ledger(&mut self) -> Ledger {
+        let procs = sys::scan_processes();
+        let keys: Vec<TabKey> = self.tabs.keys().collect();
+        for &key in &keys {
+            self.measure_heap(key);
+        }
+        let focused: Vec<TabId> = self.windows.values().filter_map(|w| w.active_tab).collect();
+        let now = std::time::Instant::now();
+        let mut tabs: Vec<TabLedger> = self
+            .tabs
+            .values()
+            .map(|tab| {
+                let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                let (scrollback_lines, scrollback_limit) = ledger::scrollback(&term);
+                let heap_parts = ledger::HeapParts::of(&term);
+                let title = term.title().to_owned();
+                drop(term);
+                let tree = ledger::process_tree(&procs, tab.pid);
+                let kill_timer =
+                    self.children.get(&tab.pid).is_some_and(|c| c.kill_timer.is_some());
+                TabLedger {
+                    id: tab.id,
+                    window: tab.window,
+                    title,
+                    focused: focused.contains(&tab.id),
+                    heap_bytes: tab.meter.heap,
+                    heap_parts,
+                    scrollback_lines,
+                    scrollback_limit,
+                    pty_bytes_read: tab.meter.bytes_read,
+                    pty_bytes_written: tab.meter.bytes_written,
+                    parse_ns: tab.meter.parse_ns,
+                    trimmed_lines: tab.meter.trimmed_lines,
+                    trimmed_bytes: tab.meter.trimmed_bytes,
+                    uv_handles: 1 + usize::from(tab.eof_timer.is_some()) + usize::from(kill_timer),
+                    fds: 1,
+                    processes_rss_bytes: tree.iter().map(|p| p.rss_bytes).sum(),
+                    processes_cpu_ms: tree.iter().map(|p| p.cpu_ms).sum(),
+                    processes: tree
+                        .iter()
+                        .take(MAX_PROCESSES_PER_TAB)
+                        .map(|p| ProcessLedger {
+                            pid: p.pid,
+                            ppid: p.ppid,
+                            comm: p.comm.clone(),
+                            rss_bytes: p.rss_bytes,
+                            cpu_ms: p.cpu_ms,
+                        })
+                        .collect(),
+                    idle_ms: tab.meter.last_output.map(|t| (now - t).as_millis() as u64),
+                }
+            })
+            .collect();
+        tabs.sort_by_key(|t| t.id);
+        let windows = self
+            .windows
+            .iter()
+            .map(|(&id, w)| WindowLedger { id, tabs: w.tabs.clone(), active_tab: w.active_tab })
+            .collect();
+        let heap_bytes = sys::allocator_in_use();
+        let tabs_heap_bytes: u64 = tabs.iter().map(|t| t.heap_bytes).sum();
+        let embedder = self.sink.embedder_counts();
+        let totals = LedgerTotals {
+            heap_bytes,
+            tabs_heap_bytes,
+            unaccounted_heap_bytes: heap_bytes as i64 - tabs_heap_bytes as i64,
+            rss_bytes: sys::rss_bytes(),
+            fds: sys::open_fds(),
+            tabs_fds: tabs.iter().map(|t| t.fds).sum(),
+            uv_handles: self.lp.count_handles(),
+            tabs_uv_handles: tabs.iter().map(|t| t.uv_handles).sum(),
+            gl_objects: embedder.gl_objects,
+            gl_contexts: embedder.gl_contexts,
+            gpu_bytes_estimate: embedder.gpu_bytes_estimate,
+            scrollback_max_bytes: self.config.ledger.scrollback_max_bytes,
+            memory_budget: self.config.ledger.memory_budget,
+            subscribers: self.subscribers(),
+        };
+        Ledger { tabs, windows, totals }
+    }
 }

@@ -97,3 +97,71 @@ pub fn trim_heap() {
     // SAFETY: malloc_trim only walks the allocator's own free lists.
     unsafe { libc::malloc_trim(0) };
 }
+
+/// Heap bytes the allocator has handed out and not had back (glibc's `mallinfo2`:
+/// `uordblks`, the arenas' bytes in use, plus `hblkhd`, the blocks served by `mmap`).
+pub fn allocator_in_use() -> u64 {
+    // SAFETY: mallinfo2 only reads the allocator's own counters and returns them by value.
+    let info = unsafe { libc::mallinfo2() };
+    (info.uordblks + info.hblkhd) as u64
+}
+
+/// One process as `/proc/PID/stat` describes it.
+#[derive(Debug, Clone)]
+pub struct ProcStat {
+    pub pid: i32,
+    pub ppid: i32,
+    /// The command name (at most 15 bytes, the kernel's `comm`).
+    pub comm: String,
+    /// User plus system CPU time, in milliseconds.
+    pub cpu_ms: u64,
+    /// Resident set size, in bytes.
+    pub rss_bytes: u64,
+}
+
+/// Most processes read from `/proc` for one ledger (the scan stops there).
+pub const MAX_PROCS_SCANNED: usize = 65_536;
+
+/// Every process of the system (at most [`MAX_PROCS_SCANNED`]), read from `/proc/*/stat`
+/// (proc(5)); processes that vanish while being read are skipped.
+pub fn scan_processes() -> Vec<ProcStat> {
+    // SAFETY: sysconf only reads a configuration value.
+    let (tick, page) =
+        unsafe { (libc::sysconf(libc::_SC_CLK_TCK), libc::sysconf(libc::_SC_PAGESIZE)) };
+    let tick = if tick > 0 { tick as u64 } else { 100 };
+    let page = if page > 0 { page as u64 } else { 4096 };
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in dir.flatten().take(MAX_PROCS_SCANNED * 2) {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        if let Some(stat) = parse_stat(pid, &text, tick, page) {
+            out.push(stat);
+        }
+        if out.len() >= MAX_PROCS_SCANNED {
+            break;
+        }
+    }
+    out
+}
+
+/// `/proc/PID/stat`: `pid (comm) state ppid …`, the comm in parentheses may hold anything,
+/// so fields are counted after its last `)`. utime and stime are fields 14 and 15, rss 24.
+fn parse_stat(pid: i32, text: &str, tick: u64, page: u64) -> Option<ProcStat> {
+    let open = text.find('(')?;
+    let close = text.rfind(')')?;
+    let comm = text.get(open + 1..close)?.to_owned();
+    let rest: Vec<&str> = text.get(close + 1..)?.split_whitespace().collect();
+    // rest[0] is field 3 (state).
+    let field = |n: usize| rest.get(n - 3).and_then(|v| v.parse::<u64>().ok());
+    let ppid = rest.get(1).and_then(|v| v.parse::<i32>().ok())?;
+    let cpu_ticks = field(14)? + field(15)?;
+    Some(ProcStat {
+        pid,
+        ppid,
+        comm,
+        cpu_ms: cpu_ticks * 1000 / tick,
+        rss_bytes: field(24)? * page,
+    })
+}

@@ -46,6 +46,9 @@ pub enum Owner {
     /// An accepted IPC connection and its idle timer.
     IpcConn(super::control::ConnKey),
     IpcIdleTimer(super::control::ConnKey),
+    /// The event stream's clock (silence and resource thresholds), open only while somebody
+    /// subscribes.
+    EventTick,
 }
 
 /// One registered handle.

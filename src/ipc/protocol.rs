@@ -61,7 +61,17 @@ pub enum Request {
         cols: u16,
         lines: u16,
     },
-    Stats {},
+    /// Live counts; with `tabs`, the ledger: what each tab costs (`io::Ledger`).
+    Stats {
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        tabs: bool,
+    },
+    /// Keep the connection open and receive one JSON object per line per event; `events`
+    /// names the kinds wanted (`io::EVENT_KINDS`), none: all.
+    Subscribe {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        events: Vec<String>,
+    },
     Shutdown {},
 }
 
@@ -80,6 +90,12 @@ impl JsonCodec {
 pub fn decode(line: &str) -> Result<io::Request, String> {
     let request: Request =
         serde_json::from_str(line).map_err(|e| format!("invalid request: {e}"))?;
+    if let Request::Subscribe { events } = &request {
+        if events.len() > io::EVENT_KINDS.len() * 4 {
+            return Err(format!("more than {} event names", io::EVENT_KINDS.len() * 4));
+        }
+        io::EventMask::parse(events)?;
+    }
     Ok(request.into_io())
 }
 
@@ -117,7 +133,13 @@ impl Request {
             Request::Resize { tab, cols, lines } => {
                 io::Request::Resize { tab: TabId(tab), cols, lines }
             }
-            Request::Stats {} => io::Request::Stats,
+            Request::Stats { tabs: false } => io::Request::Stats,
+            Request::Stats { tabs: true } => io::Request::Ledger,
+            Request::Subscribe { events } => match io::EventMask::parse(&events) {
+                Ok(events) => io::Request::Subscribe { events },
+                // Decoding cannot fail here; the codec refuses unknown kinds first.
+                Err(_) => io::Request::Subscribe { events: io::EventMask::ALL },
+            },
             Request::Shutdown {} => io::Request::Shutdown,
         }
     }
@@ -137,6 +159,11 @@ pub fn encode(result: Result<Response, String>) -> Vec<u8> {
             Ok(v) => v,
             Err(e) => return error_reply(&e.to_string()),
         },
+        Ok(Response::Ledger(ledger)) => match serde_json::to_value(ledger) {
+            Ok(v) => v,
+            Err(e) => return error_reply(&e.to_string()),
+        },
+        Ok(Response::Subscribed(kinds)) => json!({ "subscribed": kinds }),
         Ok(Response::Done) => json!({}),
     };
     ok_reply(fields)
@@ -149,6 +176,13 @@ impl io::ControlCodec for JsonCodec {
 
     fn encode(&self, result: Result<Response, String>) -> Vec<u8> {
         encode(result)
+    }
+
+    fn encode_event(&self, event: &io::Event) -> Vec<u8> {
+        let mut line = serde_json::to_vec(event)
+            .unwrap_or_else(|_| br#"{"event":"error","error":"unencodable event"}"#.to_vec());
+        line.push(b'\n');
+        line
     }
 }
 
@@ -243,8 +277,17 @@ mod tests {
         assert!(serde_json::from_str::<Request>(r#"{"cmd":"stats","extra":1}"#).is_err());
         assert_eq!(
             serde_json::from_str::<Request>(r#"{"cmd":"stats"}"#).unwrap(),
-            Request::Stats {}
+            Request::Stats { tabs: false }
         );
+        assert_eq!(
+            serde_json::to_string(&Request::Stats { tabs: false }).unwrap(),
+            r#"{"cmd":"stats"}"#
+        );
+        assert!(decode(r#"{"cmd":"subscribe","events":["bell","nope"]}"#).is_err());
+        assert!(matches!(
+            decode(r#"{"cmd":"subscribe","events":["bell"]}"#),
+            Ok(io::Request::Subscribe { .. })
+        ));
         assert_eq!(serde_json::to_string(&Request::List {}).unwrap(), r#"{"cmd":"list"}"#);
         assert!(
             serde_json::from_str::<Request>(r#"{"cmd":"resize","tab":1,"cols":70000,"lines":2}"#)

@@ -26,6 +26,13 @@ pub fn live_objects() -> usize {
 }
 
 static FRAMES: AtomicUsize = AtomicUsize::new(0);
+static GPU_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+/// An estimate of the GPU memory the live textures (RGBA8: 4 bytes a texel) and vertex
+/// buffers (their allocated capacity) take, in bytes — the ledger's `gpu_bytes_estimate`.
+pub fn gpu_bytes_estimate() -> usize {
+    GPU_BYTES.load(Ordering::Relaxed)
+}
 
 /// Frames presented so far, by every window: idle must leave this still.
 pub fn frames() -> usize {
@@ -264,6 +271,7 @@ impl Gl {
             self.gl.delete_buffer(i.vbo);
             self.gl.delete_vertex_array(i.vao);
         }
+        GPU_BYTES.fetch_sub(i.capacity, Ordering::Relaxed);
         self.deleted();
         self.deleted();
     }
@@ -280,6 +288,7 @@ impl Gl {
             if data.len() > i.capacity {
                 let capacity = data.len().next_power_of_two();
                 self.gl.buffer_data_size(glow::ARRAY_BUFFER, capacity as i32, glow::STREAM_DRAW);
+                GPU_BYTES.fetch_add(capacity - i.capacity, Ordering::Relaxed);
                 i.capacity = capacity;
             }
             self.gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 0, data);
@@ -316,6 +325,7 @@ impl Gl {
                 glow::UNSIGNED_BYTE,
                 glow::PixelUnpackData::Slice(None),
             );
+            GPU_BYTES.fetch_add(texture_bytes(width, height), Ordering::Relaxed);
             Ok(Texture { raw, width, height })
         }
     }
@@ -323,6 +333,7 @@ impl Gl {
     pub fn delete_texture(&self, t: Texture) {
         // SAFETY: a texture of this context, not used afterwards.
         unsafe { self.gl.delete_texture(t.raw) };
+        GPU_BYTES.fetch_sub(texture_bytes(t.width, t.height), Ordering::Relaxed);
         self.deleted();
     }
 
@@ -393,4 +404,9 @@ impl Drop for Gl {
             ORPHANED_OBJECTS.fetch_add(left, Ordering::Relaxed);
         }
     }
+}
+
+/// Bytes of an RGBA8 texture of this size.
+fn texture_bytes(width: i32, height: i32) -> usize {
+    width.max(0) as usize * height.max(0) as usize * 4
 }

@@ -7,8 +7,13 @@ Opens N tabs across W windows, in batches (against a headless daemon or the GUI:
 open before the churn is the baseline and is left alone). Every tab sets a title, prints L coloured lines
 and is resized; then the batch is closed in a shuffled order — some tabs end by their child
 exiting, some by `close-tab`, some by `close-window`. Prints `stats` before and after (JSON)
-and exits 1, naming what grew, if tabs, windows, slots, libuv handles or descriptors did not
-come back to where they started.
+and exits 1, naming what grew, if tabs, windows, slots, libuv handles, descriptors or event
+subscribers did not come back to where they started.
+
+Each batch also has --subscribers event subscribers (`msg subscribe`) watching it: half are
+`uvterm msg subscribe` processes killed mid-stream, half raw socket subscribers that read a
+few events and hang up (or hang up at once, or never read); and it asks for the ledger
+(`stats --tabs`) once.
 
 By default every request goes through `uvterm msg` (the real client binary); `--direct`
 speaks the same protocol on the socket itself (for runs of thousands of tabs, where starting
@@ -64,6 +69,8 @@ class Instance:
             args.append(str(obj["window"]))
         elif cmd == "resize":
             args += [str(obj["tab"]), str(obj["cols"]), str(obj["lines"])]
+        elif cmd == "stats" and obj.get("tabs"):
+            args.append("--tabs")
         out = subprocess.run(args, capture_output=True, timeout=120)
         if out.returncode == 2:
             raise RuntimeError(f"uvterm msg {cmd}: {out.stderr.decode().strip()}")
@@ -80,6 +87,56 @@ def tab_program(n, lines, stays):
     )
     script += "exec sleep 600" if stays else "exit 0"
     return ["/bin/sh", "-c", script]
+
+
+class Subscribers:
+    """Event subscribers for one batch: client processes and raw sockets."""
+
+    def __init__(self, path, count, rnd):
+        self.procs = []
+        self.socks = []
+        self.rnd = rnd
+        for i in range(count):
+            if i % 2 == 0:
+                self.procs.append(subprocess.Popen(
+                    [UVTERM, "msg", "--socket", path, "subscribe"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            else:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.settimeout(120)
+                s.connect(path)
+                kinds = rnd.choice([[], ["tab-opened", "tab-closed"], ["title-changed", "bell"]])
+                s.sendall(json.dumps({"cmd": "subscribe", "events": kinds}).encode() + b"\n")
+                ack = b""
+                while not ack.endswith(b"\n"):
+                    chunk = s.recv(1)
+                    if not chunk:
+                        raise RuntimeError("subscribe: the connection closed")
+                    ack += chunk
+                if not json.loads(ack).get("ok"):
+                    raise RuntimeError(f"subscribe: {ack!r}")
+                self.socks.append(s)
+
+    def end(self):
+        for p in self.procs:
+            p.kill()
+        for p in self.procs:
+            p.wait()
+        for s in self.socks:
+            fate = self.rnd.choice(["read", "close", "shutdown"])
+            try:
+                if fate == "read":
+                    s.settimeout(0.2)
+                    try:
+                        s.recv(4096)
+                    except socket.timeout:
+                        pass
+                elif fate == "shutdown":
+                    # EOF first: the server ends the subscription cleanly.
+                    s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            s.close()
 
 
 def wait_for(pred, timeout, what):
@@ -100,6 +157,8 @@ def main():
     ap.add_argument("--batch", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--direct", action="store_true")
+    ap.add_argument("--subscribers", type=int, default=4,
+                    help="event subscribers per batch (`msg subscribe`), ended mid-stream")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--gui-windows", action="store_true",
                     help="the instance is the GUI: wait until every window of a batch has its "
@@ -121,7 +180,8 @@ def main():
                  "the UI to handle every event")
         # A connection the previous client just closed may still be open for a moment (longer
         # under valgrind): the baseline is two equal readings in a row.
-        keys = ("fds", "slots", "uv_handles", "gl_objects", "gl_contexts", "ui_backlog")
+        keys = ("fds", "slots", "uv_handles", "gl_objects", "gl_contexts", "ui_backlog",
+                "subscribers")
         a = stats()
         for _ in range(20):
             time.sleep(0.3)
@@ -143,6 +203,7 @@ def main():
         window_fates = [rnd.choice(["close-window", "tabs"]) for _ in range(nwin)]
         window_ids = [None] * nwin
         tabs = []  # (n, tab id, window index, fate)
+        subscribers = Subscribers(args.socket, args.subscribers, rnd)
         for k in range(batch):
             n = made + k
             w = k % nwin
@@ -175,6 +236,10 @@ def main():
                 r = inst.request({"cmd": "get-text", "tab": tab})
                 return f"done-{n}" in r["text"]
             wait_for(printed, args.timeout, f"tab {n}'s output")
+        # The ledger of a full batch: every tab's figures and process tree.
+        ledger = inst.request({"cmd": "stats", "tabs": True})
+        if len(ledger["tabs"]) < before["tabs"]:
+            raise RuntimeError(f"stats --tabs lists {len(ledger['tabs'])} tabs")
         if args.gui_windows:
             want = before["gl_contexts"] + nwin
             wait_for(lambda: stats()["gl_contexts"] >= want, args.timeout,
@@ -190,6 +255,7 @@ def main():
             inst.request({"cmd": cmd, key: target})
         for n, tab, w, fate in tabs:
             ended[fate] += 1
+        subscribers.end()
         wait_for(lambda: stats()["tabs"] == before["tabs"], args.timeout,
                  "the batch's tabs to close")
         made += batch
@@ -208,7 +274,7 @@ def main():
     # GL objects and contexts: 0 headless; in the GUI, each window's renderer must give its
     # programs, buffers, textures and context back.
     grew = [k for k in ("tabs", "windows", "slots", "uv_handles", "fds", "children",
-                        "gl_objects", "gl_contexts", "gl_objects_orphaned")
+                        "gl_objects", "gl_contexts", "gl_objects_orphaned", "subscribers")
             if after.get(k) != before.get(k)]
     if grew:
         for k in grew:

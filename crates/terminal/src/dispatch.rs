@@ -474,6 +474,19 @@ impl Handler for Term {
         Term::prompt_mark(self, mark)
     }
 
+    fn semantic_prompt(&mut self, mark: PromptMark, exit_status: Option<i32>) {
+        Term::prompt_mark(self, mark);
+        self.events.push(TermEvent::SemanticPrompt { mark, exit_status });
+    }
+
+    fn notify(&mut self, protocol: NotifyProtocol, title: &str, body: &str) {
+        Term::notify(self, protocol, title, body)
+    }
+
+    fn kitty_notify(&mut self, metadata: &[u8], payload: &[u8]) {
+        Term::kitty_notify(self, metadata, payload)
+    }
+
     #[inline]
     fn push_keyboard_flags(&mut self, flags: u8) {
         Term::push_keyboard_flags(self, flags)

@@ -420,15 +420,68 @@ impl Grid {
         std::mem::take(&mut self.rows)
     }
 
-    /// Heap bytes held by the rows (cells + row headers).
+    /// Heap bytes held by the rows (cells + row headers): [`Grid::screen_heap_bytes`] plus
+    /// [`Grid::history_heap_bytes`].
     pub fn heap_bytes(&self) -> usize {
-        self.rows.capacity() * std::mem::size_of::<Row>()
-            + self
-                .rows
-                .iter()
-                .map(|r| r.cells.capacity() * std::mem::size_of::<Cell>())
-                .sum::<usize>()
+        self.screen_heap_bytes() + self.history_heap_bytes()
     }
+
+    /// Heap bytes of the visible screen's rows: their cells (capacity × 8 bytes) and their
+    /// row headers in the ring.
+    pub fn screen_heap_bytes(&self) -> usize {
+        let base = self.rows.len() - self.lines;
+        self.lines * std::mem::size_of::<Row>()
+            + self.rows.range(base..).map(row_heap_bytes).sum::<usize>()
+    }
+
+    /// Heap bytes of the scrollback: its rows' cells, and every row header slot of the ring
+    /// that the screen does not use (spare capacity included, since it is allocated).
+    pub fn history_heap_bytes(&self) -> usize {
+        let history = self.history_len();
+        (self.rows.capacity() - self.lines) * std::mem::size_of::<Row>()
+            + self.rows.range(..history).map(row_heap_bytes).sum::<usize>()
+    }
+
+    /// Drop the oldest history rows until the history's heap bytes
+    /// ([`Grid::history_heap_bytes`]) are at most `max_bytes`. Returns the rows dropped.
+    pub(crate) fn trim_history_to_bytes(
+        &mut self,
+        max_bytes: usize,
+        tables: &mut SideTables,
+    ) -> usize {
+        let mut bytes = self.history_heap_bytes();
+        if bytes <= max_bytes {
+            return 0;
+        }
+        let mut dropped = 0;
+        while bytes > max_bytes && self.history_len() > 0 {
+            let Some(mut row) = self.rows.pop_front() else { break };
+            bytes -= row_heap_bytes(&row);
+            row.release(tables);
+            dropped += 1;
+            // The ring's spare header slots count too: give them back once the ring is
+            // mostly empty so the figure can reach the budget.
+            if bytes.saturating_sub(self.spare_header_bytes()) <= max_bytes {
+                self.rows.shrink_to_fit();
+                bytes = self.history_heap_bytes();
+            }
+        }
+        self.dropped += dropped as u64;
+        if dropped > 0 {
+            self.rows.shrink_to_fit();
+        }
+        dropped
+    }
+
+    fn spare_header_bytes(&self) -> usize {
+        (self.rows.capacity() - self.rows.len()) * std::mem::size_of::<Row>()
+    }
+}
+
+/// Heap bytes of one row's cells (the row header is counted with the ring that holds it).
+#[inline]
+fn row_heap_bytes(row: &Row) -> usize {
+    row.cells.capacity() * std::mem::size_of::<Cell>()
 }
 
 #[cfg(test)]

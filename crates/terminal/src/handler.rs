@@ -57,6 +57,28 @@ pub enum PromptMark {
     CommandEnd,
 }
 
+/// Which protocol a desktop notification came by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyProtocol {
+    /// `OSC 9 ; body ST` (iTerm2, also Windows Terminal and foot).
+    Osc9,
+    /// `OSC 777 ; notify ; title ; body ST` (urxvt's notify extension, used by foot, VTE).
+    Osc777,
+    /// `OSC 99 ; metadata ; payload ST` (kitty's desktop notifications).
+    Kitty,
+}
+
+impl NotifyProtocol {
+    /// The name scripts see (`osc9`, `osc777`, `osc99`).
+    pub fn name(self) -> &'static str {
+        match self {
+            NotifyProtocol::Osc9 => "osc9",
+            NotifyProtocol::Osc777 => "osc777",
+            NotifyProtocol::Kitty => "osc99",
+        }
+    }
+}
+
 /// Dynamic colour slots after the 256-colour palette (OSC 10/11/12).
 pub const COLOR_FOREGROUND: usize = 256;
 pub const COLOR_BACKGROUND: usize = 257;
@@ -274,6 +296,16 @@ pub trait Handler {
     fn clipboard_load(&mut self, selection: u8, terminator: StringTerminator) {}
     /// OSC 133.
     fn prompt_mark(&mut self, mark: PromptMark) {}
+    /// OSC 133 with what the mark carries: `D ; status` gives the command's exit status
+    /// (FinalTerm's semantic prompts, as kitty, WezTerm and VS Code read them).
+    fn semantic_prompt(&mut self, mark: PromptMark, exit_status: Option<i32>) {
+        let _ = exit_status;
+        self.prompt_mark(mark)
+    }
+    /// OSC 9 and OSC 777 notifications, already split into title and body.
+    fn notify(&mut self, protocol: NotifyProtocol, title: &str, body: &str) {}
+    /// OSC 99 (kitty): the metadata (`key=value` pairs separated by `:`) and the payload.
+    fn kitty_notify(&mut self, metadata: &[u8], payload: &[u8]) {}
 
     /// Kitty keyboard protocol.
     fn push_keyboard_flags(&mut self, flags: u8) {}

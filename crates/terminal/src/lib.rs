@@ -33,6 +33,7 @@ mod dispatch;
 mod edit;
 pub mod grid;
 pub mod handler;
+pub mod history;
 pub mod index;
 mod invariants;
 pub mod modes;
@@ -55,6 +56,7 @@ pub mod width;
 mod x11_colours;
 
 pub use colours::Palette;
+pub use history::{HeapUsage, TrimReport};
 
 use cell::{Cell, Content, StyleId};
 use charset::{CharsetIndex, Charsets, StandardCharset};
@@ -73,6 +75,7 @@ pub use screen::Screen;
 pub use tabs::TabStops;
 
 pub use handler::{CursorShape, CursorStyle};
+pub use osc::NOTIFY_TEXT_MAX;
 
 /// Default scrollback, in lines.
 pub const DEFAULT_SCROLLBACK: usize = 10_000;
@@ -85,7 +88,11 @@ pub const MAX_REQUESTED_SIZE: usize = 1000;
 /// Settings the embedder chooses.
 #[derive(Debug, Clone)]
 pub struct TermConfig {
+    /// The most lines of scrollback the primary screen keeps.
     pub scrollback_lines: usize,
+    /// Keep history that has scrolled far off screen compressed (`scrollback.compress`):
+    /// see [`grid`]. Off, every history row stays plain 8-byte cells.
+    pub compress_history: bool,
     /// OSC 52 read (`?`): refused unless enabled.
     pub allow_clipboard_read: bool,
     /// XTWINOPS 20/21 (icon/title report): refused unless enabled.
@@ -105,6 +112,7 @@ impl Default for TermConfig {
     fn default() -> Self {
         Self {
             scrollback_lines: DEFAULT_SCROLLBACK,
+            compress_history: true,
             allow_clipboard_read: false,
             allow_title_report: false,
             apply_resize_requests: false,
@@ -142,6 +150,18 @@ pub enum TermEvent {
     /// OSC 4/10/11/12/104/110-112 changed a colour.
     ColorsChanged,
     CursorStyleChanged,
+    /// OSC 133 A/B/C/D; `D ; status` carries the command's exit status.
+    SemanticPrompt {
+        mark: PromptMark,
+        exit_status: Option<i32>,
+    },
+    /// A desktop notification (OSC 9, OSC 777 notify, OSC 99), each string at most
+    /// `NOTIFY_TEXT_MAX` bytes.
+    Notification {
+        protocol: NotifyProtocol,
+        title: String,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,6 +261,8 @@ pub struct Term {
     iso_protect: bool,
     working_directory: Option<String>,
     next_anonymous_link: u64,
+    /// A kitty notification (OSC 99) whose chunks (`d=0`) are still arriving.
+    pending_notification: Option<osc::PendingNotification>,
     replies: Vec<u8>,
     events: Vec<TermEvent>,
     config: TermConfig,
@@ -291,6 +313,7 @@ impl Term {
             iso_protect: false,
             working_directory: None,
             next_anonymous_link: 0,
+            pending_notification: None,
             replies: Vec::new(),
             events: Vec::new(),
             config,
@@ -422,9 +445,10 @@ impl Term {
         std::mem::take(&mut self.events)
     }
 
-    /// Heap bytes held by grids and side tables (for stats and benchmarks).
+    /// Heap bytes held by grids and side tables (for stats and benchmarks): the total of
+    /// [`Term::heap_usage`].
     pub fn heap_bytes(&self) -> usize {
-        self.screen.grid.heap_bytes() + self.inactive.grid.heap_bytes() + self.tables.heap_bytes()
+        self.heap_usage().total()
     }
 
     // ---------------------------------------------------------------- driving it

@@ -124,6 +124,76 @@ impl Term {
     }
 }
 
+/// Bound on a notification's title and on its body, in bytes.
+pub const NOTIFY_TEXT_MAX: usize = 4096;
+
+/// A kitty notification being assembled from `d=0` chunks.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PendingNotification {
+    id: String,
+    title: String,
+    body: String,
+}
+
+impl Term {
+    /// OSC 9 / OSC 777: a notification, its strings bounded to [`NOTIFY_TEXT_MAX`] bytes.
+    pub(crate) fn notify(&mut self, protocol: NotifyProtocol, title: &str, body: &str) {
+        self.events.push(TermEvent::Notification {
+            protocol,
+            title: truncate_utf8(title, NOTIFY_TEXT_MAX).to_owned(),
+            body: truncate_utf8(body, NOTIFY_TEXT_MAX).to_owned(),
+        });
+    }
+
+    /// OSC 99 (kitty's desktop notifications protocol): `i=` names a notification, `d=0`
+    /// says more chunks follow, `p=title|body` says what the payload is (title by default),
+    /// `e=1` that it is base64. Other payload kinds (icons, buttons, queries) are ignored.
+    pub(crate) fn kitty_notify(&mut self, metadata: &[u8], payload: &[u8]) {
+        let mut id = "";
+        let mut done = true;
+        let mut part = "title";
+        let mut base64 = false;
+        let metadata = String::from_utf8_lossy(metadata);
+        for kv in metadata.split(':') {
+            match kv.split_once('=') {
+                Some(("i", v)) => id = v,
+                Some(("d", v)) => done = v != "0",
+                Some(("p", v)) => part = v,
+                Some(("e", v)) => base64 = v == "1",
+                _ => (),
+            }
+        }
+        if part != "title" && part != "body" {
+            return;
+        }
+        let text = if base64 {
+            match base64_decode(payload) {
+                Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                None => return,
+            }
+        } else {
+            String::from_utf8_lossy(payload).into_owned()
+        };
+        let mut pending = match self.pending_notification.take() {
+            Some(p) if p.id == id => p,
+            // A chunk of another notification replaces the unfinished one (kitty does too).
+            _ => PendingNotification { id: truncate_utf8(id, 64).to_owned(), ..Default::default() },
+        };
+        let target = if part == "title" { &mut pending.title } else { &mut pending.body };
+        let room = NOTIFY_TEXT_MAX.saturating_sub(target.len());
+        target.push_str(truncate_utf8(&text, room));
+        if done {
+            self.events.push(TermEvent::Notification {
+                protocol: NotifyProtocol::Kitty,
+                title: pending.title,
+                body: pending.body,
+            });
+        } else {
+            self.pending_notification = Some(pending);
+        }
+    }
+}
+
 pub(crate) fn truncate_utf8(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;

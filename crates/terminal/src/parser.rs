@@ -706,7 +706,37 @@ impl<H: Handler> Perform for Performer<'_, H> {
                     Some(b'D') => PromptMark::CommandEnd,
                     _ => return,
                 };
-                h.prompt_mark(mark);
+                // `D ; status` (a bare `D` or one with `key=value` options has none).
+                let status = match mark {
+                    PromptMark::CommandEnd => params
+                        .get(2)
+                        .and_then(|p| std::str::from_utf8(p).ok())
+                        .and_then(|p| p.parse::<i32>().ok()),
+                    _ => None,
+                };
+                h.semantic_prompt(mark, status);
+            }
+            // OSC 9 ; text — iTerm2's notification. ConEmu's `9 ; N ; …` (progress and
+            // other numbered commands) are not notifications and are ignored.
+            9 => {
+                let Some(first) = params.get(1) else { return };
+                if !first.is_empty() && first.iter().all(u8::is_ascii_digit) {
+                    return;
+                }
+                h.notify(NotifyProtocol::Osc9, "", &join_lossy(&params[1..]));
+            }
+            777 => {
+                if params.get(1).map(|p| &p[..]) != Some(b"notify") {
+                    return;
+                }
+                let title = params.get(2).map(|p| String::from_utf8_lossy(p)).unwrap_or_default();
+                let body = if params.len() > 3 { join_lossy(&params[3..]) } else { String::new() };
+                h.notify(NotifyProtocol::Osc777, &title, &body);
+            }
+            99 => {
+                let metadata = params.get(1).copied().unwrap_or_default();
+                let payload = params.get(2).copied().unwrap_or_default();
+                h.kitty_notify(metadata, payload);
             }
             _ => (),
         }

@@ -240,6 +240,12 @@ impl<T: Hash + Eq + Clone> Interner<T> {
             + self.index.capacity() * (4 + 1)
             + self.free.capacity() * 4
     }
+
+    /// Heap bytes owned by the live values themselves (`size` of each, e.g. a string's
+    /// length), on top of [`Interner::heap_bytes`].
+    pub fn value_heap_bytes(&self, size: impl Fn(&T) -> usize) -> usize {
+        self.values.iter().flatten().map(size).sum()
+    }
 }
 
 /// The three side tables of one terminal, shared by its main and alternate screens.
@@ -332,8 +338,21 @@ impl SideTables {
         (self.styles.live(), self.links.live(), self.clusters.live())
     }
 
+    /// Heap bytes of the three tables: their slots and indexes, plus the text of clusters and
+    /// the URIs and ids of hyperlinks.
     pub fn heap_bytes(&self) -> usize {
-        self.styles.heap_bytes() + self.links.heap_bytes() + self.clusters.heap_bytes()
+        let link_text = |l: &Hyperlink| {
+            l.uri.len()
+                + match &l.ident {
+                    LinkIdent::Explicit(id) => id.len(),
+                    LinkIdent::Anonymous(_) => 0,
+                }
+        };
+        self.styles.heap_bytes()
+            + self.links.heap_bytes()
+            + self.links.value_heap_bytes(link_text)
+            + self.clusters.heap_bytes()
+            + self.clusters.value_heap_bytes(|c| c.len())
     }
 }
 

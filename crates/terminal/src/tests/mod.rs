@@ -59,6 +59,7 @@ impl T {
 }
 
 mod cursor;
+mod history;
 mod modes_screens;
 mod osc;
 mod printing;

@@ -102,3 +102,56 @@ fn osc7_and_osc133() {
     assert!(t.term.grid().row(Line(0)).flags().contains(RowFlags::PROMPT_START));
     assert!(t.term.grid().row(Line(1)).flags().contains(RowFlags::OUTPUT_START));
 }
+
+fn notes(t: &mut T) -> Vec<(NotifyProtocol, String, String)> {
+    t.term
+        .take_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            TermEvent::Notification { protocol, title, body } => Some((protocol, title, body)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn notifications_by_osc_9_777_and_kitty_99() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b]9;build done\x07\x1b]9;4;1;50\x07");
+    assert_eq!(notes(&mut t), [(NotifyProtocol::Osc9, "".into(), "build done".into())]);
+    t.feed("\x1b]777;notify;Title;Body;more\x1b\\\x1b]777;other;x\x07");
+    assert_eq!(notes(&mut t), [(NotifyProtocol::Osc777, "Title".into(), "Body;more".into())]);
+    // kitty: chunks (d=0) are joined; p=body; e=1 is base64 ("aGk=" is "hi").
+    t.feed("\x1b]99;i=7:d=0;Hel\x1b\\\x1b]99;i=7:d=0;lo\x1b\\\x1b]99;i=7:p=body:e=1;aGk=\x1b\\");
+    assert_eq!(notes(&mut t), [(NotifyProtocol::Kitty, "Hello".into(), "hi".into())]);
+    // Icons, buttons and the like are not text: ignored.
+    t.feed("\x1b]99;p=icon;abc\x1b\\");
+    assert!(notes(&mut t).is_empty());
+    // Bounded: a huge body is cut to NOTIFY_TEXT_MAX bytes.
+    t.feed(format!("\x1b]9;{}\x07", "x".repeat(10_000)));
+    assert_eq!(notes(&mut t)[0].2.len(), crate::osc::NOTIFY_TEXT_MAX);
+}
+
+#[test]
+fn osc_133_marks_carry_the_exit_status() {
+    let mut t = T::new(10, 2);
+    t.feed("\x1b]133;A\x07\x1b]133;C\x07\x1b]133;D;7\x07\x1b]133;D\x07");
+    let marks: Vec<(PromptMark, Option<i32>)> = t
+        .term
+        .take_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            TermEvent::SemanticPrompt { mark, exit_status } => Some((mark, exit_status)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            (PromptMark::PromptStart, None),
+            (PromptMark::OutputStart, None),
+            (PromptMark::CommandEnd, Some(7)),
+            (PromptMark::CommandEnd, None),
+        ]
+    );
+}

@@ -1,0 +1,90 @@
+//! What one terminal's memory is made of, and giving history back under a byte budget.
+//!
+//! Owns the accounting ([`HeapUsage`], one figure per part of the state) and the trimming by
+//! bytes ([`Term::trim_history`]); the embedder owns the policy (which tab to trim, when, to
+//! what budget — `scrollback.max_bytes`, `memory.budget`). Figures are the bytes the
+//! allocator handed out for each part (capacities, not lengths), so a per-tab sum can be
+//! compared with what the allocator reports for the process. Must not touch: the screen's
+//! content (only the oldest history is ever dropped), descriptors, clocks.
+
+use serde::Serialize;
+
+use crate::Term;
+
+/// Heap bytes held by one terminal, by part. Every figure is in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct HeapUsage {
+    /// The visible rows of both screens (primary and alternate): their cells (8 bytes each)
+    /// and row headers.
+    pub screen: usize,
+    /// Scrollback rows kept as plain cells: cells, row headers and the ring's spare header
+    /// slots.
+    pub scrollback: usize,
+    /// Scrollback kept compressed: block payloads and their bookkeeping.
+    pub compressed: usize,
+    /// Decoded copies of compressed blocks kept for scrolling and searching (a small LRU).
+    pub decode_cache: usize,
+    /// The side tables cells refer to: interned styles, hyperlinks (with their URIs and ids)
+    /// and grapheme clusters (with their text).
+    pub side_tables: usize,
+}
+
+impl HeapUsage {
+    /// The sum of every part, in bytes.
+    pub fn total(&self) -> usize {
+        self.screen + self.scrollback + self.compressed + self.decode_cache + self.side_tables
+    }
+
+    /// The bytes of the history alone (plain, compressed and decoded copies): what
+    /// [`Term::trim_history`] bounds.
+    pub fn history(&self) -> usize {
+        self.scrollback + self.compressed + self.decode_cache
+    }
+}
+
+/// What [`Term::trim_history`] dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TrimReport {
+    /// History lines dropped (the oldest ones).
+    pub lines: usize,
+    /// Heap bytes given back (the drop of [`HeapUsage::total`]); 0 when nothing was dropped.
+    pub bytes: usize,
+}
+
+impl Term {
+    /// Heap bytes this terminal holds, by part (see [`HeapUsage`]). Cheap enough for a stats
+    /// request: one walk over the screen and plain history rows, none over compressed ones.
+    pub fn heap_usage(&self) -> HeapUsage {
+        let main = self.main_grid();
+        let alt = if self.alt_active { &self.screen.grid } else { &self.inactive.grid };
+        HeapUsage {
+            screen: main.screen_heap_bytes() + alt.heap_bytes(),
+            scrollback: main.history_heap_bytes(),
+            compressed: 0,
+            decode_cache: 0,
+            side_tables: self.tables.heap_bytes(),
+        }
+    }
+
+    /// Lines of scrollback in use (the primary screen's history, whichever screen is up).
+    pub fn scrollback_len(&self) -> usize {
+        self.main_grid().history_len()
+    }
+
+    /// The most lines of scrollback kept (`scrollback.lines`).
+    pub fn scrollback_limit(&self) -> usize {
+        self.main_grid().max_history()
+    }
+
+    /// Drop the oldest history lines until the history's heap bytes
+    /// ([`HeapUsage::history`]) are at most `max_bytes` (0 drops it all). The screen is never
+    /// touched. Stable row numbers ([`crate::grid::Grid::dropped`]) move on by the lines
+    /// dropped, so selections and search hits on the remaining rows stay where they were.
+    pub fn trim_history(&mut self, max_bytes: usize) -> TrimReport {
+        let before = self.heap_usage().total();
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        let lines = grid.trim_history_to_bytes(max_bytes, &mut self.tables);
+        let after = self.heap_usage().total();
+        TrimReport { lines, bytes: before.saturating_sub(after) }
+    }
+}
