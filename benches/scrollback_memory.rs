@@ -60,9 +60,11 @@ fn live() -> isize {
     LIVE.load(Ordering::Relaxed)
 }
 
-/// A uvterm terminal fed `bytes`, and the bytes the allocator saw it keep.
-fn uvterm(bytes: &[u8], compress: bool) -> (Term, isize) {
+/// A uvterm terminal fed `bytes`, the bytes the allocator saw it keep, and the time the
+/// feeding took.
+fn uvterm(bytes: &[u8], compress: bool) -> (Term, isize, Duration) {
     let before = live();
+    let start = Instant::now();
     let config = TermConfig {
         scrollback_lines: HISTORY,
         compress_history: compress,
@@ -74,9 +76,10 @@ fn uvterm(bytes: &[u8], compress: bool) -> (Term, isize) {
         term.advance(&mut parser, chunk);
         drop(term.take_replies());
     }
+    let elapsed = start.elapsed();
     drop(parser);
     let kept = live() - before;
-    (term, kept)
+    (term, kept, elapsed)
 }
 
 /// Alacritty's heap per cell, whole terminal over all its cells, and its history lines.
@@ -139,9 +142,16 @@ fn main() {
         "workload", "on:history", "on:alloc", "off:history", "off:alloc", "alacritty"
     );
     let mut pages = Vec::new();
+    let mut speeds = Vec::new();
     for w in workloads::all() {
-        let (mut on, on_kept) = uvterm(&w.bytes, true);
-        let (off, off_kept) = uvterm(&w.bytes, false);
+        let (mut on, on_kept, on_time) = uvterm(&w.bytes, true);
+        let (off, off_kept, off_time) = uvterm(&w.bytes, false);
+        // The feeding speed, best of three each (the first runs above warm up).
+        let best =
+            |compress| (0..3).map(|_| uvterm(&w.bytes, compress).2).min().unwrap_or(Duration::MAX);
+        let (on_time, off_time) = (on_time.min(best(true)), off_time.min(best(false)));
+        let mbps = |t: Duration| w.bytes.len() as f64 / t.as_secs_f64() / (1 << 20) as f64;
+        speeds.push((w.name, mbps(on_time), mbps(off_time)));
         assert_eq!(on.text(true), off.text(true), "{}: history differs", w.name);
         let history = on.scrollback_len();
         let all_cells = ((history + LINES) * COLS) as f64;
@@ -180,7 +190,7 @@ fn main() {
     }
     // Baseline: the same page from plain (uncompressed) history.
     let w = workloads::build_log();
-    let (mut plain, _) = uvterm(&w.bytes, false);
+    let (mut plain, _, _) = uvterm(&w.bytes, false);
     let (cold, warm) = page_times(&mut plain, 400);
     println!(
         "{:<20} {:>14.1} {:>22.1}",
@@ -188,4 +198,9 @@ fn main() {
         cold.as_secs_f64() * 1e6,
         warm.as_secs_f64() * 1e6
     );
+    println!("\nreplay throughput of the workloads (MB/s, best of 4): what compressing costs");
+    println!("{:<20} {:>10} {:>10}", "workload", "on", "off");
+    for (name, on, off) in speeds {
+        println!("{name:<20} {on:>10.1} {off:>10.1}");
+    }
 }
