@@ -60,6 +60,10 @@ pub enum Command {
         /// Print the scrollback (oldest first) before the screen.
         #[arg(long)]
         scrollback: bool,
+        /// Keep the whole history as plain cells (`scrollback.compress = false`); the output
+        /// is the same either way.
+        #[arg(long)]
+        no_compress: bool,
         /// The recording (`-` for standard input).
         file: PathBuf,
     },
@@ -174,8 +178,9 @@ pub fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Replay { cols, lines, scrollback, file }) => {
-            replay(cols as usize, lines as usize, scrollback, &file)
+        Some(Command::Replay { cols, lines, scrollback, no_compress, file }) => {
+            let config = TermConfig { compress_history: !no_compress, ..TermConfig::default() };
+            replay(cols as usize, lines as usize, scrollback, config, &file)
         }
         Some(Command::Msg {
             socket,
@@ -315,7 +320,13 @@ fn headless(cli: Cli) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn replay(cols: usize, lines: usize, scrollback: bool, file: &PathBuf) -> ExitCode {
+fn replay(
+    cols: usize,
+    lines: usize,
+    scrollback: bool,
+    config: TermConfig,
+    file: &PathBuf,
+) -> ExitCode {
     let mut input: Box<dyn Read> = if file.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -327,7 +338,7 @@ fn replay(cols: usize, lines: usize, scrollback: bool, file: &PathBuf) -> ExitCo
             }
         }
     };
-    let mut term = Term::new(cols, lines, TermConfig::default());
+    let mut term = Term::new(cols, lines, config);
     let mut parser = VtParser::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {

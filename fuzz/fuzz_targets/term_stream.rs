@@ -1,6 +1,8 @@
 //! Fuzz the terminal core: arbitrary bytes, cut into reads at arbitrary places, with resizes
 //! in between. Checks that nothing panics, the cursor stays inside the grid, and every
-//! side-table reference is accounted for; and that the fast paths agree with vte alone.
+//! side-table reference is accounted for (compressed history blocks included: the history is
+//! compressed in tiny blocks so short inputs reach the codec); that the fast paths agree with
+//! vte alone; and that compressing history changes nothing a reader sees.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,8 +19,11 @@ fuzz_target!(|data: &[u8]| {
     let step = 1 + data[3] as usize % 97;
     let stream = &data[4..];
     let config = TermConfig { scrollback_lines: scrollback, ..TermConfig::default() };
+    // Plain history rows kept and rows per compressed block.
+    let geometry = (data[2] as usize / 64 % 4, 1 + data[3] as usize / 97 % 3);
 
     let mut term = Term::new(cols, lines, config.clone());
+    term.set_history_compression_geometry(geometry.0, geometry.1);
     let mut parser = Parser::new();
     for (i, chunk) in stream.chunks(step).enumerate() {
         term.advance(&mut parser, chunk);
@@ -34,10 +39,12 @@ fuzz_target!(|data: &[u8]| {
 
     // Fast paths against vte alone, same bytes in one read, no resizes.
     let mut fast = Term::new(cols, lines, config.clone());
-    let mut slow = Term::new(cols, lines, config);
+    fast.set_history_compression_geometry(geometry.0, geometry.1);
+    let mut slow = Term::new(cols, lines, TermConfig { compress_history: false, ..config });
     fast.advance(&mut Parser::new(), stream);
     slow.advance(&mut Parser::without_fast_paths(), stream);
     assert_eq!(fast.text(true), slow.text(true));
+    assert_eq!(fast.main_grid().dropped(), slow.main_grid().dropped());
     assert_eq!(fast.cursor_point(), slow.cursor_point());
     assert_eq!(fast.take_replies(), slow.take_replies());
 });

@@ -182,6 +182,19 @@ impl Cell {
         }
     }
 
+    /// The cell's two words as stored: (content with its flags, style id). For the history
+    /// codec, which writes cells out and reads them back unchanged.
+    #[inline]
+    pub(crate) const fn to_bits(self) -> (u32, u32) {
+        (self.content, self.style.0)
+    }
+
+    /// A cell from the words [`Cell::to_bits`] gave.
+    #[inline]
+    pub(crate) const fn from_bits(content: u32, style: u32) -> Cell {
+        Cell { content, style: StyleId(style) }
+    }
+
     /// Replace the content with a cluster id, keeping the wide flag and style.
     #[inline]
     pub(crate) fn set_cluster(&mut self, id: ClusterId) {

@@ -6,12 +6,18 @@
 //! newest history row. History memory grows with the lines actually produced, up to
 //! `max_history`; nothing is preallocated.
 //!
+//! History that has scrolled far off screen is kept compressed (`compress`): see
+//! [`Grid`] and [`crate::history_block`]. Readers get rows as [`RowRef`]s, which decode on
+//! demand; writers only ever touch the screen and the newest history rows, which stay plain.
+//!
 //! Every change that drops or duplicates a cell goes through [`release_cells`] / [`fill`] /
 //! [`retain_cell`] so the side-table reference counts stay exact.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, PoisonError};
 
 use super::cell::Cell;
+use super::history_block::{BLOCK_ROWS, Block, DecodeCache, RowRef};
 use super::index::Line;
 use super::tables::SideTables;
 
@@ -160,6 +166,11 @@ pub(crate) fn fill(cells: &mut [Cell], value: Cell, tables: &mut SideTables) {
 }
 
 /// The screen rows and history of one screen buffer (main or alternate).
+///
+/// History is kept in two parts, oldest first: `cold`, blocks of [`BLOCK_ROWS`] rows
+/// compressed ([`crate::history_block`]), then the plain rows at the front of `rows` (the
+/// newest history, followed by the screen). With compression on, plain history rows beyond
+/// the newest `hot_rows` are compressed a block at a time.
 pub struct Grid {
     rows: VecDeque<Row>,
     cols: usize,
@@ -168,14 +179,91 @@ pub struct Grid {
     /// Rows dropped off the front of the history so far: `absolute index + dropped` names a
     /// row stably while output scrolls (selections and search hits use it).
     dropped: u64,
+    /// Compressed history, oldest first; each block holds `block_rows` rows.
+    cold: VecDeque<Block>,
+    /// Rows at the start of `cold.front()` already dropped from the history. They stay in the
+    /// block (with their references) until the whole block goes: at most `block_rows - 1`.
+    cold_skip: usize,
+    /// Heap bytes of the blocks in `cold` (kept up to date so usage is O(1) to read).
+    cold_bytes: usize,
+    /// Compress history beyond `hot_rows` plain rows.
+    compress: bool,
+    /// Plain history rows kept before compressing (see [`HOT_ROWS`]).
+    hot_rows: usize,
+    /// Rows per block ([`BLOCK_ROWS`], smaller in tests).
+    block_rows: usize,
+    next_block_id: u64,
+    /// The transformed rows of the block being compressed (reused).
+    scratch: Vec<u8>,
+    /// Decoded blocks recently read. Readers hold `&Grid`, so this is the one piece of
+    /// state they change; the lock is never contended (the `Term` is behind the embedder's).
+    cache: Mutex<DecodeCache>,
 }
 
+/// Plain history rows kept before compressing: the newest 256 lines of history (a few
+/// screens) stay as cells, so scrolling a few pages back, selecting recent output and the
+/// rows a shrinking/growing screen pulls back never touch the codec, and output bursts are
+/// compressed [`BLOCK_ROWS`] lines at a time. 256 lines of 80 columns are 160 KiB plain, a
+/// fixed cost beside a 10,000-line history's few hundred KiB compressed.
+pub const HOT_ROWS: usize = 256;
+
 impl Grid {
+    /// A blank grid of `cols` × `lines` keeping up to `max_history` lines of history, plain.
     pub fn new(cols: usize, lines: usize, max_history: usize) -> Self {
         let cols = cols.max(1);
         let lines = lines.max(1);
         let rows = (0..lines).map(|_| Row::new(cols)).collect();
-        Self { rows, cols, lines, max_history, dropped: 0 }
+        Self {
+            rows,
+            cols,
+            lines,
+            max_history,
+            dropped: 0,
+            cold: VecDeque::new(),
+            cold_skip: 0,
+            cold_bytes: 0,
+            compress: false,
+            hot_rows: HOT_ROWS,
+            block_rows: BLOCK_ROWS,
+            next_block_id: 0,
+            scratch: Vec::new(),
+            cache: Mutex::new(DecodeCache::default()),
+        }
+    }
+
+    /// Turn history compression on or off; off decodes every compressed block back into
+    /// plain rows.
+    pub(crate) fn set_compression(&mut self, on: bool, tables: &mut SideTables) {
+        self.compress = on;
+        if on {
+            self.compress_cold();
+        } else {
+            self.inflate_all(tables);
+        }
+    }
+
+    /// Change how many plain rows are kept and how many rows a block holds (tests and the
+    /// fuzzer use small values so that short inputs reach the codec). Both at least 1.
+    pub(crate) fn set_compression_geometry(
+        &mut self,
+        hot_rows: usize,
+        block_rows: usize,
+        tables: &mut SideTables,
+    ) {
+        self.inflate_all(tables);
+        self.hot_rows = hot_rows;
+        self.block_rows = block_rows.max(1);
+        self.compress_cold();
+    }
+
+    /// (plain history rows kept, rows per block): see [`Grid::set_compression_geometry`].
+    pub(crate) fn compression_geometry(&self) -> (usize, usize) {
+        (self.hot_rows, self.block_rows)
+    }
+
+    /// Whether history far off screen is kept compressed.
+    pub fn compresses(&self) -> bool {
+        self.compress
     }
 
     #[inline]
@@ -199,10 +287,22 @@ impl Grid {
         self.dropped
     }
 
+    /// Lines of history held in compressed blocks (the oldest ones).
+    #[inline]
+    pub fn compressed_len(&self) -> usize {
+        self.cold.len() * self.block_rows - self.cold_skip
+    }
+
+    /// Plain rows of history (the newest ones).
+    #[inline]
+    fn hot_len(&self) -> usize {
+        self.rows.len() - self.lines
+    }
+
     /// Lines currently held in the scrollback.
     #[inline]
     pub fn history_len(&self) -> usize {
-        self.rows.len() - self.lines
+        self.compressed_len() + self.hot_len()
     }
 
     /// A row of the visible screen.
@@ -217,19 +317,28 @@ impl Grid {
         &mut self.rows[base + line.0]
     }
 
-    /// A history row, 0 being the oldest.
-    pub fn history_row(&self, index: usize) -> Option<&Row> {
-        if index < self.history_len() { self.rows.get(index) } else { None }
+    /// A history row, 0 being the oldest (decoded when it is compressed).
+    pub fn history_row(&self, index: usize) -> Option<RowRef<'_>> {
+        if index < self.history_len() { self.absolute_row(index) } else { None }
     }
 
-    /// All rows, history first (oldest first), then the screen.
-    pub fn all_rows(&self) -> impl ExactSizeIterator<Item = &Row> + DoubleEndedIterator {
-        self.rows.iter()
+    /// All rows, history first (oldest first), then the screen; compressed rows are decoded
+    /// a block at a time as the iteration reaches them.
+    pub fn all_rows(&self) -> AllRows<'_> {
+        AllRows { grid: self, front: 0, back: self.history_len() + self.lines }
     }
 
-    /// A row counted from the top of the history (0 = oldest history row; the screen follows).
-    pub fn absolute_row(&self, index: usize) -> Option<&Row> {
-        self.rows.get(index)
+    /// A row counted from the top of the history (0 = oldest history row; the screen
+    /// follows), decoded when it is compressed.
+    pub fn absolute_row(&self, index: usize) -> Option<RowRef<'_>> {
+        let cold = self.compressed_len();
+        if index >= cold {
+            return self.rows.get(index - cold).map(RowRef::plain);
+        }
+        let stored = index + self.cold_skip;
+        let block = self.cold.get(stored / self.block_rows)?;
+        let rows = self.cache.lock().unwrap_or_else(PoisonError::into_inner).get(block);
+        Some(RowRef::decoded(rows, stored % self.block_rows))
     }
 
     #[inline]
@@ -252,15 +361,21 @@ impl Grid {
             return;
         }
         for _ in 0..n {
-            let mut row = if self.history_len() >= self.max_history {
+            let mut row = if self.history_len() < self.max_history {
+                Row::default()
+            } else if self.cold.is_empty() {
                 // History is full: recycle the oldest row's allocation.
                 self.dropped += 1;
                 self.rows.pop_front().unwrap_or_default()
             } else {
+                self.drop_oldest(1, tables);
                 Row::default()
             };
             row.reset(self.cols, blank, tables);
             self.rows.push_back(row);
+        }
+        if self.compress && self.hot_len() >= self.hot_rows + self.block_rows {
+            self.compress_cold();
         }
     }
 
@@ -309,23 +424,113 @@ impl Grid {
     pub(crate) fn clear_history(&mut self, tables: &mut SideTables) {
         let history = self.history_len();
         self.dropped += history as u64;
-        for mut row in self.rows.drain(..history) {
+        self.drop_cold(tables);
+        let hot = self.hot_len();
+        for mut row in self.rows.drain(..hot) {
             row.release(tables);
         }
         self.rows.shrink_to_fit();
     }
 
-    fn trim_history(&mut self, tables: &mut SideTables) {
-        while self.history_len() > self.max_history {
-            if let Some(mut row) = self.rows.pop_front() {
+    /// Drop the `n` oldest history rows (fewer if the history is shorter). Rows of the front
+    /// block are hidden (`cold_skip`) until the whole block can go.
+    fn drop_oldest(&mut self, n: usize, tables: &mut SideTables) {
+        let n = n.min(self.history_len());
+        self.dropped += n as u64;
+        let mut left = n;
+        while left > 0 && !self.cold.is_empty() {
+            let in_front = self.block_rows - self.cold_skip;
+            if left < in_front {
+                self.cold_skip += left;
+                return;
+            }
+            left -= in_front;
+            self.pop_cold_front(tables);
+        }
+        for mut row in self.rows.drain(..left) {
+            row.release(tables);
+        }
+    }
+
+    /// Drop the front block, releasing its references.
+    fn pop_cold_front(&mut self, tables: &mut SideTables) {
+        if let Some(block) = self.cold.pop_front() {
+            block.release(tables);
+            self.cold_bytes -= block.heap_bytes();
+            self.cache.get_mut().unwrap_or_else(PoisonError::into_inner).forget(block.id);
+        }
+        self.cold_skip = 0;
+    }
+
+    /// Drop every compressed block.
+    fn drop_cold(&mut self, tables: &mut SideTables) {
+        for block in self.cold.drain(..) {
+            block.release(tables);
+        }
+        self.cold = VecDeque::new();
+        self.cold_skip = 0;
+        self.cold_bytes = 0;
+        self.scratch = Vec::new();
+        self.cache.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    /// Compress plain history rows beyond the newest `hot_rows`, a block at a time.
+    fn compress_cold(&mut self) {
+        if !self.compress {
+            return;
+        }
+        while self.hot_len() >= self.hot_rows + self.block_rows {
+            let rows: Vec<Row> = self.rows.drain(..self.block_rows).collect();
+            let block = Block::encode(self.next_block_id, &rows, &mut self.scratch);
+            self.next_block_id += 1;
+            self.cold_bytes += block.heap_bytes();
+            self.cold.push_back(block);
+        }
+        if self.scratch.capacity() > 256 * 1024 {
+            self.scratch = Vec::new();
+        }
+    }
+
+    /// Decode the newest block back into plain rows (in front of the plain history). Returns
+    /// false when there is none.
+    fn inflate_back(&mut self, tables: &mut SideTables) -> bool {
+        let Some(block) = self.cold.pop_back() else { return false };
+        self.cold_bytes -= block.heap_bytes();
+        self.cache.get_mut().unwrap_or_else(PoisonError::into_inner).forget(block.id);
+        let skip = if self.cold.is_empty() { std::mem::take(&mut self.cold_skip) } else { 0 };
+        let rows = match block.decode() {
+            Some(rows) => rows,
+            None => {
+                debug_assert!(false, "corrupt history block {}", block.id);
+                block.release(tables);
+                (0..block.rows).map(|_| Row::new(self.cols)).collect()
+            }
+        };
+        // The rows take over the block's references; hidden ones are released.
+        for (i, mut row) in rows.into_iter().enumerate().rev() {
+            if i < skip {
                 row.release(tables);
-                self.dropped += 1;
+            } else {
+                self.rows.push_front(row);
             }
         }
+        true
+    }
+
+    /// Decode every block back into plain rows.
+    fn inflate_all(&mut self, tables: &mut SideTables) {
+        while self.inflate_back(tables) {}
+        self.cold = VecDeque::new();
+    }
+
+    /// Make sure at least `n` history rows (or all of them) are plain.
+    fn ensure_hot(&mut self, n: usize, tables: &mut SideTables) {
+        while self.hot_len() < n && self.inflate_back(tables) {}
     }
 
     /// Release every reference held by the grid (before the grid is dropped or replaced).
     pub(crate) fn release_all(&mut self, tables: &mut SideTables) {
+        self.drop_cold(tables);
         for row in self.rows.iter_mut() {
             row.release(tables);
         }
@@ -346,6 +551,7 @@ impl Grid {
         let cols = cols.max(1);
         let lines = lines.max(1);
         if cols != self.cols {
+            self.inflate_all(tables);
             for row in self.rows.iter_mut() {
                 if row.cells.len() > cols {
                     let cut = cols;
@@ -395,6 +601,7 @@ impl Grid {
             // Pull rows back from the history first (as xterm and Alacritty do), then add blanks.
             let mut to_add = lines - self.lines;
             let pulled = to_add.min(self.history_len());
+            self.ensure_hot(pulled, tables);
             self.lines += pulled;
             to_add -= pulled;
             shift = pulled as isize;
@@ -403,27 +610,41 @@ impl Grid {
                 self.lines += 1;
             }
         }
+        self.compress_cold();
         shift
     }
 
-    /// Replace all rows (used by reflow). `rows` holds history then screen.
+    fn trim_history(&mut self, tables: &mut SideTables) {
+        let over = self.history_len().saturating_sub(self.max_history);
+        self.drop_oldest(over, tables);
+    }
+
+    /// Replace all rows (used by reflow). `rows` holds history then screen, all plain.
     pub(crate) fn replace_rows(&mut self, rows: VecDeque<Row>, cols: usize, lines: usize) {
         debug_assert!(rows.len() >= lines);
+        debug_assert!(self.cold.is_empty(), "take_rows first");
         // Reflow renumbers everything: move the numbering past every old row.
         self.dropped += self.rows.len().max(rows.len()) as u64;
         self.rows = rows;
         self.cols = cols;
         self.lines = lines;
+        self.compress_cold();
     }
 
-    pub(crate) fn take_rows(&mut self) -> VecDeque<Row> {
+    /// Every row (history then screen) as plain rows, leaving the grid empty until
+    /// [`Grid::replace_rows`]: compressed history is decoded first.
+    pub(crate) fn take_rows(&mut self, tables: &mut SideTables) -> VecDeque<Row> {
+        self.inflate_all(tables);
         std::mem::take(&mut self.rows)
     }
 
-    /// Heap bytes held by the rows (cells + row headers): [`Grid::screen_heap_bytes`] plus
-    /// [`Grid::history_heap_bytes`].
+    /// Heap bytes held by the rows (cells + row headers), compressed blocks and decoded
+    /// copies: the sum of the four `*_heap_bytes` figures.
     pub fn heap_bytes(&self) -> usize {
-        self.screen_heap_bytes() + self.history_heap_bytes()
+        self.screen_heap_bytes()
+            + self.history_heap_bytes()
+            + self.compressed_heap_bytes()
+            + self.decode_cache_heap_bytes()
     }
 
     /// Heap bytes of the visible screen's rows: their cells (capacity × 8 bytes) and their
@@ -434,47 +655,131 @@ impl Grid {
             + self.rows.range(base..).map(row_heap_bytes).sum::<usize>()
     }
 
-    /// Heap bytes of the scrollback: its rows' cells, and every row header slot of the ring
-    /// that the screen does not use (spare capacity included, since it is allocated).
+    /// Heap bytes of the plain scrollback rows: their cells, and every row header slot of the
+    /// ring that the screen does not use (spare capacity included, since it is allocated).
     pub fn history_heap_bytes(&self) -> usize {
-        let history = self.history_len();
+        let hot = self.hot_len();
         (self.rows.capacity() - self.lines) * std::mem::size_of::<Row>()
-            + self.rows.range(..history).map(row_heap_bytes).sum::<usize>()
+            + self.rows.range(..hot).map(row_heap_bytes).sum::<usize>()
     }
 
-    /// Drop the oldest history rows until the history's heap bytes
-    /// ([`Grid::history_heap_bytes`]) are at most `max_bytes`. Returns the rows dropped.
+    /// Heap bytes of the compressed history: block payloads, their reference lists and the
+    /// block headers.
+    pub fn compressed_heap_bytes(&self) -> usize {
+        self.cold_bytes
+            + self.cold.capacity() * std::mem::size_of::<Block>()
+            + self.scratch.capacity()
+    }
+
+    /// Heap bytes of the decoded copies of compressed blocks kept for readers.
+    pub fn decode_cache_heap_bytes(&self) -> usize {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner).heap_bytes()
+    }
+
+    /// Forget the decoded copies of compressed blocks (their memory goes back; the next read
+    /// of old history decodes again).
+    pub(crate) fn clear_decode_cache(&mut self) {
+        self.cache.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    /// Drop the oldest history rows until the history's heap bytes (plain, compressed and
+    /// decoded) are at most `max_bytes`. Whole compressed blocks go first (they are the
+    /// oldest). Returns the rows dropped.
     pub(crate) fn trim_history_to_bytes(
         &mut self,
         max_bytes: usize,
         tables: &mut SideTables,
     ) -> usize {
-        let mut bytes = self.history_heap_bytes();
-        if bytes <= max_bytes {
+        let history_bytes = |g: &Grid| {
+            g.history_heap_bytes() + g.compressed_heap_bytes() + g.decode_cache_heap_bytes()
+        };
+        if history_bytes(self) <= max_bytes {
             return 0;
         }
+        self.clear_decode_cache();
+        let before = self.history_len();
+        while !self.cold.is_empty() && history_bytes(self) > max_bytes {
+            let visible = self.block_rows - self.cold_skip;
+            self.dropped += visible as u64;
+            self.pop_cold_front(tables);
+        }
+        if self.cold.is_empty() {
+            self.cold = VecDeque::new();
+            self.scratch = Vec::new();
+        }
+        let mut bytes = history_bytes(self);
         let mut dropped = 0;
-        while bytes > max_bytes && self.history_len() > 0 {
+        while bytes > max_bytes && self.hot_len() > 0 {
             let Some(mut row) = self.rows.pop_front() else { break };
             bytes -= row_heap_bytes(&row);
             row.release(tables);
             dropped += 1;
-            // The ring's spare header slots count too: give them back once the ring is
-            // mostly empty so the figure can reach the budget.
-            if bytes.saturating_sub(self.spare_header_bytes()) <= max_bytes {
+            // The ring's spare header slots count too: give them back once what is left
+            // fits, so the figure can reach the budget.
+            let spare = (self.rows.capacity() - self.rows.len()) * std::mem::size_of::<Row>();
+            if bytes.saturating_sub(spare) <= max_bytes {
                 self.rows.shrink_to_fit();
-                bytes = self.history_heap_bytes();
+                bytes = history_bytes(self);
             }
         }
         self.dropped += dropped as u64;
         if dropped > 0 {
             self.rows.shrink_to_fit();
         }
-        dropped
+        before - self.history_len()
     }
 
-    fn spare_header_bytes(&self) -> usize {
-        (self.rows.capacity() - self.rows.len()) * std::mem::size_of::<Row>()
+    /// Count every side-table reference the grid holds into `styles` and `clusters` (id →
+    /// references), checking each compressed block's list against its decoded cells. Tests.
+    pub(crate) fn count_references(
+        &self,
+        styles: &mut HashMap<u32, u32>,
+        clusters: &mut HashMap<u32, u32>,
+    ) -> Result<(), String> {
+        let count_row = |row: &Row,
+                         styles: &mut HashMap<u32, u32>,
+                         clusters: &mut HashMap<u32, u32>|
+         -> Result<(), String> {
+            for cell in row.cells() {
+                if cell.style().0 != 0 {
+                    *styles.entry(cell.style().0).or_default() += 1;
+                    if !row.flags().contains(RowFlags::HAS_REFS) {
+                        return Err("a row holds references without HAS_REFS".into());
+                    }
+                }
+                if let Some(id) = cell.cluster() {
+                    *clusters.entry(id.0).or_default() += 1;
+                }
+            }
+            Ok(())
+        };
+        for block in &self.cold {
+            let rows = block.decode().ok_or("a compressed block does not decode")?;
+            if rows.len() != self.block_rows {
+                return Err(format!("a block of {} rows, not {}", rows.len(), self.block_rows));
+            }
+            let (mut s, mut c) = (HashMap::new(), HashMap::new());
+            for row in &rows {
+                count_row(row, &mut s, &mut c)?;
+            }
+            let (held_s, held_c) = block.held();
+            if s != held_s.iter().copied().collect() || c != held_c.iter().copied().collect() {
+                return Err(format!("block {}: reference list differs from its cells", block.id));
+            }
+            for (id, n) in s {
+                *styles.entry(id).or_default() += n;
+            }
+            for (id, n) in c {
+                *clusters.entry(id).or_default() += n;
+            }
+        }
+        if self.cold.is_empty() && self.cold_skip != 0 {
+            return Err("rows hidden in a block that is gone".into());
+        }
+        for row in &self.rows {
+            count_row(row, styles, clusters)?;
+        }
+        Ok(())
     }
 }
 
@@ -483,6 +788,42 @@ impl Grid {
 fn row_heap_bytes(row: &Row) -> usize {
     row.cells.capacity() * std::mem::size_of::<Cell>()
 }
+
+/// The iterator of [`Grid::all_rows`]: every row, oldest history row first.
+pub struct AllRows<'a> {
+    grid: &'a Grid,
+    front: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for AllRows<'a> {
+    type Item = RowRef<'a>;
+
+    fn next(&mut self) -> Option<RowRef<'a>> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.front += 1;
+        self.grid.absolute_row(self.front - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for AllRows<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.grid.absolute_row(self.back)
+    }
+}
+
+impl ExactSizeIterator for AllRows<'_> {}
 
 #[cfg(test)]
 mod tests {

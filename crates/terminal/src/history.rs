@@ -58,10 +58,10 @@ impl Term {
         let main = self.main_grid();
         let alt = if self.alt_active { &self.screen.grid } else { &self.inactive.grid };
         HeapUsage {
-            screen: main.screen_heap_bytes() + alt.heap_bytes(),
+            screen: main.screen_heap_bytes() + alt.screen_heap_bytes() + alt.history_heap_bytes(),
             scrollback: main.history_heap_bytes(),
-            compressed: 0,
-            decode_cache: 0,
+            compressed: main.compressed_heap_bytes(),
+            decode_cache: main.decode_cache_heap_bytes(),
             side_tables: self.tables.heap_bytes(),
         }
     }
@@ -86,5 +86,38 @@ impl Term {
         let lines = grid.trim_history_to_bytes(max_bytes, &mut self.tables);
         let after = self.heap_usage().total();
         TrimReport { lines, bytes: before.saturating_sub(after) }
+    }
+}
+
+impl Term {
+    /// Lines of scrollback kept compressed (the oldest ones; 0 with compression off).
+    pub fn compressed_scrollback_len(&self) -> usize {
+        self.main_grid().compressed_len()
+    }
+
+    /// Turn history compression on or off at run time (`scrollback.compress` reloaded):
+    /// off decodes every compressed block back into plain rows.
+    pub fn set_history_compression(&mut self, on: bool) {
+        self.config.compress_history = on;
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        grid.set_compression(on, &mut self.tables);
+    }
+
+    /// Forget the decoded copies of compressed history kept for scrolling (e.g. when the view
+    /// returns to the bottom, or before trimming memory): [`HeapUsage::decode_cache`] drops
+    /// to 0 and the next read of old history decodes again.
+    pub fn clear_history_decode_cache(&mut self) {
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        grid.clear_decode_cache();
+    }
+
+    /// Keep `hot_rows` history rows plain and compress the rest in blocks of `block_rows`
+    /// (defaults [`crate::grid::HOT_ROWS`] and [`crate::history_block::BLOCK_ROWS`]). For
+    /// tests and the fuzzer, so that short inputs reach the codec; a terminal keeps its
+    /// geometry through RIS.
+    #[doc(hidden)]
+    pub fn set_history_compression_geometry(&mut self, hot_rows: usize, block_rows: usize) {
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        grid.set_compression_geometry(hot_rows, block_rows, &mut self.tables);
     }
 }

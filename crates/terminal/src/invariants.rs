@@ -13,19 +13,9 @@ impl Term {
         let mut clusters: HashMap<u32, u32> = HashMap::new();
         let mut links: HashMap<u32, u32> = HashMap::new();
         for grid in [&self.screen.grid, &self.inactive.grid] {
-            for row in grid.all_rows() {
-                for cell in row.cells() {
-                    if cell.style().0 != 0 {
-                        *styles.entry(cell.style().0).or_default() += 1;
-                        if !row.flags().contains(RowFlags::HAS_REFS) {
-                            return Err("a row holds references without HAS_REFS".into());
-                        }
-                    }
-                    if let Some(id) = cell.cluster() {
-                        *clusters.entry(id.0).or_default() += 1;
-                    }
-                }
-            }
+            // Compressed blocks count by their reference lists, checked against their cells
+            // (rows hidden at the front of the oldest block included: they hold theirs).
+            grid.count_references(&mut styles, &mut clusters)?;
         }
         for id in [self.cursor.pen_id, self.cursor.erase_id].into_iter().flatten() {
             if id.0 != 0 {

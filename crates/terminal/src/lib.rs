@@ -34,6 +34,7 @@ mod edit;
 pub mod grid;
 pub mod handler;
 pub mod history;
+pub mod history_block;
 pub mod index;
 mod invariants;
 pub mod modes;
@@ -283,7 +284,7 @@ impl Term {
     pub fn new(cols: usize, lines: usize, config: TermConfig) -> Self {
         let cols = cols.max(1);
         let lines = lines.max(1);
-        Self {
+        let mut term = Self {
             screen: Screen::new(cols, lines, config.scrollback_lines),
             inactive: Screen::new(cols, lines, 0),
             alt_active: false,
@@ -317,7 +318,9 @@ impl Term {
             replies: Vec::new(),
             events: Vec::new(),
             config,
-        }
+        };
+        term.screen.grid.set_compression(term.config.compress_history, &mut term.tables);
+        term
     }
 
     // ---------------------------------------------------------------- reading the state
@@ -574,10 +577,12 @@ impl Term {
         // xterm's RIS leaves 132-column mode (back to 80 columns) but keeps mode 40.
         let was_132 = self.modes.contains(Modes::COLUMN_132);
         let allow_colm = self.modes.contains(Modes::ALLOW_COLUMN_MODE);
+        let geometry = self.main_grid().compression_geometry();
         // The old tables are empty now; a fresh Term replaces everything else.
         let old = std::mem::replace(self, Term::new(cols, lines, config));
         // `old` holds nothing any more; forget its debug check by dropping it normally.
         drop(old);
+        self.set_history_compression_geometry(geometry.0, geometry.1);
         self.title = title;
         self.icon_name = icon;
         self.replies = replies;

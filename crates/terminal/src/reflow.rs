@@ -34,7 +34,7 @@ pub(super) fn reflow(
     let cursor_abs = history + cursor_point.line.0;
     let cursor_col = cursor_point.column.0;
 
-    let rows = grid.take_rows();
+    let rows = grid.take_rows(tables);
     let mut out: VecDeque<Row> = VecDeque::with_capacity(rows.len());
     let mut logical: Vec<Cell> = Vec::new();
     let mut marks = RowFlags::empty();

@@ -96,7 +96,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
 pub(crate) fn cell_char(term: &Term, abs: usize, col: usize) -> char {
     // A wide character's right half belongs to its word.
     let row = term.grid().absolute_row(abs);
-    if col > 0 && row.and_then(|r| r.cells().get(col)).is_some_and(|c| c.is_spacer()) {
+    if col > 0 && row.and_then(|r| r.cells().get(col).copied()).is_some_and(|c| c.is_spacer()) {
         return cell_char(term, abs, col - 1);
     }
     term.grid()

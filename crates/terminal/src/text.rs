@@ -34,7 +34,7 @@ impl Term {
         if scrollback {
             for i in 0..grid.history_len() {
                 if let Some(row) = grid.history_row(i) {
-                    self.row_text(row, &mut out);
+                    self.row_text(&row, &mut out);
                     out.push('\n');
                 }
             }

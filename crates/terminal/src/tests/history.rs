@@ -88,3 +88,144 @@ fn trimming_releases_the_styles_and_links_of_dropped_lines() {
     let (styles, links, _) = t.term.tables().live();
     assert!(styles <= 4 && links <= 4, "only the screen's remain: {styles} {links}");
 }
+
+/// Two terminals fed the same bytes, one compressing its history (with `geometry` when
+/// given) and one not.
+fn pair(cols: usize, lines: usize, geometry: Option<(usize, usize)>) -> (T, T) {
+    let mut on = T::with_config(cols, lines, TermConfig::default());
+    if let Some((hot, block)) = geometry {
+        on.term.set_history_compression_geometry(hot, block);
+    }
+    let off = TermConfig { compress_history: false, ..TermConfig::default() };
+    (on, T::with_config(cols, lines, off))
+}
+
+fn feed_both(pair: &mut (T, T), bytes: &str) {
+    pair.0.feed(bytes);
+    pair.1.feed(bytes);
+}
+
+#[test]
+fn compressed_history_reads_back_exactly_and_costs_under_two_bytes_a_cell() {
+    let mut p = pair(80, 24, None);
+    feed_both(&mut p, &numbered_lines(10_100, 70));
+    let (on, off) = (&p.0.term, &p.1.term);
+    assert_eq!(on.scrollback_len(), 10_000);
+    assert!(on.compressed_scrollback_len() >= 10_000 - grid::HOT_ROWS - history_block::BLOCK_ROWS);
+    assert_eq!(off.compressed_scrollback_len(), 0);
+    assert_eq!(on.text(true), off.text(true), "history reads back as written");
+    let usage = on.heap_usage();
+    let per_cell = usage.history() as f64 / (10_000 * 80) as f64;
+    assert!(per_cell < 2.0, "{per_cell:.3} bytes a cell: {usage:?}");
+    assert!(usage.history() * 4 < off.heap_usage().history(), "{usage:?}");
+    // Reading everything decodes block by block into a cache of a few blocks only.
+    let usage = on.heap_usage();
+    assert!(usage.decode_cache > 0, "text() went through the cache");
+    let bound =
+        history_block::CACHE_BLOCKS * history_block::BLOCK_ROWS * (80 * 8 + ROW_HEADER + 8) + 1024;
+    assert!(usage.decode_cache <= bound, "{} > {bound}", usage.decode_cache);
+    p.0.term.clear_history_decode_cache();
+    assert_eq!(p.0.term.heap_usage().decode_cache, 0);
+    // ED 3 gives it all back.
+    feed_both(&mut p, "\x1b[3J");
+    assert_eq!(p.0.term.heap_usage().history(), 0, "{:?}", p.0.term.heap_usage());
+    assert_eq!(p.0.term.text(true), p.1.term.text(true));
+}
+
+#[test]
+fn search_selection_and_links_reach_into_compressed_history() {
+    let mut p = pair(40, 5, Some((4, 8)));
+    let mut bytes =
+        String::from("first \x1b]8;;http://example.com/old\x07link\x1b]8;;\x07 word\r\n");
+    bytes.push_str(&numbered_lines(200, 30));
+    feed_both(&mut p, &bytes);
+    let term = &p.0.term;
+    assert!(term.compressed_scrollback_len() > 150, "{}", term.compressed_scrollback_len());
+    let hits = search::find_all(term, "example");
+    assert!(hits.is_empty(), "link targets are not text");
+    let hits = search::find_all(term, "FIRST");
+    assert_eq!(hits.len(), 1);
+    let dropped = term.grid().dropped();
+    assert_eq!(hits[0].row.0, dropped, "the oldest row");
+    assert_eq!(search::find_all(&p.1.term, "000123"), search::find_all(term, "000123"));
+    // The OSC 8 link of a compressed row still resolves through its (kept) style.
+    assert_eq!(search::link_at(term, 0, 6).as_deref(), Some("http://example.com/old"));
+    // A double click on a word in compressed history.
+    assert_eq!(selection::word_extent(term, 0, 12), ((0, 11), (0, 14)));
+    // The text of a selection spanning compressed and plain rows.
+    let s = selection::Selection {
+        kind: selection::SelectionKind::Line,
+        anchor: index::StablePoint::new(index::StableRow(dropped), index::Column(0)),
+        head: index::StablePoint::new(index::StableRow(dropped + 2), index::Column(0)),
+    };
+    let on = selection::selection_text(term, &s);
+    assert_eq!(on, selection::selection_text(&p.1.term, &s));
+    assert!(on.starts_with("first link word\n000000 "), "{on:?}");
+}
+
+#[test]
+fn styles_clusters_and_links_of_compressed_rows_are_held_and_released_exactly() {
+    let mut p = pair(30, 4, Some((2, 4)));
+    for i in 0..120 {
+        feed_both(
+            &mut p,
+            &format!(
+                "\x1b[38;5;{}m\x1b]8;;http://x/{i}\x07e\u{301}{i}\x1b]8;;\x07 中\x1b[m\r\n",
+                i % 200
+            ),
+        );
+    }
+    p.0.term.verify_invariants().unwrap();
+    assert!(p.0.term.compressed_scrollback_len() > 100);
+    assert_eq!(p.0.term.tables().live(), p.1.term.tables().live());
+    assert_eq!(p.0.term.text(true), p.1.term.text(true));
+    // Trimming whole blocks releases what they held, exactly as plain rows would.
+    let report = p.0.term.trim_history(p.0.term.heap_usage().history() / 3);
+    assert!(report.lines > 0);
+    p.0.term.verify_invariants().unwrap();
+    p.1.term.trim_history(0);
+    p.0.term.trim_history(0);
+    p.0.term.verify_invariants().unwrap();
+    assert_eq!(p.0.term.tables().live(), p.1.term.tables().live());
+}
+
+#[test]
+fn resizing_and_turning_compression_off_keep_the_history() {
+    let mut p = pair(50, 6, Some((3, 5)));
+    let long: String = (0..300).map(|i| format!("line {i} {}\r\n", "x".repeat(i % 90))).collect();
+    feed_both(&mut p, &long);
+    for (cols, lines) in [(31, 6), (31, 20), (77, 3), (77, 9), (50, 6)] {
+        p.0.term.resize(cols, lines);
+        p.1.term.resize(cols, lines);
+        p.0.term.verify_invariants().unwrap();
+        assert_eq!(p.0.term.text(true), p.1.term.text(true), "at {cols}x{lines}");
+        assert!(p.0.term.compressed_scrollback_len() > 0, "recompressed after reflow");
+    }
+    let text = p.0.term.text(true);
+    p.0.term.set_history_compression(false);
+    assert_eq!(p.0.term.compressed_scrollback_len(), 0);
+    assert_eq!(p.0.term.text(true), text);
+    p.0.term.verify_invariants().unwrap();
+    p.0.term.set_history_compression(true);
+    assert!(p.0.term.compressed_scrollback_len() > 0);
+    assert_eq!(p.0.term.text(true), text);
+}
+
+#[test]
+fn a_full_compressed_history_drops_its_oldest_lines_one_by_one() {
+    let config = TermConfig { scrollback_lines: 30, ..TermConfig::default() };
+    let mut t = T::with_config(10, 3, config);
+    t.term.set_history_compression_geometry(4, 8);
+    for i in 0..100 {
+        t.feed(format!("{i}\r\n"));
+        // Lines 0..=i are written and the cursor sits on the empty line after them.
+        let above_screen = (i + 2usize).saturating_sub(3);
+        let dropped = above_screen.saturating_sub(30);
+        assert_eq!(t.term.scrollback_len(), above_screen.min(30), "after line {i}");
+        assert_eq!(t.term.grid().dropped() as usize, dropped, "after line {i}");
+        // The oldest line kept is always the first one not dropped.
+        let first = t.term.text(true).lines().next().map(str::to_owned);
+        assert_eq!(first, Some(dropped.to_string()), "after line {i}");
+    }
+    assert!(t.term.compressed_scrollback_len() >= 16);
+}
