@@ -91,6 +91,43 @@ fn chown(path: &Path, uid: u32, gid: u32) {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The binary copy the test user runs when [`BIN`] is out of its reach, shared by the live
+/// [`Sway`]s of this process (a debug binary is over 100 MiB: one copy, not one per test),
+/// and removed with the last of them.
+static SHARED_BIN: std::sync::Mutex<(usize, Option<PathBuf>)> = std::sync::Mutex::new((0, None));
+
+fn shared_binary(uid: u32, gid: u32) -> PathBuf {
+    if reachable_by(Path::new(BIN), uid, gid) {
+        return PathBuf::from(BIN);
+    }
+    let mut shared = SHARED_BIN.lock().unwrap_or_else(|p| p.into_inner());
+    shared.0 += 1;
+    if let Some(path) = &shared.1 {
+        return path.clone();
+    }
+    let dir = std::env::temp_dir().join(format!("uvterm-wl-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the binary's directory");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let copy = dir.join("uvterm");
+    std::fs::copy(BIN, &copy).expect("copy the uvterm binary");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    shared.1 = Some(copy.clone());
+    copy
+}
+
+fn release_shared_binary() {
+    let mut shared = SHARED_BIN.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(path) = shared.1.clone() {
+        shared.0 = shared.0.saturating_sub(1);
+        if shared.0 == 0 {
+            shared.1 = None;
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+}
+
 /// A headless sway and the private directory its clients share.
 pub struct Sway {
     child: Option<Child>,
@@ -132,14 +169,7 @@ impl Sway {
              for_window [app_id=\"uvterm\"] floating enable\n",
         )
         .unwrap();
-        let bin = if reachable_by(Path::new(BIN), uid, gid) {
-            PathBuf::from(BIN)
-        } else {
-            let copy = dir.join("uvterm");
-            std::fs::copy(BIN, &copy).expect("copy the uvterm binary");
-            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-            copy
-        };
+        let bin = shared_binary(uid, gid);
         let swaysock = runtime.join("sway-ipc.sock");
         let log = std::fs::File::create(dir.join("sway.log")).unwrap();
         let mut sway = Sway {
@@ -332,6 +362,7 @@ impl Drop for Sway {
         if std::env::var_os("UVTERM_KEEP_TEST_DIRS").is_none() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+        release_shared_binary();
     }
 }
 
