@@ -8,6 +8,11 @@ UVTERM_RUN_PACKAGES="libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libegl1 li
 # Tests: a C++ compiler (cargo fuzz builds libFuzzer), a real X server (Xvfb + Mesa llvmpipe),
 # input/clipboard tools, leak checkers, the programs of the golden recordings.
 UVTERM_TEST_PACKAGES="g++ xvfb xauth x11-apps x11-utils imagemagick mesa-utils xdotool xclip valgrind heaptrack zstd tmux vim less man-db htop procps iproute2 util-linux python3"
+# Wayland (issue 15): winit loads libwayland-client/-cursor/-egl at run time; the Wayland suite
+# (tests/wayland.rs) runs a headless sway as an unprivileged user and drives it with grim, wtype
+# and wl-clipboard (useradd from passwd, setpriv from util-linux).
+UVTERM_RUN_PACKAGES="$UVTERM_RUN_PACKAGES libwayland-client0 libwayland-cursor0 libwayland-egl1 libxkbcommon0"
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"
@@ -38,4 +43,27 @@ uvterm_ensure_rust() {
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal \
         --component rustfmt,clippy
     PATH="$HOME/.cargo/bin:$PATH"; export PATH
+}
+
+# The launcher entry and icon, so uvterm shows in the desktop's application menu (X11 and
+# Wayland: StartupWMClass and the app_id are both `uvterm`). Per user (~/.local/share), or
+# system-wide (/usr/local/share) as root; only files that changed are written.
+uvterm_install_desktop_entry() {
+    src=$1/assets
+    bin=$2
+    if [ "$(id -u)" -eq 0 ]; then share=/usr/local/share; else share=${XDG_DATA_HOME:-$HOME/.local/share}; fi
+    mkdir -p "$share/applications" "$share/icons/hicolor/scalable/apps"
+    tmp=$(mktemp)
+    sed "s|@BIN@|$bin|g" "$src/uvterm.desktop" >"$tmp"
+    if ! cmp -s "$tmp" "$share/applications/uvterm.desktop"; then
+        cp "$tmp" "$share/applications/uvterm.desktop"
+        chmod 644 "$share/applications/uvterm.desktop"
+        command -v update-desktop-database >/dev/null 2>&1 \
+            && update-desktop-database -q "$share/applications" 2>/dev/null || true
+    fi
+    rm -f "$tmp"
+    if ! cmp -s "$src/uvterm.svg" "$share/icons/hicolor/scalable/apps/uvterm.svg"; then
+        cp "$src/uvterm.svg" "$share/icons/hicolor/scalable/apps/uvterm.svg"
+        chmod 644 "$share/icons/hicolor/scalable/apps/uvterm.svg"
+    fi
 }

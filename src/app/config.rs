@@ -183,6 +183,38 @@ pub struct WindowConfig {
     pub lines: u16,
     /// Flash the window on BEL.
     pub visual_bell: bool,
+    /// Which display system to open windows on ([`Backend`]); `UVTERM_BACKEND` overrides it.
+    pub backend: Backend,
+}
+
+/// The display system windows open on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// Native Wayland when `WAYLAND_DISPLAY` is set, X11 otherwise (winit's own choice).
+    #[default]
+    Auto,
+    /// Wayland only: fail to start without a Wayland compositor.
+    Wayland,
+    /// X11 only (under a Wayland session: through Xwayland).
+    X11,
+}
+
+impl Backend {
+    /// `UVTERM_BACKEND` (`auto`, `wayland` or `x11`, any case) if set, else `configured`.
+    /// An unknown value is an error for the user.
+    pub fn from_env(configured: Backend) -> Result<Backend, String> {
+        match std::env::var("UVTERM_BACKEND") {
+            Err(_) => Ok(configured),
+            Ok(v) => match v.to_ascii_lowercase().as_str() {
+                "" => Ok(configured),
+                "auto" => Ok(Backend::Auto),
+                "wayland" => Ok(Backend::Wayland),
+                "x11" => Ok(Backend::X11),
+                _ => Err(format!("UVTERM_BACKEND={v:?}: expected auto, wayland or x11")),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -277,7 +309,7 @@ impl Default for CursorConfig {
 
 impl Default for WindowConfig {
     fn default() -> Self {
-        Self { padding: 4, columns: 80, lines: 24, visual_bell: true }
+        Self { padding: 4, columns: 80, lines: 24, visual_bell: true, backend: Backend::Auto }
     }
 }
 
@@ -573,5 +605,28 @@ mod tests {
         assert_eq!(c.window.padding, 0);
         let (_, problems) = load(None, &["nonsense".into(), "font.size=-3".into()]);
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+}
+
+#[cfg(test)]
+mod backend_tests {
+    use super::*;
+
+    #[test]
+    fn backend_key() {
+        let (c, problems) = load(None, &[]);
+        assert!(problems.is_empty());
+        assert_eq!(c.window.backend, Backend::Auto);
+        for (v, want) in [("wayland", Backend::Wayland), ("x11", Backend::X11)] {
+            let (c, problems) = load(None, &[format!("window.backend={v}")]);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(c.window.backend, want);
+        }
+        let (c, problems) = load(None, &["window.backend=mir".into()]);
+        assert!(
+            problems.iter().any(|p| p.contains("mir")),
+            "an unknown backend is reported: {problems:?}"
+        );
+        assert_eq!(c.window.backend, Backend::Auto);
     }
 }

@@ -209,9 +209,29 @@ impl App {
         let pad = self.config.window.padding as f64;
         let (columns, lines) = (self.config.window.columns as f64, self.config.window.lines as f64);
         let title = self.options.title.clone().unwrap_or_else(|| "uvterm".into());
-        let attrs = WindowAttributes::default().with_title(title).with_inner_size(
+        let mut attrs = WindowAttributes::default().with_title(title).with_inner_size(
             winit::dpi::LogicalSize::new(columns * cell.0 + 2.0 * pad, lines * cell.1 + 2.0 * pad),
         );
+        // app_id (Wayland) and WM_CLASS (X11) `uvterm`: what desktop files
+        // (`StartupWMClass`) and compositor rules match. Decorations stay winit's default:
+        // server-side where the compositor offers xdg-decoration, else client-side (with the
+        // title) — GNOME offers none.
+        attrs =
+            winit::platform::wayland::WindowAttributesExtWayland::with_name(attrs, APP_ID, APP_ID);
+        attrs = winit::platform::x11::WindowAttributesExtX11::with_name(attrs, APP_ID, APP_ID);
+        // The launcher's startup token (XDG_ACTIVATION_TOKEN / DESKTOP_STARTUP_ID) activates
+        // the first window (xdg-activation on Wayland, startup notification on X11). Tabs'
+        // programs do not inherit it (`pty::child_environment`); the environment itself is
+        // left alone (the I/O thread reads it).
+        if self.windows.is_empty() && !self.token_used {
+            use winit::platform::startup_notify::{
+                EventLoopExtStartupNotify, WindowAttributesExtStartupNotify,
+            };
+            self.token_used = true;
+            if let Some(token) = event_loop.read_token_from_env() {
+                attrs = attrs.with_activation_token(token);
+            }
+        }
         let created = match &self.gl_config {
             Some(cfg) => glutin_winit::finalize_window(event_loop, attrs, cfg)
                 .map(|w| (w, cfg.clone()))
@@ -260,7 +280,14 @@ impl App {
             TermWindow::new(id, window, &cfg, fonts, &self.config)
         });
         match result {
-            Ok(w) => {
+            Ok(mut w) => {
+                // On Wayland a window has the focus once the compositor gives it the keyboard
+                // (wl_keyboard.enter, winit's `Focused(true)`), not from its creation on: a
+                // seat without a keyboard focuses nothing. X11 keeps the focused start (no
+                // window manager under Xvfb sends FocusIn).
+                if matches!(self.display, Some(raw_window_handle::RawDisplayHandle::Wayland(_))) {
+                    w.focused = w.window.has_focus();
+                }
                 let wid = w.window.id();
                 self.ids.insert(id, wid);
                 self.windows.insert(wid, w);
@@ -275,6 +302,9 @@ impl App {
         }
     }
 }
+
+/// The Wayland app_id and X11 WM_CLASS of every window (and the desktop file's name).
+pub const APP_ID: &str = "uvterm";
 
 /// glutin calls the config picker only with at least one configuration; should it ever not,
 /// there is nothing to draw with: say so and stop.

@@ -14,6 +14,7 @@
 
 pub mod actions;
 pub mod bindings;
+mod clipboard;
 pub mod config;
 pub mod input;
 mod io_events;
@@ -122,13 +123,22 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let event_loop = match EventLoop::<IoEvent>::with_user_event().build() {
+    let backend = match config::Backend::from_env(config.window.backend) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("uvterm: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let event_loop = match build_event_loop(backend) {
         Ok(el) => el,
         Err(e) => {
-            eprintln!("uvterm: cannot open the display: {e}");
+            eprintln!("uvterm: cannot open the display ({backend:?}): {e}");
             return ExitCode::from(1);
         }
     };
+    let display =
+        raw_window_handle::HasDisplayHandle::display_handle(&event_loop).map(|h| h.as_raw()).ok();
     let socket = match crate::ipc::socket::server_path(options.socket.as_deref()) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -175,6 +185,8 @@ pub fn run(options: GuiOptions) -> ExitCode {
             (fonts.cell_width as f64, fonts.cell_height as f64),
         ),
         spare_fonts: Some(fonts),
+        display,
+        token_used: false,
         clipboard: None,
         mods: Mods::default(),
         mouse: MouseState::default(),
@@ -189,6 +201,24 @@ pub fn run(options: GuiOptions) -> ExitCode {
         io.shutdown();
     }
     ExitCode::from(app.exit_code)
+}
+
+/// The winit event loop on the chosen backend. `Auto` leaves the choice to winit: Wayland when
+/// `WAYLAND_DISPLAY` (or `WAYLAND_SOCKET`) is set, X11 otherwise.
+fn build_event_loop(backend: config::Backend) -> Result<EventLoop<IoEvent>, String> {
+    use winit::platform::wayland::EventLoopBuilderExtWayland;
+    use winit::platform::x11::EventLoopBuilderExtX11;
+    let mut builder = EventLoop::<IoEvent>::with_user_event();
+    match backend {
+        config::Backend::Auto => (),
+        config::Backend::Wayland => {
+            builder.with_wayland();
+        }
+        config::Backend::X11 => {
+            builder.with_x11();
+        }
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 struct App {
@@ -206,7 +236,12 @@ struct App {
     base_font: (String, f32, (f64, f64)),
     /// The fonts loaded at start, until a window takes them.
     spare_fonts: Option<Fonts>,
-    clipboard: Option<arboard::Clipboard>,
+    /// The display the event loop runs on (Wayland or X11), for the clipboard.
+    display: Option<raw_window_handle::RawDisplayHandle>,
+    /// Whether the launcher's activation token was given to the first window.
+    token_used: bool,
+    /// Created on first use; dropped in `exiting` (before the display closes).
+    clipboard: Option<clipboard::Clipboard>,
     mods: Mods,
     mouse: MouseState,
     started: bool,
@@ -219,6 +254,12 @@ impl ApplicationHandler<IoEvent> for App {
             return;
         }
         self.started = true;
+        // On Wayland the clipboard is made at once: smithay-clipboard learns which seat is
+        // in use (and the serial a selection needs) from the input events it sees, so one
+        // made at the first paste would have seen none ("no events received on any seat").
+        if matches!(self.display, Some(raw_window_handle::RawDisplayHandle::Wayland(_))) {
+            self.clipboard();
+        }
         let spec =
             self.spawn_spec(&self.options.command.clone(), self.options.working_directory.clone());
         let result = match &self.io {
@@ -325,6 +366,11 @@ impl ApplicationHandler<IoEvent> for App {
         }
     }
 
+    fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        // The Wayland clipboard's thread uses the event loop's connection: it goes first.
+        self.clipboard = None;
+    }
+
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
         // Render on demand: wake only for postponed frames, the cursor blink and the bell.
         let now = Instant::now();
@@ -372,28 +418,24 @@ impl App {
         SpawnSpec { program, args, cwd, ..SpawnSpec::default() }
     }
 
-    fn set_clipboard(&mut self, text: &str, primary: bool) {
+    fn clipboard(&mut self) -> Option<&mut clipboard::Clipboard> {
         if self.clipboard.is_none() {
-            self.clipboard =
-                arboard::Clipboard::new().map_err(|e| log::warn!("no clipboard: {e}")).ok();
+            let display = self.display?;
+            self.clipboard = clipboard::Clipboard::new(display)
+                .map_err(|e| log::warn!("no clipboard: {e}"))
+                .ok();
         }
-        let Some(cb) = self.clipboard.as_mut() else { return };
-        use arboard::{LinuxClipboardKind, SetExtLinux};
-        let kind =
-            if primary { LinuxClipboardKind::Primary } else { LinuxClipboardKind::Clipboard };
-        if let Err(e) = cb.set().clipboard(kind).text(text.to_owned()) {
-            log::warn!("clipboard: {e}");
+        self.clipboard.as_mut()
+    }
+
+    fn set_clipboard(&mut self, text: &str, primary: bool) {
+        if let Some(cb) = self.clipboard() {
+            cb.store(text, primary);
         }
     }
 
     pub(super) fn get_clipboard(&mut self, primary: bool) -> Option<String> {
-        if self.clipboard.is_none() {
-            self.clipboard = arboard::Clipboard::new().ok();
-        }
-        use arboard::{GetExtLinux, LinuxClipboardKind};
-        let kind =
-            if primary { LinuxClipboardKind::Primary } else { LinuxClipboardKind::Clipboard };
-        self.clipboard.as_mut()?.get().clipboard(kind).text().ok()
+        self.clipboard()?.load(primary)
     }
 
     fn paste(&mut self, wid: WinitWindowId, primary: bool) {

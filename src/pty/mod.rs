@@ -174,9 +174,18 @@ pub fn resolve_program(program: &OsStr) -> Result<PathBuf, SpawnError> {
 }
 
 /// The environment a program in a tab gets: ours, with the terminal's own variables set and
-/// stale size variables removed.
+/// stale size variables removed, and the launcher's one-use activation tokens
+/// (`XDG_ACTIVATION_TOKEN`, `DESKTOP_STARTUP_ID`: the first window spent them) removed.
 pub fn child_environment(extra: &[(OsString, OsString)]) -> Vec<(OsString, OsString)> {
-    const DROP: &[&str] = &["LINES", "COLUMNS", "TERMCAP", "UVTERM_SOCKET", "UVTERM_TAB"];
+    const DROP: &[&str] = &[
+        "LINES",
+        "COLUMNS",
+        "TERMCAP",
+        "UVTERM_SOCKET",
+        "UVTERM_TAB",
+        "XDG_ACTIVATION_TOKEN",
+        "DESKTOP_STARTUP_ID",
+    ];
     let mut env: Vec<(OsString, OsString)> =
         std::env::vars_os().filter(|(k, _)| !DROP.iter().any(|d| k == d)).collect();
     let mut set = |k: &str, v: OsString| {

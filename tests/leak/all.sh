@@ -7,3 +7,4 @@ tests/leak/rss.sh
 tests/leak/heaptrack.sh
 tests/leak/valgrind.sh
 tests/leak/valgrind-gui.sh
+tests/leak/valgrind-gui-wayland.sh
