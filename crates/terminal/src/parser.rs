@@ -256,12 +256,27 @@ impl Parser {
                         }
                     }
                     0x80..=0xff => {
-                        // A UTF-8 run: vte decodes it; it stays in ground if the run is whole.
                         let n = bytes.iter().position(|&b| b < 0x80).unwrap_or(bytes.len());
                         let run = &bytes[..n];
-                        self.feed(handler, run);
-                        self.ground = n < bytes.len() && std::str::from_utf8(run).is_ok();
                         bytes = &bytes[n..];
+                        if let Ok(text) = std::str::from_utf8(run) {
+                            // Whole, valid UTF-8 from ground: vte would print each character
+                            // (C1 controls included, which `print` executes) and stay in
+                            // ground, so do that without it.
+                            let mut performer = Performer {
+                                handler,
+                                discard_osc: false,
+                                dcs: &mut self.dcs,
+                                terminated: false,
+                            };
+                            for c in text.chars() {
+                                performer.print(c);
+                            }
+                        } else {
+                            // Invalid or cut short: vte decides (replacement characters).
+                            self.feed(handler, run);
+                            self.ground = false;
+                        }
                         continue;
                     }
                     _ => (),
