@@ -30,7 +30,7 @@ struct Entry {
 
 /// Sets in the recent-style cache (two ways each): 4 KiB per terminal, allocated on the first
 /// non-default style.
-const CACHE_SETS: usize = 512;
+const CACHE_SETS: usize = 256;
 
 /// Reference-counted styles, ids from 1 (0 is the default style and is never counted).
 pub struct StyleTable {
@@ -39,13 +39,14 @@ pub struct StyleTable {
     live: usize,
     /// Refuse to grow beyond this many live entries.
     limit: u32,
-    /// `[set * 2]` most recent, `[set * 2 + 1]` the one before; 0 = empty. Hints only: an id is
-    /// used after checking that its entry is live and holds the same style.
-    cache: Vec<u32>,
+    /// `[set * 2]` most recent, `[set * 2 + 1]` the one before: `(id, tag)`, id 0 = empty. Hints
+    /// only: an id is used after checking that its entry is live and holds the same style. The
+    /// tag (the hash's low half) turns most misses away without reading the (cold) entry.
+    cache: Vec<(u32, u32)>,
 }
 
-/// A hash of the style's 20 bytes, good enough to spread a cache of a few hundred sets
-/// (multiply-xorshift over the packed fields, as FxHash does).
+/// A hash of the style's 20 bytes, good enough to spread a cache of a few hundred sets and tag
+/// its slots (multiply-xorshift over the packed fields).
 #[inline(always)]
 fn hash(style: &Style) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
@@ -53,7 +54,9 @@ fn hash(style: &Style) -> u64 {
     let b = (style.underline_color.packed() as u64) << 32 | style.link.0 as u64;
     let c = (style.attrs.bits() as u64) << 8 | style.underline as u64;
     let h = (a.wrapping_mul(K) ^ b).wrapping_mul(K) ^ c;
-    h.wrapping_mul(K)
+    // Fold the high half down so both halves (set index and tag) depend on every field.
+    let h = (h ^ (h >> 32)).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 impl StyleTable {
@@ -73,13 +76,16 @@ impl StyleTable {
     #[inline]
     pub fn intern(&mut self, style: &Style, is_new: &mut bool) -> Option<u32> {
         if self.cache.is_empty() {
-            self.cache = vec![0; CACHE_SETS * 2];
+            self.cache = vec![(0, 0); CACHE_SETS * 2];
         }
-        let set = (hash(style) >> 32) as usize % CACHE_SETS * 2;
+        let h = hash(style);
+        let tag = h as u32;
+        let set = (h >> 32) as usize % CACHE_SETS * 2;
         for way in 0..2 {
-            let id = self.cache[set + way];
-            if let Some(e) = self.entries.get_mut(id as usize)
+            let (id, slot_tag) = self.cache[set + way];
+            if slot_tag == tag
                 && id != 0
+                && let Some(e) = self.entries.get_mut(id as usize)
                 && e.refs > 0
                 && e.style == *style
             {
@@ -96,7 +102,7 @@ impl StyleTable {
         let id = self.insert_new(*style)?;
         *is_new = true;
         self.cache[set + 1] = self.cache[set];
-        self.cache[set] = id;
+        self.cache[set] = (id, tag);
         Some(id)
     }
 
@@ -205,7 +211,7 @@ impl StyleTable {
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<Entry>()
             + self.free.capacity() * 4
-            + self.cache.capacity() * 4
+            + self.cache.capacity() * std::mem::size_of::<(u32, u32)>()
     }
 }
 

@@ -1,4 +1,6 @@
 //! Side tables: styles, hyperlinks and grapheme clusters, each stored once and shared by id.
+//! Hyperlinks and clusters are deduplicated through a hash index ([`Interner`]); styles live
+//! in a [`StyleTable`], which shares recent styles through a small cache instead (see there).
 //!
 //! Ownership is explicit: every id held anywhere (a cell, the pen, a style entry referring to a
 //! hyperlink) is one counted reference. `retain` adds one, `release` drops one, and the entry is
