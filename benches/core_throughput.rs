@@ -146,6 +146,40 @@ fn full_redraw() -> Vec<u8> {
     out
 }
 
+/// A half-block "image" as chafa/timg/viu draw one: every cell is `▀` with its own truecolour
+/// foreground (upper pixel) and background (lower pixel), the screen redrawn in place from the
+/// home position (CUP) 30 times. The picture moves between frames (as a video would), so every
+/// frame brings new colours; `SGR 0` ends each row as those tools do.
+fn half_block_image() -> Vec<u8> {
+    half_block_frames(30)
+}
+
+/// `frames` frames of the moving half-block picture (shared with `gui_compare`'s idea of it).
+fn half_block_frames(frames: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(frames * COLS * (LINES - 1) * 42);
+    for f in 0..frames {
+        out.extend_from_slice(b"\x1b[H");
+        for y in 0..LINES - 1 {
+            for x in 0..COLS {
+                // Two pixel rows per cell: upper -> foreground, lower -> background.
+                let px = |row: usize| {
+                    let (x, row) = (x + f * 3, row + f);
+                    ((x * 255 / COLS) as u8, (row * 255 / (2 * LINES)) as u8, ((x ^ row) * 7) as u8)
+                };
+                let (u, l) = (px(2 * y), px(2 * y + 1));
+                let _ = write!(
+                    out,
+                    "\x1b[38;2;{};{};{};48;2;{};{};{}m\u{2580}",
+                    u.0, u.1, u.2, l.0, l.1, l.2
+                );
+            }
+            out.extend_from_slice(b"\x1b[0m\r\n");
+        }
+    }
+    out
+}
+
 fn run_uvterm(bytes: &[u8]) -> Duration {
     let mut term = Term::new(COLS, LINES, TermConfig::default());
     let mut parser = Parser::new();
@@ -200,12 +234,13 @@ fn bytes_per_cell(make: &dyn Fn(&[u8]) -> Box<dyn std::any::Any>) -> f64 {
 fn main() {
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
     type Workload = (&'static str, fn() -> Vec<u8>, f64);
-    let workloads: [Workload; 5] = [
+    let workloads: [Workload; 6] = [
         ("dense ASCII", dense_ascii, 2.0),
-        ("SGR-heavy colour (256 + truecolor)", sgr_heavy, 1.2),
+        ("SGR-heavy colour (256 + truecolor)", sgr_heavy, 1.5),
         ("unicode: CJK wide + combining", unicode, 1.2),
         ("scrolling in a scroll region", scroll_region, 1.2),
         ("cursor-addressed full redraws", full_redraw, 1.2),
+        ("half-block image, 30 frames in place", half_block_image, 1.5),
     ];
     println!("terminal core replay throughput, {COLS}x{LINES}, 10000 lines scrollback");
     println!("{rounds} rounds; each round feeds the same bytes to both cores back to back.");

@@ -409,6 +409,33 @@ fn make_file(path: &Path, mb: usize) {
     }
 }
 
+/// A half-block "image" as chafa/timg/viu draw one: every cell `▀` with its own truecolour
+/// foreground and background, redrawn in place from the home position `frames` times (the
+/// picture moves, as a video would). The same bytes as `core_throughput`'s workload.
+fn make_half_block_file(path: &Path, frames: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("temp file"));
+    let mut out = Vec::new();
+    for n in 0..frames {
+        out.extend_from_slice(b"\x1b[H");
+        for y in 0..LINES - 1 {
+            for x in 0..COLS {
+                let px = |row: usize| {
+                    let (x, row) = (x + n * 3, row + n);
+                    ((x * 255 / COLS) as u8, (row * 255 / (2 * LINES)) as u8, ((x ^ row) * 7) as u8)
+                };
+                let (u, l) = (px(2 * y), px(2 * y + 1));
+                let _ = write!(
+                    out,
+                    "\x1b[38;2;{};{};{};48;2;{};{};{}m\u{2580}",
+                    u.0, u.1, u.2, l.0, l.1, l.2
+                );
+            }
+            out.extend_from_slice(b"\x1b[0m\r\n");
+        }
+    }
+    f.write_all(&out).expect("write temp file");
+}
+
 fn main() {
     let terminals: Vec<String> = std::env::var("TERMINALS")
         .unwrap_or_else(|_| "uvterm,alacritty,kitty,xterm".into())
@@ -427,6 +454,8 @@ fn main() {
     std::fs::create_dir_all(dir.join("config")).expect("temp dir");
     let file = dir.join("cat.txt");
     make_file(&file, cat_mb);
+    let image = dir.join("image.txt");
+    make_half_block_file(&image, 30);
     let x = X::start();
     let renderer = Command::new("glxinfo")
         .arg("-B")
@@ -461,6 +490,7 @@ fn main() {
         present.iter().map(|t| full_redraw(&x, t, &dir, frames)).collect();
     let idle: Vec<Option<f64>> = present.iter().map(|t| idle_cpu(&x, t, &dir, idle_secs)).collect();
     let cats: Vec<Option<Duration>> = present.iter().map(|t| cat(&x, t, &dir, &file)).collect();
+    let images: Vec<Option<Duration>> = present.iter().map(|t| cat(&x, t, &dir, &image)).collect();
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     println!();
@@ -497,6 +527,11 @@ fn main() {
             format!("{:.1} MB/s", cat_mb as f64 / d.as_secs_f64().max(1e-9))
         });
         print!("{cell:>14}");
+    }
+    println!();
+    print!("{:<34}", "cat half-block image (30 frames)");
+    for c in &images {
+        print!("{:>14}", c.map_or("failed".into(), ms));
     }
     println!();
     let _ = std::fs::remove_dir_all(&dir);

@@ -50,6 +50,7 @@ pub mod search;
 pub mod selection;
 pub mod sgr;
 pub mod style;
+pub mod style_table;
 pub mod tables;
 mod tabs;
 pub mod text;

@@ -243,7 +243,8 @@ impl Parser {
                         continue;
                     }
                     0x1b if bytes.get(1) == Some(&b'[') => {
-                        if let Some((used, params, fin)) = parse_plain_csi(&bytes[2..]) {
+                        let mut params = CsiParams::EMPTY;
+                        if let Some((used, fin)) = parse_plain_csi(&bytes[2..], &mut params) {
                             let mut performer = Performer {
                                 handler,
                                 discard_osc: false,
@@ -256,12 +257,27 @@ impl Parser {
                         }
                     }
                     0x80..=0xff => {
-                        // A UTF-8 run: vte decodes it; it stays in ground if the run is whole.
                         let n = bytes.iter().position(|&b| b < 0x80).unwrap_or(bytes.len());
                         let run = &bytes[..n];
-                        self.feed(handler, run);
-                        self.ground = n < bytes.len() && std::str::from_utf8(run).is_ok();
                         bytes = &bytes[n..];
+                        if let Ok(text) = std::str::from_utf8(run) {
+                            // Whole, valid UTF-8 from ground: vte would print each character
+                            // (C1 controls included, which `print` executes) and stay in
+                            // ground, so do that without it.
+                            let mut performer = Performer {
+                                handler,
+                                discard_osc: false,
+                                dcs: &mut self.dcs,
+                                terminated: false,
+                            };
+                            for c in text.chars() {
+                                performer.print(c);
+                            }
+                        } else {
+                            // Invalid or cut short: vte decides (replacement characters).
+                            self.feed(handler, run);
+                            self.ground = false;
+                        }
                         continue;
                     }
                     _ => (),
@@ -418,36 +434,43 @@ impl std::fmt::Debug for CsiParams {
 }
 
 /// Parse a plain CSI sequence — `ESC [` already consumed — made only of digits, `;` and `:`
-/// and a final byte: the common case. Returns the bytes used, the parameters and the final
+/// and a final byte: the common case. Fills `p` and returns the bytes used and the final
 /// byte; `None` for anything else (private markers, intermediates, embedded controls, too many
 /// values, or a sequence cut off by the end of `bytes`), which vte then parses instead.
 /// Values saturate at 65535 as in vte.
 #[inline]
-fn parse_plain_csi(bytes: &[u8]) -> Option<(usize, CsiParams, u8)> {
-    let mut p = CsiParams::EMPTY;
+fn parse_plain_csi(bytes: &[u8], p: &mut CsiParams) -> Option<(usize, u8)> {
+    // Counters live in registers and go into `p` once at the end (updating `p.groups` in
+    // place cost a store-forwarding stall per sequence).
     let mut n = 0usize;
-    let mut value: u16 = 0;
+    let mut groups = 0usize;
+    let mut value: u32 = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            // The same as u16 `saturating_mul(10).saturating_add(digit)`, without branches.
+            value = (value * 10 + digit as u32).min(u16::MAX as u32);
+            continue;
+        }
         match b {
-            b'0'..=b'9' => value = value.saturating_mul(10).saturating_add((b - b'0') as u16),
             b';' | b':' => {
                 if n == MAX_CSI_VALUES - 1 {
                     return None;
                 }
-                p.values[n] = value;
+                p.values[n] = value as u16;
                 n += 1;
                 value = 0;
                 if b == b';' {
-                    p.ends[p.groups as usize] = n as u8;
-                    p.groups += 1;
+                    p.ends[groups] = n as u8;
+                    groups += 1;
                 }
             }
             0x40..=0x7e => {
-                p.values[n] = value;
+                p.values[n] = value as u16;
                 n += 1;
-                p.ends[p.groups as usize] = n as u8;
-                p.groups += 1;
-                return Some((i + 1, p, b));
+                p.ends[groups] = n as u8;
+                p.groups = (groups + 1) as u8;
+                return Some((i + 1, b));
             }
             _ => return None,
         }

@@ -55,8 +55,9 @@ impl Term {
         self.last_written = Some((cell, self.cursor.point, self.cursor.pending_wrap));
     }
 
-    /// The ASCII fast path: width 1, identity charset, no insert mode, no wrap pending, and the
-    /// target cell is a plain character. Returns false when the general path is needed.
+    /// The single-cell fast path (ASCII, and any other character of width 1 once charsets are
+    /// applied): no insert mode, no wrap pending, and the target cell is a plain character.
+    /// Returns false when the general path is needed.
     #[inline(always)]
     pub(crate) fn try_print_ascii(&mut self, c: char) -> bool {
         if self.cursor.pending_wrap || self.modes.contains(Modes::INSERT) {
@@ -307,6 +308,14 @@ impl Term {
         }
         self.after_zwj = false;
         self.preceding = Some(c);
+        if width == 1 {
+            // Narrow characters (e.g. the half blocks image viewers draw) take the same
+            // single-cell store as ASCII when nothing special is under the cursor.
+            self.pen_id();
+            if self.try_print_ascii(c) {
+                return;
+            }
+        }
         self.write_char(c, width.min(2));
     }
 

@@ -49,6 +49,12 @@ impl Color {
     pub const fn is_default(self) -> bool {
         self.0 == 0
     }
+
+    /// The 4-byte packed form (kind in the top byte), for hashing.
+    #[inline]
+    pub const fn packed(self) -> u32 {
+        self.0
+    }
 }
 
 impl From<ColorKind> for Color {

@@ -1,4 +1,6 @@
 //! Side tables: styles, hyperlinks and grapheme clusters, each stored once and shared by id.
+//! Hyperlinks and clusters are deduplicated through a hash index ([`Interner`]); styles live
+//! in a [`StyleTable`], which shares recent styles through a small cache instead (see there).
 //!
 //! Ownership is explicit: every id held anywhere (a cell, the pen, a style entry referring to a
 //! hyperlink) is one counted reference. `retain` adds one, `release` drops one, and the entry is
@@ -13,6 +15,7 @@ use rustc_hash::FxBuildHasher;
 
 use super::cell::{ClusterId, StyleId};
 use super::style::Style;
+use super::style_table::StyleTable;
 
 /// An id in the hyperlink table; 0 means "no hyperlink" and is not counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -250,7 +253,7 @@ impl<T: Hash + Eq + Clone> Interner<T> {
 
 /// The three side tables of one terminal, shared by its main and alternate screens.
 pub struct SideTables {
-    pub styles: Interner<Style>,
+    pub styles: StyleTable,
     pub links: Interner<Hyperlink>,
     pub clusters: Interner<Box<str>>,
 }
@@ -271,7 +274,7 @@ impl Default for SideTables {
 impl SideTables {
     pub fn new() -> Self {
         Self {
-            styles: Interner::new(MAX_STYLES),
+            styles: StyleTable::new(MAX_STYLES),
             links: Interner::new(MAX_LINKS),
             clusters: Interner::new(MAX_CLUSTERS),
         }
@@ -279,15 +282,16 @@ impl SideTables {
 
     /// Intern a style (one reference for the caller). The style's link gains a reference for
     /// the table entry when the entry is new.
+    #[inline]
     pub fn intern_style(&mut self, style: &Style) -> StyleId {
         if style.is_default() {
             return StyleId::DEFAULT;
         }
-        let before = self.styles.live();
-        match self.styles.intern_with(style, style.link.0, Style::clone) {
+        let mut is_new = false;
+        match self.styles.intern(style, &mut is_new) {
             Some(id) => {
-                if self.styles.live() > before {
-                    // A new entry holds a reference on its hyperlink (kept in `aux`).
+                if is_new {
+                    // A new entry holds a reference on its hyperlink.
                     self.links.retain(style.link.0);
                 }
                 StyleId(id)
@@ -298,12 +302,12 @@ impl SideTables {
 
     #[inline(always)]
     pub fn retain_style(&mut self, id: StyleId) {
-        self.styles.retain(id.0);
+        self.styles.retain_n(id.0, 1);
     }
 
     #[inline(always)]
     pub fn release_style(&mut self, id: StyleId) {
-        if let Some(link) = self.styles.release(id.0) {
+        if let Some(link) = self.styles.release_n(id.0, 1) {
             self.links.release(link);
         }
     }
