@@ -140,6 +140,45 @@ fn a_character_no_font_has_becomes_the_replacement_glyph() {
 }
 
 #[test]
+fn faces_come_from_the_family_and_are_synthetic_only_where_it_has_none() {
+    // Fira Code has a Bold file and no italic: bold is real, italic is sheared.
+    let mut f = fonts(&[]);
+    let bold = Face { bold: true, italic: false };
+    let italic = Face { bold: false, italic: true };
+    assert_eq!(f.synthetic(REGULAR), (false, false));
+    assert_eq!(f.synthetic(bold), (false, false));
+    assert_eq!(f.synthetic(italic), (false, true));
+    assert_eq!(f.synthetic(Face { bold: true, italic: true }), (false, true));
+    let l = f.shape("|", italic)[0];
+    assert_eq!(l.synth, 2, "the italic face's glyphs carry the shear");
+    let upright = f.rasterize(l.font, l.id, 0).expect("|");
+    let sheared = f.rasterize(l.font, l.id, 2).expect("sheared |");
+    assert!(
+        sheared.width > upright.width,
+        "the shear widens a vertical stroke: {upright:?} {sheared:?}"
+    );
+    let emboldened = f.rasterize(l.font, l.id, 1).expect("bold |");
+    let ink = |r: &uvterm::render::fonts::Raster| r.data.iter().map(|&a| a as u32).sum::<u32>();
+    assert!(ink(&emboldened) > ink(&upright), "embolden adds ink");
+    // DejaVu Sans Mono has all four faces: nothing synthetic.
+    let spec = FontSpec { family: "DejaVu Sans Mono".into(), ..FontSpec::default() };
+    let d = Fonts::new(&spec, 12.0, 1.0).expect("DejaVu Sans Mono");
+    for face in [REGULAR, bold, italic, Face { bold: true, italic: true }] {
+        assert_eq!(d.synthetic(face), (false, false), "{face:?}");
+    }
+    // A per-style family: bold from DejaVu Sans Mono Bold while the rest is Fira Code.
+    let spec = FontSpec {
+        family: "Fira Code".into(),
+        bold_family: Some("DejaVu Sans Mono".into()),
+        ..FontSpec::default()
+    };
+    let mut o = Fonts::new(&spec, 12.0, 1.0).expect("mixed families");
+    let b = o.shape("b", bold)[0];
+    let path = o.font_path(b.font).expect("a loaded font").to_string_lossy().into_owned();
+    assert!(path.contains("DejaVuSansMono-Bold"), "{path}");
+}
+
+#[test]
 fn bad_fonts_and_features_are_errors_not_panics() {
     let spec = FontSpec {
         family: "DejaVu Sans Mono".into(),

@@ -28,7 +28,8 @@ pub struct FontFile {
     pub index: u32,
     /// The face is bold (fontconfig weight ≥ semibold).
     pub bold: bool,
-    /// The face is italic or oblique.
+    /// fontconfig says the face is italic or oblique (its 90-synthetic.conf says so of a
+    /// roman face matched for italic too: [`super::fonts`] asks the font itself).
     pub italic: bool,
     /// The font has colour glyphs (emoji).
     pub color: bool,

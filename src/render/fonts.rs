@@ -217,7 +217,7 @@ impl Fonts {
             .unwrap_or(&spec.family);
             let file = fontdb::match_font(family, bold, italic)
                 .ok_or_else(|| format!("font {family:?}: fontconfig has no font for it"))?;
-            let synth = (bold && !file.bold) as u8 | (((italic && !file.italic) as u8) << 1);
+            let file_bold = file.bold;
             let font = match fonts.load(file) {
                 Ok(f) => f,
                 // A style's file that cannot be read falls back to the regular face,
@@ -229,6 +229,11 @@ impl Fonts {
                 }
                 Err(e) => return Err(e),
             };
+            // fontconfig's 90-synthetic.conf reports a roman face matched for italic as
+            // oblique (slant 110): the font's own style flags say whether it is italic.
+            let own_italic =
+                fonts.loaded[font].ft.style_flags().contains(ft::face::StyleFlag::ITALIC);
+            let synth = (bold && !file_bold) as u8 | (((italic && !own_italic) as u8) << 1);
             fonts.faces[i] = Slot { font, synth };
         }
         fonts.metrics()?;
@@ -306,6 +311,13 @@ impl Fonts {
         };
         self.loaded.push(Loaded { file, hb, ft, scale });
         Ok(self.loaded.len() - 1)
+    }
+
+    /// Whether a face is drawn with synthetic (bold, italic): only where its family has no
+    /// such face.
+    pub fn synthetic(&self, face: Face) -> (bool, bool) {
+        let s = self.faces[face.index()].synth;
+        (s & 1 != 0, s & 2 != 0)
     }
 
     /// The path of a loaded font (for tests and messages).
