@@ -8,10 +8,10 @@
 //! Needs `hb-shape`, `fc-match`, `fonts-firacode` and `fonts-noto-color-emoji` (see
 //! scripts/deps.sh): a missing one fails the test, it is never skipped.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use uvterm::render::fonts::{Face, FontSpec, Fonts, MISSING};
+use uvterm::render::fonts::{Face, FontSpec, Fonts, HbGlyph, MISSING};
 
 /// The file fontconfig gives for a pattern (`fc-match -f %{file}`).
 fn font_file(pattern: &str) -> PathBuf {
@@ -26,7 +26,7 @@ fn font_file(pattern: &str) -> PathBuf {
 
 /// What hb-shape prints for `text`: (glyph id, cluster as a UTF-8 byte offset, x advance,
 /// x offset, y offset) per glyph, in font units.
-fn hb_shape(font: &PathBuf, text: &str, features: &[&str]) -> Vec<(u32, u32, i32, i32, i32)> {
+fn hb_shape(font: &Path, text: &str, features: &[&str]) -> Vec<HbGlyph> {
     let mut cmd = Command::new("hb-shape");
     cmd.args(["--output-format=json", "--no-glyph-names", "--utf8-clusters"]);
     if !features.is_empty() {
@@ -50,7 +50,7 @@ fn hb_shape(font: &PathBuf, text: &str, features: &[&str]) -> Vec<(u32, u32, i32
         .collect()
 }
 
-fn compare(font: &PathBuf, text: &str, features: &[&str]) -> Vec<(u32, u32, i32, i32, i32)> {
+fn compare(font: &Path, text: &str, features: &[&str]) -> Vec<HbGlyph> {
     let want = hb_shape(font, text, features);
     let owned: Vec<String> = features.iter().map(|s| s.to_string()).collect();
     let got = Fonts::shape_file(font, 0, text, &owned).expect("harfrust shapes it");

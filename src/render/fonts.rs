@@ -91,6 +91,10 @@ pub struct Shaped {
     pub synth: u8,
 }
 
+/// One glyph as `hb-shape` prints it: (glyph id, cluster, x advance, x offset, y offset),
+/// positions in font units.
+pub type HbGlyph = (u32, u32, i32, i32, i32);
+
 /// A rasterized glyph: coverage (`Mask`, one byte a pixel) or premultiplied RGBA (`Color`).
 #[derive(Debug, Clone)]
 pub struct Raster {
@@ -245,13 +249,13 @@ impl Fonts {
     fn metrics(&mut self) -> Result<(), String> {
         let face = &self.loaded[self.faces[0].font].ft;
         let m = face.size_metrics().ok_or("font metrics: the regular face has no size")?;
-        let px = |v: i64| v as f32 / 64.0;
-        let ascent = px(m.ascender as i64);
-        let descent = px(m.descender as i64);
-        let height = px(m.height as i64).max(ascent - descent);
+        let px = |v: ft::ffi::FT_Pos| v as f32 / 64.0;
+        let ascent = px(m.ascender);
+        let descent = px(m.descender);
+        let height = px(m.height).max(ascent - descent);
         let width = match face.load_char('0' as usize, LoadFlag::TARGET_LIGHT) {
-            Ok(()) => px(face.glyph().metrics().horiAdvance as i64),
-            Err(_) => px(m.max_advance as i64),
+            Ok(()) => px(face.glyph().metrics().horiAdvance),
+            Err(_) => px(m.max_advance),
         };
         let x_scale = m.x_scale as f32 / 65536.0;
         let mut underline_position = px((face.underline_position() as f32 * x_scale) as i64);
@@ -489,7 +493,7 @@ impl Fonts {
         index: u32,
         text: &str,
         features: &[String],
-    ) -> Result<Vec<(u32, u32, i32, i32, i32)>, String> {
+    ) -> Result<Vec<HbGlyph>, String> {
         let features = parse_features(features)?;
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let font = harfrust::Font::new(bytes, index).ok_or("not a font")?;
