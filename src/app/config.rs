@@ -538,4 +538,25 @@ mod tests {
         let (_, problems) = load(None, &["nonsense".into(), "font.size=-3".into()]);
         assert_eq!(problems.len(), 2, "{problems:?}");
     }
+
+    #[test]
+    fn font_keys_parse_and_bad_ones_are_reported() {
+        let (c, problems) = load(
+            None,
+            &[
+                r#"font.features=["-calt","-liga"]"#.into(),
+                r#"font.bold.family="DejaVu Sans Mono""#.into(),
+            ],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.font.features, ["-calt", "-liga"]);
+        assert_eq!(c.font.spec().bold_family.as_deref(), Some("DejaVu Sans Mono"));
+        assert_eq!(c.font.spec().italic_family, None);
+        let many = format!("font.features=[{}]", vec!["\"-calt\""; 65].join(","));
+        for bad in [r#"font.features=["no good!"]"#.to_string(), many, "font.family=".into()] {
+            let (c, problems) = load(None, std::slice::from_ref(&bad));
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+            assert!(c.font.features.is_empty() && !c.font.family.is_empty(), "{bad}");
+        }
+    }
 }
