@@ -16,8 +16,12 @@
 //! * **cat**: `cat` of a 50 MB log-like file (text with some colours) inside the terminal,
 //!   timed by the shell around `cat`.
 //!
+//! `uvterm` shapes text with the font's default features (ligatures on); `uvterm-noliga` is
+//! the same binary with `font.features=["-calt","-liga"]` (ligatures off): the cost of
+//! ligatures is the difference between the two columns.
+//!
 //! Run: `cargo bench --bench gui_compare` (needs Xvfb; peers that are not installed are
-//! shown as such). Knobs: `TERMINALS=uvterm,alacritty,kitty,xterm`, `CAT_MB=50`, `FRAMES=60`,
+//! shown as such). Knobs: `TERMINALS=uvterm,uvterm-noliga,alacritty,kitty,xterm`, `CAT_MB=50`, `FRAMES=60`,
 //! `STARTS=5`, `IDLE_SECS=10`.
 
 use std::io::Write;
@@ -132,8 +136,11 @@ impl Drop for Server {
 fn command(terminal: &str, script: &str, dir: &Path) -> Command {
     let font = "DejaVu Sans Mono";
     let mut c = match terminal {
-        "uvterm" => {
+        "uvterm" | "uvterm-noliga" => {
             let mut c = Command::new(env!("CARGO_BIN_EXE_uvterm"));
+            if terminal == "uvterm-noliga" {
+                c.args(["-o", r#"font.features=["-calt","-liga"]"#]);
+            }
             c.args(["-o", "font.size=12", "-o", &format!("font.family={font}")])
                 .args([
                     "-o",
@@ -186,7 +193,7 @@ fn command(terminal: &str, script: &str, dir: &Path) -> Command {
 }
 
 fn installed(terminal: &str) -> bool {
-    terminal == "uvterm"
+    terminal.starts_with("uvterm")
         || Command::new("sh")
             .args(["-c", &format!("command -v {terminal} >/dev/null")])
             .status()
@@ -438,7 +445,7 @@ fn make_half_block_file(path: &Path, frames: usize) {
 
 fn main() {
     let terminals: Vec<String> = std::env::var("TERMINALS")
-        .unwrap_or_else(|_| "uvterm,alacritty,kitty,xterm".into())
+        .unwrap_or_else(|_| "uvterm,uvterm-noliga,alacritty,kitty,xterm".into())
         .split(',')
         .map(str::to_owned)
         .collect();

@@ -1,7 +1,7 @@
 # Shared by scripts/run and scripts/test: install what is missing, and only that.
 # Sourced, not executed. Debian 12 / Ubuntu 22.04+ package names.
 
-# Build: libuv-sys2 runs bindgen (libclang and its headers); crossfont needs fontconfig.
+# Build: libuv-sys2 runs bindgen (libclang and its headers); fonts need fontconfig and FreeType.
 UVTERM_BUILD_PACKAGES="gcc libc6-dev pkg-config libfontconfig-dev libfreetype-dev libclang1-14 libclang-common-14-dev"
 # Run (X11 and GL are loaded at run time by winit/glutin): a missing one is a run-time error.
 UVTERM_RUN_PACKAGES="libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libegl1 libgl1 libgl1-mesa-dri fonts-dejavu-core fonts-noto-color-emoji fonts-droid-fallback xdg-utils"
@@ -13,6 +13,10 @@ UVTERM_TEST_PACKAGES="g++ xvfb xauth x11-apps x11-utils imagemagick mesa-utils x
 # and wl-clipboard (useradd from passwd, setpriv from util-linux).
 UVTERM_RUN_PACKAGES="$UVTERM_RUN_PACKAGES libwayland-client0 libwayland-cursor0 libwayland-egl1 libxkbcommon0"
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
+
+# Shaping (issue 14): hb-shape is the reference the shaping tests compare with; Fira Code has
+# programming ligatures.
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode"
 
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"

@@ -31,6 +31,64 @@ pub struct FontConfig {
     pub family: String,
     /// Points.
     pub size: f32,
+    // --- issue 14 (shaping): per-style families and OpenType features. ---
+    /// `font.bold.family` etc. (Alacritty's names): another family for that style; unset,
+    /// the regular family's bold/italic face (synthetic only where it has none).
+    pub bold: FaceFamily,
+    pub italic: FaceFamily,
+    pub bold_italic: FaceFamily,
+    /// OpenType feature settings in HarfBuzz's syntax, applied when shaping: `["-calt",
+    /// "-liga"]` turns programming ligatures off (default: the font's defaults, ligatures on,
+    /// as Ghostty and kitty do).
+    pub features: Vec<String>,
+}
+
+/// A per-style family override.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaceFamily {
+    pub family: Option<String>,
+}
+
+/// Longest family name accepted (bytes).
+const MAX_FAMILY_LEN: usize = 256;
+
+impl FontConfig {
+    /// What the renderer's fonts take.
+    pub fn spec(&self) -> crate::render::fonts::FontSpec {
+        crate::render::fonts::FontSpec {
+            family: self.family.clone(),
+            bold_family: self.bold.family.clone(),
+            italic_family: self.italic.family.clone(),
+            bold_italic_family: self.bold_italic.family.clone(),
+            features: self.features.clone(),
+        }
+    }
+
+    fn validate(&mut self, problems: &mut Vec<String>) {
+        let bad = |f: &str| f.is_empty() || f.len() > MAX_FAMILY_LEN || f.contains('\0');
+        if bad(&self.family) {
+            problems.push(format!(
+                "font.family {:?} is not a family name; using the default",
+                self.family
+            ));
+            self.family = FontConfig::default().family;
+        }
+        for (name, face) in [
+            ("bold", &mut self.bold),
+            ("italic", &mut self.italic),
+            ("bold_italic", &mut self.bold_italic),
+        ] {
+            if face.family.as_deref().is_some_and(bad) {
+                problems.push(format!("font.{name}.family is not a family name; ignored"));
+                face.family = None;
+            }
+        }
+        if let Err(e) = crate::render::fonts::parse_features(&self.features) {
+            problems.push(format!("{e}; using the font's defaults"));
+            self.features.clear();
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -278,7 +336,14 @@ fn parse_hex(s: &str) -> Option<Rgb> {
 
 impl Default for FontConfig {
     fn default() -> Self {
-        Self { family: "DejaVu Sans Mono".into(), size: 11.0 }
+        Self {
+            family: "DejaVu Sans Mono".into(),
+            size: 11.0,
+            bold: FaceFamily::default(),
+            italic: FaceFamily::default(),
+            bold_italic: FaceFamily::default(),
+            features: Vec::new(),
+        }
     }
 }
 
@@ -434,6 +499,7 @@ impl Config {
                 .push(format!("font.size {} is out of range (1-200); using 11", self.font.size));
             self.font.size = 11.0;
         }
+        self.font.validate(problems);
         if self.colors.palette.len() != 16 {
             problems.push(format!(
                 "colors.palette has {} colours, 16 are needed; using the default palette",
@@ -605,6 +671,27 @@ mod tests {
         assert_eq!(c.window.padding, 0);
         let (_, problems) = load(None, &["nonsense".into(), "font.size=-3".into()]);
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn font_keys_parse_and_bad_ones_are_reported() {
+        let (c, problems) = load(
+            None,
+            &[
+                r#"font.features=["-calt","-liga"]"#.into(),
+                r#"font.bold.family="DejaVu Sans Mono""#.into(),
+            ],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.font.features, ["-calt", "-liga"]);
+        assert_eq!(c.font.spec().bold_family.as_deref(), Some("DejaVu Sans Mono"));
+        assert_eq!(c.font.spec().italic_family, None);
+        let many = format!("font.features=[{}]", vec!["\"-calt\""; 65].join(","));
+        for bad in [r#"font.features=["no good!"]"#.to_string(), many, "font.family=".into()] {
+            let (c, problems) = load(None, std::slice::from_ref(&bad));
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+            assert!(c.font.features.is_empty() && !c.font.family.is_empty(), "{bad}");
+        }
     }
 }
 

@@ -210,7 +210,7 @@ impl actions::ActionContext for WindowActions<'_> {
     }
 
     fn set_font_points(&mut self, points: f32) {
-        let family = self.app.config.font.family.clone();
+        let family = self.app.config.font.spec();
         let Some(w) = self.app.windows.get_mut(&self.wid) else { return };
         match Fonts::new(&family, points, w.fonts.scale) {
             Ok(f) => w.set_fonts(f, &self.app.sender),

@@ -116,7 +116,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         eprintln!("uvterm: {p}");
     }
     crate::pty::raise_fd_limit();
-    let fonts = match Fonts::new(&config.font.family, config.font.size, 1.0) {
+    let fonts = match Fonts::new(&config.font.spec(), config.font.size, 1.0) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("uvterm: {e}");
@@ -180,7 +180,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         windows: HashMap::new(),
         ids: HashMap::new(),
         base_font: (
-            fonts.family.clone(),
+            fonts.spec.clone(),
             fonts.points,
             (fonts.cell_width as f64, fonts.cell_height as f64),
         ),
@@ -233,7 +233,7 @@ struct App {
     windows: HashMap<WinitWindowId, TermWindow>,
     ids: HashMap<io::WindowId, WinitWindowId>,
     /// Family, points and unscaled cell size (pixels) from the configuration.
-    base_font: (String, f32, (f64, f64)),
+    base_font: (crate::render::fonts::FontSpec, f32, (f64, f64)),
     /// The fonts loaded at start, until a window takes them.
     spare_fonts: Option<Fonts>,
     /// The display the event loop runs on (Wayland or X11), for the clipboard.
@@ -307,11 +307,8 @@ impl ApplicationHandler<IoEvent> for App {
                 }
             }
             WindowEvent::ScaleFactorChanged { scale_factor, .. } => {
-                let (family, size, padding) = (
-                    self.config.font.family.clone(),
-                    self.config.font.size,
-                    self.config.window.padding,
-                );
+                let (family, size, padding) =
+                    (self.config.font.spec(), self.config.font.size, self.config.window.padding);
                 if let Some(w) = self.windows.get_mut(&wid) {
                     let points = w.fonts.points.max(1.0);
                     match Fonts::new(

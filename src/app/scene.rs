@@ -3,7 +3,7 @@
 //! in its style, the selection and search highlights, and the tab bar. Pure: no GL here.
 
 use crate::render::fonts::Face;
-use crate::render::{GlyphDraw, GlyphId, Rect, Scene};
+use crate::render::{GlyphDraw, GlyphId, Rect, RunCell, Scene, TextRun};
 use crate::term::cell::Content;
 use crate::term::handler::{COLOR_BACKGROUND, COLOR_CURSOR, COLOR_FOREGROUND};
 use crate::term::index::Line;
@@ -130,6 +130,9 @@ fn in_spans(spans: &[Span], row: usize, col: usize) -> bool {
 pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
     scene.backgrounds.clear();
     scene.glyphs.clear();
+    scene.runs.clear();
+    scene.run_text.clear();
+    scene.run_cells.clear();
     scene.overlay.clear();
     let term = input.term;
     let grid = term.grid();
@@ -190,7 +193,12 @@ pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
                 }
             }
         }
-        // Glyphs and decorations.
+        // Text runs and decorations. A run is the cells of one face between spaces; the
+        // cursor's cell is a run of its own, so a ligature under the cursor breaks and the
+        // cursor shows the characters (kitty's behaviour).
+        let cursor_col = (offset == 0 && term.cursor_point().line.0 == line)
+            .then(|| term.cursor_point().column.0);
+        let mut open = false;
         for (col, cell) in cells.iter().enumerate().take(l.cols) {
             if cell.is_spacer() {
                 continue;
@@ -206,21 +214,44 @@ pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
                 italic: style.attrs.contains(Attrs::ITALIC),
             };
             let wide = cell.is_wide();
-            let id = match cell.content() {
-                Content::Empty => None,
-                Content::Char(' ') => None,
-                Content::Char(c) => Some(GlyphId::for_char(c, face, wide)),
-                Content::Cluster(id) => {
-                    Some(GlyphId::Cluster { text: term.cluster(id).into(), face, wide })
-                }
-            };
-            if let Some(id) = id
-                && !style.attrs.contains(Attrs::HIDDEN)
-            {
-                scene.glyphs.push(GlyphDraw { id, x, y, color: rgba(fg) });
-            }
             let w = l.cell_w * if wide { 2.0 } else { 1.0 };
             decorations(&style, palette, fg, x, y, w, l, m, &mut scene.overlay);
+            let hidden = style.attrs.contains(Attrs::HIDDEN);
+            let text_start = scene.run_text.len();
+            match cell.content() {
+                _ if hidden => {}
+                Content::Empty | Content::Char(' ') => {}
+                Content::Char(c) => {
+                    let id = GlyphId::for_char(c, face, wide);
+                    if matches!(id, GlyphId::Boxed { .. }) {
+                        scene.glyphs.push(GlyphDraw { id, x, y, color: rgba(fg) });
+                    } else {
+                        scene.run_text.push(c);
+                    }
+                }
+                Content::Cluster(id) => scene.run_text.push_str(term.cluster(id)),
+            }
+            if scene.run_text.len() == text_start {
+                open = false;
+                continue;
+            }
+            let at_cursor = cursor_col == Some(col);
+            let joins = open && !at_cursor && scene.runs.last().is_some_and(|r| r.face == face);
+            if !joins {
+                scene.runs.push(TextRun {
+                    text: text_start..text_start,
+                    cells: scene.run_cells.len()..scene.run_cells.len(),
+                    face,
+                    y,
+                });
+            }
+            scene.run_cells.push(RunCell { byte: text_start as u32, x, wide, color: rgba(fg) });
+            if let Some(r) = scene.runs.last_mut() {
+                r.text.end = scene.run_text.len();
+                r.cells.end = scene.run_cells.len();
+            }
+            // The cursor's run ends with its cell.
+            open = !at_cursor;
         }
     }
 
@@ -348,6 +379,13 @@ fn cursor(input: &SceneInput<'_>, scene: &mut Scene) {
                     break;
                 }
             }
+            for r in scene.runs.iter().rev().filter(|r| r.y == y) {
+                for c in &mut scene.run_cells[r.cells.clone()] {
+                    if c.x == x {
+                        c.color = rgba(bg);
+                    }
+                }
+            }
         }
         CursorShape::Beam => scene.overlay.push(Rect { x, y, w: thick, h: l.cell_h, color }),
         CursorShape::Underline => {
@@ -454,8 +492,46 @@ mod tests {
         assert_eq!(runs.len(), 1, "one merged run: {:?}", s.backgrounds);
         assert_eq!((runs[0].x, runs[0].w), (2.0, 24.0));
         let green = rgba(t.palette().0[2]);
-        assert_eq!(s.glyphs.iter().filter(|g| g.color == green).count(), 3);
-        assert_eq!(s.glyphs.len(), 4, "a, b, c, d; spaces draw nothing");
+        assert_eq!(s.run_cells.iter().filter(|g| g.color == green).count(), 3);
+        assert_eq!(s.run_cells.len(), 4, "a, b, c, d; spaces draw nothing");
+        assert_eq!(run_texts(&s), ["abc", "d"], "runs end at spaces, not at colour changes");
+    }
+
+    fn run_texts(s: &Scene) -> Vec<&str> {
+        s.runs.iter().map(|r| &s.run_text[r.text.clone()]).collect()
+    }
+
+    #[test]
+    fn runs_split_at_faces_and_the_cursor_cell_is_its_own_run() {
+        let t = term("a->b\x1b[1m=>\x1b[0m!=\x1b[3G");
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        assert_eq!(run_texts(&s), ["a-", ">", "b", "=>", "!="], "cursor at column 2");
+        let bold = s.runs.iter().find(|r| &s.run_text[r.text.clone()] == "=>").unwrap();
+        assert!(bold.face.bold);
+        let cells = &s.run_cells[s.runs[0].cells.clone()];
+        assert_eq!((cells[0].x, cells[1].x, cells[1].byte), (2.0, 10.0, 1));
+        // The block cursor draws the character under it in the background colour.
+        let bg = rgba(t.palette().0[COLOR_BACKGROUND]);
+        assert_eq!(s.run_cells[s.runs[1].cells.start].color, bg);
+    }
+
+    #[test]
+    fn clusters_are_one_cell_of_a_run_and_overlays_split_runs() {
+        let t = term("x\u{1F44D}\u{1F3FD}yz\r\n");
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        assert_eq!(run_texts(&s), ["x\u{1F44D}\u{1F3FD}yz"]);
+        // However the core splits the sequence into cells, the run holds all of it, so the
+        // shaper sees the whole sequence.
+        let cells = &s.run_cells[s.runs[0].cells.clone()];
+        assert!(cells[1].wide && !cells[0].wide);
+        assert_eq!((cells[1].x, cells[1].byte), (10.0, 1));
+        let y = cells.iter().position(|c| s.run_text[c.byte as usize..].starts_with('y'));
+        let y = cells[y.expect("a cell for y")].x;
+        // An overlay over the thumb leaves the text before and after it.
+        s.clear_text(2.0, 10.0, y);
+        assert_eq!(run_texts(&s), ["x", "yz"]);
     }
 
     #[test]
@@ -525,8 +601,9 @@ mod tests {
         i.display_offset = 1;
         let mut s = Scene::default();
         build(&i, &mut s);
-        let first: Vec<&GlyphDraw> = s.glyphs.iter().filter(|g| g.y == 2.0).collect();
-        assert_eq!(first.len(), 3, "'one' from the history on the first line");
+        let first: Vec<&str> =
+            s.runs.iter().filter(|r| r.y == 2.0).map(|r| &s.run_text[r.text.clone()]).collect();
+        assert_eq!(first, ["one"], "'one' from the history on the first line");
         let cursor = rgba(t.palette().0[COLOR_CURSOR]);
         assert!(!s.backgrounds.iter().any(|r| r.color == cursor));
     }

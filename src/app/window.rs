@@ -411,7 +411,7 @@ impl TermWindow {
         use unicode_width::UnicodeWidthChar;
         let cells: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
         let w = (cells as f32 * l.cell_w).min(l.x0 + l.cols as f32 * l.cell_w - x).max(0.0);
-        self.scene.glyphs.retain(|g| g.y != y || g.x < x || g.x >= x + w);
+        self.scene.clear_text(y, x, x + w);
         self.scene.backgrounds.push(crate::render::Rect { x, y, w, h: l.cell_h, color: rgba(bg) });
         let mut col = 0.0;
         for c in text.chars() {
@@ -446,7 +446,7 @@ impl TermWindow {
     /// under it is not drawn.
     fn search_bar(&mut self, label: &str, l: Layout) {
         let y = l.y0 + (l.lines.saturating_sub(1)) as f32 * l.cell_h;
-        self.scene.glyphs.retain(|g| g.y != y);
+        self.scene.clear_text(y, f32::MIN, f32::MAX);
         self.scene.backgrounds.push(crate::render::Rect {
             x: 0.0,
             y,

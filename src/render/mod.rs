@@ -2,18 +2,25 @@
 //! one pass for backgrounds, one for glyphs, and one for what goes over text (decorations,
 //! the cursor). Knows nothing of terminals: the window turns a terminal into a [`Scene`].
 //!
-//! Raw GL calls live in [`gl`]; fonts in [`fonts`]; procedural box drawing in [`boxdraw`].
+//! Text comes as runs ([`TextRun`]: a line's cells of one face between spaces), which the
+//! renderer shapes through [`fonts::Fonts::shape`] (cached) and places on their cells: a
+//! ligature is drawn across the cells it covers, an emoji sequence as one glyph.
+//!
+//! Raw GL calls live in [`gl`]; fonts in [`fonts`] (files from [`fontdb`]); procedural box
+//! drawing in [`boxdraw`]; the box for a character no font has in [`missing`].
 
 pub mod boxdraw;
+pub mod fontdb;
 pub mod fonts;
 pub mod gl;
+pub mod missing;
 pub mod surface;
+
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crossfont::BitmapBuffer;
-
-use fonts::{Face, Fonts};
+use fonts::{Face, Fonts, MISSING, Raster};
 use gl::{Attrib, Gl, Instances, Program, Texture, Uniform};
 
 const RECT_VERT: &str = include_str!("../../shaders/rect.vert");
@@ -24,7 +31,8 @@ const GLYPH_FRAG: &str = include_str!("../../shaders/glyph.frag");
 const ATLAS_START: i32 = 1024;
 const ATLAS_MAX: i32 = 4096;
 
-/// What a glyph is, for the cache.
+/// A single glyph the scene asks for outside text runs (the tab bar, the search bar, the
+/// input method's text, box drawing).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GlyphId {
     Char {
@@ -49,6 +57,45 @@ impl GlyphId {
     pub fn for_char(c: char, face: Face, wide: bool) -> GlyphId {
         if boxdraw::covers(c) { GlyphId::Boxed { c } } else { GlyphId::Char { c, face, wide } }
     }
+}
+
+/// What the atlas caches: a glyph of a loaded font (with synthetic bold/italic bits), a
+/// procedural box-drawing character, or the replacement box of a missing character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RasterKey {
+    Glyph { font: u16, id: u32, synth: u8, wide: bool },
+    Boxed { c: char },
+    Missing { cp: u32, wide: bool },
+}
+
+/// A glyph placed for this frame.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    key: RasterKey,
+    x: f32,
+    y: f32,
+    color: [u8; 4],
+}
+
+/// A run of text on one line in one face: the cells `cells` of [`Scene::run_cells`],
+/// whose text is `text` of [`Scene::run_text`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    pub text: Range<usize>,
+    pub cells: Range<usize>,
+    pub face: Face,
+    /// The line's top, in pixels.
+    pub y: f32,
+}
+
+/// One cell of a run: where its text starts in [`Scene::run_text`], its left edge, whether
+/// it is two cells wide, and its foreground colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunCell {
+    pub byte: u32,
+    pub x: f32,
+    pub wide: bool,
+    pub color: [u8; 4],
 }
 
 /// A solid rectangle in pixels; `color` is premultiplied RGBA.
@@ -77,7 +124,54 @@ pub struct Scene {
     pub clear: [f32; 4],
     pub backgrounds: Vec<Rect>,
     pub glyphs: Vec<GlyphDraw>,
+    /// Text to shape: runs index `run_text` and `run_cells` (one buffer each per frame, so
+    /// building a scene allocates nothing once warm).
+    pub runs: Vec<TextRun>,
+    pub run_text: String,
+    pub run_cells: Vec<RunCell>,
     pub overlay: Vec<Rect>,
+}
+
+impl Scene {
+    /// Forget the text of line `y` between `x0` and `x1` (pixels), splitting runs that
+    /// cross the span: what an overlay drawn over the cells (preedit, search bar) hides.
+    pub fn clear_text(&mut self, y: f32, x0: f32, x1: f32) {
+        self.glyphs.retain(|g| g.y != y || g.x < x0 || g.x >= x1);
+        let mut kept = Vec::with_capacity(self.runs.len());
+        for run in self.runs.drain(..) {
+            if run.y != y {
+                kept.push(run);
+                continue;
+            }
+            // Consecutive cells outside the span become runs of their own.
+            let mut start: Option<usize> = None;
+            for i in run.cells.clone().chain(std::iter::once(run.cells.end)) {
+                let outside = i < run.cells.end && {
+                    let x = self.run_cells[i].x;
+                    x < x0 || x >= x1
+                };
+                match (outside, start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        let end_byte = if i < run.cells.end {
+                            self.run_cells[i].byte as usize
+                        } else {
+                            run.text.end
+                        };
+                        kept.push(TextRun {
+                            text: self.run_cells[s].byte as usize..end_byte,
+                            cells: s..i,
+                            face: run.face,
+                            y,
+                        });
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.runs = kept;
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -133,7 +227,9 @@ pub struct Renderer {
     rects: Instances,
     glyphs: Instances,
     atlas: Option<Atlas>,
-    cache: FxHashMap<GlyphId, Option<Cached>>,
+    cache: FxHashMap<RasterKey, Option<Cached>>,
+    /// This frame's glyphs, resolved from runs and single glyphs.
+    placed: Vec<Placed>,
     /// Atlas resets so far (growth or eviction), for tests and the log.
     pub atlas_resets: usize,
     /// The side the atlas grows to before it evicts.
@@ -201,6 +297,7 @@ impl Renderer {
             glyphs,
             atlas: Some(Atlas { texture, x: 0, y: 0, row_height: 0 }),
             cache: FxHashMap::default(),
+            placed: Vec::new(),
             atlas_resets: 0,
             atlas_max,
             scratch: Vec::new(),
@@ -221,16 +318,76 @@ impl Renderer {
         }
     }
 
+    /// Turn the scene's runs and single glyphs into this frame's placed glyphs: runs are
+    /// shaped (cached in [`Fonts`]) and each glyph goes to the cell of its cluster.
+    fn resolve(&mut self, fonts: &mut Fonts, scene: &Scene) {
+        let mut placed = std::mem::take(&mut self.placed);
+        placed.clear();
+        for g in &scene.glyphs {
+            let (text, face, wide) = match &g.id {
+                GlyphId::Boxed { c } => {
+                    let key = RasterKey::Boxed { c: *c };
+                    placed.push(Placed { key, x: g.x, y: g.y, color: g.color });
+                    continue;
+                }
+                GlyphId::Char { c, face, wide } => (c.to_string().into_boxed_str(), *face, *wide),
+                GlyphId::Cluster { text, face, wide } => (text.clone(), *face, *wide),
+            };
+            for s in fonts.shape(&text, face).iter() {
+                placed.push(Placed {
+                    key: key_of(s, wide),
+                    x: g.x + s.dx,
+                    y: g.y + s.dy,
+                    color: g.color,
+                });
+            }
+        }
+        for run in &scene.runs {
+            let (Some(text), Some(cells)) =
+                (scene.run_text.get(run.text.clone()), scene.run_cells.get(run.cells.clone()))
+            else {
+                continue;
+            };
+            if cells.is_empty() {
+                continue;
+            }
+            let shaped = fonts.shape(text, run.face);
+            for (k, s) in shaped.iter().enumerate() {
+                let at = run.text.start + s.cluster as usize;
+                let i = cells.partition_point(|c| c.byte as usize <= at).saturating_sub(1);
+                let cell = cells[i];
+                // A colour glyph the shaper made of two narrow cells' clusters (a flag's two
+                // regional indicators, each one cell as in xterm) is drawn across both.
+                let next = shaped[k + 1..]
+                    .iter()
+                    .map(|n| n.cluster)
+                    .find(|&c| c != s.cluster)
+                    .map_or(run.text.end, |c| run.text.start + c as usize);
+                let end = cells.partition_point(|c| (c.byte as usize) < next);
+                let wide = cell.wide || (end >= i + 2 && fonts.is_emoji_font(s.font));
+                placed.push(Placed {
+                    key: key_of(s, wide),
+                    x: cell.x + s.dx,
+                    y: run.y + s.dy,
+                    color: cell.color,
+                });
+            }
+        }
+        self.placed = placed;
+    }
+
     /// Draw `scene` into a `width × height` framebuffer.
     pub fn render(&mut self, fonts: &mut Fonts, scene: &Scene, width: u32, height: u32) {
+        self.resolve(fonts, scene);
         // Make sure every glyph of the frame is in the atlas; a reset (growth or eviction)
         // in the middle invalidates what was placed before, so start over once.
         for attempt in 0..2 {
             let resets = self.atlas_resets;
-            for g in &scene.glyphs {
-                if !self.cache.contains_key(&g.id) {
-                    let cached = self.rasterize(fonts, &g.id);
-                    self.cache.insert(g.id.clone(), cached);
+            for i in 0..self.placed.len() {
+                let key = self.placed[i].key;
+                if !self.cache.contains_key(&key) {
+                    let cached = self.rasterize(fonts, key);
+                    self.cache.insert(key, cached);
                 }
             }
             if self.atlas_resets == resets || attempt == 1 {
@@ -251,10 +408,10 @@ impl Renderer {
 
         self.scratch.clear();
         let mut count = 0;
-        for g in &scene.glyphs {
-            let Some(Some(c)) = self.cache.get(&g.id) else { continue };
-            let x = g.x + c.left as f32;
-            let y = g.y + fonts.baseline as f32 - c.top as f32;
+        for g in &self.placed {
+            let Some(Some(c)) = self.cache.get(&g.key) else { continue };
+            let x = (g.x + c.left as f32).round();
+            let y = (g.y + fonts.baseline as f32 - c.top as f32).round();
             for v in [x, y, c.w as f32, c.h as f32] {
                 self.scratch.extend_from_slice(&v.to_ne_bytes());
             }
@@ -283,38 +440,23 @@ impl Renderer {
     }
 
     /// Rasterize and upload one glyph; `None` for glyphs with nothing to draw.
-    fn rasterize(&mut self, fonts: &mut Fonts, id: &GlyphId) -> Option<Cached> {
+    fn rasterize(&mut self, fonts: &mut Fonts, key: RasterKey) -> Option<Cached> {
         let (cw, ch) = (fonts.cell_width as i32, fonts.cell_height as i32);
-        let (rgba, w, h, left, top, colored) = match id {
-            GlyphId::Boxed { c } => {
-                let mask = boxdraw::render(*c, cw as u32, ch as u32, fonts.underline_thickness)?;
+        let (rgba, w, h, left, top, colored) = match key {
+            RasterKey::Boxed { c } => {
+                let mask = boxdraw::render(c, cw as u32, ch as u32, fonts.underline_thickness)?;
                 let rgba: Vec<u8> = mask.iter().flat_map(|&a| [255, 255, 255, a]).collect();
                 (rgba, cw, ch, 0, fonts.baseline, false)
             }
-            GlyphId::Char { c, face, wide } => {
-                let g = fonts.glyph(*c, *face)?;
-                glyph_bitmap(g, cw * if *wide { 2 } else { 1 }, ch, fonts.baseline)?
+            RasterKey::Missing { cp, wide } => {
+                let w = cw * if wide { 2 } else { 1 };
+                let mask = missing::render(cp, w as u32, ch as u32, fonts.underline_thickness)?;
+                let rgba: Vec<u8> = mask.iter().flat_map(|&a| [255, 255, 255, a]).collect();
+                (rgba, w, ch, 0, fonts.baseline, false)
             }
-            GlyphId::Cluster { text, face, wide } => {
-                let mut chars = text.chars();
-                let first = chars.next()?;
-                // VS16 asks for the emoji form of a listed text-default base (❤️, not A️):
-                // the core's one width rule decides.
-                let emoji = uvterm_terminal::width::is_emoji_presentation(text);
-                let base = match emoji.then(|| fonts.emoji_glyph(first)).flatten() {
-                    Some(g) => g,
-                    None => fonts.glyph(first, *face)?,
-                };
-                let mut parts = vec![base];
-                if !matches!(parts[0].buffer, BitmapBuffer::Rgba(_)) {
-                    for c in chars.filter(|c| *c != '\u{200D}' && *c != '\u{FE0F}') {
-                        if let Some(g) = fonts.glyph(c, *face) {
-                            parts.push(g);
-                        }
-                    }
-                }
-                let merged = merge(parts);
-                glyph_bitmap(merged, cw * if *wide { 2 } else { 1 }, ch, fonts.baseline)?
+            RasterKey::Glyph { font, id, synth, wide } => {
+                let g = fonts.rasterize(font, id, synth)?;
+                glyph_bitmap(g, cw * if wide { 2 } else { 1 }, ch, fonts.baseline)?
             }
         };
         if w <= 0 || h <= 0 {
@@ -389,46 +531,19 @@ fn rect_bytes(rects: &[Rect], out: &mut Vec<u8>) {
     }
 }
 
-/// Overlay several glyphs drawn at the same origin (a base and its combining marks).
-fn merge(parts: Vec<crossfont::RasterizedGlyph>) -> crossfont::RasterizedGlyph {
-    if parts.len() == 1 {
-        return parts.into_iter().next().unwrap_or_default();
-    }
-    let left = parts.iter().map(|g| g.left).min().unwrap_or(0);
-    let top = parts.iter().map(|g| g.top).max().unwrap_or(0);
-    let right = parts.iter().map(|g| g.left + g.width).max().unwrap_or(0);
-    let bottom = parts.iter().map(|g| g.top - g.height).min().unwrap_or(0);
-    let (w, h) = ((right - left).max(0), (top - bottom).max(0));
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    for g in &parts {
-        let BitmapBuffer::Rgb(src) = &g.buffer else { continue };
-        for y in 0..g.height {
-            for x in 0..g.width {
-                let dx = g.left - left + x;
-                let dy = top - g.top + y;
-                for k in 0..3 {
-                    let s = src.get(((y * g.width + x) * 3 + k) as usize).copied().unwrap_or(0);
-                    let d = &mut rgb[((dy * w + dx) * 3 + k) as usize];
-                    *d = (*d).max(s);
-                }
-            }
-        }
-    }
-    crossfont::RasterizedGlyph {
-        character: parts[0].character,
-        width: w,
-        height: h,
-        top,
-        left,
-        advance: parts[0].advance,
-        buffer: BitmapBuffer::Rgb(rgb),
+/// The atlas key of a shaped glyph drawn in a cell that is `wide` or not.
+fn key_of(s: &fonts::Shaped, wide: bool) -> RasterKey {
+    if s.font == MISSING {
+        RasterKey::Missing { cp: s.id, wide }
+    } else {
+        RasterKey::Glyph { font: s.font, id: s.id, synth: s.synth, wide }
     }
 }
 
 /// Turn a rasterized glyph into RGBA for the atlas: masks become white with coverage in
 /// alpha; colour bitmaps (emoji) too large for their cells are scaled down and centred.
 fn glyph_bitmap(
-    g: crossfont::RasterizedGlyph,
+    g: Raster,
     max_w: i32,
     cell_h: i32,
     baseline: i32,
@@ -437,27 +552,17 @@ fn glyph_bitmap(
     if w <= 0 || h <= 0 {
         return None;
     }
-    match g.buffer {
-        BitmapBuffer::Rgb(src) => {
-            let mut rgba = Vec::with_capacity((w * h * 4) as usize);
-            for px in src.chunks_exact(3) {
-                let a = px[0].max(px[1]).max(px[2]);
-                rgba.extend_from_slice(&[255, 255, 255, a]);
-            }
-            Some((rgba, w, h, g.left, g.top, false))
-        }
-        BitmapBuffer::Rgba(src) => {
-            let scale = (cell_h as f32 / h as f32).min(max_w as f32 / w as f32).min(1.0);
-            let (sw, sh) = (
-                ((w as f32 * scale).round() as i32).max(1),
-                ((h as f32 * scale).round() as i32).max(1),
-            );
-            let rgba = if scale < 1.0 { downscale(&src, w, h, sw, sh) } else { src };
-            let left = if scale < 1.0 { (max_w - sw) / 2 } else { g.left };
-            let top = if scale < 1.0 { baseline - (cell_h - sh) / 2 } else { g.top };
-            Some((rgba, sw, sh, left, top, true))
-        }
+    if !g.color {
+        let rgba = g.data.iter().flat_map(|&a| [255, 255, 255, a]).collect();
+        return Some((rgba, w, h, g.left, g.top, false));
     }
+    let scale = (cell_h as f32 / h as f32).min(max_w as f32 / w as f32).min(1.0);
+    let (sw, sh) =
+        (((w as f32 * scale).round() as i32).max(1), ((h as f32 * scale).round() as i32).max(1));
+    let rgba = if scale < 1.0 { downscale(&g.data, w, h, sw, sh) } else { g.data };
+    let left = if scale < 1.0 { (max_w - sw) / 2 } else { g.left };
+    let top = if scale < 1.0 { baseline - (cell_h - sh) / 2 } else { g.top };
+    Some((rgba, sw, sh, left, top, true))
 }
 
 /// Box-filter an RGBA image down to `dw × dh`.
