@@ -102,13 +102,13 @@ fn shaped_text_is_drawn(gl_api: &str) {
     assert!(differ(&toned, &swatch) > toned.len() / 10, "not the tone swatch");
     assert!(ink(&cells.pixels(&img, 1, 2..4)) == 0, "nothing drawn after the thumb");
 
-    // The flag in its colours: blue and red, not two boxed letters.
-    let flag = cells.pixels(&img, 2, 0..2);
-    let blue = flag.iter().filter(|p| p[2] > 120 && p[0] < 80).count();
-    let red = flag.iter().filter(|p| p[0] > 180 && p[1] < 110 && p[2] < 110).count();
-    // (The core gives a flag the width it gives its first regional indicator, one cell
-    // today, so the flag is scaled into one cell: few pixels, but in its colours.)
-    assert!(blue > 5 && red > 5, "French flag colours: {blue} blue, {red} red");
+    // The flag in its colours across the two cells of its two regional indicators: blue on
+    // the left cell, red on the right one, not two boxed letters nor a flag squeezed into one.
+    let left = cells.pixels(&img, 2, 0..1);
+    let right = cells.pixels(&img, 2, 1..2);
+    let blue = left.iter().filter(|p| p[2] > 120 && p[0] < 80).count();
+    let red = right.iter().filter(|p| p[0] > 180 && p[1] < 110 && p[2] < 110).count();
+    assert!(blue > 5 && red > 5, "French flag colours: {blue} blue left, {red} red right");
 
     // Hangul no font has: a visible box (its left edge a vertical line of ink).
     let hangul = cells.pixels(&img, 3, 0..2);
