@@ -47,3 +47,53 @@ fn the_overlay_toggles_and_the_ledger_knows_the_window() {
     // At least the glyph atlas (RGBA8) is on the GPU.
     assert!(totals["gpu_bytes_estimate"].as_u64().unwrap() >= 256 * 256 * 4, "{totals}");
 }
+
+/// Per window, the ledger gives its own GL context's objects and GPU estimate; the windows'
+/// figures add up to the process totals, and a closed window's share leaves the totals.
+#[test]
+fn the_ledger_splits_gl_figures_by_window() {
+    let x = Xvfb::start();
+    let gui = Gui::start(&x, "overlay-windows", &["-e", "sh"]);
+    let first = gui.window()["id"].as_u64().unwrap();
+    gui.msg(&["create-window", "-e", "sh"]);
+    let second = gui.window_n(1)["id"].as_u64().unwrap();
+    // Both windows have drawn (each publishes its figures after a frame) and nothing is in
+    // flight: the windows' figures are complete.
+    let complete = |l: &serde_json::Value| {
+        let ws = l["windows"].as_array().cloned().unwrap_or_default();
+        ws.len() == 2
+            && ws.iter().all(|w| w["gl_objects"].as_u64().is_some_and(|n| n > 0))
+            && ws.iter().map(|w| w["gl_objects"].as_u64().unwrap_or(0)).sum::<u64>()
+                == l["totals"]["gl_objects"].as_u64().unwrap_or(u64::MAX)
+    };
+    let mut ledger = gui.json(&["stats", "--tabs"]);
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            ledger = gui.json(&["stats", "--tabs"]);
+            complete(&ledger)
+        }),
+        "two windows, each with its own GL figures adding up to the totals: {ledger}"
+    );
+    let windows = ledger["windows"].as_array().unwrap();
+    for w in windows {
+        // Each window's own glyph atlas (RGBA8, at least 256×256) is counted in its share.
+        assert!(w["gpu_bytes_estimate"].as_u64().unwrap() >= 256 * 256 * 4, "{w}");
+    }
+    let gpu_sum: u64 = windows.iter().map(|w| w["gpu_bytes_estimate"].as_u64().unwrap()).sum();
+    assert_eq!(gpu_sum, ledger["totals"]["gpu_bytes_estimate"].as_u64().unwrap(), "{ledger}");
+    let second_objects =
+        windows.iter().find(|w| w["id"] == second).and_then(|w| w["gl_objects"].as_u64()).unwrap();
+    let total_before = ledger["totals"]["gl_objects"].as_u64().unwrap();
+
+    gui.msg(&["close-window", &second.to_string()]);
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            ledger = gui.json(&["stats", "--tabs"]);
+            let ws = ledger["windows"].as_array().cloned().unwrap_or_default();
+            ws.len() == 1
+                && ledger["totals"]["gl_objects"].as_u64() == Some(total_before - second_objects)
+        }),
+        "the closed window's GL objects left the totals: {ledger}"
+    );
+    assert_eq!(ledger["windows"][0]["id"], first, "{ledger}");
+}

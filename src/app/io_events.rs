@@ -181,6 +181,9 @@ impl App {
                 }
             }
             IoEvent::WindowClosed(id) => {
+                if let Ok(mut table) = self.gpu.lock() {
+                    table.remove(&id);
+                }
                 if let Some(wid) = self.ids.remove(&id)
                     && let Some(w) = self.windows.remove(&wid)
                 {

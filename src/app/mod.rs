@@ -24,11 +24,11 @@ pub mod overlay;
 pub mod scene;
 pub mod window;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use winit::application::ApplicationHandler;
@@ -64,7 +64,12 @@ pub struct GuiOptions {
 struct ProxySink {
     proxy: EventLoopProxy<IoEvent>,
     backlog: Arc<AtomicUsize>,
+    /// Each window's GL figures, as the UI thread last published them (after a frame).
+    gpu: WindowGpuTable,
 }
+
+/// Per-window GL figures the UI thread publishes for the ledger (`msg stats --tabs`).
+type WindowGpuTable = Arc<Mutex<BTreeMap<io::WindowId, io::WindowGpu>>>;
 
 impl io::EventSink for ProxySink {
     fn send(&self, event: IoEvent) {
@@ -77,6 +82,14 @@ impl io::EventSink for ProxySink {
 
     fn backlog(&self) -> usize {
         self.backlog.load(Ordering::SeqCst)
+    }
+
+    fn window_gpu(&self) -> Vec<(io::WindowId, io::WindowGpu)> {
+        // Held only for a copy on either side.
+        match self.gpu.lock() {
+            Ok(table) => table.iter().map(|(&id, &g)| (id, g)).collect(),
+            Err(poisoned) => poisoned.into_inner().iter().map(|(&id, &g)| (id, g)).collect(),
+        }
     }
 
     fn embedder_counts(&self) -> io::EmbedderCounts {
@@ -160,7 +173,9 @@ pub fn run(options: GuiOptions) -> ExitCode {
         ..io::IoConfig::default()
     };
     let backlog = Arc::new(AtomicUsize::new(0));
-    let sink = ProxySink { proxy: event_loop.create_proxy(), backlog: backlog.clone() };
+    let gpu = WindowGpuTable::default();
+    let sink =
+        ProxySink { proxy: event_loop.create_proxy(), backlog: backlog.clone(), gpu: gpu.clone() };
     let io = match IoHandle::start(io_config, Box::new(sink)) {
         Ok(io) => io,
         Err(e) => {
@@ -176,6 +191,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         io: Some(io),
         sender,
         backlog,
+        gpu,
         gl_config: None,
         windows: HashMap::new(),
         ids: HashMap::new(),
@@ -229,6 +245,8 @@ struct App {
     sender: IoSender,
     /// Shared with the [`ProxySink`]: I/O events not handled yet.
     backlog: Arc<AtomicUsize>,
+    /// Shared with the [`ProxySink`]: each window's GL figures for the ledger.
+    gpu: WindowGpuTable,
     gl_config: Option<glutin::config::Config>,
     windows: HashMap<WinitWindowId, TermWindow>,
     ids: HashMap<io::WindowId, WinitWindowId>,
@@ -288,6 +306,10 @@ impl ApplicationHandler<IoEvent> for App {
             WindowEvent::RedrawRequested => {
                 if let Some(w) = self.windows.get_mut(&wid) {
                     w.draw();
+                    let (id, figures) = (w.id, w.gpu_figures());
+                    if let Ok(mut table) = self.gpu.lock() {
+                        table.insert(id, figures);
+                    }
                 }
             }
             WindowEvent::CloseRequested => {

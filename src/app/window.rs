@@ -505,6 +505,16 @@ impl TermWindow {
 /// hidden. The objects are deleted with the context current; if it cannot be made current,
 /// they are released with the context (counted in `render::gl::orphaned_objects`). Then
 /// [`GlTarget`]'s drop releases and destroys the context, and the X/Wayland window goes last.
+impl TermWindow {
+    /// What this window's GL context holds now (objects and estimated GPU bytes).
+    pub fn gpu_figures(&self) -> io::WindowGpu {
+        self.renderer.as_ref().map_or_else(io::WindowGpu::default, |r| io::WindowGpu {
+            gl_objects: r.gl().live_objects(),
+            gpu_bytes_estimate: r.gl().gpu_bytes() as u64,
+        })
+    }
+}
+
 impl Drop for TermWindow {
     fn drop(&mut self) {
         let Some(renderer) = self.renderer.take() else { return };

@@ -168,13 +168,19 @@ pub struct TabLedger {
     pub idle_ms: Option<u64>,
 }
 
-/// One window (GUI counts are the process's: the renderer does not split them per window).
+/// One window: its tabs and what its own GL context holds (absent headless).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WindowLedger {
     pub id: WindowId,
     pub tabs: Vec<TabId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_tab: Option<TabId>,
+    /// GL objects of this window's context (after its latest frame).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gl_objects: Option<usize>,
+    /// Estimated GPU memory of this window's textures (glyph atlas) and vertex buffers, bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu_bytes_estimate: Option<u64>,
 }
 
 /// The process, beside the sum of its parts.

@@ -492,6 +492,22 @@ pub trait EventSink: Send + 'static {
     fn embedder_counts(&self) -> EmbedderCounts {
         EmbedderCounts::default()
     }
+
+    /// Per window, what its GL context holds (the ledger's per-window figures); read on the
+    /// I/O thread, so it must not block long. Empty headless.
+    fn window_gpu(&self) -> Vec<(WindowId, WindowGpu)> {
+        Vec::new()
+    }
+}
+
+/// What one window's GL context holds, as the embedder last saw it (after its latest frame).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WindowGpu {
+    /// GL objects (programs, buffers, vertex arrays, textures) of the window's context.
+    pub gl_objects: usize,
+    /// Estimated GPU memory of those objects, in bytes (textures by size, buffers by their
+    /// allocated length).
+    pub gpu_bytes_estimate: u64,
 }
 
 impl EventSink for mpsc::Sender<IoEvent> {

@@ -1260,10 +1260,17 @@ impl IoState {
             })
             .collect();
         tabs.sort_by_key(|t| t.id);
+        let gpu: BTreeMap<WindowId, WindowGpu> = self.sink.window_gpu().into_iter().collect();
         let windows = self
             .windows
             .iter()
-            .map(|(&id, w)| WindowLedger { id, tabs: w.tabs.clone(), active_tab: w.active_tab })
+            .map(|(&id, w)| WindowLedger {
+                id,
+                tabs: w.tabs.clone(),
+                active_tab: w.active_tab,
+                gl_objects: gpu.get(&id).map(|g| g.gl_objects),
+                gpu_bytes_estimate: gpu.get(&id).map(|g| g.gpu_bytes_estimate),
+            })
             .collect();
         let heap_bytes = sys::allocator_in_use();
         let tabs_heap_bytes: u64 = tabs.iter().map(|t| t.heap_bytes).sum();

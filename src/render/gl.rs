@@ -87,6 +87,8 @@ pub struct Gl {
     api: Api,
     /// Objects this context has created and not deleted.
     live: std::cell::Cell<usize>,
+    /// This context's share of [`gpu_bytes_estimate`], in bytes.
+    gpu_bytes: std::cell::Cell<usize>,
 }
 
 /// One vertex attribute of an instance buffer.
@@ -121,7 +123,7 @@ impl Gl {
         // SAFETY: a plain query on the current context.
         let version = unsafe { gl.get_parameter_string(glow::VERSION) };
         let api = if version.contains("OpenGL ES") { Api::Gles3 } else { Api::Gl33 };
-        Gl { gl, api, live: std::cell::Cell::new(0) }
+        Gl { gl, api, live: std::cell::Cell::new(0), gpu_bytes: std::cell::Cell::new(0) }
     }
 
     fn created(&self) {
@@ -137,6 +139,21 @@ impl Gl {
     /// Objects this context has created and not deleted.
     pub fn live_objects(&self) -> usize {
         self.live.get()
+    }
+
+    /// This context's estimated GPU memory (its textures and vertex buffers), in bytes.
+    pub fn gpu_bytes(&self) -> usize {
+        self.gpu_bytes.get()
+    }
+
+    fn gpu_add(&self, bytes: usize) {
+        self.gpu_bytes.set(self.gpu_bytes.get() + bytes);
+        GPU_BYTES.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    fn gpu_sub(&self, bytes: usize) {
+        self.gpu_bytes.set(self.gpu_bytes.get().saturating_sub(bytes));
+        GPU_BYTES.fetch_sub(bytes, Ordering::Relaxed);
     }
 
     pub fn api(&self) -> Api {
@@ -271,7 +288,7 @@ impl Gl {
             self.gl.delete_buffer(i.vbo);
             self.gl.delete_vertex_array(i.vao);
         }
-        GPU_BYTES.fetch_sub(i.capacity, Ordering::Relaxed);
+        self.gpu_sub(i.capacity);
         self.deleted();
         self.deleted();
     }
@@ -288,7 +305,7 @@ impl Gl {
             if data.len() > i.capacity {
                 let capacity = data.len().next_power_of_two();
                 self.gl.buffer_data_size(glow::ARRAY_BUFFER, capacity as i32, glow::STREAM_DRAW);
-                GPU_BYTES.fetch_add(capacity - i.capacity, Ordering::Relaxed);
+                self.gpu_add(capacity - i.capacity);
                 i.capacity = capacity;
             }
             self.gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, 0, data);
@@ -325,7 +342,7 @@ impl Gl {
                 glow::UNSIGNED_BYTE,
                 glow::PixelUnpackData::Slice(None),
             );
-            GPU_BYTES.fetch_add(texture_bytes(width, height), Ordering::Relaxed);
+            self.gpu_add(texture_bytes(width, height));
             Ok(Texture { raw, width, height })
         }
     }
@@ -333,7 +350,7 @@ impl Gl {
     pub fn delete_texture(&self, t: Texture) {
         // SAFETY: a texture of this context, not used afterwards.
         unsafe { self.gl.delete_texture(t.raw) };
-        GPU_BYTES.fetch_sub(texture_bytes(t.width, t.height), Ordering::Relaxed);
+        self.gpu_sub(texture_bytes(t.width, t.height));
         self.deleted();
     }
 
@@ -403,6 +420,8 @@ impl Drop for Gl {
             LIVE_OBJECTS.fetch_sub(left, Ordering::Relaxed);
             ORPHANED_OBJECTS.fetch_add(left, Ordering::Relaxed);
         }
+        // Whatever memory they held goes with the context too.
+        GPU_BYTES.fetch_sub(self.gpu_bytes.replace(0), Ordering::Relaxed);
     }
 }
 
