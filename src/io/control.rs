@@ -52,6 +52,8 @@ const DRAIN_MS: u64 = 1_000;
 
 struct Conn {
     pipe: HandleKey,
+    /// The accepted socket's descriptor (owned by `pipe`; only peeked at here).
+    fd: i32,
     timer: Option<HandleKey>,
     /// Bytes of the request line being received.
     line: Vec<u8>,
@@ -150,6 +152,7 @@ impl IoState {
         let Some(listener) = server.listener else { return };
         let key = server.conns.insert(Conn {
             pipe: HandleKey::default(),
+            fd: -1,
             timer: None,
             line: Vec::new(),
             writes_in_flight: 0,
@@ -174,6 +177,7 @@ impl IoState {
         };
         if let Some(conn) = self.conn_mut(key) {
             conn.pipe = pipe;
+            conn.fd = fd;
         }
         if over_limit {
             self.reply_and_close(key, self.control_error("too many connections; try again"));
@@ -423,6 +427,18 @@ impl IoState {
     }
 
     pub(crate) fn on_ipc_idle(&mut self, key: ConnKey) {
+        let idle_ms = self.ipc.as_ref().map_or(IDLE_TIMEOUT_MS, |s| s.idle_ms);
+        if let Some(conn) = self.conn_mut(key)
+            && !(conn.closing || conn.close_after_write || conn.draining)
+            && let Some(timer) = conn.timer
+            && crate::io::sys::has_pending_input(conn.fd)
+        {
+            // Not idle: the client's bytes wait in the socket while the loop was busy (timers
+            // run before this turn's reads, so a flooded loop would otherwise drop a request
+            // it has not read yet). Its read comes in this same turn.
+            self.handles.timer_again(timer, idle_ms);
+            return;
+        }
         log::debug!("closing an idle IPC connection");
         self.close_conn(key);
     }

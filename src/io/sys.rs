@@ -90,6 +90,21 @@ pub fn peer_uid(fd: i32) -> std::io::Result<u32> {
     if rc == 0 { Ok(cred.uid) } else { Err(std::io::Error::last_os_error()) }
 }
 
+/// True when a connected socket has bytes waiting to be read (a non-blocking `MSG_PEEK`, which
+/// consumes nothing). False on EOF, on error and for `fd < 0`.
+pub fn has_pending_input(fd: i32) -> bool {
+    if fd < 0 {
+        return false;
+    }
+    let mut byte = 0u8;
+    // SAFETY: recv writes at most one byte into `byte`; MSG_PEEK leaves it in the socket and
+    // MSG_DONTWAIT never blocks. A descriptor that is not a socket gives an error (false).
+    let n = unsafe {
+        libc::recv(fd, (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
+    };
+    n > 0
+}
+
 /// Give freed heap memory back to the system. glibc keeps freed memory in its arenas; a
 /// terminal whose tabs come and go (each with megabytes of scrollback) would otherwise keep
 /// its peak RSS for ever.
@@ -164,4 +179,27 @@ fn parse_stat(pid: i32, text: &str, tick: u64, page: u64) -> Option<ProcStat> {
         cpu_ms: cpu_ticks * 1000 / tick,
         rss_bytes: field(24)? * page,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
+
+    #[test]
+    fn pending_input_is_seen_without_being_consumed() {
+        let (mut client, mut server) = UnixStream::pair().expect("socketpair");
+        assert!(!super::has_pending_input(server.as_raw_fd()), "nothing sent yet");
+        client.write_all(b"{}\n").expect("write");
+        assert!(super::has_pending_input(server.as_raw_fd()));
+        assert!(super::has_pending_input(server.as_raw_fd()), "peeking consumes nothing");
+        let mut buf = [0u8; 3];
+        server.read_exact(&mut buf).expect("the bytes are all still there");
+        assert_eq!(&buf, b"{}\n");
+        assert!(!super::has_pending_input(server.as_raw_fd()), "all read");
+        drop(client);
+        assert!(!super::has_pending_input(server.as_raw_fd()), "EOF is not input");
+        assert!(!super::has_pending_input(-1));
+    }
 }
