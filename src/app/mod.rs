@@ -384,10 +384,10 @@ impl ApplicationHandler<IoEvent> for App {
                 self.key(event_loop, wid, &event);
             }
             WindowEvent::Ime(ime) => self.ime(wid, ime),
-            WindowEvent::ActivationTokenDone { serial, token } => {
-                if self.activation.as_ref().is_some_and(|p| p.serial == serial) {
-                    self.activated(event_loop, Some(token));
-                }
+            WindowEvent::ActivationTokenDone { serial, token }
+                if self.activation.as_ref().is_some_and(|p| p.serial == serial) =>
+            {
+                self.activated(event_loop, Some(token));
             }
             WindowEvent::CursorMoved { position, .. } => self.mouse_moved(wid, position),
             WindowEvent::MouseInput { state, button, .. } => self.mouse_button(wid, state, button),
