@@ -1,6 +1,7 @@
 //! The application's reactions to the I/O thread's events ([`IoEvent`]): windows and tabs
 //! opened and closed, output to draw, titles, bells, clipboard writes (OSC 52) and window
-//! requests (XTWINOPS); and creating the real window (winit + glutin) for a logical one.
+//! requests (XTWINOPS); and creating the real window (winit + glutin) for a logical one,
+//! activated (xdg-activation) with the requester's token or one the focused window obtains.
 //!
 //! Must not touch: PTYs and the loop (it only sends `io::Command`s), keyboard and mouse input.
 
