@@ -99,6 +99,7 @@ fn main() {
             .open_tab(OpenTab {
                 window: WindowTarget::New,
                 spec: spec("/bin/cat", &[path.to_str().unwrap_or_default()]),
+                activation_token: None,
             })
             .expect("open tab");
         loop {
@@ -132,7 +133,11 @@ fn main() {
     for _ in 0..200 {
         let t = Instant::now();
         let tab = io
-            .open_tab(OpenTab { window: WindowTarget::New, spec: spec("/bin/echo", &["hi"]) })
+            .open_tab(OpenTab {
+                window: WindowTarget::New,
+                spec: spec("/bin/echo", &["hi"]),
+                activation_token: None,
+            })
             .expect("open tab");
         loop {
             match rx.recv_timeout(Duration::from_secs(10)) {
@@ -156,8 +161,12 @@ fn main() {
     let mut tabs = Vec::new();
     for _ in 0..200 {
         tabs.push(
-            io.open_tab(OpenTab { window: WindowTarget::New, spec: spec("/bin/sh", &["-i"]) })
-                .expect("open tab"),
+            io.open_tab(OpenTab {
+                window: WindowTarget::New,
+                spec: spec("/bin/sh", &["-i"]),
+                activation_token: None,
+            })
+            .expect("open tab"),
         );
     }
     std::thread::sleep(Duration::from_secs(1));

@@ -150,11 +150,22 @@ pub enum MsgCommand {
     Shutdown,
 }
 
+/// This process's startup token, as kitty and foot pass theirs on: `XDG_ACTIVATION_TOKEN`
+/// (Wayland) or else `DESKTOP_STARTUP_ID` (X11), when set and Unicode. The instance checks it
+/// (and refuses a bad one with an error).
+fn startup_token() -> Option<String> {
+    ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+}
+
 impl MsgCommand {
     fn into_request(self) -> crate::ipc::protocol::Request {
         use crate::ipc::protocol::Request;
         match self {
-            MsgCommand::CreateWindow { cwd, command } => Request::CreateWindow { cwd, command },
+            MsgCommand::CreateWindow { cwd, command } => {
+                Request::CreateWindow { cwd, command, activation_token: startup_token() }
+            }
             MsgCommand::CreateTab { window, cwd, command } => {
                 Request::CreateTab { window, cwd, command }
             }

@@ -279,6 +279,52 @@ fn msg_commands_and_exit_codes() {
     }
 }
 
+/// `msg create-window` passes the client's `XDG_ACTIVATION_TOKEN` (else `DESKTOP_STARTUP_ID`)
+/// on; the instance takes a bounded, printable one and refuses anything else with an error,
+/// opening nothing.
+#[test]
+fn activation_tokens_are_passed_on_and_bounded() {
+    let d = Daemon::start("token");
+    let create = |env: &[(&str, &str)]| {
+        Command::new(BIN)
+            .args(["msg", "create-window", "-e", "/bin/sleep", "30"])
+            .env("UVTERM_SOCKET", &d.socket)
+            .env_remove("XDG_ACTIVATION_TOKEN")
+            .env_remove("DESKTOP_STARTUP_ID")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let windows = || d.request(r#"{"cmd":"stats"}"#)["windows"].as_u64();
+    let out = create(&[("XDG_ACTIVATION_TOKEN", "0123456789abcdef0123456789abcdef")]);
+    assert!(out.status.success(), "{out:?}");
+    let out = create(&[("DESKTOP_STARTUP_ID", "launcher-1-host-uvterm-0_TIME42")]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(windows(), Some(2));
+    let long = "a".repeat(257);
+    for (key, value) in [
+        ("XDG_ACTIVATION_TOKEN", long.as_str()),
+        ("XDG_ACTIVATION_TOKEN", "tok\x1ben"),
+        ("DESKTOP_STARTUP_ID", "tok\ten"),
+        ("DESKTOP_STARTUP_ID", "with space"),
+    ] {
+        let out = create(&[(key, value)]);
+        assert_eq!(out.status.code(), Some(1), "{key}={value:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("activation token"), "{key}={value:?}: {err}");
+    }
+    // The same through the socket, and nothing was opened by the refusals.
+    let v = d.request(&format!(
+        r#"{{"cmd":"create-window","command":["/bin/true"],"activation_token":"{long}"}}"#
+    ));
+    assert_eq!(v["ok"], false, "{v}");
+    let v = d.request(r#"{"cmd":"create-window","activation_token":"a\u0007b"}"#);
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("printable ASCII")), "{v}");
+    let v = d.request(r#"{"cmd":"create-tab","activation_token":"x"}"#);
+    assert_eq!(v["ok"], false, "create-tab takes no token: {v}");
+    assert_eq!(windows(), Some(2));
+}
+
 #[test]
 fn msg_without_an_instance_exits_2() {
     let out = Command::new(BIN)

@@ -399,3 +399,130 @@ fn wayland_tabs_and_windows_by_keyboard() {
         "two views in the compositor, app_id uvterm"
     );
 }
+
+/// The Wayland requests and events uvterm's connection logged (`WAYLAND_DEBUG=1`) that
+/// activation involves, in order.
+#[derive(Debug, Default)]
+struct ActivationLog {
+    /// Each new window's `wl_surface` id (`xdg_wm_base.get_xdg_surface`).
+    surfaces: Vec<u32>,
+    /// `xdg_activation_token_v1.set_surface`: the surface a token was asked for.
+    asked_for: Vec<u32>,
+    /// `xdg_activation_token_v1.done`: the tokens the compositor made.
+    made: Vec<String>,
+    /// `xdg_activation_v1.activate`: (token, surface).
+    activated: Vec<(String, u32)>,
+}
+
+impl ActivationLog {
+    fn parse(log: &str) -> ActivationLog {
+        let surface = |l: &str| -> Option<u32> {
+            let at = l.rfind("wl_surface@")? + "wl_surface@".len();
+            l[at..].trim_end_matches(')').parse().ok()
+        };
+        let quoted = |l: &str| -> Option<String> {
+            let start = l.find('"')? + 1;
+            Some(l[start..start + l[start..].find('"')?].to_owned())
+        };
+        let mut out = ActivationLog::default();
+        for l in log.lines() {
+            let request = l.contains(" -> ");
+            if request && l.contains(".get_xdg_surface(") {
+                out.surfaces.extend(surface(l));
+            } else if request
+                && l.contains("xdg_activation_token_v1@")
+                && l.contains(".set_surface(")
+            {
+                out.asked_for.extend(surface(l));
+            } else if !request && l.contains("xdg_activation_token_v1@") && l.contains(".done(") {
+                out.made.extend(quoted(l));
+            } else if request
+                && l.contains("xdg_activation_v1@")
+                && l.contains(".activate(")
+                && let (Some(t), Some(s)) = (quoted(l), surface(l))
+            {
+                out.activated.push((t, s));
+            }
+        }
+        out
+    }
+}
+
+/// Windows from `msg create-window` ask for activation (xdg-activation) as kitty's and foot's
+/// do: with the client's own `XDG_ACTIVATION_TOKEN`, else with a token the focused window
+/// obtains from the compositor; the window and its tab wait for it (none is lost). Observed
+/// in uvterm's own protocol log (`WAYLAND_DEBUG=1`).
+#[test]
+fn msg_create_window_asks_for_activation() {
+    let sway = Sway::start();
+    let gui = Gui::start_with_env(&sway, "activation", &["-e", "sh"], &[("WAYLAND_DEBUG", "1")]);
+    gui.window();
+    gui.view();
+    // The first window has keyboard focus (a token is asked of the focused window).
+    assert!(
+        wait_until(Duration::from_secs(10), || gui.stderr().contains("wl_keyboard@")
+            && gui.stderr().contains(".enter(")),
+        "the first window never got keyboard focus"
+    );
+    let created = |out: std::process::Output| -> (u64, u64) {
+        assert!(out.status.success(), "{out:?}");
+        let ids: Vec<u64> = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        (ids[0], ids[1])
+    };
+    // Shown by the UI: the window lists its tab as the one on display.
+    let shown =
+        |window: u64, tab: u64| {
+            wait_until(Duration::from_secs(10), || {
+                gui.json(&["list"])["windows"].as_array().into_iter().flatten().any(|w| {
+                    w["id"].as_u64() == Some(window) && w["active_tab"].as_u64() == Some(tab)
+                })
+            })
+        };
+
+    // 1. The client's token, passed on.
+    const TOKEN: &str = "uvterm-test-token-0123456789abcdef";
+    let out = sway
+        .command(&sway.bin)
+        .arg("msg")
+        .arg("--socket")
+        .arg(&gui.socket)
+        .args(["create-window", "-e", "sh"])
+        .env("XDG_ACTIVATION_TOKEN", TOKEN)
+        .output()
+        .expect("uvterm msg");
+    let (window, tab) = created(out);
+    assert!(shown(window, tab), "window {window} shows tab {tab}; stderr: {}", gui.stderr());
+    let got = wait_until(Duration::from_secs(10), || {
+        let log = ActivationLog::parse(&gui.stderr());
+        log.surfaces.len() >= 2 && log.activated.contains(&(TOKEN.to_owned(), log.surfaces[1]))
+    });
+    let log = ActivationLog::parse(&gui.stderr());
+    assert!(got, "the second window is activated with the client's token: {log:?}");
+
+    // 2. No token in the client's environment: one is asked of the focused window.
+    let (window, _) = created(gui.msg(&["create-window", "-e", "sh"]));
+    // A second tab at once, most likely while the window waits for its token: held, not lost.
+    let out = gui.msg(&["create-tab", "--window", &window.to_string(), "-e", "sh"]);
+    assert!(out.status.success(), "{out:?}");
+    let tab: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0);
+    assert!(shown(window, tab), "window {window} shows tab {tab}; stderr: {}", gui.stderr());
+    let got = wait_until(Duration::from_secs(10), || {
+        let log = ActivationLog::parse(&gui.stderr());
+        log.surfaces.len() >= 3
+            && log.activated.iter().any(|(t, s)| *s == log.surfaces[2] && log.made.contains(t))
+    });
+    let log = ActivationLog::parse(&gui.stderr());
+    assert!(got, "the third window is activated with a token the compositor made: {log:?}");
+    assert!(
+        log.asked_for.iter().any(|s| log.surfaces[..2].contains(s)),
+        "the token was asked for an existing window: {log:?}"
+    );
+    assert_eq!(
+        log.activated.iter().filter(|(_, s)| *s == log.surfaces[2]).count(),
+        1,
+        "one activation for the third window: {log:?}"
+    );
+}

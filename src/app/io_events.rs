@@ -1,6 +1,7 @@
 //! The application's reactions to the I/O thread's events ([`IoEvent`]): windows and tabs
 //! opened and closed, output to draw, titles, bells, clipboard writes (OSC 52) and window
-//! requests (XTWINOPS); and creating the real window (winit + glutin) for a logical one.
+//! requests (XTWINOPS); and creating the real window (winit + glutin) for a logical one,
+//! activated (xdg-activation) with the requester's token or one the focused window obtains.
 //!
 //! Must not touch: PTYs and the loop (it only sends `io::Command`s), keyboard and mouse input.
 
@@ -9,7 +10,8 @@ use std::sync::atomic::Ordering;
 use glutin::config::ConfigTemplateBuilder;
 use winit::dpi::PhysicalSize;
 use winit::event_loop::ActiveEventLoop;
-use winit::window::WindowAttributes;
+use winit::event_loop::AsyncRequestSerial;
+use winit::window::{ActivationToken, WindowAttributes};
 
 use super::App;
 use super::window::{TabView, TermWindow};
@@ -21,7 +23,20 @@ impl App {
     pub(super) fn io_event(&mut self, event_loop: &ActiveEventLoop, event: IoEvent) {
         let sender = self.sender.clone();
         match event {
-            IoEvent::WindowOpened(id) => self.create_window(event_loop, id),
+            IoEvent::WindowOpened { window, activation_token } => {
+                // Activation as kitty and foot do it: the requester's token (`uvterm msg
+                // create-window` passes its own), else one asked of the focused window
+                // (Wayland), the window waiting for it; X11 needs neither.
+                let token = activation_token.map(ActivationToken::from_raw);
+                match token.is_none().then(|| self.request_activation_token()).flatten() {
+                    Some(serial) => {
+                        let deadline = std::time::Instant::now() + super::ACTIVATION_TIMEOUT;
+                        self.activation =
+                            Some(super::PendingActivation { window, serial, deadline });
+                    }
+                    None => self.create_window(event_loop, window, token),
+                }
+            }
             IoEvent::TabOpened { window, tab, shared } => {
                 let Some(w) = self.window_for(window) else { return };
                 let title = shared.0.term.lock().map(|t| t.title().to_owned()).unwrap_or_default();
@@ -198,6 +213,33 @@ impl App {
         }
     }
 
+    /// Ask the focused window's compositor for an xdg-activation token (Wayland only; none
+    /// when no uvterm window has focus or the compositor lacks xdg-activation).
+    fn request_activation_token(&self) -> Option<AsyncRequestSerial> {
+        use winit::platform::startup_notify::WindowExtStartupNotify;
+        if !matches!(self.display, Some(raw_window_handle::RawDisplayHandle::Wayland(_))) {
+            return None;
+        }
+        let focused = self.windows.values().find(|w| w.focused)?;
+        focused.window.request_activation_token().ok()
+    }
+
+    /// The pending window's token arrived (or its wait ended, `None`): create the window,
+    /// then handle the I/O events held meanwhile, in order, until one waits again.
+    pub(super) fn activated(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        token: Option<ActivationToken>,
+    ) {
+        if let Some(pending) = self.activation.take() {
+            self.create_window(event_loop, pending.window, token);
+        }
+        while self.activation.is_none() {
+            let Some(event) = self.deferred.pop_front() else { break };
+            self.io_event(event_loop, event);
+        }
+    }
+
     fn window_for(&mut self, id: io::WindowId) -> Option<&mut TermWindow> {
         let wid = self.ids.get(&id)?;
         self.windows.get_mut(wid)
@@ -207,7 +249,12 @@ impl App {
         self.windows.values_mut().find(|w| w.tabs.iter().any(|t| t.id == tab))
     }
 
-    fn create_window(&mut self, event_loop: &ActiveEventLoop, id: io::WindowId) {
+    fn create_window(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        id: io::WindowId,
+        token: Option<ActivationToken>,
+    ) {
         let (family, points, cell) = self.base_font.clone();
         let pad = self.config.window.padding as f64;
         let (columns, lines) = (self.config.window.columns as f64, self.config.window.lines as f64);
@@ -226,7 +273,10 @@ impl App {
         // the first window (xdg-activation on Wayland, startup notification on X11). Tabs'
         // programs do not inherit it (`pty::child_environment`); the environment itself is
         // left alone (the I/O thread reads it).
-        if self.windows.is_empty() && !self.token_used {
+        if let Some(token) = token {
+            use winit::platform::startup_notify::WindowAttributesExtStartupNotify;
+            attrs = attrs.with_activation_token(token);
+        } else if self.windows.is_empty() && !self.token_used {
             use winit::platform::startup_notify::{
                 EventLoopExtStartupNotify, WindowAttributesExtStartupNotify,
             };

@@ -161,10 +161,10 @@ impl actions::ActionContext for WindowActions<'_> {
         let mut spec = self.app.spawn_spec(&[], cwd);
         spec.cols = l.cols as u16;
         spec.lines = l.lines as u16;
-        let _ = self
-            .app
-            .sender
-            .send(io::Command::OpenTab { request: OpenTab { window: target, spec }, reply: None });
+        let _ = self.app.sender.send(io::Command::OpenTab {
+            request: OpenTab { window: target, spec, activation_token: None },
+            reply: None,
+        });
     }
 
     fn close_tab(&mut self) {

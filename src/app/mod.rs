@@ -24,16 +24,18 @@ pub mod overlay;
 pub mod scene;
 pub mod window;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use winit::application::ApplicationHandler;
 use winit::event::WindowEvent;
-use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, EventLoopProxy};
+use winit::event_loop::{
+    ActiveEventLoop, AsyncRequestSerial, ControlFlow, EventLoop, EventLoopProxy,
+};
 use winit::window::WindowId as WinitWindowId;
 
 use self::bindings::Binding;
@@ -203,6 +205,8 @@ pub fn run(options: GuiOptions) -> ExitCode {
         spare_fonts: Some(fonts),
         display,
         token_used: false,
+        activation: None,
+        deferred: VecDeque::new(),
         clipboard: None,
         mods: Mods::default(),
         mouse: MouseState::default(),
@@ -237,6 +241,19 @@ fn build_event_loop(backend: config::Backend) -> Result<EventLoop<IoEvent>, Stri
     builder.build().map_err(|e| e.to_string())
 }
 
+/// How long a new window waits for the activation token asked of the focused window before
+/// it is created without one (the compositor answers within a round trip; one that never
+/// answers must not keep the window from opening).
+const ACTIVATION_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// A logical window whose real window waits for an xdg-activation token
+/// (`WindowEvent::ActivationTokenDone` with `serial`), until `deadline`.
+struct PendingActivation {
+    window: io::WindowId,
+    serial: AsyncRequestSerial,
+    deadline: Instant,
+}
+
 struct App {
     config: Config,
     bindings: Vec<Binding>,
@@ -258,6 +275,11 @@ struct App {
     display: Option<raw_window_handle::RawDisplayHandle>,
     /// Whether the launcher's activation token was given to the first window.
     token_used: bool,
+    /// A new window waiting for the activation token asked of the focused window.
+    activation: Option<PendingActivation>,
+    /// The I/O events that arrived while `activation` waits, handled in order once the window
+    /// exists (its tab, output and closing among them: none is dropped).
+    deferred: VecDeque<IoEvent>,
     /// Created on first use; dropped in `exiting` (before the display closes).
     clipboard: Option<clipboard::Clipboard>,
     mods: Mods,
@@ -281,7 +303,9 @@ impl ApplicationHandler<IoEvent> for App {
         let spec =
             self.spawn_spec(&self.options.command.clone(), self.options.working_directory.clone());
         let result = match &self.io {
-            Some(io) => io.open_tab(OpenTab { window: WindowTarget::New, spec }),
+            Some(io) => {
+                io.open_tab(OpenTab { window: WindowTarget::New, spec, activation_token: None })
+            }
             None => Err("not started".into()),
         };
         if let Err(e) = result {
@@ -293,6 +317,10 @@ impl ApplicationHandler<IoEvent> for App {
 
     fn user_event(&mut self, event_loop: &ActiveEventLoop, event: IoEvent) {
         let _handled = Handled(self.backlog.clone());
+        if self.activation.is_some() {
+            self.deferred.push_back(event);
+            return;
+        }
         self.io_event(event_loop, event);
     }
 
@@ -378,6 +406,11 @@ impl ApplicationHandler<IoEvent> for App {
                 self.key(event_loop, wid, &event);
             }
             WindowEvent::Ime(ime) => self.ime(wid, ime),
+            WindowEvent::ActivationTokenDone { serial, token }
+                if self.activation.as_ref().is_some_and(|p| p.serial == serial) =>
+            {
+                self.activated(event_loop, Some(token));
+            }
             WindowEvent::CursorMoved { position, .. } => self.mouse_moved(wid, position),
             WindowEvent::MouseInput { state, button, .. } => self.mouse_button(wid, state, button),
             WindowEvent::MouseWheel { delta, .. } => self.wheel(wid, delta),
@@ -393,7 +426,11 @@ impl ApplicationHandler<IoEvent> for App {
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
         // Render on demand: wake only for postponed frames, the cursor blink and the bell.
         let now = Instant::now();
-        let mut wake: Option<Instant> = None;
+        if self.activation.as_ref().is_some_and(|p| p.deadline <= now) {
+            log::debug!("no activation token within {ACTIVATION_TIMEOUT:?}: window without one");
+            self.activated(event_loop, None);
+        }
+        let mut wake: Option<Instant> = self.activation.as_ref().map(|p| p.deadline);
         let mut at = |t: Instant| wake = Some(wake.map_or(t, |w: Instant| w.min(t)));
         for w in self.windows.values_mut() {
             let blinking = w

@@ -115,6 +115,11 @@ pub enum WindowTarget {
 pub struct OpenTab {
     pub window: WindowTarget,
     pub spec: SpawnSpec,
+    /// The requester's startup-notification token (`XDG_ACTIVATION_TOKEN` on Wayland,
+    /// `DESKTOP_STARTUP_ID` on X11) that lets a new window take focus (xdg-activation); at
+    /// most [`MAX_ACTIVATION_TOKEN_BYTES`] of printable ASCII. Passed on with
+    /// [`IoEvent::WindowOpened`] when the tab opens a new window, ignored otherwise.
+    pub activation_token: Option<String>,
 }
 
 /// A snapshot of one window for `list`.
@@ -202,6 +207,10 @@ pub const MAX_TABS_LIMIT: usize = 100_000;
 pub const MAX_GRID_SIZE: usize = crate::term::MAX_REQUESTED_SIZE;
 /// Longest working directory a request may name, in bytes (Linux's `PATH_MAX`).
 pub const MAX_PATH_BYTES: usize = 4096;
+/// Longest activation token a request may carry, in bytes (printable ASCII only). Real ones
+/// are short: wlroots and KWin make 32-character UUIDs, Mutter about 40 characters, X11
+/// startup IDs under 100.
+pub const MAX_ACTIVATION_TOKEN_BYTES: usize = 256;
 /// Most arguments (program included) a request may pass to a new tab's program.
 pub const MAX_ARGS: usize = 1024;
 /// Longest single argument, in bytes (Linux's `MAX_ARG_STRLEN`).
@@ -416,7 +425,12 @@ impl ReplyTo {
 /// What the I/O thread tells the embedder.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IoEvent {
-    WindowOpened(WindowId),
+    /// A new window: the UI creates the real one, activated with `activation_token` (see
+    /// [`OpenTab::activation_token`]) when there is one.
+    WindowOpened {
+        window: WindowId,
+        activation_token: Option<String>,
+    },
     TabOpened {
         window: WindowId,
         tab: TabId,

@@ -287,6 +287,9 @@ impl IoState {
         match request {
             Request::OpenTab(open) => {
                 check_spec(&open.spec)?;
+                if let Some(token) = &open.activation_token {
+                    check_activation_token(token)?;
+                }
                 if self.tabs.len() >= self.config.max_tabs {
                     return Err(format!(
                         "too many tabs: {} are open, the limit is {} (limits.max_tabs)",
@@ -519,6 +522,7 @@ impl IoState {
             WindowTarget::New => WindowId(self.next_id()),
         };
         self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
+        let activation_token = request.activation_token;
         let mut spec = request.spec;
         if spec.program.is_none()
             && let Some((program, args)) = &self.config.shell
@@ -594,7 +598,7 @@ impl IoState {
             .tabs
             .push(id);
         if new_window {
-            self.sink.send(IoEvent::WindowOpened(window));
+            self.sink.send(IoEvent::WindowOpened { window, activation_token });
             self.publish(Event::WindowOpened { window });
         }
         self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(shared.clone()) });
@@ -1030,6 +1034,22 @@ fn check_size(cols: u16, lines: u16) -> Result<(), String> {
     }
 }
 
+/// An activation token a request may pass on to the compositor: 1..=
+/// [`MAX_ACTIVATION_TOKEN_BYTES`] bytes of printable ASCII (what xdg-activation and X11
+/// startup notification produce), so nothing odd reaches the Wayland or X11 connection.
+pub(crate) fn check_activation_token(token: &str) -> Result<(), String> {
+    if token.is_empty() || token.len() > MAX_ACTIVATION_TOKEN_BYTES {
+        return Err(format!(
+            "activation token must be 1-{MAX_ACTIVATION_TOKEN_BYTES} bytes, got {}",
+            token.len()
+        ));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("activation token must be printable ASCII without spaces".into());
+    }
+    Ok(())
+}
+
 /// What a new tab may be given to run: a bounded working directory and command line, and
 /// a size within [`check_size`] (0 means the default size).
 fn check_spec(spec: &crate::pty::SpawnSpec) -> Result<(), String> {
@@ -1292,5 +1312,24 @@ impl IoState {
             subscribers: self.subscribers(),
         };
         Ledger { tabs, windows, totals }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activation_tokens_are_bounded_printable_ascii() {
+        assert!(check_activation_token("0123456789abcdef0123456789abcdef").is_ok());
+        assert!(check_activation_token("gnome-shell/uvterm/1234-0-host_TIME42").is_ok());
+        assert!(check_activation_token(&"a".repeat(MAX_ACTIVATION_TOKEN_BYTES)).is_ok());
+        let long = check_activation_token(&"a".repeat(MAX_ACTIVATION_TOKEN_BYTES + 1));
+        assert!(long.is_err_and(|e| e.contains("1-256 bytes")));
+        assert!(check_activation_token("").is_err());
+        for bad in ["to\x1bken", "to\nken", "to ken", "tok\u{e9}n", "\x7f"] {
+            let e = check_activation_token(bad);
+            assert!(e.is_err_and(|e| e.contains("printable ASCII")), "{bad:?}");
+        }
     }
 }

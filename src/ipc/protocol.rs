@@ -24,6 +24,11 @@ pub enum Request {
         /// Program and arguments; absent: the user's shell.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         command: Vec<String>,
+        /// The client's startup token (`XDG_ACTIVATION_TOKEN` / `DESKTOP_STARTUP_ID`), with
+        /// which the new window asks the compositor for focus (xdg-activation); bounded by
+        /// the I/O core (`io::MAX_ACTIVATION_TOKEN_BYTES`, printable ASCII).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        activation_token: Option<String>,
     },
     CreateTab {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,14 +114,21 @@ impl Request {
             ..SpawnSpec::default()
         };
         match self {
-            Request::CreateWindow { cwd, command } => io::Request::OpenTab(OpenTab {
-                window: WindowTarget::New,
-                spec: spec(cwd, command),
-            }),
+            Request::CreateWindow { cwd, command, activation_token } => {
+                io::Request::OpenTab(OpenTab {
+                    window: WindowTarget::New,
+                    spec: spec(cwd, command),
+                    activation_token,
+                })
+            }
             Request::CreateTab { window, cwd, command } => {
                 let window =
                     window.map_or(WindowTarget::Newest, |w| WindowTarget::Existing(WindowId(w)));
-                io::Request::OpenTab(OpenTab { window, spec: spec(cwd, command) })
+                io::Request::OpenTab(OpenTab {
+                    window,
+                    spec: spec(cwd, command),
+                    activation_token: None,
+                })
             }
             Request::CloseTab { tab } => io::Request::CloseTab { tab: TabId(tab) },
             Request::CloseWindow { window } => {

@@ -30,7 +30,7 @@ pub fn spec(program: &str, args: &[&str]) -> SpawnSpec {
 
 impl Loop {
     pub fn open(&self, window: WindowTarget, spec: SpawnSpec) -> Result<TabInfo, String> {
-        self.io.open_tab(OpenTab { window, spec })
+        self.io.open_tab(OpenTab { window, spec, activation_token: None })
     }
 
     /// Wait for an event matching `pred`, failing after `timeout`.
