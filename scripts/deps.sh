@@ -10,8 +10,8 @@ UVTERM_RUN_PACKAGES="libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libegl1 li
 UVTERM_TEST_PACKAGES="g++ xvfb xauth x11-apps x11-utils imagemagick mesa-utils xdotool xclip valgrind heaptrack zstd tmux vim less man-db htop procps iproute2 util-linux python3"
 
 # Shaping (issue 14): hb-shape is the reference the shaping tests compare with; Fira Code has
-# programming ligatures.
-UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode"
+# programming ligatures; Lohit Devanagari is the Indic script the shaping tests compare.
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
 
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"
