@@ -18,7 +18,9 @@
 //!
 //! `uvterm` shapes text with the font's default features (ligatures on); `uvterm-noliga` is
 //! the same binary with `font.features=["-calt","-liga"]` (ligatures off): the cost of
-//! ligatures is the difference between the two columns.
+//! ligatures is the difference between the two columns. With `UVTERM_BASELINE_BIN=PATH`, a
+//! `uvterm-baseline` column runs another build (e.g. the commit before shaping) in the same
+//! run, so a change's cost is a ratio measured side by side.
 //!
 //! Run: `cargo bench --bench gui_compare` (needs Xvfb; peers that are not installed are
 //! shown as such). Knobs: `TERMINALS=uvterm,uvterm-noliga,alacritty,kitty,xterm`, `CAT_MB=50`, `FRAMES=60`,
@@ -136,8 +138,14 @@ impl Drop for Server {
 fn command(terminal: &str, script: &str, dir: &Path) -> Command {
     let font = "DejaVu Sans Mono";
     let mut c = match terminal {
-        "uvterm" | "uvterm-noliga" => {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_uvterm"));
+        "uvterm" | "uvterm-noliga" | "uvterm-baseline" => {
+            // uvterm-baseline: another build of uvterm (e.g. the commit before a change) from
+            // UVTERM_BASELINE_BIN, with its defaults, measured in the same run.
+            let bin = match (terminal, std::env::var_os("UVTERM_BASELINE_BIN")) {
+                ("uvterm-baseline", Some(path)) => PathBuf::from(path),
+                _ => PathBuf::from(env!("CARGO_BIN_EXE_uvterm")),
+            };
+            let mut c = Command::new(bin);
             if terminal == "uvterm-noliga" {
                 c.args(["-o", r#"font.features=["-calt","-liga"]"#]);
             }
@@ -444,8 +452,13 @@ fn make_half_block_file(path: &Path, frames: usize) {
 }
 
 fn main() {
+    let default_terminals = if std::env::var_os("UVTERM_BASELINE_BIN").is_some() {
+        "uvterm,uvterm-noliga,uvterm-baseline,alacritty,kitty,xterm"
+    } else {
+        "uvterm,uvterm-noliga,alacritty,kitty,xterm"
+    };
     let terminals: Vec<String> = std::env::var("TERMINALS")
-        .unwrap_or_else(|_| "uvterm,uvterm-noliga,alacritty,kitty,xterm".into())
+        .unwrap_or_else(|_| default_terminals.into())
         .split(',')
         .map(str::to_owned)
         .collect();

@@ -15,8 +15,8 @@ UVTERM_RUN_PACKAGES="$UVTERM_RUN_PACKAGES libwayland-client0 libwayland-cursor0 
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 
 # Shaping (issue 14): hb-shape is the reference the shaping tests compare with; Fira Code has
-# programming ligatures.
-UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode"
+# programming ligatures; Lohit Devanagari is the Indic script the shaping tests compare.
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
 
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"

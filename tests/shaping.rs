@@ -5,7 +5,7 @@
 //! the renderer's fonts: each cluster gets the font that has it, and a character no
 //! installed font has comes back as the visible replacement glyph.
 //!
-//! Needs `hb-shape`, `fc-match`, `fonts-firacode` and `fonts-noto-color-emoji` (see
+//! Needs `hb-shape`, `fc-match`, `fonts-firacode`, `fonts-lohit-deva` and `fonts-noto-color-emoji` (see
 //! scripts/deps.sh): a missing one fails the test, it is never skipped.
 
 use std::path::{Path, PathBuf};
@@ -87,6 +87,27 @@ fn combining_marks_match_hb_shape() {
     let dejavu = font_file("DejaVu Sans Mono");
     compare(&dejavu, "e\u{301}a\u{308}", &[]);
     compare(&dejavu, "fi ffl", &[]);
+}
+
+/// Indic shaping: conjuncts (क्ष), a pre-base vowel sign drawn before its consonant (हि),
+/// reph (र्) — glyphs reordered and merged as HarfBuzz does, in Lohit Devanagari.
+#[test]
+fn devanagari_clusters_match_hb_shape() {
+    let lohit = font_file("Lohit Devanagari");
+    assert!(lohit.to_string_lossy().contains("Lohit"), "fonts-lohit-deva installed: {lohit:?}");
+    for text in ["नमस्ते", "हिन्दी", "क्षत्रिय", "धर्म"]
+    {
+        let got = compare(&lohit, text, &[]);
+        assert!(got.len() < text.chars().count(), "{text:?} forms conjuncts/ligatures: {got:?}");
+    }
+    // Through the renderer: a family without Devanagari falls back to the font that has it,
+    // and the run's glyphs are what hb-shape gives on that file.
+    let mut f = fonts(&[]);
+    let run = f.shape("हिन्दी", REGULAR);
+    let ids: Vec<u32> = run.iter().map(|g| g.id).collect();
+    let want: Vec<u32> = hb_shape(&lohit, "हिन्दी", &[]).iter().map(|g| g.0).collect();
+    assert_eq!(ids, want);
+    assert!(run.iter().all(|g| f.font_path(g.font) == Some(lohit.as_path())), "{run:?}");
 }
 
 fn fonts(features: &[&str]) -> Fonts {
