@@ -151,12 +151,21 @@ pub enum MsgCommand {
 }
 
 /// This process's startup token, as kitty and foot pass theirs on: `XDG_ACTIVATION_TOKEN`
-/// (Wayland) or else `DESKTOP_STARTUP_ID` (X11), when set and Unicode. The instance checks it
-/// (and refuses a bad one with an error).
+/// (Wayland) or else `DESKTOP_STARTUP_ID` (X11), when set and Unicode. A token the instance
+/// would refuse (over 256 bytes, not printable ASCII) is left out with a warning: an odd
+/// launcher must not stop the window from opening, it only loses its activation. (The
+/// instance still refuses such a token sent to it directly.)
 fn startup_token() -> Option<String> {
-    ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"]
+    let (key, token) = ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()).map(|v| (*k, v)))?;
+    match crate::io::check_activation_token(&token) {
+        Ok(()) => Some(token),
+        Err(e) => {
+            eprintln!("uvterm: ignoring {key}: {e}");
+            None
+        }
+    }
 }
 
 impl MsgCommand {

@@ -44,6 +44,7 @@ use crate::term::{Term, TermConfig};
 pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
+pub(crate) use state::check_activation_token;
 pub use sys::{allocator_in_use, current_uid, open_fds, peer_uid, rss_bytes};
 pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
