@@ -4,7 +4,10 @@
 //! apply (tests/gui.rs, gui_input.rs). Every test fails if the compositor cannot start.
 //!
 //! Not driven here: the pointer (the headless seat has no pointer device; neither `wtype` nor
-//! `swaymsg` makes one), so mouse selection and middle-click paste are checked under X11 only.
+//! `swaymsg` makes one), so mouse selection, scrolling, middle-click paste and cursor shapes
+//! are checked under X11 only; compose and the input method (text-input-v3) need a compose
+//! keymap and an input-method client that Debian's headless set-up does not have; sway 1.7
+//! has no wp-fractional-scale, so a 1.5 output scale reaches clients as 2.
 
 #[path = "common/wayland.rs"]
 mod wayland;
@@ -220,6 +223,21 @@ fn wayland_keys_in_every_mode() {
     assert_eq!(show(&got), show(b"\x1b[97;5u\x1b[97;5:3u"), "kitty Ctrl+a press and release");
     let got = k.wtype(&["-k", "Escape"], 14);
     assert_eq!(show(&got), show(b"\x1b[27u\x1b[27;1:3u"), "kitty Escape");
+}
+
+/// Key repeat comes from the compositor: wl_keyboard.repeat_info gives the delay and rate
+/// (sway's defaults: 600 ms, 25 a second), and the client repeats a held key itself. Held
+/// for two seconds, one `x` press becomes many; a quick tap stays one.
+#[test]
+fn wayland_key_repeat_follows_the_compositor() {
+    let sway = Sway::start();
+    let held = ["-P", "x", "-s", "2000", "-p", "x"];
+    let mut r = Recorder::start(&sway, "repeat", "");
+    let got = r.wtype(&held, 4);
+    assert!(got.len() >= 4 && got.iter().all(|&b| b == b'x'), "a held key repeats: {}", show(&got));
+    // Released long before the delay: exactly one `y`.
+    let got = r.wtype(&["-P", "y", "-s", "50", "-p", "y"], 2);
+    assert_eq!(show(&got), "y", "a tap does not repeat");
 }
 
 /// The cursor is drawn solid (focused) while typing: the keyboard focus is the window's.
