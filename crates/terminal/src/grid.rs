@@ -489,6 +489,13 @@ impl Grid {
         if self.scratch.capacity() > 256 * 1024 {
             self.scratch = Vec::new();
         }
+        // A reflow decodes the whole history into plain rows and compresses it again: give
+        // back the row slots it needed (a `VecDeque` never shrinks by itself), or every
+        // resize would leave one row header per history line allocated for good.
+        let wanted = self.rows.len() + self.block_rows;
+        if self.rows.capacity() > 2 * wanted.max(1024) {
+            self.rows.shrink_to(wanted);
+        }
     }
 
     /// Decode the newest block back into plain rows (in front of the plain history). Returns

@@ -276,6 +276,17 @@ impl Term {
         }
     }
 
+    /// True when the last printed cell's cluster starts with a pictograph (an emoji base).
+    pub(crate) fn previous_is_pictographic(&self) -> bool {
+        let Some((line, col)) = self.previous_cell() else { return false };
+        let first = match self.grid().row(line).cells()[col].content() {
+            Content::Char(c) => Some(c),
+            Content::Cluster(id) => self.tables.cluster(id).chars().next(),
+            Content::Empty => None,
+        };
+        first.is_some_and(is_pictographic)
+    }
+
     /// The automatic wrap: mark the row as continued and move to the next line's start.
     pub(crate) fn wrap_line(&mut self) {
         let line = self.cursor.point.line;
@@ -298,6 +309,13 @@ impl Term {
             self.cursor.charsets.map(c, nrcs)
         };
         if self.after_zwj && is_pictographic(c) && self.previous_ends_with_zwj() {
+            self.attach_zero_width(c);
+            return;
+        }
+        // UAX #29 GB9: an emoji modifier (a skin tone) is Extend and joins the pictograph
+        // before it — 👍🏽 is one two-cell cluster, as kitty, Ghostty and WezTerm keep it. A
+        // modifier with no pictograph before it stands alone (a two-cell swatch).
+        if matches!(c as u32, 0x1F3FB..=0x1F3FF) && self.previous_is_pictographic() {
             self.attach_zero_width(c);
             return;
         }

@@ -189,6 +189,27 @@ fn styles_clusters_and_links_of_compressed_rows_are_held_and_released_exactly() 
     assert_eq!(p.0.term.tables().live(), p.1.term.tables().live());
 }
 
+/// A resize decodes the whole history to reflow it and compresses it again: afterwards the
+/// history costs what it cost before (the plain rows' slots are given back), not a row
+/// header per line.
+#[test]
+fn resizing_gives_back_what_the_reflow_decoded() {
+    let mut t = T::with_config(80, 24, TermConfig::default());
+    t.feed(&numbered_lines(20_000, 40));
+    let (before, len) = (t.term.heap_usage(), t.term.scrollback_len());
+    // Widths the 47-character lines fit in: the same history, reflowed three times.
+    for (cols, lines) in [(60, 5), (80, 24), (100, 30)] {
+        t.term.resize(cols, lines);
+    }
+    t.term.clear_history_decode_cache();
+    let after = t.term.heap_usage();
+    assert_eq!(t.term.scrollback_len(), len, "history kept");
+    // The plain part is back to the hot rows (a few hundred rows' worth), not 20,000 headers.
+    let hot_bound = (grid::HOT_ROWS + 2 * history_block::BLOCK_ROWS) * (100 * 8 + ROW_HEADER);
+    assert!(after.scrollback <= hot_bound, "{after:?} vs before {before:?}");
+    assert!(after.history() < 2 * before.history() + hot_bound, "{after:?} vs {before:?}");
+}
+
 #[test]
 fn resizing_and_turning_compression_off_keep_the_history() {
     let mut p = pair(50, 6, Some((3, 5)));

@@ -76,6 +76,19 @@ fn zwj_sequences_form_one_cluster() {
     assert_eq!(t.cursor(), (0, 3), "one wide cell plus x");
 }
 
+/// A skin-tone modifier joins the emoji before it (UAX #29: Extend): 👍🏽 is one cluster of
+/// two cells, and so is a modified ZWJ sequence (👩🏽‍💻); a modifier alone is its own swatch.
+#[test]
+fn emoji_modifiers_join_their_base() {
+    let mut t = T::new(10, 2);
+    t.feed("\u{1F44D}\u{1F3FD}x");
+    assert_eq!(t.line(0), "\u{1F44D}\u{1F3FD}x");
+    assert_eq!(t.cursor(), (0, 3), "one wide cell plus x");
+    t.feed("\r\n\u{1F469}\u{1F3FD}\u{200D}\u{1F4BB}y \u{1F3FD}z");
+    assert_eq!(t.line(1), "\u{1F469}\u{1F3FD}\u{200D}\u{1F4BB}y \u{1F3FD}z");
+    assert_eq!(t.cursor(), (1, 7), "2 + y + space + a lone 2-cell swatch + z");
+}
+
 #[test]
 fn variation_selector_16_widens() {
     let mut t = T::new(10, 2);
