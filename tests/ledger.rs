@@ -404,3 +404,42 @@ fn subscribers_come_and_go_leaving_nothing_behind() {
     assert_eq!(settled_counts(&d, Some(base)), base, "slots, handles, fds after the slow reader");
     assert_eq!(d.settle(base_fds), base_fds);
 }
+
+/// A burst of title changes (and bells, and notifications) in a tab: each read reports the
+/// title it left once (never an earlier OSC's slot filled with a later title), so a reader
+/// that keeps up is never dropped, the last event carries the final title, and a burst of
+/// notifications is bounded per read.
+#[test]
+fn bursts_of_titles_are_reported_once_per_read_and_keep_readers() {
+    let d = Daemon::start("title-burst");
+    let (_s, mut events) = subscribe(&d, &["title-changed", "bell", "notification"]);
+    let script = "i=0; while [ $i -lt 20000 ]; do printf '\\033]2;t%d\\007\\007\\033]9;n%d\\007' \
+                  $i $i; i=$((i+1)); done; printf '\\033]2;done\\007'; sleep 30";
+    let tab = open(&d, &["sh", "-c", script]);
+    let (mut titles, mut bells, mut notes) = (Vec::new(), 0usize, 0usize);
+    loop {
+        let mut line = String::new();
+        events.read_line(&mut line).expect("the subscriber keeps up and is never dropped");
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(v["ok"], false, "dropped: {v}");
+        assert_eq!(v["tab"], tab, "{v}");
+        match v["event"].as_str() {
+            Some("title-changed") => {
+                let t = v["title"].as_str().unwrap().to_owned();
+                if t == "done" {
+                    break;
+                }
+                titles.push(t);
+            }
+            Some("bell") => bells += 1,
+            Some("notification") => notes += 1,
+            other => panic!("unexpected {other:?}: {v}"),
+        }
+    }
+    // Titles only move forward: t0..t19999 in order, none reported twice in a row.
+    let numbers: Vec<u32> = titles.iter().map(|t| t[1..].parse().unwrap()).collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "titles in order, no repeats");
+    assert!(!numbers.is_empty() && numbers.len() <= 20_000);
+    assert!(bells >= 1 && bells <= numbers.len() + 1, "{bells} bells for {} reads", numbers.len());
+    assert!(notes <= 8 * (numbers.len() + 1), "{notes} notifications");
+}

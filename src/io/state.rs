@@ -154,6 +154,10 @@ pub(super) fn run(
     drop(lp);
 }
 
+/// Notifications (OSC 9/777/99) one read of a tab's output may put on the event stream; the
+/// rest of a burst is dropped.
+const MAX_NOTIFICATIONS_PER_READ: usize = 8;
+
 impl IoState {
     fn start(&mut self) -> std::io::Result<()> {
         let (key, ptr) = self.handles.open_async(self.lp, Owner::Wakeup)?;
@@ -704,41 +708,22 @@ impl IoState {
         let Some(tab) = self.tabs.get_mut(key) else { return };
         let id = tab.id;
         let mut stream = Vec::new();
+        // What one read produced is reported once per kind where only the latest matters
+        // (the title the read left, its last working directory, a bell): a program that sets
+        // its title a thousand times in one write gives one event with the title it set last,
+        // and cannot fill every subscriber's queue in one loop turn.
+        let (mut title_changed, mut bell, mut cwd) = (false, false, None);
+        let mut notifications = 0;
         for event in events {
             match event {
-                TermEvent::TitleChanged => {
-                    let title = tab
-                        .shared
-                        .term
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .title()
-                        .to_owned();
-                    stream.push(Event::TitleChanged { tab: id, title: title.clone() });
-                    coalesce::post(
-                        &*self.sink,
-                        &tab.shared,
-                        IoEvent::TitleChanged { tab: id, title },
-                    );
-                }
-                TermEvent::Bell => {
-                    stream.push(Event::Bell { tab: id });
-                    coalesce::post(&*self.sink, &tab.shared, IoEvent::Bell(id))
-                }
+                TermEvent::TitleChanged => title_changed = true,
+                TermEvent::Bell => bell = true,
                 TermEvent::ClipboardStore { selection, data } => coalesce::post(
                     &*self.sink,
                     &tab.shared,
                     IoEvent::Clipboard { tab: id, selection, data },
                 ),
-                TermEvent::WorkingDirectory(path) => {
-                    tab.cwd = Some(path.clone());
-                    stream.push(Event::CwdChanged { tab: id, cwd: path.clone() });
-                    coalesce::post(
-                        &*self.sink,
-                        &tab.shared,
-                        IoEvent::WorkingDirectory { tab: id, path },
-                    );
-                }
+                TermEvent::WorkingDirectory(path) => cwd = Some(path),
                 TermEvent::ResizeRequest { cols, lines } => {
                     if self.config.term.apply_resize_requests {
                         // The terminal resized itself; tell the program.
@@ -781,14 +766,34 @@ impl IoState {
                     PromptMark::PromptStart | PromptMark::CommandStart => (),
                 },
                 TermEvent::Notification { protocol, title, body } => {
-                    stream.push(Event::Notification {
-                        tab: id,
-                        protocol: protocol.name(),
-                        title,
-                        body,
-                    });
+                    // Bounded per read: the rest of a burst is dropped, not queued.
+                    notifications += 1;
+                    if notifications <= MAX_NOTIFICATIONS_PER_READ {
+                        stream.push(Event::Notification {
+                            tab: id,
+                            protocol: protocol.name(),
+                            title,
+                            body,
+                        });
+                    }
                 }
             }
+        }
+        if title_changed {
+            let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            let title = term.title().to_owned();
+            drop(term);
+            stream.push(Event::TitleChanged { tab: id, title: title.clone() });
+            coalesce::post(&*self.sink, &tab.shared, IoEvent::TitleChanged { tab: id, title });
+        }
+        if let Some(path) = cwd {
+            tab.cwd = Some(path.clone());
+            stream.push(Event::CwdChanged { tab: id, cwd: path.clone() });
+            coalesce::post(&*self.sink, &tab.shared, IoEvent::WorkingDirectory { tab: id, path });
+        }
+        if bell {
+            stream.push(Event::Bell { tab: id });
+            coalesce::post(&*self.sink, &tab.shared, IoEvent::Bell(id));
         }
         for event in stream {
             self.publish(event);

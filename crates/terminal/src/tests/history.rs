@@ -195,7 +195,7 @@ fn styles_clusters_and_links_of_compressed_rows_are_held_and_released_exactly() 
 #[test]
 fn resizing_gives_back_what_the_reflow_decoded() {
     let mut t = T::with_config(80, 24, TermConfig::default());
-    t.feed(&numbered_lines(20_000, 40));
+    t.feed(numbered_lines(20_000, 40));
     let (before, len) = (t.term.heap_usage(), t.term.scrollback_len());
     // Widths the 47-character lines fit in: the same history, reflowed three times.
     for (cols, lines) in [(60, 5), (80, 24), (100, 30)] {
