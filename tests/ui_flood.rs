@@ -64,7 +64,13 @@ fn an_event_flood_leaves_a_bounded_queue() {
     for kind in ["TitleChanged", "Bell", "Clipboard", "WorkingDirectory", "ResizeRequest"] {
         assert!(taken.iter().any(|e| format!("{e:?}").starts_with(kind)), "{kind}: {taken:?}");
     }
-    assert!(taken.contains(&IoEvent::TitleChanged { tab: tab.id, title: "window title".into() }));
+    // The latest title: the one the last read left (a read may end between the unit's OSC 0
+    // and OSC 2, so either of the two titles the flood sets).
+    let title = taken.iter().find_map(|e| match e {
+        IoEvent::TitleChanged { title, .. } => Some(title.as_str()),
+        _ => None,
+    });
+    assert!(matches!(title, Some("window title" | "title")), "{taken:?}");
     // Taking re-arms the wake: the flood goes on, so a new one comes.
     lp.wait_event(Duration::from_secs(10), |e| *e == IoEvent::TabEvents(tab.id));
     lp.io.send(uvterm::io::Command::CloseTab { tab: tab.id }).unwrap();
