@@ -2,6 +2,10 @@
 //! through IPC, read back with `xwd`, typed at with `xdotool`.
 #![allow(dead_code)]
 
+#[path = "image.rs"]
+mod image;
+pub use image::*;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -220,45 +224,4 @@ impl Drop for Gui {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-pub struct Image {
-    pub w: usize,
-    pub h: usize,
-    pub rgb: Vec<u8>,
-}
-
-impl Image {
-    pub fn px(&self, x: usize, y: usize) -> [u8; 3] {
-        let i = (y * self.w + x) * 3;
-        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
-    }
-
-    /// Pixels of a rectangle.
-    pub fn region(&self, x0: f64, y0: f64, w: f64, h: f64) -> Vec<[u8; 3]> {
-        let mut out = Vec::new();
-        for y in y0.round() as usize..(y0 + h).round() as usize {
-            for x in x0.round() as usize..(x0 + w).round() as usize {
-                if x < self.w && y < self.h {
-                    out.push(self.px(x, y));
-                }
-            }
-        }
-        out
-    }
-}
-
-pub fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
-    a.iter().zip(b).all(|(x, y)| (*x as i32 - y as i32).abs() <= tol)
-}
-
-pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    cond()
 }
