@@ -40,6 +40,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
+#[path = "workloads/half_block.rs"]
+mod half_block;
+
 const COLS: usize = 120;
 const LINES: usize = 40;
 const SIZE: usize = 16 << 20;
@@ -154,30 +157,9 @@ fn half_block_image() -> Vec<u8> {
     half_block_frames(30)
 }
 
-/// `frames` frames of the moving half-block picture (shared with `gui_compare`'s idea of it).
+/// `frames` frames of the moving half-block picture (the same bytes as `gui_compare`'s).
 fn half_block_frames(frames: usize) -> Vec<u8> {
-    use std::io::Write;
-    let mut out = Vec::with_capacity(frames * COLS * (LINES - 1) * 42);
-    for f in 0..frames {
-        out.extend_from_slice(b"\x1b[H");
-        for y in 0..LINES - 1 {
-            for x in 0..COLS {
-                // Two pixel rows per cell: upper -> foreground, lower -> background.
-                let px = |row: usize| {
-                    let (x, row) = (x + f * 3, row + f);
-                    ((x * 255 / COLS) as u8, (row * 255 / (2 * LINES)) as u8, ((x ^ row) * 7) as u8)
-                };
-                let (u, l) = (px(2 * y), px(2 * y + 1));
-                let _ = write!(
-                    out,
-                    "\x1b[38;2;{};{};{};48;2;{};{};{}m\u{2580}",
-                    u.0, u.1, u.2, l.0, l.1, l.2
-                );
-            }
-            out.extend_from_slice(b"\x1b[0m\r\n");
-        }
-    }
-    out
+    half_block::half_block_frames(frames, COLS, LINES)
 }
 
 fn run_uvterm(bytes: &[u8]) -> Duration {

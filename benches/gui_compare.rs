@@ -35,6 +35,9 @@ use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
 use x11rb::rust_connection::RustConnection;
 
+#[path = "workloads/half_block.rs"]
+mod half_block;
+
 const COLS: usize = 120;
 const LINES: usize = 40;
 const RED: [u8; 3] = [255, 0, 0];
@@ -428,27 +431,8 @@ fn make_file(path: &Path, mb: usize) {
 /// foreground and background, redrawn in place from the home position `frames` times (the
 /// picture moves, as a video would). The same bytes as `core_throughput`'s workload.
 fn make_half_block_file(path: &Path, frames: usize) {
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("temp file"));
-    let mut out = Vec::new();
-    for n in 0..frames {
-        out.extend_from_slice(b"\x1b[H");
-        for y in 0..LINES - 1 {
-            for x in 0..COLS {
-                let px = |row: usize| {
-                    let (x, row) = (x + n * 3, row + n);
-                    ((x * 255 / COLS) as u8, (row * 255 / (2 * LINES)) as u8, ((x ^ row) * 7) as u8)
-                };
-                let (u, l) = (px(2 * y), px(2 * y + 1));
-                let _ = write!(
-                    out,
-                    "\x1b[38;2;{};{};{};48;2;{};{};{}m\u{2580}",
-                    u.0, u.1, u.2, l.0, l.1, l.2
-                );
-            }
-            out.extend_from_slice(b"\x1b[0m\r\n");
-        }
-    }
-    f.write_all(&out).expect("write temp file");
+    let out = half_block::half_block_frames(frames, COLS, LINES);
+    std::fs::write(path, out).expect("write temp file");
 }
 
 fn main() {
