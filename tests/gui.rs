@@ -13,39 +13,6 @@ const RED: [u8; 3] = [0xcd, 0, 0];
 const GREEN: [u8; 3] = [0, 0xcd, 0];
 const FG: [u8; 3] = [0xe5, 0xe5, 0xe5];
 
-struct Cells {
-    x0: f64,
-    y0: f64,
-    cw: f64,
-    ch: f64,
-}
-
-impl Cells {
-    fn of(window: &serde_json::Value) -> Cells {
-        let g = &window["geometry"];
-        Cells {
-            x0: g["x0"].as_f64().unwrap(),
-            y0: g["y0"].as_f64().unwrap(),
-            cw: g["cell_width"].as_f64().unwrap(),
-            ch: g["cell_height"].as_f64().unwrap(),
-        }
-    }
-
-    /// The pixels of cells `cols` on `line`.
-    fn pixels(&self, img: &Image, line: usize, cols: std::ops::Range<usize>) -> Vec<[u8; 3]> {
-        img.region(
-            self.x0 + cols.start as f64 * self.cw,
-            self.y0 + line as f64 * self.ch,
-            (cols.end - cols.start) as f64 * self.cw,
-            self.ch,
-        )
-    }
-}
-
-fn share(px: &[[u8; 3]], color: [u8; 3]) -> f64 {
-    px.iter().filter(|p| close(**p, color, 24)).count() as f64 / px.len().max(1) as f64
-}
-
 #[test]
 fn colours_text_and_box_drawing_are_drawn_in_their_cells() {
     let (_x, gui) = draw_known_screen("pixels", "");

@@ -15,34 +15,6 @@ use x11::*;
 
 const BLACK: [u8; 3] = [0, 0, 0];
 
-struct Cells {
-    x0: f64,
-    y0: f64,
-    cw: f64,
-    ch: f64,
-}
-
-impl Cells {
-    fn of(window: &serde_json::Value) -> Cells {
-        let g = &window["geometry"];
-        Cells {
-            x0: g["x0"].as_f64().unwrap(),
-            y0: g["y0"].as_f64().unwrap(),
-            cw: g["cell_width"].as_f64().unwrap(),
-            ch: g["cell_height"].as_f64().unwrap(),
-        }
-    }
-
-    fn pixels(&self, img: &Image, line: usize, cols: std::ops::Range<usize>) -> Vec<[u8; 3]> {
-        img.region(
-            self.x0 + cols.start as f64 * self.cw,
-            self.y0 + line as f64 * self.ch,
-            (cols.end - cols.start) as f64 * self.cw,
-            self.ch,
-        )
-    }
-}
-
 fn ink(px: &[[u8; 3]]) -> usize {
     px.iter().filter(|p| !close(**p, BLACK, 30)).count()
 }

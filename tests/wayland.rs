@@ -24,38 +24,6 @@ const FG: [u8; 3] = [0xe5, 0xe5, 0xe5];
 const KEYLOG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/keylog.py");
 
 /// Cell geometry of a `list` window entry, in window pixels.
-struct Cells {
-    x0: f64,
-    y0: f64,
-    cw: f64,
-    ch: f64,
-}
-
-impl Cells {
-    fn of(window: &serde_json::Value) -> Cells {
-        let g = &window["geometry"];
-        Cells {
-            x0: g["x0"].as_f64().unwrap(),
-            y0: g["y0"].as_f64().unwrap(),
-            cw: g["cell_width"].as_f64().unwrap(),
-            ch: g["cell_height"].as_f64().unwrap(),
-        }
-    }
-
-    fn pixels(&self, img: &Image, line: usize, cols: std::ops::Range<usize>) -> Vec<[u8; 3]> {
-        img.region(
-            self.x0 + cols.start as f64 * self.cw,
-            self.y0 + line as f64 * self.ch,
-            (cols.end - cols.start) as f64 * self.cw,
-            self.ch,
-        )
-    }
-}
-
-fn share(px: &[[u8; 3]], color: [u8; 3]) -> f64 {
-    px.iter().filter(|p| close(**p, color, 24)).count() as f64 / px.len().max(1) as f64
-}
-
 /// Coloured text drawn in its cells, on both GL APIs; a native Wayland window (no Xwayland
 /// here) with app_id `uvterm` and the title from OSC 2.
 fn draw_known_screen(gl_api: &str) {

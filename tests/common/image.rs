@@ -80,3 +80,38 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     }
     cond()
 }
+
+/// Where a window's cells are in its captures (from `msg list`'s `geometry`), in pixels.
+pub struct Cells {
+    pub x0: f64,
+    pub y0: f64,
+    pub cw: f64,
+    pub ch: f64,
+}
+
+impl Cells {
+    pub fn of(window: &serde_json::Value) -> Cells {
+        let g = &window["geometry"];
+        Cells {
+            x0: g["x0"].as_f64().unwrap(),
+            y0: g["y0"].as_f64().unwrap(),
+            cw: g["cell_width"].as_f64().unwrap(),
+            ch: g["cell_height"].as_f64().unwrap(),
+        }
+    }
+
+    /// The pixels of cells `cols` on `line`.
+    pub fn pixels(&self, img: &Image, line: usize, cols: std::ops::Range<usize>) -> Vec<[u8; 3]> {
+        img.region(
+            self.x0 + cols.start as f64 * self.cw,
+            self.y0 + line as f64 * self.ch,
+            (cols.end - cols.start) as f64 * self.cw,
+            self.ch,
+        )
+    }
+}
+
+/// The share of `px` within 24 of `color` on every channel (0 to 1).
+pub fn share(px: &[[u8; 3]], color: [u8; 3]) -> f64 {
+    px.iter().filter(|p| close(**p, color, 24)).count() as f64 / px.len().max(1) as f64
+}
