@@ -95,6 +95,11 @@ pub fn draw(lines: &[String], layout: Layout, fg: [u8; 4], scene: &mut Scene) {
     let (x1, y1) = (l.x0 + width as f32 * l.cell_w, l.y0 + rows as f32 * l.cell_h);
     let inside = |x: f32, y: f32| x >= l.x0 && x < x1 && y >= l.y0 && y < y1;
     scene.glyphs.retain(|g| !inside(g.x, g.y));
+    // The cells' text is in shaped runs: cut the box's span out of each line it covers (the
+    // same `y` the scene gave the line), or the text would show through the box.
+    for row in 0..rows {
+        scene.clear_text(l.y0 + row as f32 * l.cell_h, l.x0, x1);
+    }
     scene.overlay.retain(|r| !inside(r.x, r.y));
     scene.backgrounds.push(Rect {
         x: l.x0,
@@ -145,6 +150,58 @@ mod tests {
             processes_cpu_ms: 0,
             idle_ms: None,
         }
+    }
+
+    /// The box hides the cells' text under it (their shaped runs are cut), and only there.
+    #[test]
+    fn the_box_hides_the_text_runs_under_it() {
+        use crate::render::fonts::Face;
+        use crate::render::{RunCell, Scene, TextRun};
+        let layout = Layout {
+            x0: 0.0,
+            y0: 0.0,
+            cell_w: 10.0,
+            cell_h: 20.0,
+            cols: 20,
+            lines: 4,
+            tab_bar: 0.0,
+            width: 200.0,
+        };
+        let mut scene = Scene::default();
+        // Lines 0 and 3 hold 20 cells of text each.
+        for line in [0usize, 3] {
+            let start = scene.run_cells.len();
+            let text_start = scene.run_text.len();
+            for col in 0..20 {
+                scene.run_cells.push(RunCell {
+                    byte: scene.run_text.len() as u32,
+                    x: col as f32 * 10.0,
+                    wide: false,
+                    color: [255; 4],
+                });
+                scene.run_text.push('x');
+            }
+            scene.runs.push(TextRun {
+                text: text_start..scene.run_text.len(),
+                cells: start..scene.run_cells.len(),
+                face: Face { bold: false, italic: false },
+                y: line as f32 * 20.0,
+            });
+        }
+        let lines = vec!["0123456789".to_owned(), "abc".to_owned()];
+        draw(&lines, layout, [255; 4], &mut scene);
+        let cells_at = |y: f32| -> Vec<f32> {
+            scene
+                .runs
+                .iter()
+                .filter(|r| r.y == y)
+                .flat_map(|r| r.cells.clone().map(|i| scene.run_cells[i].x))
+                .collect()
+        };
+        // Line 0: the box covers columns 0..10; the text of columns 10..20 is kept.
+        assert_eq!(cells_at(0.0), (10..20).map(|c| c as f32 * 10.0).collect::<Vec<_>>());
+        // Line 3 is below the box (two lines tall): untouched.
+        assert_eq!(cells_at(60.0).len(), 20);
     }
 
     #[test]
