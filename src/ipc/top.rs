@@ -199,7 +199,9 @@ pub fn run(socket: Option<PathBuf>, iterations: Option<u64>, delay: f64) -> Exit
         }
         for line in lines {
             text.push_str(&line);
-            text.push_str(if interactive { "\r\n" } else { "\n" });
+            // The raw mode keeps output processing (OPOST/ONLCR): the tty turns `\n` into
+            // `\r\n` itself.
+            text.push('\n');
         }
         if let Err(code) = crate::out::print(&text) {
             return code;
