@@ -123,20 +123,29 @@ pub struct ByteSize(pub u64);
 
 impl<'de> Deserialize<'de> for ByteSize {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(u64),
-            Text(String),
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ByteSize;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a size: a number of bytes, or a string such as \"64MiB\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ByteSize, E> {
+                Ok(ByteSize(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ByteSize, E> {
+                u64::try_from(n)
+                    .map(ByteSize)
+                    .map_err(|_| E::custom(format!("{n} is negative; a size is 0 or more bytes")))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ByteSize, E> {
+                parse_byte_size(s).map(ByteSize).ok_or_else(|| {
+                    E::custom(format!(
+                        "{s:?} is not a size (bytes, or a number with KiB, MiB or GiB)"
+                    ))
+                })
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::Int(n) => Ok(ByteSize(n)),
-            Raw::Text(s) => parse_byte_size(&s).map(ByteSize).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "{s:?} is not a size (bytes, or a number with KiB, MiB or GiB)"
-                ))
-            }),
-        }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -436,8 +445,14 @@ pub fn parse(name: &str, text: Option<&str>, overrides: &[String]) -> (Config, V
             (config, problems)
         }
         Err(e) => {
-            problems.push(format!("configuration: {e}; using the defaults for the rest"));
-            (salvage(table, &mut problems), problems)
+            // Each bad section is reported once, by name, and keeps its defaults; the whole
+            // table's error is shown only when no section could be blamed (it would repeat).
+            let before = problems.len();
+            let config = salvage(table, &mut problems);
+            if !problems[before..].iter().any(|p| p.starts_with('[')) {
+                problems.push(format!("configuration: {e}"));
+            }
+            (config, problems)
         }
     }
 }
@@ -450,7 +465,11 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
             if let Some(v) = table.get($name) {
                 match v.clone().try_into() {
                     Ok(s) => config.$field = s,
-                    Err(e) => problems.push(format!("[{}]: {e}", $name)),
+                    Err(e) => problems.push(format!(
+                        "[{}]: {}; that section keeps its defaults",
+                        $name,
+                        e.to_string().trim_end()
+                    )),
                 }
             }
         };
@@ -657,6 +676,29 @@ mod tests {
         assert!(problems.iter().any(|m| m.contains("not a colour")), "{problems:?}");
         assert_eq!(c.font.size, 13.0, "the valid section survives");
         std::fs::remove_file(p).unwrap();
+    }
+
+    /// A bad size is reported once, in words, naming its section (not serde's "did not match
+    /// any variant of untagged enum" twice), and the other overrides still apply.
+    #[test]
+    fn a_bad_size_is_reported_once_in_words() {
+        for (value, words) in [
+            ("-1", "negative"),
+            ("\"10XB\"", "not a size"),
+            ("1.5", "a number of bytes, or a string such as"),
+        ] {
+            let o = [format!("memory.budget={value}"), "font.size=13".to_owned()];
+            let (c, problems) = parse("test", None, &o);
+            assert_eq!(problems.len(), 1, "{value}: {problems:?}");
+            assert!(
+                problems[0].starts_with("[memory]: ") && problems[0].contains(words),
+                "{problems:?}"
+            );
+            assert_eq!(c.font.size, 13.0, "{value}: the other override applies");
+        }
+        let (c, problems) = parse("test", None, &["memory.budget=\"64MiB\"".to_owned()]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.memory.budget, ByteSize(64 << 20));
     }
 
     #[test]
