@@ -103,7 +103,7 @@ fn devanagari_clusters_match_hb_shape() {
     // Through the renderer: a family without Devanagari falls back to the font that has it,
     // and the run's glyphs are what hb-shape gives on that file.
     let mut f = fonts(&[]);
-    let run = f.shape("हिन्दी", REGULAR);
+    let run = f.shape("हिन्दी", REGULAR).to_vec();
     let ids: Vec<u32> = run.iter().map(|g| g.id).collect();
     let want: Vec<u32> = hb_shape(&lohit, "हिन्दी", &[]).iter().map(|g| g.0).collect();
     assert_eq!(ids, want);
@@ -127,13 +127,13 @@ fn the_renderer_shapes_runs_with_the_font_of_each_cluster() {
     let fira = font_file("Fira Code");
     let emoji = font_file("Noto Color Emoji");
     // A ligature in a run: the glyphs hb-shape gives for the whole run.
-    let run = f.shape("a->b", REGULAR);
+    let run = f.shape("a->b", REGULAR).to_vec();
     let ids: Vec<u32> = run.iter().map(|g| g.id).collect();
     let want: Vec<u32> = hb_shape(&fira, "a->b", &[]).iter().map(|g| g.0).collect();
     assert_eq!(ids, want);
     assert!(run.iter().all(|g| f.font_path(g.font) == Some(fira.as_path())));
     // Emoji sequences inside a run: one glyph each, from the colour font.
-    let run = f.shape("x👍🏽🇫🇷y", REGULAR);
+    let run = f.shape("x👍🏽🇫🇷y", REGULAR).to_vec();
     assert_eq!(run.len(), 4, "x, thumb with tone, flag, y: {run:?}");
     for (g, text) in run[1..3].iter().zip(["👍🏽", "🇫🇷"]) {
         assert_eq!(f.font_path(g.font), Some(emoji.as_path()), "{text}");
@@ -152,7 +152,7 @@ fn the_renderer_shapes_runs_with_the_font_of_each_cluster() {
 fn a_character_no_font_has_becomes_the_replacement_glyph() {
     // U+10FFFD (a private-use code point) is in no installed font.
     let mut f = fonts(&[]);
-    let run = f.shape("a\u{10FFFD}b", REGULAR);
+    let run = f.shape("a\u{10FFFD}b", REGULAR).to_vec();
     assert_eq!(run.len(), 3);
     assert_eq!((run[1].font, run[1].id), (MISSING, 0x10FFFD));
     assert_ne!(run[0].font, MISSING);

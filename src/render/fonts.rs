@@ -12,8 +12,6 @@
 //! Synthetic bold (FreeType's outline embolden) and italic (its shear) are used only where
 //! the family has no such face. Owns FreeType and font data; knows nothing of GL.
 
-use std::rc::Rc;
-
 use freetype as ft;
 use freetype::face::LoadFlag;
 use harfrust::{Buffer, Feature, ShapeOptions, ShaperFont};
@@ -133,7 +131,7 @@ pub struct Fonts {
     fallback_loaded: FxHashMap<usize, Option<usize>>,
     features: Vec<Feature>,
     /// Shaped runs per face (indexed like `faces`), keyed by the run's text.
-    shape_cache: [FxHashMap<Box<str>, Rc<[Shaped]>>; 4],
+    shape_cache: [FxHashMap<Box<str>, Box<[Shaped]>>; 4],
     buffer: Option<Buffer>,
     pixel_size: f32,
     pub spec: FontSpec,
@@ -401,17 +399,16 @@ impl Fonts {
     /// Shape a run of text in one face (cached per text and face). Runs are what a line
     /// holds between spaces and style changes; the glyphs come back in visual order with
     /// each one's grapheme cluster (a byte offset into `text`).
-    pub fn shape(&mut self, text: &str, face: Face) -> Rc<[Shaped]> {
-        if let Some(s) = self.shape_cache[face.index()].get(text) {
-            return s.clone();
+    pub fn shape(&mut self, text: &str, face: Face) -> &[Shaped] {
+        if !self.shape_cache[face.index()].contains_key(text) {
+            let shaped: Box<[Shaped]> = self.shape_uncached(text, face).into();
+            let cache = &mut self.shape_cache[face.index()];
+            if cache.len() >= SHAPE_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(text.into(), shaped);
         }
-        let shaped: Rc<[Shaped]> = self.shape_uncached(text, face).into();
-        let cache = &mut self.shape_cache[face.index()];
-        if cache.len() >= SHAPE_CACHE_MAX {
-            cache.clear();
-        }
-        cache.insert(text.into(), shaped.clone());
-        shaped
+        &self.shape_cache[face.index()][text]
     }
 
     fn shape_uncached(&mut self, text: &str, face: Face) -> Vec<Shaped> {

@@ -235,6 +235,8 @@ pub struct Renderer {
     /// The side the atlas grows to before it evicts.
     atlas_max: i32,
     scratch: Vec<u8>,
+    /// One run's shaped glyphs, reused from frame to frame.
+    shaped: Vec<fonts::Shaped>,
 }
 
 impl Renderer {
@@ -301,6 +303,7 @@ impl Renderer {
             atlas_resets: 0,
             atlas_max,
             scratch: Vec::new(),
+            shaped: Vec::new(),
         })
     }
 
@@ -324,16 +327,17 @@ impl Renderer {
         let mut placed = std::mem::take(&mut self.placed);
         placed.clear();
         for g in &scene.glyphs {
+            let mut utf8 = [0u8; 4];
             let (text, face, wide) = match &g.id {
                 GlyphId::Boxed { c } => {
                     let key = RasterKey::Boxed { c: *c };
                     placed.push(Placed { key, x: g.x, y: g.y, color: g.color });
                     continue;
                 }
-                GlyphId::Char { c, face, wide } => (c.to_string().into_boxed_str(), *face, *wide),
-                GlyphId::Cluster { text, face, wide } => (text.clone(), *face, *wide),
+                GlyphId::Char { c, face, wide } => (&*c.encode_utf8(&mut utf8), *face, *wide),
+                GlyphId::Cluster { text, face, wide } => (&**text, *face, *wide),
             };
-            for s in fonts.shape(&text, face).iter() {
+            for s in fonts.shape(text, face) {
                 placed.push(Placed {
                     key: key_of(s, wide),
                     x: g.x + s.dx,
@@ -351,7 +355,10 @@ impl Renderer {
             if cells.is_empty() {
                 continue;
             }
-            let shaped = fonts.shape(text, run.face);
+            // A copy (into a buffer kept between frames): the loop asks `fonts` about fonts.
+            let mut shaped = std::mem::take(&mut self.shaped);
+            shaped.clear();
+            shaped.extend_from_slice(fonts.shape(text, run.face));
             for (k, s) in shaped.iter().enumerate() {
                 let at = run.text.start + s.cluster as usize;
                 let i = cells.partition_point(|c| c.byte as usize <= at).saturating_sub(1);
@@ -372,6 +379,7 @@ impl Renderer {
                     color: cell.color,
                 });
             }
+            self.shaped = shaped;
         }
         self.placed = placed;
     }
