@@ -99,8 +99,23 @@ pub enum MsgCommand {
         #[arg(short = 'e', long = "command", num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
         command: Vec<String>,
     },
-    /// Close a tab: its program gets SIGHUP, then SIGKILL if it lingers.
+    /// Close a tab (a tab's id: every pane of it) or one pane (a pane's id): its program gets
+    /// SIGHUP, then SIGKILL if it lingers.
     CloseTab { id: u64 },
+    /// Split a tab's focused pane (a tab's id) or a pane (a pane's id): open a new pane to
+    /// its right or below it in the same tab; prints the new pane's id.
+    Split {
+        /// The pane (or tab) to split.
+        id: u64,
+        /// Where the new pane goes: right or down.
+        #[arg(long, value_name = "right|down", value_parser = ["right", "down"])]
+        direction: String,
+        /// Start in this directory (default: the split pane's working directory).
+        #[arg(long, value_name = "DIR")]
+        cwd: Option<String>,
+        #[arg(short = 'e', long = "command", num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
     /// Close a window and every tab in it.
     CloseWindow { id: u64 },
     /// Windows, tabs, titles and child pids, as JSON.
@@ -179,6 +194,9 @@ impl MsgCommand {
                 Request::CreateTab { window, cwd, command }
             }
             MsgCommand::CloseTab { id } => Request::CloseTab { tab: id },
+            MsgCommand::Split { id, direction, cwd, command } => {
+                Request::Split { tab: id, direction, cwd, command }
+            }
             MsgCommand::CloseWindow { id } => Request::CloseWindow { window: id },
             MsgCommand::List => Request::List {},
             MsgCommand::SendText { id, text } => Request::SendText { tab: id, text },
@@ -316,8 +334,14 @@ fn headless(cli: Cli) -> ExitCode {
                 io::IoEvent::TabOpened { tab, shared, .. } => {
                     tabs.insert(tab, std::sync::Arc::downgrade(&shared.0));
                 }
+                io::IoEvent::PaneOpened { info, .. } => {
+                    tabs.insert(info.id, std::sync::Arc::downgrade(&info.shared));
+                }
                 io::IoEvent::TabClosed { tab, .. } => {
                     tabs.remove(&tab);
+                }
+                io::IoEvent::PaneClosed { pane, .. } => {
+                    tabs.remove(&pane);
                 }
                 // Only xterm's selection names (c, p, q, s, 0-7): at most 12 entries are kept.
                 io::IoEvent::Clipboard { selection, mut data, .. }

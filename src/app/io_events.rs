@@ -195,6 +195,8 @@ impl App {
                     w.window.request_redraw();
                 }
             }
+            // Split panes: the UI side of issue 17 (src/app/panes.rs) handles these.
+            IoEvent::PaneOpened { .. } | IoEvent::PaneClosed { .. } => (),
             IoEvent::WindowClosed(id) => {
                 if let Ok(mut table) = self.gpu.lock() {
                     table.remove(&id);

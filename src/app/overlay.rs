@@ -131,6 +131,7 @@ mod tests {
     fn tab(id: u64, window: u64, heap: u64) -> TabLedger {
         TabLedger {
             id: TabId(id),
+            tab: TabId(id),
             window: WindowId(window),
             title: format!("t{id}"),
             focused: id == 2,

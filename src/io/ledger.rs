@@ -133,13 +133,17 @@ pub struct ProcessLedger {
 /// Most processes listed per tab (the sums still cover the whole tree).
 pub const MAX_PROCESSES_PER_TAB: usize = 64;
 
-/// What one tab costs (`uvterm msg stats --tabs`).
+/// What one pane (terminal) costs (`uvterm msg stats --tabs`: one entry per pane; without
+/// splits, one per tab).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TabLedger {
+    /// The pane's id (a tab's first pane: the tab's id).
     pub id: TabId,
+    /// The tab it belongs to.
+    pub tab: TabId,
     pub window: WindowId,
     pub title: String,
-    /// The tab its window shows (GUI); trimmed last.
+    /// In the tab its window shows (GUI); trimmed last.
     pub focused: bool,
     /// Heap bytes of its terminal (screen, history, side tables): the sum of `heap_parts`.
     pub heap_bytes: u64,
@@ -249,6 +253,19 @@ pub enum Event {
         tab: TabId,
         window: WindowId,
     },
+    /// A split opened `pane` in `tab` (a tab's first pane is `tab-opened`).
+    PaneOpened {
+        pane: TabId,
+        tab: TabId,
+        window: WindowId,
+        pid: i32,
+    },
+    /// `pane` closed and `tab` lives on (the last pane's close is `tab-closed`).
+    PaneClosed {
+        pane: TabId,
+        tab: TabId,
+        window: WindowId,
+    },
     TitleChanged {
         tab: TabId,
         title: String,
@@ -311,7 +328,7 @@ pub enum Event {
 }
 
 /// Every event kind, as `--events` names them.
-pub const EVENT_KINDS: [&str; 15] = [
+pub const EVENT_KINDS: [&str; 17] = [
     "window-opened",
     "window-closed",
     "tab-opened",
@@ -327,6 +344,8 @@ pub const EVENT_KINDS: [&str; 15] = [
     "silence",
     "resource-threshold",
     "trimmed",
+    "pane-opened",
+    "pane-closed",
 ];
 
 impl Event {
@@ -348,6 +367,8 @@ impl Event {
             Event::Silence { .. } => 12,
             Event::ResourceThreshold { .. } => 13,
             Event::Trimmed { .. } => 14,
+            Event::PaneOpened { .. } => 15,
+            Event::PaneClosed { .. } => 16,
         }
     }
 }

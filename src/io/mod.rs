@@ -13,6 +13,13 @@
 //! one place (`IoState::execute`) against the limits below (ARCHITECTURE.md, "One command
 //! path").
 //!
+//! Tabs and panes: every terminal (a PTY, its parser, its `Term`, its child) is a *pane*; a
+//! *tab* is an ordered group of panes in one window. A tab's first pane has the tab's id, a
+//! split's pane a fresh id from the same counter (never reused); a request naming a live
+//! pane's id acts on that pane, one naming a tab whose first pane has closed acts on the
+//! tab's focused pane (ARCHITECTURE.md, "Panes"). The internal `Tab` record in `state` is
+//! one pane.
+//!
 //! Must not touch: windows, GL, input — those are the UI thread's; the IPC wire format (the
 //! codec's). Names nothing from the `ipc`, `app` or `render` modules.
 
@@ -36,7 +43,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::pty::SpawnSpec;
 use crate::term::{Term, TermConfig};
@@ -48,7 +55,8 @@ pub(crate) use state::check_activation_token;
 pub use sys::{allocator_in_use, current_uid, open_fds, peer_uid, rss_bytes};
 pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
-/// A tab's public id (stable for the process's life, never reused).
+/// A tab's or a pane's public id (stable for the process's life, never reused). Tabs and
+/// panes share one counter: a tab's first pane has the tab's id, every other pane a fresh one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct TabId(pub u64);
@@ -58,7 +66,8 @@ pub struct TabId(pub u64);
 #[serde(transparent)]
 pub struct WindowId(pub u64);
 
-/// What a tab shares with the UI thread. The I/O thread parses into `term`; the renderer
+/// What a pane (one terminal) shares with the UI thread; `id` is the pane's id (for a tab's
+/// first pane, the tab's id). The I/O thread parses into `term`; the renderer
 /// locks it briefly to draw. `dirty` coalesces "output arrived" notifications: the I/O
 /// thread notifies only when it flips false → true, the UI clears it when it draws.
 pub struct TabShared {
@@ -87,18 +96,32 @@ impl std::fmt::Debug for TabRef {
     }
 }
 
-/// A tab as returned when it opens.
+/// A tab or pane as returned when it opens.
 #[derive(Clone)]
 pub struct TabInfo {
+    /// The new terminal's id: a new tab's id, or a split's new pane id.
     pub id: TabId,
     pub window: WindowId,
+    /// The tab (group of panes) it belongs to: `id` itself for a new tab.
+    pub tab: TabId,
     pub pid: i32,
     pub shared: Arc<TabShared>,
 }
 
+impl PartialEq for TabInfo {
+    /// The same terminal (its shared state, by identity).
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
 impl std::fmt::Debug for TabInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TabInfo").field("id", &self.id).field("window", &self.window).finish()
+        f.debug_struct("TabInfo")
+            .field("id", &self.id)
+            .field("window", &self.window)
+            .field("tab", &self.tab)
+            .finish()
     }
 }
 
@@ -158,6 +181,9 @@ pub struct Geometry {
     pub text_position: (i32, i32),
 }
 
+/// One tab for `list`. `title`, `pid`, `cols`, `lines` and `cwd` are those of the pane the
+/// tab's id resolves to (its first pane while that lives, else its focused pane), so they
+/// agree with what `get-text`/`resize` on the tab's id act on.
 #[derive(Debug, Clone, Serialize)]
 pub struct TabSummary {
     pub id: TabId,
@@ -166,12 +192,90 @@ pub struct TabSummary {
     pub cols: usize,
     pub lines: usize,
     pub cwd: Option<String>,
+    /// The tab's panes in order (at least one).
+    pub panes: Vec<PaneSummary>,
+    /// The pane with keyboard focus (GUI: as the window reported it; headless: the newest).
+    pub focused_pane: TabId,
+    /// One pane fills the tab (GUI zoom); false headless.
+    pub zoomed: bool,
 }
+
+/// One pane for `list`: its grid size in cells and, once a window has laid it out, its
+/// rectangle in physical pixels inside the window (absent headless).
+#[derive(Debug, Clone, Serialize)]
+pub struct PaneSummary {
+    pub id: TabId,
+    pub pid: i32,
+    pub cols: usize,
+    pub lines: usize,
+    pub focused: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+/// Where a split puts the new pane beside its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SplitDirection {
+    /// To the right: the target's columns are shared.
+    Right,
+    /// Below: the target's lines are shared.
+    Down,
+}
+
+impl SplitDirection {
+    /// `right` or `down`; anything else is an error naming both.
+    pub fn parse(name: &str) -> Result<SplitDirection, String> {
+        match name {
+            "right" => Ok(SplitDirection::Right),
+            "down" => Ok(SplitDirection::Down),
+            other => Err(format!("unknown split direction {other:?}: use right or down")),
+        }
+    }
+
+    /// Its name on the wire and the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SplitDirection::Right => "right",
+            SplitDirection::Down => "down",
+        }
+    }
+}
+
+/// Where the window draws one pane (reported by the UI with [`Request::PaneLayout`]): its
+/// grid in cells and its rectangle in physical pixels inside the window (x, y: the top-left
+/// corner from the window's top-left; width, height: its extent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PaneGeometry {
+    pub pane: TabId,
+    pub cols: u16,
+    pub lines: u16,
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Most panes one tab may hold; a split beyond is refused.
+pub const MAX_PANES_PER_TAB: usize = 64;
 
 /// Live counts: what closing tabs must give back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Stats {
+    /// Tabs (groups of panes).
     pub tabs: usize,
+    /// Panes (terminals: PTY, parser, child) in all tabs; equals `tabs` without splits.
+    pub panes: usize,
     pub windows: usize,
     /// Entries in all of the loop's slotmaps (handles, tabs, IPC connections) and children
     /// not yet reaped.
@@ -199,7 +303,8 @@ pub struct Stats {
     pub subscribers: usize,
 }
 
-/// Tabs open at once unless configured otherwise (`limits.max_tabs`).
+/// Terminals (panes of all tabs together) open at once unless configured otherwise
+/// (`limits.max_tabs`).
 pub const DEFAULT_MAX_TABS: usize = 4096;
 /// The highest `limits.max_tabs` accepted.
 pub const MAX_TABS_LIMIT: usize = 100_000;
@@ -246,8 +351,19 @@ pub enum Request {
     Paste { tab: TabId, text: String },
     /// Resize a tab and its PTY; 1..=[`MAX_GRID_SIZE`] columns and lines.
     Resize { tab: TabId, cols: u16, lines: u16 },
-    /// Hang up a tab's program and close the tab.
+    /// Hang up a tab's program and close the tab. A tab's id closes the whole tab (every
+    /// pane); a pane's id that is not a tab's closes that pane only.
     CloseTab { tab: TabId },
+    /// Open a new pane beside `target` (a pane's id, or a tab's id: its focused pane) in the
+    /// same tab and window, running `spec` (its size is ignored: half the target's columns
+    /// (right) or lines (down); without a working directory, the target's: its OSC 7
+    /// directory, else its foreground process's). Refused beyond [`MAX_PANES_PER_TAB`].
+    /// Answered with [`Response::Tab`] and announced with [`IoEvent::PaneOpened`].
+    Split { target: TabId, direction: SplitDirection, spec: SpawnSpec },
+    /// The UI tells how a tab's panes are laid out (for `list`): which has focus, whether one
+    /// is zoomed, and each pane's rectangle. The PTYs' sizes still change only through
+    /// [`Request::Resize`], one per pane. Panes not named keep no geometry.
+    PaneLayout { tab: TabId, focused: TabId, zoomed: bool, panes: Vec<PaneGeometry> },
     /// Close every tab of a window (the window goes with its last tab).
     CloseWindow { window: WindowId },
     /// Every window with its tabs.
@@ -270,7 +386,7 @@ pub enum Request {
 /// What a successful [`Request`] gives back.
 #[derive(Debug, Clone)]
 pub enum Response {
-    /// The tab opened.
+    /// The tab opened (or, for [`Request::Split`], the pane).
     Tab(TabInfo),
     /// Bytes queued for the program.
     Written(usize),
@@ -338,6 +454,21 @@ pub enum Command {
     CloseTab {
         tab: TabId,
     },
+    /// Split a pane (see [`Request::Split`]); the result also arrives as
+    /// [`IoEvent::PaneOpened`].
+    Split {
+        target: TabId,
+        direction: SplitDirection,
+        spec: SpawnSpec,
+        reply: Option<mpsc::Sender<Result<TabInfo, String>>>,
+    },
+    /// How a tab's panes are laid out (see [`Request::PaneLayout`]).
+    PaneLayout {
+        tab: TabId,
+        focused: TabId,
+        zoomed: bool,
+        panes: Vec<PaneGeometry>,
+    },
     CloseWindow {
         window: WindowId,
     },
@@ -392,6 +523,13 @@ impl Command {
                 (Request::Resize { tab, cols, lines }, ReplyTo::Nobody)
             }
             Command::CloseTab { tab } => (Request::CloseTab { tab }, ReplyTo::Nobody),
+            Command::Split { target, direction, spec, reply } => (
+                Request::Split { target, direction, spec },
+                reply.map_or(ReplyTo::Nobody, ReplyTo::Tab),
+            ),
+            Command::PaneLayout { tab, focused, zoomed, panes } => {
+                (Request::PaneLayout { tab, focused, zoomed, panes }, ReplyTo::Nobody)
+            }
             Command::CloseWindow { window } => (Request::CloseWindow { window }, ReplyTo::Nobody),
             Command::List { reply } => (Request::List, ReplyTo::Windows(reply)),
             Command::WindowShown { window, geometry, active_tab } => {
@@ -475,7 +613,25 @@ pub enum IoEvent {
         tab: TabId,
         request: crate::term::WindowRequest,
     },
-    /// The tab is gone; `exit` is the program's status when it had exited.
+    /// A split opened a pane: `info.id` is the new pane's id, `tab` the tab it joins,
+    /// `beside` the pane it was split from and `direction` the side it opens on. (A tab's
+    /// first pane comes with [`IoEvent::TabOpened`] instead.)
+    PaneOpened {
+        info: TabInfo,
+        tab: TabId,
+        beside: TabId,
+        direction: SplitDirection,
+    },
+    /// A pane closed and its tab lives on (the tab's last pane closing is
+    /// [`IoEvent::TabClosed`] instead, naming the tab's id); `exit` as for `TabClosed`.
+    PaneClosed {
+        pane: TabId,
+        tab: TabId,
+        window: WindowId,
+        exit: Option<i32>,
+    },
+    /// The tab is gone (its last pane closed; `tab` is the tab's id); `exit` is that pane's
+    /// program's status when it had exited.
     TabClosed {
         tab: TabId,
         window: WindowId,

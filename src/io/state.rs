@@ -352,6 +352,9 @@ impl IoState {
                 self.begin_close_tab(key);
                 Ok(Response::Done)
             }
+            Request::Split { .. } | Request::PaneLayout { .. } => {
+                Err("split panes are not implemented yet".into())
+            }
             Request::CloseWindow { window } => {
                 if !self.windows.contains_key(&window) {
                     return Err(format!("no window {}", window.0));
@@ -468,6 +471,7 @@ impl IoState {
         let embedder = self.sink.embedder_counts();
         Stats {
             tabs: self.tabs.len(),
+            panes: self.tabs.len(),
             windows: self.windows.len(),
             slots: self.handles.len() + self.tabs.len() + ipc_slots + self.children.len(),
             uv_handles: self.lp.count_handles(),
@@ -503,6 +507,21 @@ impl IoState {
                             cols: term.cols(),
                             lines: term.lines(),
                             cwd: tab.cwd.clone(),
+                            panes: vec![PaneSummary {
+                                id: tab.id,
+                                pid: tab.pid,
+                                cols: term.cols(),
+                                lines: term.lines(),
+                                focused: true,
+                                title: term.title().to_owned(),
+                                cwd: tab.cwd.clone(),
+                                x: None,
+                                y: None,
+                                width: None,
+                                height: None,
+                            }],
+                            focused_pane: tab.id,
+                            zoomed: false,
                         }
                     })
                     .collect(),
@@ -607,7 +626,7 @@ impl IoState {
         }
         self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(shared.clone()) });
         self.publish(Event::TabOpened { tab: id, window, pid });
-        Ok(TabInfo { id, window, pid, shared })
+        Ok(TabInfo { id, window, tab: id, pid, shared })
     }
 
     fn ensure_child_signal(&mut self) -> std::io::Result<()> {
@@ -1253,6 +1272,7 @@ impl IoState {
                     self.children.get(&tab.pid).is_some_and(|c| c.kill_timer.is_some());
                 TabLedger {
                     id: tab.id,
+                    tab: tab.id,
                     window: tab.window,
                     title,
                     focused: focused.contains(&tab.id),

@@ -73,6 +73,7 @@ pub fn run(request: Request, socket: Option<PathBuf>, output: Output) -> ExitCod
             crate::out::println(&format!("{} {}", id("window"), id("tab")))
         }
         Request::CreateTab { .. } => crate::out::println(&id("tab").to_string()),
+        Request::Split { .. } => crate::out::println(&id("pane").to_string()),
         Request::GetText { .. } => {
             crate::out::print(value.get("text").and_then(|v| v.as_str()).unwrap_or_default())
         }

@@ -41,6 +41,16 @@ pub enum Request {
     CloseTab {
         tab: u64,
     },
+    /// Split pane (or tab: its focused pane) `tab`: a new pane to the `right` or `down`
+    /// (any other direction is refused when the request is read).
+    Split {
+        tab: u64,
+        direction: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cwd: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        command: Vec<String>,
+    },
     CloseWindow {
         window: u64,
     },
@@ -101,6 +111,9 @@ pub fn decode(line: &str) -> Result<io::Request, String> {
         }
         io::EventMask::parse(events)?;
     }
+    if let Request::Split { direction, .. } = &request {
+        io::SplitDirection::parse(direction)?;
+    }
     Ok(request.into_io())
 }
 
@@ -131,6 +144,13 @@ impl Request {
                 })
             }
             Request::CloseTab { tab } => io::Request::CloseTab { tab: TabId(tab) },
+            Request::Split { tab, direction, cwd, command } => io::Request::Split {
+                target: TabId(tab),
+                // Checked by `decode`; a direction it did not see splits to the right.
+                direction: io::SplitDirection::parse(&direction)
+                    .unwrap_or(io::SplitDirection::Right),
+                spec: spec(cwd, command),
+            },
             Request::CloseWindow { window } => {
                 io::Request::CloseWindow { window: WindowId(window) }
             }
@@ -161,6 +181,10 @@ impl Request {
 pub fn encode(result: Result<Response, String>) -> Vec<u8> {
     let fields = match result {
         Err(message) => return error_reply(&message),
+        // A split's pane: its id in `pane`, its tab's in `tab`.
+        Ok(Response::Tab(tab)) if tab.tab != tab.id => {
+            json!({ "window": tab.window.0, "tab": tab.tab.0, "pane": tab.id.0 })
+        }
         Ok(Response::Tab(tab)) => json!({ "window": tab.window.0, "tab": tab.id.0 }),
         Ok(Response::Written(n)) => json!({ "bytes": n }),
         Ok(Response::Windows(windows)) => json!({ "windows": windows }),
