@@ -101,7 +101,7 @@ impl App {
     /// A key for the open search bar: edit the query, step through the matches, or close.
     fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput) -> bool {
         let Some(w) = self.windows.get_mut(&wid) else { return false };
-        let Some(t) = w.tabs.get_mut(w.active) else { return false };
+        let Some(t) = w.active_tab_mut() else { return false };
         let Some(search) = t.search.as_mut() else { return false };
         match edit_search(search, input) {
             SearchEdit::Close => t.search = None,
