@@ -1,7 +1,13 @@
 //! The I/O thread's state and its reactions: commands from other threads, PTY readiness,
 //! SIGCHLD, timers, and handles' close callbacks. Everything here runs on the I/O thread.
 //!
-//! Tab lifecycle:
+//! Tabs and panes: a [`Tab`] record here is one *pane* (one terminal: PTY, parser, `Term`,
+//! child); a [`TabGroup`] is a *tab*, the ordered panes one window shows together. A tab's
+//! first pane has the tab's id; a split adds a pane with a fresh id. Ids resolve as
+//! `existing_tab` says: a live pane's id is that pane, a tab's id whose first pane has closed
+//! is the tab's focused pane. A pane closing leaves its tab; the last one closes the tab.
+//!
+//! Pane (`Tab`) lifecycle:
 //! * open: spawn on a PTY, register the child for reaping, poll the master.
 //! * close (by request, end of output, or the child's exit): SIGHUP to the child's process
 //!   group with a kill timer armed, then close the poll handle. Its close callback drops the
@@ -41,8 +47,13 @@ const DRAIN_LIMIT: usize = 1 << 20;
 /// without it (the PTY's EOF usually arrives just before SIGCHLD).
 const EOF_GRACE_MS: u64 = 200;
 
+/// One pane: a terminal (PTY, parser, `Term`, child). (Named `Tab` from before panes: a tab
+/// without splits is exactly one of these.)
 pub(crate) struct Tab {
+    /// The pane's id (the tab's id for a tab's first pane).
     id: TabId,
+    /// The tab (group) it belongs to: a key of `IoState::groups`.
+    tab: TabId,
     window: WindowId,
     master: File,
     pid: i32,
@@ -56,7 +67,10 @@ pub(crate) struct Tab {
     closing: bool,
     child_alive: bool,
     exit: Option<i32>,
+    /// Its working directory: the one it was started in, then what OSC 7 reported.
     cwd: Option<String>,
+    /// `cwd` came from OSC 7 (the program's own word), not from the spawn.
+    cwd_reported: bool,
     /// Output ended; waiting (a grace timer) for the child's exit status.
     eof_timer: Option<HandleKey>,
     /// What it has cost so far (the ledger's figures).
@@ -68,7 +82,21 @@ struct Child {
     kill_timer: Option<HandleKey>,
 }
 
+/// A tab: an ordered group of panes in one window. Keyed by the tab's id (its first pane's)
+/// in `IoState::groups`; it lives while any of its panes does.
+pub(crate) struct TabGroup {
+    /// Its panes' ids in order (never empty while the group exists).
+    panes: Vec<TabId>,
+    /// The pane with keyboard focus: the newest headless, the UI's choice once it reports
+    /// a layout ([`Request::PaneLayout`]).
+    focused: TabId,
+    zoomed: bool,
+    /// Each pane's rectangle as the UI last reported it (none headless).
+    layout: Vec<PaneGeometry>,
+}
+
 pub(crate) struct Window {
+    /// Its tabs' ids (keys of `IoState::groups`), in order.
     tabs: Vec<TabId>,
     geometry: Option<Geometry>,
     active_tab: Option<TabId>,
@@ -78,7 +106,10 @@ pub struct IoState {
     pub(crate) lp: LoopRef,
     pub(crate) handles: Handles,
     tabs: SlotMap<TabKey, Tab>,
+    /// Pane id → its terminal.
     tab_index: HashMap<TabId, TabKey>,
+    /// Tab id → the tab's panes.
+    groups: HashMap<TabId, TabGroup>,
     windows: BTreeMap<WindowId, Window>,
     children: HashMap<i32, Child>,
     wakeup: Option<HandleKey>,
@@ -119,6 +150,7 @@ pub(super) fn run(
         handles: Handles::default(),
         tabs: SlotMap::with_key(),
         tab_index: HashMap::new(),
+        groups: HashMap::new(),
         windows: BTreeMap::new(),
         children: HashMap::new(),
         wakeup: None,
@@ -294,13 +326,7 @@ impl IoState {
                 if let Some(token) = &open.activation_token {
                     check_activation_token(token)?;
                 }
-                if self.tabs.len() >= self.config.max_tabs {
-                    return Err(format!(
-                        "too many tabs: {} are open, the limit is {} (limits.max_tabs)",
-                        self.tabs.len(),
-                        self.config.max_tabs
-                    ));
-                }
+                self.check_terminal_count()?;
                 self.open_tab(open).map(Response::Tab)
             }
             Request::Paste { tab, text } => {
@@ -348,12 +374,26 @@ impl IoState {
                 Ok(Response::Done)
             }
             Request::CloseTab { tab } => {
-                let key = self.existing_tab(tab)?;
-                self.begin_close_tab(key);
+                // A tab's id: the whole tab; another pane's id: that pane.
+                if let Some(group) = self.groups.get(&tab) {
+                    let keys: Vec<TabKey> =
+                        group.panes.iter().filter_map(|p| self.tab_index.get(p).copied()).collect();
+                    for key in keys {
+                        self.begin_close_tab(key);
+                    }
+                } else {
+                    let key = self.existing_tab(tab)?;
+                    self.begin_close_tab(key);
+                }
                 Ok(Response::Done)
             }
-            Request::Split { .. } | Request::PaneLayout { .. } => {
-                Err("split panes are not implemented yet".into())
+            Request::Split { target, direction, spec } => {
+                check_spec(&spec)?;
+                self.split(target, direction, spec).map(Response::Tab)
+            }
+            Request::PaneLayout { tab, focused, zoomed, panes } => {
+                self.pane_layout(tab, focused, zoomed, panes)?;
+                Ok(Response::Done)
             }
             Request::CloseWindow { window } => {
                 if !self.windows.contains_key(&window) {
@@ -411,9 +451,45 @@ impl IoState {
         }
     }
 
-    /// The tab's key, or the error a request naming a tab that is not open gets.
+    /// The terminal a request naming `id` acts on: the live pane with that id, else (a tab
+    /// whose first pane has closed) the tab's focused pane; else the error a request naming
+    /// a tab that is not open gets.
     fn existing_tab(&self, id: TabId) -> Result<TabKey, String> {
-        self.tab_index.get(&id).copied().ok_or_else(|| format!("no tab {}", id.0))
+        if let Some(&key) = self.tab_index.get(&id) {
+            return Ok(key);
+        }
+        self.groups
+            .get(&id)
+            .and_then(|g| {
+                self.tab_index.get(&g.focused).or_else(|| self.tab_index.get(g.panes.first()?))
+            })
+            .copied()
+            .ok_or_else(|| format!("no tab {} (nor a pane with that id)", id.0))
+    }
+
+    /// Refuse a new terminal (tab or pane) beyond `limits.max_tabs`, which bounds every
+    /// terminal, panes of all tabs together.
+    fn check_terminal_count(&self) -> Result<(), String> {
+        if self.tabs.len() >= self.config.max_tabs {
+            return Err(format!(
+                "too many tabs: {} terminals (tabs and their panes) are open, the limit is {} \
+                 (limits.max_tabs)",
+                self.tabs.len(),
+                self.config.max_tabs
+            ));
+        }
+        Ok(())
+    }
+
+    /// The terminals of `window`'s tabs, every pane of each.
+    fn window_panes(&self, window: WindowId) -> Vec<TabKey> {
+        let Some(w) = self.windows.get(&window) else { return Vec::new() };
+        w.tabs
+            .iter()
+            .filter_map(|t| self.groups.get(t))
+            .flat_map(|g| g.panes.iter())
+            .filter_map(|p| self.tab_index.get(p).copied())
+            .collect()
     }
 
     /// The pixel size of a cell in `window`: its font's once it has reported a geometry, else
@@ -437,9 +513,8 @@ impl IoState {
     /// 13 with its position from now on.
     fn window_moved(&mut self, window: WindowId) {
         let (outer, text) = self.window_position_of(window);
-        let Some(w) = self.windows.get(&window) else { return };
-        for id in &w.tabs {
-            if let Some(tab) = self.tab_index.get(id).and_then(|k| self.tabs.get(*k)) {
+        for key in self.window_panes(window) {
+            if let Some(tab) = self.tabs.get(key) {
                 let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                 term.set_window_position(outer, text);
             }
@@ -450,11 +525,8 @@ impl IoState {
     /// (XTWINOPS 14/16 t) and the pixel fields of their PTY window sizes follow.
     fn cell_size_changed(&mut self, window: WindowId) {
         let (cw, ch) = self.cell_pixels_of(window);
-        let Some(w) = self.windows.get(&window) else { return };
-        for id in &w.tabs {
-            let Some(tab) = self.tab_index.get(id).and_then(|k| self.tabs.get(*k)) else {
-                continue;
-            };
+        for key in self.window_panes(window) {
+            let Some(tab) = self.tabs.get(key) else { continue };
             let (cols, lines) = {
                 let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                 term.set_cell_pixels(cw, ch);
@@ -470,10 +542,14 @@ impl IoState {
         let ipc_slots = self.ipc.as_ref().map_or(0, |s| s.slots());
         let embedder = self.sink.embedder_counts();
         Stats {
-            tabs: self.tabs.len(),
+            tabs: self.groups.len(),
             panes: self.tabs.len(),
             windows: self.windows.len(),
-            slots: self.handles.len() + self.tabs.len() + ipc_slots + self.children.len(),
+            slots: self.handles.len()
+                + self.tabs.len()
+                + self.groups.len()
+                + ipc_slots
+                + self.children.len(),
             uv_handles: self.lp.count_handles(),
             fds: sys::open_fds(),
             rss_bytes: sys::rss_bytes(),
@@ -494,39 +570,155 @@ impl IoState {
                 id,
                 geometry: w.geometry,
                 active_tab: w.active_tab,
-                tabs: w
-                    .tabs
-                    .iter()
-                    .filter_map(|t| self.tab_index.get(t).and_then(|k| self.tabs.get(*k)))
-                    .map(|tab| {
-                        let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-                        TabSummary {
-                            id: tab.id,
-                            title: term.title().to_owned(),
-                            pid: tab.pid,
-                            cols: term.cols(),
-                            lines: term.lines(),
-                            cwd: tab.cwd.clone(),
-                            panes: vec![PaneSummary {
-                                id: tab.id,
-                                pid: tab.pid,
-                                cols: term.cols(),
-                                lines: term.lines(),
-                                focused: true,
-                                title: term.title().to_owned(),
-                                cwd: tab.cwd.clone(),
-                                x: None,
-                                y: None,
-                                width: None,
-                                height: None,
-                            }],
-                            focused_pane: tab.id,
-                            zoomed: false,
-                        }
-                    })
-                    .collect(),
+                tabs: w.tabs.iter().filter_map(|&t| self.tab_summary(t)).collect(),
             })
             .collect()
+    }
+
+    /// Tab `id` for `list`: the fields of the pane its id resolves to, and every pane.
+    fn tab_summary(&self, id: TabId) -> Option<TabSummary> {
+        let group = self.groups.get(&id)?;
+        let tab = self.tabs.get(self.existing_tab(id).ok()?)?;
+        let panes: Vec<PaneSummary> = group
+            .panes
+            .iter()
+            .filter_map(|p| self.tab_index.get(p).and_then(|k| self.tabs.get(*k)))
+            .map(|pane| {
+                let term = pane.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                let rect = group.layout.iter().find(|g| g.pane == pane.id);
+                PaneSummary {
+                    id: pane.id,
+                    pid: pane.pid,
+                    cols: term.cols(),
+                    lines: term.lines(),
+                    focused: pane.id == group.focused,
+                    title: term.title().to_owned(),
+                    cwd: pane.cwd.clone(),
+                    x: rect.map(|r| r.x),
+                    y: rect.map(|r| r.y),
+                    width: rect.map(|r| r.width),
+                    height: rect.map(|r| r.height),
+                }
+            })
+            .collect();
+        let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+        Some(TabSummary {
+            id,
+            title: term.title().to_owned(),
+            pid: tab.pid,
+            cols: term.cols(),
+            lines: term.lines(),
+            cwd: tab.cwd.clone(),
+            panes,
+            focused_pane: group.focused,
+            zoomed: group.zoomed,
+        })
+    }
+
+    // -------------------------------------------------------------------- panes
+
+    /// Open a pane beside `target` (see [`Request::Split`]).
+    fn split(
+        &mut self,
+        target: TabId,
+        direction: SplitDirection,
+        mut spec: crate::pty::SpawnSpec,
+    ) -> Result<TabInfo, String> {
+        if self.shutting_down {
+            return Err("uvterm is shutting down".into());
+        }
+        let key = self.existing_tab(target)?;
+        let beside = &self.tabs[key];
+        if beside.closing {
+            return Err(format!("pane {} is closing", beside.id.0));
+        }
+        let (group_id, window, beside_id) = (beside.tab, beside.window, beside.id);
+        let count = self.groups.get(&group_id).map_or(0, |g| g.panes.len());
+        if count >= MAX_PANES_PER_TAB {
+            return Err(format!(
+                "tab {} has {count} panes; the limit is {MAX_PANES_PER_TAB}",
+                group_id.0
+            ));
+        }
+        self.check_terminal_count()?;
+        let (cols, lines) = {
+            let term = beside.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            (term.cols(), term.lines())
+        };
+        let half = |n: usize| u16::try_from((n / 2).max(1)).unwrap_or(u16::MAX);
+        let whole = |n: usize| u16::try_from(n.max(1)).unwrap_or(u16::MAX);
+        (spec.cols, spec.lines) = match direction {
+            SplitDirection::Right => (half(cols), whole(lines)),
+            SplitDirection::Down => (whole(cols), half(lines)),
+        };
+        if spec.cwd.is_none() {
+            spec.cwd = self.pane_cwd(key);
+        }
+        let (_, info) = self.spawn_pane(window, Some(group_id), spec)?;
+        let Some(group) = self.groups.get_mut(&group_id) else {
+            // Cannot happen: the target's tab lives while the target does.
+            return Err(format!("no tab {}", group_id.0));
+        };
+        let at = group.panes.iter().position(|p| *p == beside_id);
+        group.panes.insert(at.map_or(group.panes.len(), |i| i + 1), info.id);
+        group.focused = info.id;
+        self.sink.send(IoEvent::PaneOpened {
+            info: info.clone(),
+            tab: group_id,
+            beside: beside_id,
+            direction,
+        });
+        self.publish(Event::PaneOpened { pane: info.id, tab: group_id, window, pid: info.pid });
+        Ok(info)
+    }
+
+    /// Where a pane's program works now: what it reported with OSC 7, else its foreground
+    /// process's directory (`/proc`), else where it was started.
+    fn pane_cwd(&self, key: TabKey) -> Option<std::path::PathBuf> {
+        let tab = self.tabs.get(key)?;
+        if tab.cwd_reported
+            && let Some(cwd) = &tab.cwd
+            && std::path::Path::new(cwd).is_dir()
+        {
+            return Some(cwd.into());
+        }
+        crate::pty::foreground::working_directory(tab.master.as_raw_fd(), tab.pid)
+            .or_else(|| tab.cwd.as_ref().map(Into::into))
+    }
+
+    /// The UI's layout of tab `tab` (see [`Request::PaneLayout`]): `focused` and every
+    /// rectangle must name the tab's own panes; at most [`MAX_PANES_PER_TAB`] rectangles.
+    fn pane_layout(
+        &mut self,
+        tab: TabId,
+        focused: TabId,
+        zoomed: bool,
+        panes: Vec<PaneGeometry>,
+    ) -> Result<(), String> {
+        if panes.len() > MAX_PANES_PER_TAB {
+            return Err(format!(
+                "{} panes in one layout; the limit is {MAX_PANES_PER_TAB}",
+                panes.len()
+            ));
+        }
+        let group_id = if self.groups.contains_key(&tab) {
+            tab
+        } else {
+            self.tabs.get(self.existing_tab(tab)?).map_or(tab, |t| t.tab)
+        };
+        let Some(group) = self.groups.get_mut(&group_id) else {
+            return Err(format!("no tab {}", tab.0));
+        };
+        if !group.panes.contains(&focused) {
+            return Err(format!("pane {} is not in tab {}", focused.0, group_id.0));
+        }
+        if let Some(stray) = panes.iter().find(|p| !group.panes.contains(&p.pane)) {
+            return Err(format!("pane {} is not in tab {}", stray.pane.0, group_id.0));
+        }
+        group.focused = focused;
+        group.zoomed = zoomed;
+        group.layout = panes;
+        Ok(())
     }
 
     // -------------------------------------------------------------------- tabs
@@ -544,9 +736,38 @@ impl IoState {
             },
             WindowTarget::New => WindowId(self.next_id()),
         };
-        self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
         let activation_token = request.activation_token;
-        let mut spec = request.spec;
+        let (_, info) = self.spawn_pane(window, None, request.spec)?;
+        let id = info.id;
+        self.groups.insert(
+            id,
+            TabGroup { panes: vec![id], focused: id, zoomed: false, layout: Vec::new() },
+        );
+        let new_window = !self.windows.contains_key(&window);
+        self.windows
+            .entry(window)
+            .or_insert_with(|| Window { tabs: Vec::new(), geometry: None, active_tab: None })
+            .tabs
+            .push(id);
+        if new_window {
+            self.sink.send(IoEvent::WindowOpened { window, activation_token });
+            self.publish(Event::WindowOpened { window });
+        }
+        self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(info.shared.clone()) });
+        self.publish(Event::TabOpened { tab: id, window, pid: info.pid });
+        Ok(info)
+    }
+
+    /// Start a terminal in `window`: a new tab's first pane (`tab` None: the pane's id is the
+    /// tab's) or a pane of tab `tab`. Spawns the program, polls its master and indexes it;
+    /// the caller records it in its tab and window and tells the UI.
+    fn spawn_pane(
+        &mut self,
+        window: WindowId,
+        tab: Option<TabId>,
+        mut spec: crate::pty::SpawnSpec,
+    ) -> Result<(TabKey, TabInfo), String> {
+        self.ensure_child_signal().map_err(|e| format!("cannot watch children: {e}"))?;
         if spec.program.is_none()
             && let Some((program, args)) = &self.config.shell
         {
@@ -563,6 +784,7 @@ impl IoState {
             spec.env.push(("UVTERM_SOCKET".into(), path.into_os_string()));
         }
         let id = TabId(self.next_id());
+        let group = tab.unwrap_or(id);
         spec.env.push(("UVTERM_TAB".into(), id.0.to_string().into()));
         let pty = crate::pty::spawn(&spec).map_err(|e| e.to_string())?;
         let pid = pty.pid;
@@ -582,6 +804,7 @@ impl IoState {
         let fd = master.as_raw_fd();
         let key = self.tabs.insert(Tab {
             id,
+            tab: group,
             window,
             master,
             pid,
@@ -595,6 +818,7 @@ impl IoState {
             child_alive: true,
             exit: None,
             cwd: spec.cwd.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            cwd_reported: false,
             eof_timer: None,
             meter: Default::default(),
         });
@@ -614,19 +838,7 @@ impl IoState {
             child.tab = Some(key);
         }
         self.tab_index.insert(id, key);
-        let new_window = !self.windows.contains_key(&window);
-        self.windows
-            .entry(window)
-            .or_insert_with(|| Window { tabs: Vec::new(), geometry: None, active_tab: None })
-            .tabs
-            .push(id);
-        if new_window {
-            self.sink.send(IoEvent::WindowOpened { window, activation_token });
-            self.publish(Event::WindowOpened { window });
-        }
-        self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(shared.clone()) });
-        self.publish(Event::TabOpened { tab: id, window, pid });
-        Ok(TabInfo { id, window, tab: id, pid, shared })
+        Ok((key, TabInfo { id, window, tab: group, pid, shared }))
     }
 
     fn ensure_child_signal(&mut self) -> std::io::Result<()> {
@@ -807,6 +1019,7 @@ impl IoState {
         }
         if let Some(path) = cwd {
             tab.cwd = Some(path.clone());
+            tab.cwd_reported = true;
             stream.push(Event::CwdChanged { tab: id, cwd: path.clone() });
             coalesce::post(&*self.sink, &tab.shared, IoEvent::WorkingDirectory { tab: id, path });
         }
@@ -928,20 +1141,41 @@ impl IoState {
             child.tab = None;
         }
         let window = tab.window;
-        let (id, exit) = (tab.id, tab.exit);
+        let (id, group_id, exit) = (tab.id, tab.tab, tab.exit);
         // Dropping the tab closes the master and releases our share of the terminal (a
         // large one's memory goes back to the OS now, if no window still shows it).
         let shared = tab.shared.clone();
         drop(tab);
         let trimmed = trim::release_tab(shared);
-        self.sink.send(IoEvent::TabClosed { tab: id, window, exit });
-        self.publish(Event::TabClosed { tab: id, window });
-        if let Some(w) = self.windows.get_mut(&window) {
-            w.tabs.retain(|t| *t != id);
-            if w.tabs.is_empty() {
-                self.windows.remove(&window);
-                self.sink.send(IoEvent::WindowClosed(window));
-                self.publish(Event::WindowClosed { window });
+        // The pane leaves its tab; focus goes to the pane before it (else the new first).
+        let last = match self.groups.get_mut(&group_id) {
+            Some(group) => {
+                let at = group.panes.iter().position(|p| *p == id);
+                group.panes.retain(|p| *p != id);
+                group.layout.retain(|g| g.pane != id);
+                if group.focused == id
+                    && let Some(&next) = group.panes.get(at.map_or(0, |i| i.saturating_sub(1)))
+                {
+                    group.focused = next;
+                }
+                group.panes.is_empty()
+            }
+            None => true,
+        };
+        if !last {
+            self.sink.send(IoEvent::PaneClosed { pane: id, tab: group_id, window, exit });
+            self.publish(Event::PaneClosed { pane: id, tab: group_id, window });
+        } else {
+            self.groups.remove(&group_id);
+            self.sink.send(IoEvent::TabClosed { tab: group_id, window, exit });
+            self.publish(Event::TabClosed { tab: group_id, window });
+            if let Some(w) = self.windows.get_mut(&window) {
+                w.tabs.retain(|t| *t != group_id);
+                if w.tabs.is_empty() {
+                    self.windows.remove(&window);
+                    self.sink.send(IoEvent::WindowClosed(window));
+                    self.publish(Event::WindowClosed { window });
+                }
             }
         }
         self.closed_since_trim += 1;
@@ -954,10 +1188,7 @@ impl IoState {
     }
 
     pub(crate) fn close_window(&mut self, window: WindowId) {
-        let Some(w) = self.windows.get(&window) else { return };
-        let keys: Vec<TabKey> =
-            w.tabs.iter().filter_map(|t| self.tab_index.get(t).copied()).collect();
-        for key in keys {
+        for key in self.window_panes(window) {
             self.begin_close_tab(key);
         }
     }
@@ -1142,7 +1373,7 @@ impl IoState {
             .tabs
             .iter()
             .filter(|(_, t)| !t.closing)
-            .map(|(k, t)| (focused.contains(&t.id), std::cmp::Reverse(t.meter.heap), k))
+            .map(|(k, t)| (focused.contains(&t.tab), std::cmp::Reverse(t.meter.heap), k))
             .collect();
         // Background tabs first, the largest first among them; shown tabs last.
         order.sort();
@@ -1272,10 +1503,10 @@ impl IoState {
                     self.children.get(&tab.pid).is_some_and(|c| c.kill_timer.is_some());
                 TabLedger {
                     id: tab.id,
-                    tab: tab.id,
+                    tab: tab.tab,
                     window: tab.window,
                     title,
-                    focused: focused.contains(&tab.id),
+                    focused: focused.contains(&tab.tab),
                     heap_bytes: tab.meter.heap,
                     heap_parts,
                     scrollback_lines,
