@@ -77,7 +77,8 @@ fn settled(gui: &Gui, n: usize, (cw, ch): (f64, f64)) -> Vec<Pane> {
 }
 
 fn start(x: &Xvfb, name: &str, args: &[&str]) -> (Gui, serde_json::Value, String) {
-    let mut all = vec!["-o", "panes.dim_unfocused=0"];
+    // Splits by key run the configured shell: plain sh, not the login shell and its rc files.
+    let mut all = vec!["-o", "panes.dim_unfocused=0", "-o", "shell.program=\"sh\""];
     all.extend_from_slice(args);
     let gui = Gui::start(x, name, &all);
     let w = gui.window();
@@ -133,8 +134,12 @@ fn splits_by_key_and_msg_sizes_agree_and_each_pane_draws_inside_its_rectangle() 
     // Truecolour backgrounds no theme has: magenta-ish, teal, orange.
     let colours = [[250u8, 20, 200], [20, 200, 180], [240, 140, 10]];
     for (p, rgb) in three.iter().zip(colours) {
+        // A script, so that no escape goes through `send-text`'s own.
+        let script = gui.dir.join(format!("marker-{}.sh", p.id));
         let sgr = format!("48;2;{};{};{}", rgb[0], rgb[1], rgb[2]);
-        let cmd = format!("stty size; printf '\\033[{sgr}m%s\\033[0m\\n' '      '\n");
+        std::fs::write(&script, format!("stty size; printf '\\033[{sgr}m      \\033[0m\\n'\n"))
+            .unwrap();
+        let cmd = format!("sh {}\n", script.display());
         assert!(gui.msg(&["send-text", &p.id.to_string(), &cmd]).status.success());
         gui.wait_text(p.id, &format!("{} {}", p.lines, p.cols));
     }
