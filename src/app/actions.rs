@@ -7,7 +7,7 @@
 //! Must not touch: windows, GL, the clipboard or the I/O core directly — only through the
 //! context.
 
-use super::bindings::Action;
+use super::bindings::{Action, PANE_RESIZE_STEP, PaneDirection};
 
 /// What a keyboard action may read and change: the window the key was pressed in and its
 /// active tab.
@@ -48,6 +48,20 @@ pub trait ActionContext {
     fn toggle_overlay(&mut self);
     /// The window must be drawn again.
     fn redraw(&mut self);
+    /// Split the focused pane: a new one on its right (`down`: below it), in the focused
+    /// pane's working directory.
+    fn split_pane(&mut self, down: bool);
+    /// Give the keyboard to the pane beside the focused one in `dir`, if there is one (a zoom
+    /// ends first). Returns whether focus moved.
+    fn focus_pane(&mut self, dir: PaneDirection) -> bool;
+    /// Move the focused pane's divider on `dir`'s axis `cells` cells that way.
+    fn resize_pane(&mut self, dir: PaneDirection, cells: usize);
+    /// Equal shares for every pane of the tab.
+    fn equalize_panes(&mut self);
+    /// Zoom the focused pane to the whole tab, or unzoom.
+    fn toggle_zoom(&mut self);
+    /// Close the focused pane (with it the tab, when it is the last).
+    fn close_pane(&mut self);
 }
 
 /// Smallest font size the shortcuts go down to, in points.
@@ -127,6 +141,15 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
             }
             ctx.redraw();
         }
+        Action::SplitRight => ctx.split_pane(false),
+        Action::SplitDown => ctx.split_pane(true),
+        Action::FocusPane(dir) => {
+            ctx.focus_pane(dir);
+        }
+        Action::ResizePane(dir) => ctx.resize_pane(dir, PANE_RESIZE_STEP),
+        Action::EqualizePanes => ctx.equalize_panes(),
+        Action::ZoomPane => ctx.toggle_zoom(),
+        Action::ClosePane => ctx.close_pane(),
         Action::None => (),
     }
 }
@@ -152,6 +175,8 @@ mod tests {
         overlay: bool,
         prompts: Vec<usize>,
         redraws: usize,
+        /// What the pane actions asked for, in order.
+        panes: Vec<String>,
     }
 
     impl ActionContext for Fake {
@@ -211,6 +236,53 @@ mod tests {
         fn redraw(&mut self) {
             self.redraws += 1;
         }
+        fn split_pane(&mut self, down: bool) {
+            self.panes.push(format!("split down={down}"));
+        }
+        fn focus_pane(&mut self, dir: PaneDirection) -> bool {
+            self.panes.push(format!("focus {dir:?}"));
+            true
+        }
+        fn resize_pane(&mut self, dir: PaneDirection, cells: usize) {
+            self.panes.push(format!("resize {dir:?} {cells}"));
+        }
+        fn equalize_panes(&mut self) {
+            self.panes.push("equalize".into());
+        }
+        fn toggle_zoom(&mut self) {
+            self.panes.push("zoom".into());
+        }
+        fn close_pane(&mut self) {
+            self.panes.push("close".into());
+        }
+    }
+
+    #[test]
+    fn pane_actions_reach_the_window() {
+        let mut f = Fake::default();
+        for a in [
+            Action::SplitRight,
+            Action::SplitDown,
+            Action::FocusPane(PaneDirection::Up),
+            Action::ResizePane(PaneDirection::Left),
+            Action::EqualizePanes,
+            Action::ZoomPane,
+            Action::ClosePane,
+        ] {
+            perform(&mut f, a);
+        }
+        assert_eq!(
+            f.panes,
+            [
+                "split down=false",
+                "split down=true",
+                "focus Up",
+                "resize Left 1",
+                "equalize",
+                "zoom",
+                "close"
+            ]
+        );
     }
 
     #[test]

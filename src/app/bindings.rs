@@ -3,6 +3,10 @@
 
 use super::config::KeyBinding;
 use super::input::{Key, Mods};
+pub use super::panes::Direction as PaneDirection;
+
+/// Cells one [`Action::ResizePane`] moves a divider.
+pub const PANE_RESIZE_STEP: usize = 1;
 
 /// What a shortcut does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +33,22 @@ pub enum Action {
     NextPrompt,
     /// Show or hide the resource overlay: the window's tabs with their memory and activity.
     ResourceOverlay,
+    // --- issue 17 (split panes) ---
+    /// Split the focused pane: a new pane on its right.
+    SplitRight,
+    /// Split the focused pane: a new pane below it.
+    SplitDown,
+    /// Give the keyboard to the pane beside the focused one in that direction.
+    FocusPane(PaneDirection),
+    /// Move the divider of the focused pane's split on that axis by one cell that way
+    /// (Ghostty's resize_split; the step is [`PANE_RESIZE_STEP`] cells).
+    ResizePane(PaneDirection),
+    /// Give every pane of the tab an equal share.
+    EqualizePanes,
+    /// Show the focused pane over the whole tab, or every pane again.
+    ZoomPane,
+    /// Close the focused pane (the tab, when it is the only one).
+    ClosePane,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -55,6 +75,19 @@ impl Action {
             "PreviousPrompt" => Action::PreviousPrompt,
             "NextPrompt" => Action::NextPrompt,
             "ResourceOverlay" => Action::ResourceOverlay,
+            "SplitRight" => Action::SplitRight,
+            "SplitDown" => Action::SplitDown,
+            "FocusPaneLeft" => Action::FocusPane(PaneDirection::Left),
+            "FocusPaneRight" => Action::FocusPane(PaneDirection::Right),
+            "FocusPaneUp" => Action::FocusPane(PaneDirection::Up),
+            "FocusPaneDown" => Action::FocusPane(PaneDirection::Down),
+            "ResizePaneLeft" => Action::ResizePane(PaneDirection::Left),
+            "ResizePaneRight" => Action::ResizePane(PaneDirection::Right),
+            "ResizePaneUp" => Action::ResizePane(PaneDirection::Up),
+            "ResizePaneDown" => Action::ResizePane(PaneDirection::Down),
+            "EqualizePanes" => Action::EqualizePanes,
+            "ZoomPane" => Action::ZoomPane,
+            "ClosePane" => Action::ClosePane,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -79,9 +112,12 @@ pub fn defaults() -> Vec<Binding> {
     let cs = m(true, true, false);
     let c = m(false, true, false);
     let s = m(true, false, false);
+    let ca = m(false, true, true);
+    let csl = Mods { shift: true, ctrl: true, alt: false, logo: true };
     let mut v = vec![
         Binding { key: Key::Char('t'), mods: cs, action: Action::NewTab },
-        Binding { key: Key::Char('w'), mods: cs, action: Action::CloseTab },
+        // One pane: the tab closes with it.
+        Binding { key: Key::Char('w'), mods: cs, action: Action::ClosePane },
         Binding { key: Key::Tab, mods: c, action: Action::NextTab },
         Binding { key: Key::Tab, mods: cs, action: Action::PreviousTab },
         Binding { key: Key::PageDown, mods: c, action: Action::NextTab },
@@ -102,7 +138,21 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
         Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
         Binding { key: Key::Char('m'), mods: cs, action: Action::ResourceOverlay },
+        // Split panes: Ghostty's Linux defaults.
+        Binding { key: Key::Char('o'), mods: cs, action: Action::SplitRight },
+        Binding { key: Key::Char('e'), mods: cs, action: Action::SplitDown },
+        Binding { key: Key::Enter, mods: cs, action: Action::ZoomPane },
+        Binding { key: Key::Char('='), mods: csl, action: Action::EqualizePanes },
     ];
+    for (key, dir) in [
+        (Key::Left, PaneDirection::Left),
+        (Key::Right, PaneDirection::Right),
+        (Key::Up, PaneDirection::Up),
+        (Key::Down, PaneDirection::Down),
+    ] {
+        v.push(Binding { key, mods: ca, action: Action::FocusPane(dir) });
+        v.push(Binding { key, mods: csl, action: Action::ResizePane(dir) });
+    }
     for n in 1..=9u8 {
         v.push(Binding {
             key: Key::Char((b'0' + n) as char),
@@ -204,6 +254,15 @@ mod tests {
         );
         assert_eq!(lookup(&b, Key::Char('t'), Mods::default()), None);
         assert_eq!(lookup(&b, Key::Char('M'), cs), Some(Action::ResourceOverlay));
+        assert_eq!(lookup(&b, Key::Char('o'), cs), Some(Action::SplitRight));
+        assert_eq!(lookup(&b, Key::Char('w'), cs), Some(Action::ClosePane));
+        let ca = Mods { ctrl: true, alt: true, ..Mods::default() };
+        assert_eq!(lookup(&b, Key::Left, ca), Some(Action::FocusPane(PaneDirection::Left)));
+        let csl = Mods { logo: true, ..cs };
+        assert_eq!(lookup(&b, Key::Up, csl), Some(Action::ResizePane(PaneDirection::Up)));
+        assert_eq!(lookup(&b, Key::Char('='), csl), Some(Action::EqualizePanes));
+        assert_eq!(Action::parse("FocusPaneDown"), Some(Action::FocusPane(PaneDirection::Down)));
+        assert_eq!(Action::parse("CloseTab"), Some(Action::CloseTab), "still bindable");
         // One action per key: the overlay's shortcut collides with no other default.
         for x in &b {
             let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();

@@ -14,7 +14,8 @@ use winit::event_loop::AsyncRequestSerial;
 use winit::window::{ActivationToken, WindowAttributes};
 
 use super::App;
-use super::window::{TabView, TermWindow};
+use super::panes::{Axis, Removed};
+use super::window::{TabGroup, TabView, TermWindow};
 use crate::io::{self, IoEvent, TabId};
 use crate::render::fonts::Fonts;
 
@@ -39,15 +40,7 @@ impl App {
             }
             IoEvent::TabOpened { window, tab, shared } => {
                 let Some(w) = self.window_for(window) else { return };
-                let title = shared.0.term.lock().map(|t| t.title().to_owned()).unwrap_or_default();
-                w.tabs.push(TabView {
-                    id: tab,
-                    shared: shared.0,
-                    display_offset: 0,
-                    selection: None,
-                    search: None,
-                    title,
-                });
+                w.tabs.push(TabGroup::new(tab, pane_view(tab, shared.0)));
                 w.active = w.tabs.len() - 1;
                 w.update_title();
                 // The tab bar may have appeared: everything is resized.
@@ -70,9 +63,9 @@ impl App {
                     let _ = sender.send(io::Command::Ledger { window: w.id });
                 }
                 if let Some(w) = self.window_of_tab(tab) {
-                    if w.active_tab().is_some_and(|t| t.id == tab) {
+                    if w.pane_visible(tab) {
                         w.window.request_redraw();
-                    } else if let Some(t) = w.tabs.iter().find(|t| t.id == tab) {
+                    } else if let Some(t) = w.pane(tab) {
                         // Not on display: let the next output notify again.
                         t.shared.dirty.store(false, Ordering::Release);
                     }
@@ -83,8 +76,7 @@ impl App {
                 let pending = self
                     .windows
                     .values()
-                    .flat_map(|w| w.tabs.iter())
-                    .find(|t| t.id == tab)
+                    .find_map(|w| w.pane(tab))
                     .map(|t| t.shared.ui.take(tab))
                     .unwrap_or_default();
                 // Not through `user_event`: the sink counted this wake once, not the events
@@ -95,7 +87,7 @@ impl App {
             }
             IoEvent::TitleChanged { tab, title } => {
                 if let Some(w) = self.window_of_tab(tab) {
-                    if let Some(t) = w.tabs.iter_mut().find(|t| t.id == tab) {
+                    if let Some(t) = w.pane_mut(tab) {
                         t.title = title;
                     }
                     w.update_title();
@@ -106,7 +98,7 @@ impl App {
                 let visual = self.config.window.visual_bell;
                 if let Some(w) = self.window_of_tab(tab) {
                     if visual {
-                        w.ring_bell();
+                        w.ring_bell(Some(tab));
                     }
                     if !w.focused {
                         w.window.request_user_attention(Some(
@@ -121,14 +113,18 @@ impl App {
                 }
             }
             IoEvent::ResizeRequest { tab, cols, lines } => {
-                if let Some(w) = self.window_of_tab(tab) {
+                // A program may size the window only when it has its tab to itself: a pane
+                // among others gets the size of its place (kitty ignores it too).
+                if let Some(w) = self.window_of_tab(tab)
+                    && w.group_of(tab).is_some_and(|g| w.tabs[g].panes.len() == 1)
+                {
                     let size = w.clamp_program_size(w.size_for(cols, lines));
                     let _ = w.window.request_inner_size(size);
                 }
             }
             IoEvent::WindowRequest { tab, request } => {
                 // (The windows alone are borrowed: a move reports through the sender.)
-                let window = self.windows.values_mut().find(|w| w.tabs.iter().any(|t| t.id == tab));
+                let window = self.windows.values_mut().find(|w| w.pane(tab).is_some());
                 if let Some(w) = window {
                     use crate::term::WindowRequest as R;
                     match request {
@@ -181,9 +177,12 @@ impl App {
             IoEvent::WorkingDirectory { .. } => (),
             IoEvent::TabClosed { tab, window, .. } => {
                 if let Some(w) = self.window_for(window) {
-                    if let Some(i) = w.tabs.iter().position(|t| t.id == tab) {
-                        // The last reference to a large terminal: its memory goes back now.
-                        io::release_tab(w.tabs.remove(i).shared);
+                    let i = w.tabs.iter().position(|g| g.id == tab).or_else(|| w.group_of(tab));
+                    if let Some(i) = i {
+                        // The last references to its terminals: their memory goes back now.
+                        for pane in w.tabs.remove(i).panes {
+                            io::release_tab(pane.shared);
+                        }
                         if w.active >= w.tabs.len() {
                             w.active = w.tabs.len().saturating_sub(1);
                         } else if i < w.active {
@@ -195,8 +194,66 @@ impl App {
                     w.window.request_redraw();
                 }
             }
-            // Split panes: the UI side of issue 17 (src/app/panes.rs) handles these.
-            IoEvent::PaneOpened { .. } | IoEvent::PaneClosed { .. } => (),
+            IoEvent::PaneOpened { info, tab, beside, direction } => {
+                let Some(w) = self.window_for(info.window) else { return };
+                let Some(g) =
+                    w.tabs.iter().position(|g| g.id == tab).or_else(|| w.group_of(beside))
+                else {
+                    return;
+                };
+                let group = &mut w.tabs[g];
+                let axis = match direction {
+                    io::SplitDirection::Right => Axis::Horizontal,
+                    io::SplitDirection::Down => Axis::Vertical,
+                };
+                let target = if group.tree.contains(beside) { beside } else { group.focused };
+                if !group.tree.split(target, info.id, axis, false) {
+                    return;
+                }
+                group.panes.push(pane_view(info.id, info.shared));
+                // The new pane takes the keyboard, as in Ghostty, kitty and WezTerm; when
+                // it opens in the tab on display.
+                let shown = g == w.active;
+                if shown {
+                    w.focus_pane(info.id, &sender);
+                } else {
+                    w.tabs[g].focused = info.id;
+                }
+                w.sync_size(&sender);
+                w.update_title();
+                w.window.request_redraw();
+            }
+            IoEvent::PaneClosed { pane, window, .. } => {
+                let Some(w) = self.window_for(window) else { return };
+                let Some(g) = w.group_of(pane) else { return };
+                let group = &mut w.tabs[g];
+                match group.tree.remove(pane) {
+                    Removed::Removed { neighbour } => {
+                        if group.focused == pane {
+                            group.focused = neighbour;
+                        }
+                    }
+                    Removed::Last | Removed::NotFound => (),
+                }
+                if let Some(i) = group.panes.iter().position(|p| p.id == pane) {
+                    io::release_tab(group.panes.remove(i).shared);
+                }
+                if group.panes.is_empty() {
+                    // (The I/O thread sends TabClosed for a tab's last pane; should a
+                    // PaneClosed come instead, the tab goes the same way.)
+                    w.tabs.remove(g);
+                    if w.active >= w.tabs.len() {
+                        w.active = w.tabs.len().saturating_sub(1);
+                    } else if g < w.active {
+                        w.active -= 1;
+                    }
+                } else if group.pane(group.focused).is_none() {
+                    group.focused = group.panes[0].id;
+                }
+                w.update_title();
+                w.sync_size(&sender);
+                w.window.request_redraw();
+            }
             IoEvent::WindowClosed(id) => {
                 if let Ok(mut table) = self.gpu.lock() {
                     table.remove(&id);
@@ -247,8 +304,11 @@ impl App {
         self.windows.get_mut(wid)
     }
 
+    /// The window showing pane (or tab) `tab`.
     fn window_of_tab(&mut self, tab: TabId) -> Option<&mut TermWindow> {
-        self.windows.values_mut().find(|w| w.tabs.iter().any(|t| t.id == tab))
+        self.windows
+            .values_mut()
+            .find(|w| w.pane(tab).is_some() || w.tabs.iter().any(|g| g.id == tab))
     }
 
     fn create_window(
@@ -356,6 +416,12 @@ impl App {
             }
         }
     }
+}
+
+/// A new pane's view: following the output, nothing selected, its program's title so far.
+fn pane_view(id: TabId, shared: std::sync::Arc<io::TabShared>) -> TabView {
+    let title = shared.term.lock().map(|t| t.title().to_owned()).unwrap_or_default();
+    TabView { id, shared, display_offset: 0, selection: None, search: None, title }
 }
 
 /// The Wayland app_id and X11 WM_CLASS of every window (and the desktop file's name).

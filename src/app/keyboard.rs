@@ -101,7 +101,7 @@ impl App {
     /// A key for the open search bar: edit the query, step through the matches, or close.
     fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput) -> bool {
         let Some(w) = self.windows.get_mut(&wid) else { return false };
-        let Some(t) = w.tabs.get_mut(w.active) else { return false };
+        let Some(t) = w.active_tab_mut() else { return false };
         let Some(search) = t.search.as_mut() else { return false };
         match edit_search(search, input) {
             SearchEdit::Close => t.search = None,
@@ -167,9 +167,10 @@ impl actions::ActionContext for WindowActions<'_> {
         });
     }
 
+    /// The whole tab, every pane of it.
     fn close_tab(&mut self) {
-        if let Some(t) = self.tab() {
-            let _ = self.app.sender.send(io::Command::CloseTab { tab: t.id });
+        if let Some(g) = self.window().and_then(|w| w.active_group()) {
+            let _ = self.app.sender.send(io::Command::CloseTab { tab: g.id });
         }
     }
 
@@ -185,7 +186,7 @@ impl actions::ActionContext for WindowActions<'_> {
         let Some(w) = self.app.windows.get_mut(&self.wid) else { return };
         w.active = index;
         w.update_title();
-        w.report(&self.app.sender);
+        w.sync_size(&self.app.sender);
         w.window.request_redraw();
     }
 
@@ -218,8 +219,12 @@ impl actions::ActionContext for WindowActions<'_> {
         }
     }
 
+    /// The focused pane's lines.
     fn page_lines(&self) -> usize {
-        self.window().map_or(0, |w| w.layout().lines)
+        self.window().map_or(0, |w| {
+            let id = w.active_tab().map(|t| t.id);
+            id.and_then(|id| w.pane_layout_of(id)).unwrap_or_else(|| w.layout()).lines
+        })
     }
 
     fn history_len(&self) -> usize {
@@ -262,6 +267,80 @@ impl actions::ActionContext for WindowActions<'_> {
         if let Some(w) = self.window() {
             w.window.request_redraw();
         }
+    }
+
+    fn split_pane(&mut self, down: bool) {
+        let Some(t) = self.tab() else { return };
+        let target = t.id;
+        // The focused pane's directory as it reported it (OSC 7); without one the I/O thread
+        // asks its foreground process.
+        let cwd = t
+            .shared
+            .term
+            .lock()
+            .ok()
+            .and_then(|t| t.working_directory().map(PathBuf::from))
+            .filter(|p| p.is_dir());
+        let spec = self.app.spawn_spec(&[], cwd);
+        let direction = if down { io::SplitDirection::Down } else { io::SplitDirection::Right };
+        let _ = self.app.sender.send(io::Command::Split { target, direction, spec, reply: None });
+    }
+
+    fn focus_pane(&mut self, dir: bindings::PaneDirection) -> bool {
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return false };
+        let (area, m) = (w.area(), w.cell_metrics());
+        let Some(g) = w.active_group_mut() else { return false };
+        let Some(next) = g.tree.neighbour(g.focused, dir, area, m) else { return false };
+        // Moving away from a zoomed pane shows every pane again (as Ghostty does).
+        if g.tree.set_zoom(None) {
+            w.sync_size(&sender);
+        }
+        w.focus_pane(next, &sender)
+    }
+
+    fn resize_pane(&mut self, dir: bindings::PaneDirection, cells: usize) {
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return };
+        let (area, m) = (w.area(), w.cell_metrics());
+        let Some(g) = w.active_group_mut() else { return };
+        let focused = g.focused;
+        if g.tree.zoomed().is_none() && g.tree.resize(focused, dir, cells, area, m) {
+            w.sync_size(&sender);
+            w.window.request_redraw();
+        }
+    }
+
+    fn equalize_panes(&mut self) {
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return };
+        let Some(g) = w.active_group_mut() else { return };
+        g.tree.equalize();
+        w.sync_size(&sender);
+        w.window.request_redraw();
+    }
+
+    fn toggle_zoom(&mut self) {
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return };
+        let Some(g) = w.active_group_mut() else { return };
+        let zoom = if g.tree.zoomed().is_some() { None } else { Some(g.focused) };
+        if g.tree.set_zoom(zoom) {
+            // The zoomed pane's PTY gets the whole tab's size, and back.
+            w.sync_size(&sender);
+            w.window.request_redraw();
+        }
+    }
+
+    fn close_pane(&mut self) {
+        let Some(w) = self.window() else { return };
+        let Some(g) = w.active_group() else { return };
+        let command = if g.panes.len() > 1 {
+            io::Command::ClosePane { pane: g.focused }
+        } else {
+            io::Command::CloseTab { tab: g.id }
+        };
+        let _ = self.app.sender.send(command);
     }
 }
 

@@ -21,6 +21,7 @@ mod io_events;
 mod keyboard;
 mod mouse;
 pub mod overlay;
+pub mod panes;
 pub mod scene;
 pub mod window;
 

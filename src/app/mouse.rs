@@ -1,4 +1,6 @@
-//! Mouse input: buttons, motion and the wheel. A press goes to the program as a mouse report
+//! Mouse input: buttons, motion and the wheel, each for the pane under the pointer (a press
+//! focuses it; a press on a divider drags it; a held button's drag stays in the pane it went
+//! down in). A press goes to the pane's program as a mouse report, with pane-relative cells,
 //! when it asked for them (and Shift is not held), else starts a selection (one, two or three
 //! clicks: by cell, word or line; Ctrl or Alt: a block), pastes the primary selection
 //! (middle button), switches tabs (the tab bar) or opens a link (Ctrl+click). The wheel
@@ -22,8 +24,9 @@ use winit::window::WindowId as WinitWindowId;
 use super::App;
 use super::input::Mods;
 use super::input::{self, MouseAction, MouseButton, MouseInput};
+use super::scene::Layout;
 use super::window::{self, Selection, SelectionKind, TabView, TermWindow};
-use crate::io;
+use crate::io::{self, TabId};
 use crate::term::Term;
 use crate::term::index::{Column, StablePoint, StableRow};
 use crate::term::modes::{Modes, MouseEncoding, MouseTracking};
@@ -40,47 +43,87 @@ pub(super) struct MouseState {
     press_cell: Option<(u64, usize, SelectionKind)>,
     /// Sub-line wheel movement carried over (touchpads).
     wheel_acc: f64,
+    /// The pane a held button went down in: its drag's reports and selection stay there.
+    pane: Option<TabId>,
+    /// The split whose divider is being dragged (its index in the tab's pane tree).
+    divider: Option<usize>,
 }
 
 impl App {
-    /// Whether mouse events go to the window's active tab's program ([`reporting`]).
-    fn mouse_reporting(&self, w: &TermWindow) -> Option<(MouseTracking, MouseEncoding)> {
+    /// The pane the pointer acts on, with its layout: while a button is held, the pane it
+    /// went down in (reports and selection are confined to it, the cell clamped to its
+    /// grid); else the pane under the pointer.
+    fn pointer_pane(&self, w: &TermWindow, pos: PhysicalPosition<f64>) -> Option<(TabId, Layout)> {
+        if self.mouse.held.is_some()
+            && let Some(pane) = self.mouse.pane
+            && let Some(l) = w.pane_layout_of(pane)
+        {
+            return Some((pane, l));
+        }
+        w.pane_at(pos)
+    }
+
+    /// Whether mouse events go to pane `pane`'s program ([`reporting`]).
+    fn mouse_reporting(
+        &self,
+        w: &TermWindow,
+        pane: TabId,
+    ) -> Option<(MouseTracking, MouseEncoding)> {
         if self.mods.shift {
             return None;
         }
-        let t = w.active_tab()?;
+        let t = w.pane(pane)?;
         let term = t.shared.term.lock().ok()?;
         reporting(&term, self.mods)
     }
 
+    /// Report `action` to the program of the pane the pointer acts on, at its cell in that
+    /// pane (pane-relative: the pane's top-left cell is column 1, line 1 on the wire).
     fn report_mouse(&mut self, wid: WinitWindowId, action: MouseAction) -> bool {
         let Some(w) = self.windows.get(&wid) else { return false };
-        let Some((tracking, encoding)) = self.mouse_reporting(w) else { return false };
-        let Some((col, line)) = w.cell_at(self.mouse.pos) else { return true };
-        let px = w.layout().pixel_at(self.mouse.pos.x, self.mouse.pos.y);
+        let Some((pane, l)) = self.pointer_pane(w, self.mouse.pos) else { return false };
+        let Some((tracking, encoding)) = self.mouse_reporting(w, pane) else { return false };
+        let Some((col, line)) = l.cell_at(self.mouse.pos.x, self.mouse.pos.y) else {
+            return true;
+        };
+        let px = l.pixel_at(self.mouse.pos.x, self.mouse.pos.y);
         let event = MouseInput { action, col, line, px, mods: self.mods };
-        if let Some(bytes) = input::encode_mouse(&event, tracking, encoding)
-            && let Some(t) = w.active_tab()
-        {
-            let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
+        if let Some(bytes) = input::encode_mouse(&event, tracking, encoding) {
+            let _ = self.sender.send(io::Command::Write { tab: pane, bytes });
         }
         true
     }
 
     pub(super) fn mouse_moved(&mut self, wid: WinitWindowId, pos: PhysicalPosition<f64>) {
-        let old = self.windows.get(&wid).and_then(|w| w.cell_at(self.mouse.pos));
+        let old_pos = self.mouse.pos;
         self.mouse.pos = pos;
         self.mouse.window = Some(wid);
+        if let Some(index) = self.mouse.divider {
+            // Dragging a divider: both sides' programs get their new sizes (SIGWINCH).
+            let Some(w) = self.windows.get_mut(&wid) else { return };
+            let (area, m) = (w.area(), w.cell_metrics());
+            let moved = w
+                .active_group_mut()
+                .is_some_and(|g| g.tree.drag_divider(index, pos.x as f32, pos.y as f32, area, m));
+            if moved {
+                w.sync_size(&self.sender);
+                w.window.request_redraw();
+            }
+            return;
+        }
         let Some(w) = self.windows.get(&wid) else { return };
-        let cell = w.cell_at(pos);
-        match motion(self.mouse.held, self.mouse.selecting, cell != old) {
+        let Some((pane, l)) = self.pointer_pane(w, pos) else { return };
+        let old = l.cell_at(old_pos.x, old_pos.y);
+        let cell = l.cell_at(pos.x, pos.y);
+        let entered = self.mouse.held.is_none() && w.pane_at(old_pos).map(|p| p.0) != Some(pane);
+        match motion(self.mouse.held, self.mouse.selecting, cell != old || entered) {
             Motion::Report(button) => {
                 self.report_mouse(wid, MouseAction::Motion(button));
             }
             Motion::Select => {
                 let Some(w) = self.windows.get_mut(&wid) else { return };
                 let Some((col, line)) = cell else { return };
-                let Some(t) = w.tabs.get_mut(w.active) else { return };
+                let Some(t) = w.pane_mut(pane) else { return };
                 let head = stable_point(tab_stable_row(t, line), col);
                 t.selection = drag_selection(t.selection, self.mouse.press_cell, head);
                 w.window.request_redraw();
@@ -109,11 +152,24 @@ impl App {
         {
             w.active = i;
             w.update_title();
-            w.report(&self.sender);
+            w.sync_size(&self.sender);
             w.window.request_redraw();
             return;
         }
         if pressed {
+            // A press on a divider starts dragging it.
+            if b == MouseButton::Left
+                && let Some(w) = self.windows.get(&wid)
+                && let Some((index, _)) = w.divider_at(self.mouse.pos)
+            {
+                self.mouse.divider = Some(index);
+                return;
+            }
+            // A press in a pane gives it the keyboard, and goes on to it.
+            let Some(w) = self.windows.get_mut(&wid) else { return };
+            let Some((pane, _)) = w.pane_at(self.mouse.pos) else { return };
+            w.focus_pane(pane, &self.sender);
+            self.mouse.pane = Some(pane);
             // Ctrl+click opens a link.
             if b == MouseButton::Left
                 && self.mods.ctrl
@@ -122,7 +178,7 @@ impl App {
                 open_url(&url);
                 return;
             }
-            let reporting = self.windows.get(&wid).and_then(|w| self.mouse_reporting(w));
+            let reporting = self.windows.get(&wid).and_then(|w| self.mouse_reporting(w, pane));
             let target = press_target(b, reporting.is_some());
             self.mouse.held = Some((b, target == Press::Report));
             match target {
@@ -134,15 +190,19 @@ impl App {
                 Press::Nothing => (),
             }
         } else {
+            if self.mouse.divider.take().is_some() {
+                return;
+            }
             if let Some((held, true)) = self.mouse.held {
                 self.report_mouse(wid, MouseAction::Release(held));
             }
             self.mouse.held = None;
+            let pane = self.mouse.pane.take();
             if self.mouse.selecting {
                 self.mouse.selecting = false;
                 // The X11 way: what is selected is the primary selection.
                 let text = self.windows.get(&wid).and_then(|w| {
-                    let t = w.active_tab()?;
+                    let t = w.pane(pane?)?;
                     let s = t.selection?;
                     let term = t.shared.term.lock().ok()?;
                     Some(window::selection_text(&term, &s))
@@ -156,8 +216,9 @@ impl App {
 
     fn link_under_mouse(&self, wid: WinitWindowId) -> Option<String> {
         let w = self.windows.get(&wid)?;
-        let (col, line) = w.cell_at(self.mouse.pos)?;
-        let t = w.active_tab()?;
+        let (pane, l) = w.pane_at(self.mouse.pos)?;
+        let (col, line) = l.cell_at(self.mouse.pos.x, self.mouse.pos.y)?;
+        let t = w.pane(pane)?;
         let term = t.shared.term.lock().ok()?;
         window::link_at(&term, view_row(&term, t.display_offset, line), col)
     }
@@ -165,11 +226,19 @@ impl App {
     fn start_selection(&mut self, wid: WinitWindowId) {
         let now = Instant::now();
         let Some(w) = self.windows.get_mut(&wid) else { return };
-        let Some((col, line)) = w.cell_at(self.mouse.pos) else { return };
+        let Some(pane) = self.mouse.pane else { return };
+        let Some(l) = w.pane_layout_of(pane) else { return };
+        let Some((col, line)) = l.cell_at(self.mouse.pos.x, self.mouse.pos.y) else { return };
         let clicks = click_count(self.mouse.last_click, now, (col, line));
         self.mouse.last_click = Some((now, (col, line), clicks));
         let kind = selection_kind(clicks, self.mods);
-        let Some(t) = w.tabs.get_mut(w.active) else { return };
+        // One selection in the window: the other panes' go.
+        if let Some(g) = w.active_group_mut() {
+            for p in g.panes.iter_mut().filter(|p| p.id != pane) {
+                p.selection = None;
+            }
+        }
+        let Some(t) = w.pane_mut(pane) else { return };
         let stable = tab_stable_row(t, line);
         // A plain click only clears; a drag from here selects (see `mouse_moved`).
         t.selection = (kind != SelectionKind::Simple).then_some(Selection {
@@ -182,6 +251,7 @@ impl App {
         w.window.request_redraw();
     }
 
+    /// The wheel scrolls (or reports to) the pane under the pointer.
     pub(super) fn wheel(&mut self, wid: WinitWindowId, delta: MouseScrollDelta) {
         let Some(w) = self.windows.get(&wid) else { return };
         let lines = wheel_lines(delta, w.fonts.cell_height as f64);
@@ -189,24 +259,27 @@ impl App {
         if steps == 0 {
             return;
         }
-        let Some(t) = w.active_tab() else { return };
+        let Some((pane, _)) = self.pointer_pane(w, self.mouse.pos) else { return };
+        let Some(t) = w.pane(pane) else { return };
         let action = {
             let Ok(term) = t.shared.term.lock() else { return };
             wheel_action(&term, self.mods, steps, t.display_offset)
         };
-        let id = t.id;
         match action {
             Wheel::Report { button, count } => {
+                let held = self.mouse.pane;
+                self.mouse.pane = Some(pane);
                 for _ in 0..count {
                     self.report_mouse(wid, MouseAction::Press(button));
                 }
+                self.mouse.pane = held;
             }
             Wheel::Keys(bytes) => {
-                let _ = self.sender.send(io::Command::Write { tab: id, bytes });
+                let _ = self.sender.send(io::Command::Write { tab: pane, bytes });
             }
             Wheel::Scroll(offset) => {
                 let Some(w) = self.windows.get_mut(&wid) else { return };
-                if let Some(t) = w.tabs.get_mut(w.active) {
+                if let Some(t) = w.pane_mut(pane) {
                     t.display_offset = offset;
                 }
                 w.window.request_redraw();

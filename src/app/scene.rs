@@ -127,25 +127,53 @@ fn in_spans(spans: &[Span], row: usize, col: usize) -> bool {
     spans.iter().any(|s| s.contains(row, col))
 }
 
+/// One terminal's whole frame: [`begin`], its [`cells`], then the window's [`chrome`].
 pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
+    begin(input.term, scene);
+    cells(input, scene);
+    chrome(input, scene);
+}
+
+/// The colour a terminal's default background is drawn in (its palette's, swapped under
+/// DECSCNM reverse video).
+pub fn default_background(term: &Term) -> Rgb {
+    let reverse_video = term.modes().contains(Modes::REVERSE_VIDEO);
+    term.palette().0[if reverse_video { COLOR_FOREGROUND } else { COLOR_BACKGROUND }]
+}
+
+/// Start a frame: empty `scene`, cleared to `term`'s default background.
+pub fn begin(term: &Term, scene: &mut Scene) {
     scene.backgrounds.clear();
     scene.glyphs.clear();
     scene.runs.clear();
     scene.run_text.clear();
     scene.run_cells.clear();
     scene.overlay.clear();
+    let bg = default_background(term);
+    scene.clear = [bg.r as f32 / 255.0, bg.g as f32 / 255.0, bg.b as f32 / 255.0, 1.0];
+}
+
+/// Add one terminal's cells, decorations and cursor to `scene`, placed by `input.layout`
+/// (its origin `x0, y0` is the terminal's pane's top-left corner, in window pixels; only its
+/// `cols × lines` cells are drawn, so a pane never draws outside its rectangle). A pane whose
+/// default background differs from the frame's clear colour gets its rectangle filled first.
+pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
     let term = input.term;
     let grid = term.grid();
     let palette = term.palette();
     let reverse_video = term.modes().contains(Modes::REVERSE_VIDEO);
-    let default_bg = palette.0[if reverse_video { COLOR_FOREGROUND } else { COLOR_BACKGROUND }];
-    scene.clear = [
-        default_bg.r as f32 / 255.0,
-        default_bg.g as f32 / 255.0,
-        default_bg.b as f32 / 255.0,
-        1.0,
-    ];
+    let default_bg = default_background(term);
     let l = input.layout;
+    let clear = scene.clear.map(|c| (c * 255.0).round() as u8);
+    if [default_bg.r, default_bg.g, default_bg.b] != [clear[0], clear[1], clear[2]] {
+        scene.backgrounds.push(Rect {
+            x: l.x0,
+            y: l.y0,
+            w: l.cols as f32 * l.cell_w,
+            h: l.lines as f32 * l.cell_h,
+            color: rgba(default_bg),
+        });
+    }
     let m = input.metrics;
     let history = grid.history_len();
     let offset = input.display_offset.min(history);
@@ -259,6 +287,13 @@ pub fn build(input: &SceneInput<'_>, scene: &mut Scene) {
     if term.modes().contains(Modes::SHOW_CURSOR) && offset == 0 && input.cursor_on {
         cursor(input, scene);
     }
+}
+
+/// The window's own parts over the cells: the tab bar, the resource overlay and the visual
+/// bell's flash over the whole window (`input.term` gives their colours).
+pub fn chrome(input: &SceneInput<'_>, scene: &mut Scene) {
+    let l = input.layout;
+    let palette = input.term.palette();
     if !input.tabs.is_empty() && l.tab_bar > 0.0 {
         tab_bar(input, scene);
     }

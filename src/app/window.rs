@@ -1,7 +1,8 @@
-//! One terminal window: its winit window, GL target and renderer, fonts, the tabs it shows,
-//! and per-tab view state (scrollback position, selection, search). Drawing happens here, on
-//! demand: at most one frame per display refresh, held while a program is in a synchronized
-//! update (mode 2026, up to 150 ms).
+//! One terminal window: its winit window, GL target and renderer, fonts, the tabs it shows
+//! (each a tree of panes, [`super::panes`]), and per-pane view state (scrollback position,
+//! selection, search, title). Drawing happens here, on demand: at most one frame per display
+//! refresh, held while a program is in a synchronized update (mode 2026, up to 150 ms). Each
+//! visible pane is drawn into one scene at its rectangle (ARCHITECTURE.md, "Panes").
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -11,6 +12,7 @@ use winit::dpi::{PhysicalPosition, PhysicalSize};
 use winit::window::Window;
 
 use super::config::Config;
+use super::panes::{CellMetrics, PaneLayout, PanePlace, PaneTree, PxRect};
 use super::scene::{self, Layout, Metrics, SceneInput, Span, rgba};
 use crate::io::{self, TabId, TabShared};
 use crate::render::fonts::Fonts;
@@ -31,8 +33,13 @@ const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
 pub const BLINK_INTERVAL: Duration = Duration::from_millis(530);
 const BLINK_IDLE_STOP: Duration = Duration::from_secs(5);
 const BELL_FLASH: Duration = Duration::from_millis(100);
+/// The line between two panes (premultiplied RGBA).
+const DIVIDER_COLOR: [u8; 4] = [0x60, 0x60, 0x60, 255];
 
+/// One pane's view: the terminal it shows and what the user did to its view. (Named for the
+/// tab it was before panes: a tab of one pane has one.)
 pub struct TabView {
+    /// The pane's id (for a tab's first pane, the tab's id).
     pub id: TabId,
     pub shared: Arc<TabShared>,
     /// Lines scrolled back (0: following the output).
@@ -40,6 +47,49 @@ pub struct TabView {
     pub selection: Option<Selection>,
     pub search: Option<Search>,
     pub title: String,
+}
+
+/// One tab: its panes, their layout tree and which one has the keyboard.
+pub struct TabGroup {
+    /// The tab's id (its first pane's, kept after that pane closes).
+    pub id: TabId,
+    pub tree: PaneTree,
+    /// Every pane of the tree (in the order they opened).
+    pub panes: Vec<TabView>,
+    /// The pane with the keyboard focus (always one of `panes`).
+    pub focused: TabId,
+    /// The pane layout last reported to the I/O thread (focused, zoomed, geometry).
+    reported: Option<(TabId, bool, Vec<io::PaneGeometry>)>,
+}
+
+impl TabGroup {
+    /// A tab of one pane.
+    pub fn new(id: TabId, pane: TabView) -> TabGroup {
+        TabGroup {
+            id,
+            tree: PaneTree::new(pane.id),
+            focused: pane.id,
+            panes: vec![pane],
+            reported: None,
+        }
+    }
+
+    pub fn pane(&self, id: TabId) -> Option<&TabView> {
+        self.panes.iter().find(|p| p.id == id)
+    }
+
+    pub fn pane_mut(&mut self, id: TabId) -> Option<&mut TabView> {
+        self.panes.iter_mut().find(|p| p.id == id)
+    }
+
+    pub fn focused_pane(&self) -> Option<&TabView> {
+        self.pane(self.focused).or_else(|| self.panes.first())
+    }
+
+    /// The title the tab bar and the window show: the focused pane's.
+    pub fn title(&self) -> &str {
+        self.focused_pane().map_or("", |p| p.title.as_str())
+    }
 }
 
 /// The largest window side (pixels) a program's resize request can produce: within what
@@ -54,7 +104,8 @@ pub struct TermWindow {
     target: GlTarget,
     pub window: Window,
     pub fonts: Fonts,
-    pub tabs: Vec<TabView>,
+    /// The tabs, in tab bar order.
+    pub tabs: Vec<TabGroup>,
     pub active: usize,
     scene: Scene,
     pub focused: bool,
@@ -66,10 +117,16 @@ pub struct TermWindow {
     pub last_blink: Instant,
     pub last_input: Instant,
     pub bell_until: Option<Instant>,
+    /// The pane that rang the bell (its rectangle flashes; none: the whole window).
+    pub bell_pane: Option<TabId>,
     pub frames: u64,
     refresh: Duration,
     padding: f32,
     selection_color: crate::term::style::Rgb,
+    /// `panes.dim_unfocused` (0..=1).
+    dim_unfocused: f32,
+    /// `panes.divider`, scaled (pixels).
+    divider: f32,
     /// The last geometry reported to the I/O thread.
     reported: Option<io::Geometry>,
     /// Text the input method is composing, drawn at the cursor until committed.
@@ -100,12 +157,13 @@ impl TermWindow {
                 Duration::from_micros(1_000_000_000 / mhz as u64)
             });
         let now = Instant::now();
+        let divider = (config.panes.divider as f32 * window.scale_factor() as f32).round().max(1.0);
         Ok(TermWindow {
             id,
             padding: config.window.padding as f32 * window.scale_factor() as f32,
-            window,
             target,
             renderer: Some(renderer),
+            window,
             fonts,
             tabs: Vec::new(),
             active: 0,
@@ -118,9 +176,12 @@ impl TermWindow {
             last_blink: now,
             last_input: now,
             bell_until: None,
+            bell_pane: None,
             frames: 0,
             refresh,
             selection_color: config.colors.selection.0,
+            dim_unfocused: config.panes.dim_unfocused,
+            divider,
             reported: None,
             preedit: None,
             ime_spot: None,
@@ -128,12 +189,137 @@ impl TermWindow {
         })
     }
 
+    /// The focused pane of the tab on display: where keys, search, paste and scrolling go.
     pub fn active_tab(&self) -> Option<&TabView> {
-        self.tabs.get(self.active)
+        self.tabs.get(self.active)?.focused_pane()
     }
 
     pub fn active_tab_mut(&mut self) -> Option<&mut TabView> {
+        let g = self.tabs.get_mut(self.active)?;
+        let focused = g.focused;
+        g.pane_mut(focused)
+    }
+
+    pub fn active_group(&self) -> Option<&TabGroup> {
+        self.tabs.get(self.active)
+    }
+
+    pub fn active_group_mut(&mut self) -> Option<&mut TabGroup> {
         self.tabs.get_mut(self.active)
+    }
+
+    /// Any pane of any tab of this window.
+    pub fn pane(&self, id: TabId) -> Option<&TabView> {
+        self.tabs.iter().find_map(|g| g.pane(id))
+    }
+
+    pub fn pane_mut(&mut self, id: TabId) -> Option<&mut TabView> {
+        self.tabs.iter_mut().find_map(|g| g.pane_mut(id))
+    }
+
+    /// The index of the tab holding pane `id`.
+    pub fn group_of(&self, id: TabId) -> Option<usize> {
+        self.tabs.iter().position(|g| g.pane(id).is_some())
+    }
+
+    /// Every pane of every tab.
+    pub fn panes(&self) -> impl Iterator<Item = &TabView> {
+        self.tabs.iter().flat_map(|g| g.panes.iter())
+    }
+
+    /// Whether pane `id` is on screen now (in the tab on display, not hidden by a zoom).
+    pub fn pane_visible(&self, id: TabId) -> bool {
+        self.active_group()
+            .is_some_and(|g| g.pane(id).is_some() && g.tree.zoomed().is_none_or(|z| z == id))
+    }
+
+    /// The tab area (physical pixels): the window less the padding and the tab bar.
+    pub fn area(&self) -> PxRect {
+        let size = self.window.inner_size();
+        let tab_bar = self.tab_bar_height();
+        PxRect {
+            x: self.padding,
+            y: self.padding + tab_bar,
+            w: (size.width as f32 - 2.0 * self.padding).max(0.0),
+            h: (size.height as f32 - 2.0 * self.padding - tab_bar).max(0.0),
+        }
+    }
+
+    /// Cell and divider sizes for [`PaneTree::layout`].
+    pub fn cell_metrics(&self) -> CellMetrics {
+        CellMetrics {
+            cell_w: self.fonts.cell_width as f32,
+            cell_h: self.fonts.cell_height as f32,
+            divider: self.divider,
+        }
+    }
+
+    /// The layout of the tab on display (empty without one).
+    pub fn pane_layout(&self) -> PaneLayout {
+        self.active_group()
+            .map_or_else(PaneLayout::default, |g| g.tree.layout(self.area(), self.cell_metrics()))
+    }
+
+    /// A pane's [`Layout`] from its place: its cells' origin and size.
+    pub fn layout_of(&self, place: &PanePlace) -> Layout {
+        Layout {
+            x0: place.rect.x,
+            y0: place.rect.y,
+            cols: place.cols,
+            lines: place.lines,
+            ..self.layout()
+        }
+    }
+
+    /// The visible pane under a point, with its layout; the padding, dividers and blank rest
+    /// belong to the nearest pane. `None` on the tab bar or without a tab.
+    pub fn pane_at(&self, pos: PhysicalPosition<f64>) -> Option<(TabId, Layout)> {
+        if self.tab_at(pos).is_some() {
+            return None;
+        }
+        let layout = self.pane_layout();
+        let place = layout.pane_at(pos.x as f32, pos.y as f32)?;
+        Some((place.pane, self.layout_of(place)))
+    }
+
+    /// The layout of a visible pane.
+    pub fn pane_layout_of(&self, id: TabId) -> Option<Layout> {
+        let layout = self.pane_layout();
+        Some(self.layout_of(layout.place(id)?))
+    }
+
+    /// The divider under a point (within a few pixels): the split's index.
+    pub fn divider_at(&self, pos: PhysicalPosition<f64>) -> Option<(usize, super::panes::Axis)> {
+        let slop = (self.divider * 2.0).max(3.0);
+        let layout = self.pane_layout();
+        layout.divider_at(pos.x as f32, pos.y as f32, slop).map(|s| (s.index, s.axis))
+    }
+
+    /// Give pane `id` of the tab on display the keyboard (a click, a focus key), telling the
+    /// programs that asked (mode 1004) that focus left one pane and entered the other, as
+    /// kitty does. Returns whether focus moved.
+    pub fn focus_pane(&mut self, id: TabId, io: &io::IoSender) -> bool {
+        let window_focused = self.focused;
+        let Some(g) = self.tabs.get_mut(self.active) else { return false };
+        if g.focused == id || g.pane(id).is_none() {
+            return false;
+        }
+        let old = g.focused;
+        g.focused = id;
+        if window_focused {
+            for (pane, bytes) in [(old, &b"\x1b[O"[..]), (id, &b"\x1b[I"[..])] {
+                let wants = g.pane(pane).is_some_and(|p| {
+                    p.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::FOCUS_EVENTS))
+                });
+                if wants {
+                    let _ = io.send(io::Command::Write { tab: pane, bytes: bytes.to_vec() });
+                }
+            }
+        }
+        self.update_title();
+        self.report(io);
+        self.window.request_redraw();
+        true
     }
 
     pub fn set_padding(&mut self, padding: u16) {
@@ -199,23 +385,61 @@ impl TermWindow {
         Some(((pos.x as f32 / tab_w) as usize).min(self.tabs.len() - 1))
     }
 
-    /// Resize every tab to what the window holds; report the geometry to the I/O thread.
+    /// Resize every visible pane of every tab to the size its place in the window holds (a
+    /// pane hidden by a zoom keeps its size); report the geometry to the I/O thread.
     pub fn sync_size(&mut self, io: &io::IoSender) {
-        let l = self.layout();
-        for tab in &self.tabs {
-            let (cols, lines) = {
-                let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-                (term.cols(), term.lines())
-            };
-            if (cols, lines) != (l.cols, l.lines) {
-                let _ = io.send(io::Command::Resize {
-                    tab: tab.id,
-                    cols: l.cols as u16,
-                    lines: l.lines as u16,
-                });
+        let (area, m) = (self.area(), self.cell_metrics());
+        for g in &self.tabs {
+            for place in g.tree.layout(area, m).panes {
+                let Some(pane) = g.pane(place.pane) else { continue };
+                let (cols, lines) = {
+                    let term = pane.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                    (term.cols(), term.lines())
+                };
+                if (cols, lines) != (place.cols, place.lines) {
+                    let _ = io.send(io::Command::Resize {
+                        tab: pane.id,
+                        cols: place.cols.min(u16::MAX as usize) as u16,
+                        lines: place.lines.min(u16::MAX as usize) as u16,
+                    });
+                }
             }
         }
         self.report(io);
+    }
+
+    /// Tell the I/O thread how each tab's panes are laid out (`msg list`), for the tabs whose
+    /// layout, focus or zoom changed since last told.
+    fn report_panes(&mut self, io: &io::IoSender) {
+        let (area, m) = (self.area(), self.cell_metrics());
+        for g in &mut self.tabs {
+            let panes: Vec<io::PaneGeometry> = g
+                .tree
+                .layout(area, m)
+                .panes
+                .iter()
+                .map(|p| io::PaneGeometry {
+                    pane: p.pane,
+                    cols: p.cols.min(u16::MAX as usize) as u16,
+                    lines: p.lines.min(u16::MAX as usize) as u16,
+                    x: p.rect.x.max(0.0).round() as u32,
+                    y: p.rect.y.max(0.0).round() as u32,
+                    width: p.rect.w.max(0.0).round() as u32,
+                    height: p.rect.h.max(0.0).round() as u32,
+                })
+                .collect();
+            let now = (g.focused, g.tree.zoomed().is_some(), panes);
+            if g.reported.as_ref() == Some(&now) {
+                continue;
+            }
+            let _ = io.send(io::Command::PaneLayout {
+                tab: g.id,
+                focused: now.0,
+                zoomed: now.1,
+                panes: now.2.clone(),
+            });
+            g.reported = Some(now);
+        }
     }
 
     pub fn report(&mut self, io: &io::IoSender) {
@@ -250,8 +474,9 @@ impl TermWindow {
         let _ = io.send(io::Command::WindowShown {
             window: self.id,
             geometry,
-            active_tab: self.active_tab().map(|t| t.id),
+            active_tab: self.active_group().map(|g| g.id),
         });
+        self.report_panes(io);
     }
 
     pub fn resized(&mut self, io: &io::IoSender) {
@@ -272,6 +497,7 @@ impl TermWindow {
         self.window.request_redraw();
     }
 
+    /// The window's title: the focused pane's of the tab on display.
     pub fn update_title(&mut self) {
         let title = self
             .active_tab()
@@ -280,7 +506,10 @@ impl TermWindow {
         self.window.set_title(&title);
     }
 
-    /// Draw now if allowed; otherwise remember when to.
+    /// Draw now if allowed; otherwise remember when to. Every visible pane of the tab on
+    /// display goes into one scene at its rectangle; then the dividers, the dimming of the
+    /// panes without focus, the search bar and the input method's text of the focused pane,
+    /// and the window's chrome.
     pub fn draw(&mut self) {
         let now = Instant::now();
         let next = self.last_frame + self.refresh;
@@ -296,31 +525,58 @@ impl TermWindow {
             strike_position: self.fonts.strike_position as f32,
         };
         let tabs: Vec<(String, bool)> = if self.tabs.len() > 1 {
-            self.tabs.iter().enumerate().map(|(i, t)| (t.title.clone(), i == self.active)).collect()
+            self.tabs
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.title().to_owned(), i == self.active))
+                .collect()
         } else {
             Vec::new()
         };
         let flash = self.bell_until.is_some_and(|t| now < t);
         let cursor_on = self.blink_on || !self.focused;
-        let Some(tab) = self.tabs.get(self.active) else { return };
-        tab.shared.dirty.store(false, Ordering::Release);
+        let layout = self.pane_layout();
+        let Some(group) = self.tabs.get(self.active) else { return };
+        let Some(focused) = group.focused_pane() else { return };
+        // A synchronized update (mode 2026) in any visible pane holds the frame.
+        let syncing =
+            layout.panes.iter().filter_map(|p| group.pane(p.pane)).any(|p| {
+                p.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::SYNC_OUTPUT))
+            });
+        if syncing {
+            let since = *self.sync_since.get_or_insert(now);
+            if now < since + SYNC_TIMEOUT {
+                self.redraw_at = Some(since + SYNC_TIMEOUT);
+                return;
+            }
+        } else {
+            self.sync_since = None;
+        }
+        let several = layout.panes.len() > 1;
+        // The focused pane's terminal sets the clear colour and the chrome's colours.
+        {
+            let term = focused.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            scene::begin(&term, &mut self.scene);
+        }
         // The cursor's top-left corner and the default colours, for the input method.
         let mut ime = None;
-        {
-            let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-            if term.modes().contains(Modes::SYNC_OUTPUT) {
-                let since = *self.sync_since.get_or_insert(now);
-                if now < since + SYNC_TIMEOUT {
-                    self.redraw_at = Some(since + SYNC_TIMEOUT);
-                    return;
-                }
-            } else {
-                self.sync_since = None;
-            }
+        let mut focused_layout = l;
+        for place in &layout.panes {
+            let Some(pane) = group.pane(place.pane) else { continue };
+            pane.shared.dirty.store(false, Ordering::Release);
+            let is_focused = pane.id == focused.id;
+            let pl = Layout {
+                x0: place.rect.x,
+                y0: place.rect.y,
+                cols: place.cols,
+                lines: place.lines,
+                ..l
+            };
+            let term = pane.shared.term.lock().unwrap_or_else(|p| p.into_inner());
             let dropped = term.grid().dropped();
             let selection =
-                tab.selection.map(|s| selection_spans(&term, &s, dropped)).unwrap_or_default();
-            let search = tab
+                pane.selection.map(|s| selection_spans(&term, &s, dropped)).unwrap_or_default();
+            let search = pane
                 .search
                 .as_ref()
                 .map(|s| {
@@ -333,7 +589,7 @@ impl TermWindow {
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default();
-            let search_current = tab.search.as_ref().and_then(|s| {
+            let search_current = pane.search.as_ref().and_then(|s| {
                 let m = s.matches.get(s.current)?;
                 Some(Span {
                     row: m.row.0.checked_sub(dropped)? as usize,
@@ -343,43 +599,105 @@ impl TermWindow {
             });
             let input = SceneInput {
                 term: &term,
-                layout: l,
+                layout: pl,
                 metrics,
-                display_offset: tab.display_offset,
-                focused: self.focused,
-                cursor_on,
+                display_offset: pane.display_offset,
+                // The cursor is solid only in the focused pane of a focused window (hollow
+                // elsewhere, as kitty draws it).
+                focused: self.focused && is_focused,
+                cursor_on: cursor_on || !is_focused,
                 selection: &selection,
                 search: &search,
                 search_current,
                 selection_color: self.selection_color,
-                tabs: &tabs,
-                flash,
-                overlay: self.overlay.as_ref().map_or(&[], |o| &o.lines),
+                tabs: &[],
+                flash: false,
+                overlay: &[],
             };
-            scene::build(&input, &mut self.scene);
-            let p = term.cursor_point();
-            if tab.display_offset == 0 && p.line.0 < l.lines && p.column.0 < l.cols {
-                let palette = term.palette();
-                ime = Some((
-                    l.x0 + p.column.0 as f32 * l.cell_w,
-                    l.y0 + p.line.0 as f32 * l.cell_h,
-                    palette.0[COLOR_FOREGROUND],
-                    palette.0[COLOR_BACKGROUND],
-                ));
+            scene::cells(&input, &mut self.scene);
+            if several && !is_focused && self.dim_unfocused > 0.0 {
+                // Faded towards the pane's background: its colour over it at that opacity
+                // (premultiplied).
+                let bg = scene::default_background(&term);
+                let a = self.dim_unfocused;
+                let pm = |c: u8| (c as f32 * a).round() as u8;
+                self.scene.overlay.push(crate::render::Rect {
+                    x: place.rect.x,
+                    y: place.rect.y,
+                    w: place.rect.w,
+                    h: place.rect.h,
+                    color: [pm(bg.r), pm(bg.g), pm(bg.b), (a * 255.0).round() as u8],
+                });
+            }
+            if flash && several && self.bell_pane == Some(pane.id) {
+                self.scene.overlay.push(crate::render::Rect {
+                    x: place.rect.x,
+                    y: place.rect.y,
+                    w: place.rect.w,
+                    h: place.rect.h,
+                    color: [64, 64, 64, 64],
+                });
+            }
+            if is_focused {
+                focused_layout = pl;
+                let p = term.cursor_point();
+                if pane.display_offset == 0 && p.line.0 < pl.lines && p.column.0 < pl.cols {
+                    let palette = term.palette();
+                    ime = Some((
+                        pl.x0 + p.column.0 as f32 * pl.cell_w,
+                        pl.y0 + p.line.0 as f32 * pl.cell_h,
+                        palette.0[COLOR_FOREGROUND],
+                        palette.0[COLOR_BACKGROUND],
+                    ));
+                }
             }
         }
-        if let Some(search) = &tab.search {
+        for split in &layout.splits {
+            let d = split.divider;
+            self.scene.backgrounds.push(crate::render::Rect {
+                x: d.x,
+                y: d.y,
+                w: d.w,
+                h: d.h,
+                color: DIVIDER_COLOR,
+            });
+        }
+        {
+            let term = focused.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            let input = SceneInput {
+                term: &term,
+                layout: l,
+                metrics,
+                display_offset: 0,
+                focused: self.focused,
+                cursor_on,
+                selection: &[],
+                search: &[],
+                search_current: None,
+                selection_color: self.selection_color,
+                tabs: &tabs,
+                // With several panes the bell flashes its own pane (above).
+                flash: flash
+                    && (!several
+                        || self
+                            .bell_pane
+                            .is_none_or(|b| !layout.panes.iter().any(|p| p.pane == b))),
+                overlay: self.overlay.as_ref().map_or(&[], |o| &o.lines),
+            };
+            scene::chrome(&input, &mut self.scene);
+        }
+        if let Some(search) = &focused.search {
             let label = format!(
                 "Search: {}  [{}/{}]",
                 search.query,
                 if search.matches.is_empty() { 0 } else { search.current + 1 },
                 search.matches.len()
             );
-            self.search_bar(&label, l);
+            self.search_bar(&label, focused_layout);
         }
         if let Some((x, y, fg, bg)) = ime {
             if let Some(text) = self.preedit.clone() {
-                self.preedit_overlay(&text, x, y, fg, bg, l);
+                self.preedit_overlay(&text, x, y, fg, bg, focused_layout);
             }
             let spot = (x as i32, y as i32);
             if self.ime_spot != Some(spot) {
@@ -446,11 +764,12 @@ impl TermWindow {
     /// under it is not drawn.
     fn search_bar(&mut self, label: &str, l: Layout) {
         let y = l.y0 + (l.lines.saturating_sub(1)) as f32 * l.cell_h;
-        self.scene.clear_text(y, f32::MIN, f32::MAX);
+        let (x0, x1) = (l.x0, l.x0 + l.cols as f32 * l.cell_w);
+        self.scene.clear_text(y, x0, x1);
         self.scene.backgrounds.push(crate::render::Rect {
-            x: 0.0,
+            x: x0,
             y,
-            w: l.width,
+            w: x1 - x0,
             h: l.cell_h,
             color: [40, 40, 90, 255],
         });
@@ -494,7 +813,9 @@ impl TermWindow {
         Some(self.last_blink + BLINK_INTERVAL)
     }
 
-    pub fn ring_bell(&mut self) {
+    /// The visual bell: pane `pane` (or the whole window) flashes briefly.
+    pub fn ring_bell(&mut self, pane: Option<TabId>) {
+        self.bell_pane = pane;
         self.bell_until = Some(Instant::now() + BELL_FLASH);
         self.window.request_redraw();
     }

@@ -354,6 +354,9 @@ pub enum Request {
     /// Hang up a tab's program and close the tab. A tab's id closes the whole tab (every
     /// pane); a pane's id that is not a tab's closes that pane only.
     CloseTab { tab: TabId },
+    /// Hang up one pane's program and close that pane only, even when its id is its tab's
+    /// (the window's "close pane" key; the tab closes with its last pane). (i17ui hook.)
+    ClosePane { pane: TabId },
     /// Open a new pane beside `target` (a pane's id, or a tab's id: its focused pane) in the
     /// same tab and window, running `spec` (its size is ignored: half the target's columns
     /// (right) or lines (down); without a working directory, the target's: its OSC 7
@@ -451,6 +454,10 @@ pub enum Command {
         cols: u16,
         lines: u16,
     },
+    /// Close one pane (see [`Request::ClosePane`]).
+    ClosePane {
+        pane: TabId,
+    },
     CloseTab {
         tab: TabId,
     },
@@ -523,6 +530,7 @@ impl Command {
                 (Request::Resize { tab, cols, lines }, ReplyTo::Nobody)
             }
             Command::CloseTab { tab } => (Request::CloseTab { tab }, ReplyTo::Nobody),
+            Command::ClosePane { pane } => (Request::ClosePane { pane }, ReplyTo::Nobody),
             Command::Split { target, direction, spec, reply } => (
                 Request::Split { target, direction, spec },
                 reply.map_or(ReplyTo::Nobody, ReplyTo::Tab),

@@ -373,6 +373,11 @@ impl IoState {
                 self.resize_tab(key, cols, lines);
                 Ok(Response::Done)
             }
+            Request::ClosePane { pane } => {
+                let key = self.existing_tab(pane)?;
+                self.begin_close_tab(key);
+                Ok(Response::Done)
+            }
             Request::CloseTab { tab } => {
                 // A tab's id: the whole tab; another pane's id: that pane.
                 if let Some(group) = self.groups.get(&tab) {

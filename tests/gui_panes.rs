@@ -1,0 +1,313 @@
+//! Split panes in the real binary under Xvfb: splits by keyboard (xdotool) and by `uvterm msg
+//! split`, each pane's `stty size` against what `msg list` reports and what is drawn (pixels
+//! of a coloured marker inside the pane's rectangle), a divider drag (xdotool mouse) resizing
+//! both panes with SIGWINCH, zoom, focus by direction, and mouse reports with pane-relative
+//! cells.
+
+#[path = "common/x11.rs"]
+mod x11;
+
+use std::time::Duration;
+
+use x11::*;
+
+const KEYLOG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/keylog.py");
+
+/// One pane as `msg list` shows it: its terminal's size (cols, lines) and, once the window
+/// reported its layout, its rectangle in window pixels.
+#[derive(Debug, Clone, PartialEq)]
+struct Pane {
+    id: u64,
+    cols: u64,
+    lines: u64,
+    rect: Option<(f64, f64, f64, f64)>,
+    focused: bool,
+}
+
+fn panes(gui: &Gui) -> Vec<Pane> {
+    let list = gui.json(&["list"]);
+    let Some(tab) = list["windows"][0]["tabs"].as_array().and_then(|t| t.first().cloned()) else {
+        return Vec::new();
+    };
+    tab["panes"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| Pane {
+                    id: p["id"].as_u64().unwrap_or(0),
+                    cols: p["cols"].as_u64().unwrap_or(0),
+                    lines: p["lines"].as_u64().unwrap_or(0),
+                    rect: match (
+                        p["x"].as_f64(),
+                        p["y"].as_f64(),
+                        p["width"].as_f64(),
+                        p["height"].as_f64(),
+                    ) {
+                        (Some(x), Some(y), Some(w), Some(h)) => Some((x, y, w, h)),
+                        _ => None,
+                    },
+                    focused: p["focused"].as_bool().unwrap_or(false),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The cell size of the first window (pixels).
+fn cell(w: &serde_json::Value) -> (f64, f64) {
+    let g = &w["geometry"];
+    (g["cell_width"].as_f64().unwrap(), g["cell_height"].as_f64().unwrap())
+}
+
+/// Wait until the tab has `n` panes, each laid out by the window and its terminal at the size
+/// of its rectangle (the window's Resize reached the PTY); returns them.
+fn settled(gui: &Gui, n: usize, (cw, ch): (f64, f64)) -> Vec<Pane> {
+    let mut last = Vec::new();
+    let ok = wait_until(Duration::from_secs(20), || {
+        last = panes(gui);
+        last.len() == n
+            && last.iter().all(|p| {
+                p.rect.is_some_and(|(_, _, w, h)| {
+                    (w / cw).round() as u64 == p.cols && (h / ch).round() as u64 == p.lines
+                })
+            })
+    });
+    assert!(ok, "panes never settled at {n}: {last:?}\nstderr: {}", gui.stderr());
+    last
+}
+
+fn start(x: &Xvfb, name: &str, args: &[&str]) -> (Gui, serde_json::Value, String) {
+    // Splits by key run the configured shell: plain sh, not the login shell and its rc files.
+    let mut all = vec!["-o", "panes.dim_unfocused=0", "-o", "shell.program=\"sh\""];
+    all.extend_from_slice(args);
+    let gui = Gui::start(x, name, &all);
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    gui.xdotool(&["windowfocus", &xid]);
+    std::thread::sleep(Duration::from_millis(150));
+    (gui, w, xid)
+}
+
+/// The bounding box (x0, y0, x1, y1) of the pixels within 24 of `color`, if any.
+fn bbox(img: &Image, color: [u8; 3]) -> Option<(usize, usize, usize, usize)> {
+    let mut b: Option<(usize, usize, usize, usize)> = None;
+    for y in 0..img.h {
+        for x in 0..img.w {
+            if close(img.px(x, y), color, 24) {
+                b = Some(match b {
+                    None => (x, y, x, y),
+                    Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+                });
+            }
+        }
+    }
+    b
+}
+
+#[test]
+fn splits_by_key_and_msg_sizes_agree_and_each_pane_draws_inside_its_rectangle() {
+    let x = Xvfb::start();
+    let (gui, w, xid) = start(&x, "panes-split", &["-e", "sh"]);
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let full = settled(&gui, 1, c)[0].clone();
+    gui.xdotool(&["key", "ctrl+shift+o"]);
+    let two = settled(&gui, 2, c);
+    let right = two.iter().find(|p| p.id != tab).unwrap().clone();
+    let left = two.iter().find(|p| p.id == tab).unwrap().clone();
+    assert!(right.focused && !left.focused, "the new pane has the keyboard: {two:?}");
+    let (lr, rr) = (left.rect.unwrap(), right.rect.unwrap());
+    assert!(lr.0 + lr.2 <= rr.0 && lr.1 == rr.1, "side by side: {two:?}");
+    assert!(left.cols + right.cols < full.cols && left.cols + right.cols + 2 >= full.cols);
+    assert_eq!((left.lines, right.lines), (full.lines, full.lines));
+    // Split the right pane down through IPC.
+    let out = gui.msg(&["split", &right.id.to_string(), "--direction", "down", "-e", "sh"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let low: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane id");
+    let three = settled(&gui, 3, c);
+    let get = |id| three.iter().find(|p| p.id == id).unwrap().clone();
+    let (top, bottom) = (get(right.id), get(low));
+    assert_eq!(top.cols, right.cols);
+    assert!(top.lines + bottom.lines < full.lines && top.lines + bottom.lines + 2 >= full.lines);
+    assert!(bottom.rect.unwrap().1 >= top.rect.unwrap().1 + top.rect.unwrap().3);
+    // Each pane's program sees the size `list` reports, and draws inside its rectangle.
+    // Truecolour backgrounds no theme has: magenta-ish, teal, orange.
+    let colours = [[250u8, 20, 200], [20, 200, 180], [240, 140, 10]];
+    for (p, rgb) in three.iter().zip(colours) {
+        // A script, so that no escape goes through `send-text`'s own.
+        let script = gui.dir.join(format!("marker-{}.sh", p.id));
+        let sgr = format!("48;2;{};{};{}", rgb[0], rgb[1], rgb[2]);
+        std::fs::write(&script, format!("stty size; printf '\\033[{sgr}m      \\033[0m\\n'\n"))
+            .unwrap();
+        let cmd = format!("sh {}\n", script.display());
+        assert!(gui.msg(&["send-text", &p.id.to_string(), &cmd]).status.success());
+        gui.wait_text(p.id, &format!("{} {}", p.lines, p.cols));
+    }
+    for (p, rgb) in three.iter().zip(colours) {
+        let img = gui.capture_when(xid.parse().unwrap(), Duration::from_secs(10), |img| {
+            bbox(img, rgb).is_some()
+        });
+        let (x0, y0, x1, y1) = bbox(&img, rgb)
+            .unwrap_or_else(|| panic!("pane {} drew no {rgb:?} marker: {three:?}", p.id));
+        let (px, py, pw, ph) = p.rect.unwrap();
+        assert!(
+            x0 as f64 >= px && y0 as f64 >= py && (x1 as f64) < px + pw && (y1 as f64) < py + ph,
+            "pane {}'s marker at {:?} is outside its rectangle {:?}",
+            p.id,
+            (x0, y0, x1, y1),
+            p.rect
+        );
+        // Six cells wide, one line high: drawn at the pane's cell size, not the window's.
+        assert_eq!((x1 - x0 + 1) as f64, 6.0 * c.0, "marker width");
+    }
+    let _ = tab;
+}
+
+#[test]
+fn dragging_a_divider_resizes_both_panes_and_signals_both_programs() {
+    let x = Xvfb::start();
+    let sh = "trap 'echo WINCH' WINCH; echo ready; while :; do sleep 0.1; done";
+    let (gui, w, xid) = start(&x, "panes-drag", &["-e", "sh", "-c", sh]);
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let out = gui.msg(&["split", &tab.to_string(), "--direction", "right", "-e", "sh", "-c", sh]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let new: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane id");
+    let before = settled(&gui, 2, c);
+    gui.wait_text(new, "ready");
+    let winches = |id: u64| {
+        let out = gui.msg(&["get-text", &id.to_string(), "--scrollback"]);
+        String::from_utf8_lossy(&out.stdout).matches("WINCH").count()
+    };
+    // Let the split's own resizes arrive, then count.
+    std::thread::sleep(Duration::from_millis(500));
+    let (w0, w1) = (winches(tab), winches(new));
+    let left = before.iter().find(|p| p.id == tab).unwrap().clone();
+    let right = before.iter().find(|p| p.id == new).unwrap().clone();
+    let (lr, rr) = (left.rect.unwrap(), right.rect.unwrap());
+    let x_div = ((lr.0 + lr.2 + rr.0) / 2.0).round() as i64;
+    let y = (lr.1 + lr.3 / 2.0) as i64;
+    let to = x_div - (8.0 * c.0) as i64;
+    gui.xdotool(&["mousemove", "--window", &xid, &x_div.to_string(), &y.to_string()]);
+    gui.xdotool(&["mousedown", "1"]);
+    gui.xdotool(&["mousemove", "--window", &xid, &(x_div - 20).to_string(), &y.to_string()]);
+    gui.xdotool(&["mousemove", "--window", &xid, &to.to_string(), &y.to_string()]);
+    gui.xdotool(&["mouseup", "1"]);
+    let after = settled(&gui, 2, c);
+    let l2 = after.iter().find(|p| p.id == tab).unwrap();
+    let r2 = after.iter().find(|p| p.id == new).unwrap();
+    assert_eq!(l2.cols, left.cols - 8, "the left pane lost 8 columns: {before:?} → {after:?}");
+    assert_eq!(r2.cols, right.cols + 8, "the right pane gained them");
+    assert!(
+        wait_until(Duration::from_secs(10), || winches(tab) > w0 && winches(new) > w1),
+        "both programs got SIGWINCH: {} → {}, {} → {}",
+        w0,
+        winches(tab),
+        w1,
+        winches(new)
+    );
+}
+
+#[test]
+fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
+    let x = Xvfb::start();
+    let (gui, w, _xid) = start(&x, "panes-focus", &["-e", "sh"]);
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let full = settled(&gui, 1, c)[0].clone();
+    gui.xdotool(&["key", "ctrl+shift+o"]);
+    let two = settled(&gui, 2, c);
+    let new = two.iter().find(|p| p.id != tab).unwrap().id;
+    gui.xdotool(&["type", "echo typed-in-right\n"]);
+    gui.wait_text(new, "typed-in-right");
+    gui.xdotool(&["key", "ctrl+alt+Left"]);
+    assert!(
+        wait_until(Duration::from_secs(5), || panes(&gui).iter().any(|p| p.id == tab && p.focused)),
+        "ctrl+alt+left focuses the left pane: {:?}",
+        panes(&gui)
+    );
+    gui.xdotool(&["type", "echo typed-in-left\n"]);
+    gui.wait_text(tab, "typed-in-left");
+    assert!(!gui.text(new).contains("typed-in-left"), "only the focused pane got the keys");
+    gui.xdotool(&["key", "ctrl+alt+Left"]);
+    gui.xdotool(&["key", "ctrl+alt+Right"]);
+    assert!(
+        wait_until(Duration::from_secs(5), || panes(&gui).iter().any(|p| p.id == new && p.focused)),
+        "nothing left of the left pane; right goes back"
+    );
+    // Zoom: the focused pane's PTY gets the whole tab, then its half back.
+    let half = panes(&gui).iter().find(|p| p.id == new).unwrap().cols;
+    gui.xdotool(&["key", "ctrl+shift+Return"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            let list = gui.json(&["list"]);
+            let p = panes(&gui);
+            list["windows"][0]["tabs"][0]["zoomed"] == true
+                && p.iter().any(|p| p.id == new && p.cols == full.cols && p.lines == full.lines)
+        }),
+        "zoomed to {}x{}: {:?}",
+        full.cols,
+        full.lines,
+        panes(&gui)
+    );
+    gui.xdotool(&["type", "stty size\n"]);
+    gui.wait_text(new, &format!("{} {}", full.lines, full.cols));
+    gui.xdotool(&["key", "ctrl+shift+Return"]);
+    let back = settled(&gui, 2, c);
+    assert_eq!(back.iter().find(|p| p.id == new).unwrap().cols, half, "unzoomed");
+    // Closing the focused pane gives its space to the other.
+    gui.xdotool(&["key", "ctrl+shift+w"]);
+    let one = settled(&gui, 1, c);
+    assert_eq!((one[0].id, one[0].cols), (tab, full.cols));
+}
+
+#[test]
+fn mouse_reports_go_to_the_pane_under_the_pointer_with_pane_relative_cells() {
+    let x = Xvfb::start();
+    let log = std::env::temp_dir().join(format!("uvterm-panes-mouse-{}", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let (gui, w, xid) = start(&x, "panes-mouse", &["-e", "sh"]);
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let out = gui.msg(&[
+        "split",
+        &tab.to_string(),
+        "--direction",
+        "down",
+        "-e",
+        "python3",
+        KEYLOG,
+        log.to_str().unwrap(),
+        "\\x1b[?1000;1006h",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let low: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane id");
+    gui.wait_text(low, "READY");
+    let ps = settled(&gui, 2, c);
+    let p = ps.iter().find(|p| p.id == low).unwrap();
+    let (px, py, _, _) = p.rect.unwrap();
+    // The middle of the pane's cell at column 5, line 3 (0-based): SGR reports 6;4.
+    let mx = (px + 5.5 * c.0) as i64;
+    let my = (py + 3.5 * c.1) as i64;
+    gui.xdotool(&["mousemove", "--window", &xid, &mx.to_string(), &my.to_string()]);
+    gui.xdotool(&["click", "1"]);
+    let mut got = String::new();
+    let ok = wait_until(Duration::from_secs(10), || {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let bytes: Vec<u8> = text
+            .lines()
+            .flat_map(|l| {
+                (0..l.len() / 2)
+                    .filter_map(move |i| u8::from_str_radix(&l[2 * i..2 * i + 2], 16).ok())
+            })
+            .collect();
+        got = String::from_utf8_lossy(&bytes).into_owned();
+        got.contains("\x1b[<0;6;4m")
+    });
+    assert!(ok, "the lower pane's program got {got:?}, not the press at 6;4 in its own cells");
+    assert!(got.contains("\x1b[<0;6;4M"), "press then release: {got:?}");
+    // The click focused the lower pane; the upper one got no report.
+    assert!(panes(&gui).iter().any(|p| p.id == low && p.focused));
+    assert!(!gui.text(tab).contains("[<0;"), "nothing echoed in the upper pane");
+    let _ = std::fs::remove_file(&log);
+}
