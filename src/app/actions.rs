@@ -48,6 +48,10 @@ pub trait ActionContext {
     fn toggle_overlay(&mut self);
     /// The window must be drawn again.
     fn redraw(&mut self);
+    /// Move the active tab to `index` (in range); it stays the active tab.
+    fn move_tab(&mut self, index: usize);
+    /// Open the prompt that names the active tab.
+    fn rename_tab(&mut self);
 }
 
 /// Smallest font size the shortcuts go down to, in points.
@@ -127,6 +131,23 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
             }
             ctx.redraw();
         }
+        Action::MoveTabLeft | Action::MoveTabRight => {
+            let n = ctx.tab_count();
+            if n < 2 {
+                return;
+            }
+            let active = ctx.active_tab();
+            ctx.move_tab(if action == Action::MoveTabLeft {
+                (active + n - 1) % n
+            } else {
+                (active + 1) % n
+            });
+            ctx.redraw();
+        }
+        Action::SetTabTitle => {
+            ctx.rename_tab();
+            ctx.redraw();
+        }
         Action::None => (),
     }
 }
@@ -152,6 +173,9 @@ mod tests {
         overlay: bool,
         prompts: Vec<usize>,
         redraws: usize,
+        /// The tab order, by original index, as moves left it.
+        order: Vec<usize>,
+        renames: usize,
     }
 
     impl ActionContext for Fake {
@@ -211,6 +235,34 @@ mod tests {
         fn redraw(&mut self) {
             self.redraws += 1;
         }
+        fn move_tab(&mut self, index: usize) {
+            assert!(index < self.tabs, "moved to {index} of {}", self.tabs);
+            if self.order.is_empty() {
+                self.order = (0..self.tabs).collect();
+            }
+            let t = self.order.remove(self.active);
+            self.order.insert(index, t);
+            self.active = index;
+        }
+        fn rename_tab(&mut self) {
+            self.renames += 1;
+        }
+    }
+
+    #[test]
+    fn tabs_move_left_and_right_wrapping_and_stay_active() {
+        let mut f = Fake { tabs: 3, active: 1, ..Fake::default() };
+        perform(&mut f, Action::MoveTabRight);
+        assert_eq!((f.active, f.order.clone()), (2, vec![0, 2, 1]));
+        perform(&mut f, Action::MoveTabRight);
+        assert_eq!((f.active, f.order.clone()), (0, vec![1, 0, 2]), "the last wraps to the first");
+        perform(&mut f, Action::MoveTabLeft);
+        assert_eq!((f.active, f.order.clone()), (2, vec![0, 2, 1]), "the first wraps to the last");
+        let mut one = Fake { tabs: 1, ..Fake::default() };
+        perform(&mut one, Action::MoveTabLeft);
+        assert!(one.order.is_empty(), "a lone tab does not move");
+        perform(&mut one, Action::SetTabTitle);
+        assert_eq!(one.renames, 1);
     }
 
     #[test]

@@ -29,6 +29,12 @@ pub enum Action {
     NextPrompt,
     /// Show or hide the resource overlay: the window's tabs with their memory and activity.
     ResourceOverlay,
+    // --- issue 16 (tabs that know where they are) ---
+    /// Move the active tab one place left / right in the tab bar (wrapping around).
+    MoveTabLeft,
+    MoveTabRight,
+    /// Name the active tab: a prompt in the window (kitty's `set_tab_title`).
+    SetTabTitle,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -55,6 +61,9 @@ impl Action {
             "PreviousPrompt" => Action::PreviousPrompt,
             "NextPrompt" => Action::NextPrompt,
             "ResourceOverlay" => Action::ResourceOverlay,
+            "MoveTabLeft" => Action::MoveTabLeft,
+            "MoveTabRight" => Action::MoveTabRight,
+            "SetTabTitle" => Action::SetTabTitle,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -102,6 +111,9 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
         Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
         Binding { key: Key::Char('m'), mods: cs, action: Action::ResourceOverlay },
+        Binding { key: Key::PageUp, mods: cs, action: Action::MoveTabLeft },
+        Binding { key: Key::PageDown, mods: cs, action: Action::MoveTabRight },
+        Binding { key: Key::Char('t'), mods: m(true, true, true), action: Action::SetTabTitle },
     ];
     for n in 1..=9u8 {
         v.push(Binding {
@@ -204,6 +216,10 @@ mod tests {
         );
         assert_eq!(lookup(&b, Key::Char('t'), Mods::default()), None);
         assert_eq!(lookup(&b, Key::Char('M'), cs), Some(Action::ResourceOverlay));
+        assert_eq!(lookup(&b, Key::PageUp, cs), Some(Action::MoveTabLeft));
+        assert_eq!(lookup(&b, Key::PageDown, cs), Some(Action::MoveTabRight));
+        let csa = Mods { alt: true, ..cs };
+        assert_eq!(lookup(&b, Key::Char('T'), csa), Some(Action::SetTabTitle));
         // One action per key: the overlay's shortcut collides with no other default.
         for x in &b {
             let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();

@@ -47,6 +47,8 @@ impl App {
                     selection: None,
                     search: None,
                     title,
+                    bell: false,
+                    activity: false,
                 });
                 w.active = w.tabs.len() - 1;
                 w.update_title();
@@ -72,9 +74,14 @@ impl App {
                 if let Some(w) = self.window_of_tab(tab) {
                     if w.active_tab().is_some_and(|t| t.id == tab) {
                         w.window.request_redraw();
-                    } else if let Some(t) = w.tabs.iter().find(|t| t.id == tab) {
-                        // Not on display: let the next output notify again.
+                    } else if let Some(t) = w.tabs.iter_mut().find(|t| t.id == tab) {
+                        // Not on display: let the next output notify again, and mark the
+                        // tab in the tab bar (once).
                         t.shared.dirty.store(false, Ordering::Release);
+                        if !t.activity {
+                            t.activity = true;
+                            w.window.request_redraw();
+                        }
                     }
                 }
             }
@@ -105,6 +112,11 @@ impl App {
             IoEvent::Bell(tab) => {
                 let visual = self.config.window.visual_bell;
                 if let Some(w) = self.window_of_tab(tab) {
+                    let shown = w.active_tab().is_some_and(|t| t.id == tab);
+                    if !shown && let Some(t) = w.tabs.iter_mut().find(|t| t.id == tab) {
+                        t.bell = true;
+                        w.window.request_redraw();
+                    }
                     if visual {
                         w.ring_bell();
                     }
@@ -179,6 +191,17 @@ impl App {
                 });
             }
             IoEvent::WorkingDirectory { .. } => (),
+            IoEvent::ConfirmClose { window, tab, program, tabs } => {
+                if let Some(w) = self.window_for(window) {
+                    // The tab asked about is shown, so the user sees what would go.
+                    if let Some(i) = tab.and_then(|t| w.tabs.iter().position(|v| v.id == t)) {
+                        w.active = i;
+                        w.update_title();
+                    }
+                    w.prompt = Some(super::confirm::Prompt::close(tab, program.as_deref(), tabs));
+                    w.window.request_redraw();
+                }
+            }
             IoEvent::TabClosed { tab, window, .. } => {
                 if let Some(w) = self.window_for(window) {
                     if let Some(i) = w.tabs.iter().position(|t| t.id == tab) {

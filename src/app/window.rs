@@ -40,7 +40,15 @@ pub struct TabView {
     pub selection: Option<Selection>,
     pub search: Option<Search>,
     pub title: String,
+    /// A bell rang while the tab was not shown (a mark in the tab bar until it is).
+    pub bell: bool,
+    /// Output arrived while the tab was not shown (a mark in the tab bar until it is).
+    pub activity: bool,
 }
+
+/// The tab bar's marks before a background tab's title: a bell rang, output arrived.
+pub const BELL_MARK: &str = "! ";
+pub const ACTIVITY_MARK: &str = "\u{2022} ";
 
 /// The largest window side (pixels) a program's resize request can produce: within what
 /// every GL driver allocates (Mesa failed near 24000).
@@ -78,6 +86,8 @@ pub struct TermWindow {
     ime_spot: Option<(i32, i32)>,
     /// The resource overlay, when open (Ctrl+Shift+M).
     pub overlay: Option<super::overlay::Overlay>,
+    /// The in-window prompt (close? / tab name), when open: it takes every key.
+    pub prompt: Option<super::confirm::Prompt>,
 }
 
 impl TermWindow {
@@ -125,6 +135,7 @@ impl TermWindow {
             preedit: None,
             ime_spot: None,
             overlay: None,
+            prompt: None,
         })
     }
 
@@ -295,8 +306,26 @@ impl TermWindow {
             underline_thickness: self.fonts.underline_thickness as f32,
             strike_position: self.fonts.strike_position as f32,
         };
+        // The tab on display has been seen: its marks go.
+        if let Some(t) = self.tabs.get_mut(self.active) {
+            t.bell = false;
+            t.activity = false;
+        }
         let tabs: Vec<(String, bool)> = if self.tabs.len() > 1 {
-            self.tabs.iter().enumerate().map(|(i, t)| (t.title.clone(), i == self.active)).collect()
+            self.tabs
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let mark = if t.bell {
+                        BELL_MARK
+                    } else if t.activity {
+                        ACTIVITY_MARK
+                    } else {
+                        ""
+                    };
+                    (format!("{mark}{}", t.title), i == self.active)
+                })
+                .collect()
         } else {
             Vec::new()
         };
@@ -376,6 +405,9 @@ impl TermWindow {
                 search.matches.len()
             );
             self.search_bar(&label, l);
+        }
+        if let Some(prompt) = &self.prompt {
+            super::confirm::draw(&mut self.scene, &prompt.text(), l);
         }
         if let Some((x, y, fg, bg)) = ime {
             if let Some(text) = self.preedit.clone() {

@@ -61,7 +61,41 @@ pub(crate) struct Tab {
     eof_timer: Option<HandleKey>,
     /// What it has cost so far (the ledger's figures).
     meter: super::ledger::TabMeter,
+    /// The tab's automatic title parts and its name (`set-tab-title`): see [`TabTitle`].
+    title: TabTitle,
+    /// The armed one-shot look at the foreground process (`Owner::TitleCheck`), if any.
+    title_timer: Option<HandleKey>,
 }
+
+/// What a tab is called: the user's name for it, else the program's title (OSC 0/2), else
+/// the name of the process in the terminal's foreground (`sleep` while `sleep 1000` runs,
+/// the shell's at its prompt), as kitty and Ghostty do.
+#[derive(Debug, Default)]
+struct TabTitle {
+    /// Set with `set-tab-title`; wins over the rest.
+    user: Option<String>,
+    /// The foreground process group leader's `/proc/PID/comm`, as last looked at.
+    process: Option<String>,
+    /// The title last reported (events, the UI), to report only changes.
+    shown: String,
+}
+
+impl TabTitle {
+    /// The title now, given the program's (OSC 0/2; empty when it set none).
+    fn effective(&self, program_title: &str) -> String {
+        if let Some(user) = &self.user {
+            return user.clone();
+        }
+        if !program_title.is_empty() {
+            return program_title.to_owned();
+        }
+        self.process.clone().unwrap_or_default()
+    }
+}
+
+/// How long after output or input a tab looks at its foreground process again (ms): once
+/// per burst, never while the tab is idle.
+const TITLE_CHECK_MS: u64 = 100;
 
 struct Child {
     tab: Option<TabKey>,
@@ -208,6 +242,11 @@ impl IoState {
                 self.ipc_handle_closed(owner)
             }
             Owner::EventTick => (),
+            Owner::TitleCheck(tab) => {
+                if let Some(tab) = self.tabs.get_mut(tab) {
+                    tab.title_timer = None;
+                }
+            }
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
         self.maybe_finish();
@@ -251,6 +290,10 @@ impl IoState {
             }
             Owner::IpcIdleTimer(conn) => self.on_ipc_idle(conn),
             Owner::EventTick => self.on_event_tick(),
+            Owner::TitleCheck(tab) => {
+                self.handles.close(key);
+                self.check_title(tab);
+            }
             _ => (),
         }
     }
@@ -391,6 +434,62 @@ impl IoState {
                 self.begin_shutdown();
                 Ok(Response::Done)
             }
+            Request::OpenTabInheriting { mut open, from } => {
+                if open.spec.cwd.is_none() {
+                    let key = self.existing_tab(from)?;
+                    open.spec.cwd = self.tab_cwd(key);
+                }
+                self.execute(Request::OpenTab(open))
+            }
+            Request::CloseTabChecked { tab, always } => {
+                let key = self.existing_tab(tab)?;
+                let program = self.running_program(key);
+                if always || program.is_some() {
+                    let window = self.tabs[key].window;
+                    let event = IoEvent::ConfirmClose { window, tab: Some(tab), program, tabs: 1 };
+                    self.sink.send(event);
+                } else {
+                    self.begin_close_tab(key);
+                }
+                Ok(Response::Done)
+            }
+            Request::CloseWindowChecked { window, always } => {
+                let Some(w) = self.windows.get(&window) else {
+                    return Err(format!("no window {}", window.0));
+                };
+                let keys: Vec<TabKey> =
+                    w.tabs.iter().filter_map(|t| self.tab_index.get(t).copied()).collect();
+                let program = keys.iter().find_map(|&k| self.running_program(k));
+                let last_with_several = self.windows.len() == 1 && keys.len() > 1;
+                if always || program.is_some() || last_with_several {
+                    let tabs = keys.len();
+                    self.sink.send(IoEvent::ConfirmClose { window, tab: None, program, tabs });
+                } else {
+                    self.close_window(window);
+                }
+                Ok(Response::Done)
+            }
+            Request::SetTabTitle { tab, title } => {
+                let key = self.existing_tab(tab)?;
+                let name = clean_title(&title);
+                if let Some(t) = self.tabs.get_mut(key) {
+                    t.title.user = (!name.is_empty()).then_some(name);
+                }
+                self.report_title(key);
+                Ok(Response::Done)
+            }
+            Request::MoveTab { tab, index } => {
+                let key = self.existing_tab(tab)?;
+                let window = self.tabs[key].window;
+                if let Some(w) = self.windows.get_mut(&window)
+                    && let Some(from) = w.tabs.iter().position(|t| *t == tab)
+                {
+                    let id = w.tabs.remove(from);
+                    let to = index.min(w.tabs.len());
+                    w.tabs.insert(to, id);
+                }
+                Ok(Response::Done)
+            }
             Request::ClipboardReply { tab, selection, mut data, terminator } => {
                 let key = self.existing_tab(tab)?;
                 data.truncate(CLIPBOARD_REPLY_MAX);
@@ -498,7 +597,7 @@ impl IoState {
                         let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                         TabSummary {
                             id: tab.id,
-                            title: term.title().to_owned(),
+                            title: tab.title.effective(term.title()),
                             pid: tab.pid,
                             cols: term.cols(),
                             lines: term.lines(),
@@ -545,6 +644,9 @@ impl IoState {
         }
         let id = TabId(self.next_id());
         spec.env.push(("UVTERM_TAB".into(), id.0.to_string().into()));
+        if self.config.shell_integration {
+            crate::pty::shell_integration::inject(&mut spec);
+        }
         let pty = crate::pty::spawn(&spec).map_err(|e| e.to_string())?;
         let pid = pty.pid;
         self.children.insert(pid, Child { tab: None, kill_timer: None });
@@ -578,6 +680,8 @@ impl IoState {
             cwd: spec.cwd.as_ref().map(|p| p.to_string_lossy().into_owned()),
             eof_timer: None,
             meter: Default::default(),
+            title: TabTitle::default(),
+            title_timer: None,
         });
         match self.handles.open_poll(self.lp, Owner::TabPoll(key), fd, uv::READABLE) {
             Ok(poll) => self.tabs[key].poll = poll,
@@ -607,6 +711,7 @@ impl IoState {
         }
         self.sink.send(IoEvent::TabOpened { window, tab: id, shared: TabRef(shared.clone()) });
         self.publish(Event::TabOpened { tab: id, window, pid });
+        self.arm_title_check(key);
         Ok(TabInfo { id, window, pid, shared })
     }
 
@@ -671,6 +776,7 @@ impl IoState {
         if total > 0 {
             self.notify_output(key);
             self.output_metered(key);
+            self.arm_title_check(key);
         }
         if eof {
             self.output_ended(key);
@@ -781,10 +887,13 @@ impl IoState {
         }
         if title_changed {
             let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-            let title = term.title().to_owned();
+            let title = tab.title.effective(term.title());
             drop(term);
-            stream.push(Event::TitleChanged { tab: id, title: title.clone() });
-            coalesce::post(&*self.sink, &tab.shared, IoEvent::TitleChanged { tab: id, title });
+            if title != tab.title.shown {
+                tab.title.shown = title.clone();
+                stream.push(Event::TitleChanged { tab: id, title: title.clone() });
+                coalesce::post(&*self.sink, &tab.shared, IoEvent::TitleChanged { tab: id, title });
+            }
         }
         if let Some(path) = cwd {
             tab.cwd = Some(path.clone());
@@ -809,6 +918,7 @@ impl IoState {
         }
         tab.pending.extend_from_slice(bytes);
         self.flush_tab(key);
+        self.arm_title_check(key);
     }
 
     fn flush_tab(&mut self, key: TabKey) {
@@ -873,6 +983,9 @@ impl IoState {
         tab.closing = true;
         let (pid, alive, poll) = (tab.pid, tab.child_alive, tab.poll);
         if let Some(timer) = tab.eof_timer.take() {
+            self.handles.close(timer);
+        }
+        if let Some(timer) = tab.title_timer.take() {
             self.handles.close(timer);
         }
         if alive {
@@ -1023,6 +1136,109 @@ impl IoState {
             self.handles.close(key);
         }
     }
+}
+
+// ------------------------------------------------------------------------ where a tab is
+
+impl IoState {
+    /// What runs in the foreground of `key`'s terminal when it is not the tab's own program
+    /// (the shell at its prompt is its own foreground group, the session leader): the
+    /// foreground group leader's name, `?` when it cannot be read. `None` when the program
+    /// itself is in front (or the terminal has no foreground group any more).
+    fn running_program(&self, key: TabKey) -> Option<String> {
+        let tab = self.tabs.get(key)?;
+        if tab.closing || !tab.child_alive {
+            return None;
+        }
+        let pgid = crate::pty::foreground::foreground_pgid(tab.master.as_raw_fd())?;
+        if pgid == tab.pid {
+            return None;
+        }
+        Some(crate::pty::foreground::process_name(pgid).unwrap_or_else(|| "?".into()))
+    }
+
+    /// Where a tab opened from `key` starts: the directory the shell reported (OSC 7), else
+    /// the foreground process's working directory, else the tab's program's (`/proc`).
+    /// Only existing directories count; `None` leaves the new tab in uvterm's own.
+    fn tab_cwd(&self, key: TabKey) -> Option<std::path::PathBuf> {
+        use crate::pty::foreground;
+        let tab = self.tabs.get(key)?;
+        let osc7 = {
+            let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            term.working_directory().map(std::path::PathBuf::from)
+        };
+        let front = foreground::foreground_pgid(tab.master.as_raw_fd());
+        osc7.into_iter()
+            .chain(front.and_then(foreground::process_cwd))
+            .chain(foreground::process_cwd(tab.pid))
+            .find(|p| p.as_os_str().len() <= MAX_PATH_BYTES && p.is_dir())
+    }
+
+    /// Look at `key`'s foreground process soon ([`TITLE_CHECK_MS`]), unless a look is
+    /// already armed: output and input arm it, so an idle tab keeps no timer.
+    fn arm_title_check(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get(key) else { return };
+        if tab.closing || tab.title_timer.is_some() || self.shutting_down {
+            return;
+        }
+        match self.handles.open_timer(self.lp, Owner::TitleCheck(key), TITLE_CHECK_MS, 0) {
+            Ok(timer) => {
+                // A title check alone must not keep the loop alive.
+                self.handles.unref(timer);
+                self.tabs[key].title_timer = Some(timer);
+            }
+            Err(e) => log::debug!("no title check for a tab: {e}"),
+        }
+    }
+
+    /// The armed look: the foreground process's name, reported when the title changes.
+    fn check_title(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        if tab.closing {
+            return;
+        }
+        let pgid = crate::pty::foreground::foreground_pgid(tab.master.as_raw_fd());
+        let name = pgid.and_then(crate::pty::foreground::process_name);
+        if name.is_some() && name != tab.title.process {
+            tab.title.process = name;
+            self.report_title(key);
+        }
+    }
+
+    /// Tell the UI and the event stream `key`'s title if it changed.
+    fn report_title(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        let title = {
+            let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            tab.title.effective(term.title())
+        };
+        if title == tab.title.shown {
+            return;
+        }
+        tab.title.shown = title.clone();
+        let id = tab.id;
+        coalesce::post(
+            &*self.sink,
+            &tab.shared,
+            IoEvent::TitleChanged { tab: id, title: title.clone() },
+        );
+        self.publish(Event::TitleChanged { tab: id, title });
+    }
+}
+
+/// A tab name as `set-tab-title` keeps it: controls dropped, surrounding space trimmed, at
+/// most [`MAX_TAB_TITLE_BYTES`] (cut on a character boundary).
+fn clean_title(title: &str) -> String {
+    let mut name: String = title.chars().filter(|c| !c.is_control()).collect();
+    name = name.trim().to_owned();
+    if name.len() > MAX_TAB_TITLE_BYTES {
+        let mut end = MAX_TAB_TITLE_BYTES;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
 }
 
 /// A size a request may ask for: 1..=[`MAX_GRID_SIZE`] columns and lines, the bound the core
@@ -1265,7 +1481,10 @@ impl IoState {
                     parse_ns: tab.meter.parse_ns,
                     trimmed_lines: tab.meter.trimmed_lines,
                     trimmed_bytes: tab.meter.trimmed_bytes,
-                    uv_handles: 1 + usize::from(tab.eof_timer.is_some()) + usize::from(kill_timer),
+                    uv_handles: 1
+                        + usize::from(tab.eof_timer.is_some())
+                        + usize::from(tab.title_timer.is_some())
+                        + usize::from(kill_timer),
                     fds: 1,
                     processes_rss_bytes: tree.iter().map(|p| p.rss_bytes).sum(),
                     processes_cpu_ms: tree.iter().map(|p| p.cpu_ms).sum(),
