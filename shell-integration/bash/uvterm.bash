@@ -36,7 +36,7 @@ if [[ $- == *i* && -z "${__uvterm_loaded-}" ]]; then
 
     # $1 as a file URL path: bytes outside the unreserved set and "/" percent-encoded.
     __uvterm_urlencode() {
-        builtin local LC_ALL=C s=$1 out='' c i
+        builtin local LC_ALL=C s="$1" out='' c i
         for ((i = 0; i < ${#s}; i++)); do
             c=${s:i:1}
             case $c in
