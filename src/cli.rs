@@ -163,6 +163,9 @@ pub enum MsgCommand {
     },
     /// Close everything and exit.
     Shutdown,
+    /// Name a tab (the name wins over the program's title); an empty TEXT gives the
+    /// automatic title back.
+    SetTabTitle { id: u64, text: String },
 }
 
 /// This process's startup token, as kitty and foot pass theirs on: `XDG_ACTIVATION_TOKEN`
@@ -208,6 +211,7 @@ impl MsgCommand {
             // `top` asks for the ledger; the client draws it.
             MsgCommand::Top { .. } => Request::Stats { tabs: true },
             MsgCommand::Shutdown => Request::Shutdown {},
+            MsgCommand::SetTabTitle { id, text } => Request::SetTabTitle { tab: id, title: text },
         }
     }
 }
@@ -299,6 +303,7 @@ fn headless(cli: Cli) -> ExitCode {
         termination_signals: true,
         shell: app_config.shell_command(),
         ledger: app_config.ledger_config(),
+        shell_integration: app_config.shell_integration.0,
         ..io::IoConfig::default()
     };
     let (tx, rx) = std::sync::mpsc::channel();

@@ -62,6 +62,10 @@ pub trait ActionContext {
     fn toggle_zoom(&mut self);
     /// Close the focused pane (with it the tab, when it is the last).
     fn close_pane(&mut self);
+    /// Move the active tab to `index` (in range); it stays the active tab.
+    fn move_tab(&mut self, index: usize);
+    /// Open the prompt that names the active tab.
+    fn rename_tab(&mut self);
 }
 
 /// Smallest font size the shortcuts go down to, in points.
@@ -150,6 +154,23 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
         Action::EqualizePanes => ctx.equalize_panes(),
         Action::ZoomPane => ctx.toggle_zoom(),
         Action::ClosePane => ctx.close_pane(),
+        Action::MoveTabLeft | Action::MoveTabRight => {
+            let n = ctx.tab_count();
+            if n < 2 {
+                return;
+            }
+            let active = ctx.active_tab();
+            ctx.move_tab(if action == Action::MoveTabLeft {
+                (active + n - 1) % n
+            } else {
+                (active + 1) % n
+            });
+            ctx.redraw();
+        }
+        Action::SetTabTitle => {
+            ctx.rename_tab();
+            ctx.redraw();
+        }
         Action::None => (),
     }
 }
@@ -177,6 +198,9 @@ mod tests {
         redraws: usize,
         /// What the pane actions asked for, in order.
         panes: Vec<String>,
+        /// The tab order, by original index, as moves left it.
+        order: Vec<usize>,
+        renames: usize,
     }
 
     impl ActionContext for Fake {
@@ -255,6 +279,18 @@ mod tests {
         fn close_pane(&mut self) {
             self.panes.push("close".into());
         }
+        fn move_tab(&mut self, index: usize) {
+            assert!(index < self.tabs, "moved to {index} of {}", self.tabs);
+            if self.order.is_empty() {
+                self.order = (0..self.tabs).collect();
+            }
+            let t = self.order.remove(self.active);
+            self.order.insert(index, t);
+            self.active = index;
+        }
+        fn rename_tab(&mut self) {
+            self.renames += 1;
+        }
     }
 
     #[test]
@@ -283,6 +319,22 @@ mod tests {
                 "close"
             ]
         );
+    }
+
+    #[test]
+    fn tabs_move_left_and_right_wrapping_and_stay_active() {
+        let mut f = Fake { tabs: 3, active: 1, ..Fake::default() };
+        perform(&mut f, Action::MoveTabRight);
+        assert_eq!((f.active, f.order.clone()), (2, vec![0, 2, 1]));
+        perform(&mut f, Action::MoveTabRight);
+        assert_eq!((f.active, f.order.clone()), (0, vec![1, 0, 2]), "the last wraps to the first");
+        perform(&mut f, Action::MoveTabLeft);
+        assert_eq!((f.active, f.order.clone()), (2, vec![0, 2, 1]), "the first wraps to the last");
+        let mut one = Fake { tabs: 1, ..Fake::default() };
+        perform(&mut one, Action::MoveTabLeft);
+        assert!(one.order.is_empty(), "a lone tab does not move");
+        perform(&mut one, Action::SetTabTitle);
+        assert_eq!(one.renames, 1);
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub enum Action {
     ZoomPane,
     /// Close the focused pane (the tab, when it is the only one).
     ClosePane,
+    // --- issue 16 (tabs that know where they are) ---
+    /// Move the active tab one place left / right in the tab bar (wrapping around).
+    MoveTabLeft,
+    MoveTabRight,
+    /// Name the active tab: a prompt in the window (kitty's `set_tab_title`).
+    SetTabTitle,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -88,6 +94,9 @@ impl Action {
             "EqualizePanes" => Action::EqualizePanes,
             "ZoomPane" => Action::ZoomPane,
             "ClosePane" => Action::ClosePane,
+            "MoveTabLeft" => Action::MoveTabLeft,
+            "MoveTabRight" => Action::MoveTabRight,
+            "SetTabTitle" => Action::SetTabTitle,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -143,6 +152,9 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('e'), mods: cs, action: Action::SplitDown },
         Binding { key: Key::Enter, mods: cs, action: Action::ZoomPane },
         Binding { key: Key::Char('='), mods: csl, action: Action::EqualizePanes },
+        Binding { key: Key::PageUp, mods: cs, action: Action::MoveTabLeft },
+        Binding { key: Key::PageDown, mods: cs, action: Action::MoveTabRight },
+        Binding { key: Key::Char('t'), mods: m(true, true, true), action: Action::SetTabTitle },
     ];
     for (key, dir) in [
         (Key::Left, PaneDirection::Left),
@@ -263,6 +275,10 @@ mod tests {
         assert_eq!(lookup(&b, Key::Char('='), csl), Some(Action::EqualizePanes));
         assert_eq!(Action::parse("FocusPaneDown"), Some(Action::FocusPane(PaneDirection::Down)));
         assert_eq!(Action::parse("CloseTab"), Some(Action::CloseTab), "still bindable");
+        assert_eq!(lookup(&b, Key::PageUp, cs), Some(Action::MoveTabLeft));
+        assert_eq!(lookup(&b, Key::PageDown, cs), Some(Action::MoveTabRight));
+        let csa = Mods { alt: true, ..cs };
+        assert_eq!(lookup(&b, Key::Char('T'), csa), Some(Action::SetTabTitle));
         // One action per key: the overlay's shortcut collides with no other default.
         for x in &b {
             let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();

@@ -24,6 +24,38 @@ pub struct Config {
     pub memory: MemoryConfig,
     pub events: EventsConfig,
     pub panes: PanesConfig,
+    // --- issue 16 (safe close, shell integration) ---
+    /// When closing a tab or window asks first (`"never"`, `"running"`, `"always"`).
+    pub confirm_close: ConfirmClose,
+    /// Inject uvterm's OSC 7 / OSC 133 scripts into interactive bash, zsh and fish.
+    pub shell_integration: ShellIntegration,
+}
+
+/// `confirm_close`: when closing a tab (Ctrl+Shift+W, the tab bar) or a window (the window
+/// manager's close button) asks first, in the window, as kitty's `confirm_os_window_close`
+/// and Ghostty's `confirm-close-surface` do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfirmClose {
+    /// Close at once.
+    Never,
+    /// Ask when something other than the shell at its prompt runs (the PTY's foreground
+    /// process group is not the shell's), or when the last window closes with several tabs.
+    #[default]
+    Running,
+    /// Always ask.
+    Always,
+}
+
+/// `shell_integration` (default true): see `pty::shell_integration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct ShellIntegration(pub bool);
+
+impl Default for ShellIntegration {
+    fn default() -> Self {
+        ShellIntegration(true)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -506,6 +538,8 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
     section!("memory", memory);
     section!("events", events);
     section!("panes", panes);
+    section!("confirm_close", confirm_close);
+    section!("shell_integration", shell_integration);
     config.validate(problems);
     config
 }

@@ -65,9 +65,16 @@ impl App {
                 if let Some(w) = self.window_of_tab(tab) {
                     if w.pane_visible(tab) {
                         w.window.request_redraw();
-                    } else if let Some(t) = w.pane(tab) {
-                        // Not on display: let the next output notify again.
-                        t.shared.dirty.store(false, Ordering::Release);
+                    } else if let Some(i) = w.group_of(tab) {
+                        // Not on display: let the next output notify again, and mark its
+                        // tab in the tab bar (once) when that tab is not the one shown.
+                        if let Some(t) = w.pane(tab) {
+                            t.shared.dirty.store(false, Ordering::Release);
+                        }
+                        if i != w.active && !w.tabs[i].activity {
+                            w.tabs[i].activity = true;
+                            w.window.request_redraw();
+                        }
                     }
                 }
             }
@@ -97,6 +104,11 @@ impl App {
             IoEvent::Bell(tab) => {
                 let visual = self.config.window.visual_bell;
                 if let Some(w) = self.window_of_tab(tab) {
+                    let group = w.group_of(tab);
+                    if let Some(i) = group.filter(|&i| i != w.active) {
+                        w.tabs[i].bell = true;
+                        w.window.request_redraw();
+                    }
                     if visual {
                         w.ring_bell(Some(tab));
                     }
@@ -175,6 +187,21 @@ impl App {
                 });
             }
             IoEvent::WorkingDirectory { .. } => (),
+            IoEvent::ConfirmClose { window, tab, pane, program, tabs } => {
+                if let Some(w) = self.window_for(window) {
+                    // The tab asked about is shown, so the user sees what would go.
+                    let shown = tab.and_then(|t| {
+                        w.tabs.iter().position(|g| g.id == t).or_else(|| w.group_of(t))
+                    });
+                    if let Some(i) = shown {
+                        w.active = i;
+                        w.update_title();
+                    }
+                    let target = tab.map(|id| super::confirm::CloseTarget { id, pane });
+                    w.prompt = Some(super::confirm::Prompt::close(target, program.as_deref(), tabs));
+                    w.window.request_redraw();
+                }
+            }
             IoEvent::TabClosed { tab, window, .. } => {
                 if let Some(w) = self.window_for(window) {
                     let i = w.tabs.iter().position(|g| g.id == tab).or_else(|| w.group_of(tab));

@@ -10,7 +10,6 @@
 //!
 //! Must not touch: PTYs and the loop (typed bytes go out as `io::Command::Write`), the mouse.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use winit::event::ElementState;
@@ -20,6 +19,7 @@ use winit::platform::modifier_supplement::KeyEventExtModifierSupplement;
 use winit::window::WindowId as WinitWindowId;
 
 use super::bindings::{self, Action, Binding};
+use super::confirm::CloseTarget;
 use super::input::{self, Key, KeyAction, KeyInput, KeyModes, KeypadKey, Mods, NavKey};
 use super::window::{self, Search, TabView, TermWindow};
 use super::{App, actions};
@@ -50,6 +50,11 @@ impl App {
         event: &winit::event::KeyEvent,
     ) {
         let Some(input) = translate_key(event, self.mods) else { return };
+        // The in-window prompt (close? / tab name) takes every key while it shows.
+        if self.windows.get(&wid).is_some_and(|w| w.prompt.is_some()) {
+            self.prompt_key(wid, &input);
+            return;
+        }
         let search_open =
             self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
         match route_key(&input, search_open, &self.bindings) {
@@ -88,6 +93,12 @@ impl App {
             Ime::Commit(text) => {
                 w.preedit = None;
                 w.window.request_redraw();
+                // The prompt takes typed text too: a name being typed gets it, a question
+                // swallows it.
+                if let Some(prompt) = w.prompt.as_mut() {
+                    prompt.key(Key::Char(' '), Some(&text), false);
+                    return;
+                }
                 self.type_text(wid, text.into_bytes());
             }
             Ime::Enabled => (),
@@ -115,6 +126,59 @@ impl App {
         }
         w.window.request_redraw();
         true
+    }
+
+    /// A key for the open prompt ([`super::confirm`]): presses and repeats act, releases are
+    /// swallowed too.
+    fn prompt_key(&mut self, wid: WinitWindowId, input: &KeyInput) {
+        use super::confirm::Outcome;
+        if input.action == KeyAction::Release {
+            return;
+        }
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        let Some(prompt) = w.prompt.as_mut() else { return };
+        let outcome = prompt.key(input.key, input.text.as_deref(), input.mods.ctrl);
+        if outcome != Outcome::Open {
+            w.prompt = None;
+        }
+        w.window.request_redraw();
+        let window = w.id;
+        let request = match outcome {
+            Outcome::Open | Outcome::Cancelled => return,
+            Outcome::Close(Some(CloseTarget { id, pane: true })) => {
+                io::Request::ClosePane { pane: id }
+            }
+            Outcome::Close(Some(CloseTarget { id, pane: false })) => io::Request::CloseTab { tab: id },
+            Outcome::Close(None) => io::Request::CloseWindow { window },
+            Outcome::Rename(tab, title) => io::Request::SetTabTitle { tab, title },
+        };
+        let _ = self.sender.send(io::Command::Request(request));
+    }
+
+    /// Close a tab or a pane (`Some`) or this window (`None`) as `confirm_close` says: at
+    /// once, or through the I/O thread, which closes when nothing runs and otherwise answers
+    /// with `IoEvent::ConfirmClose` (the UI never waits on it).
+    pub(super) fn close_checked(&mut self, window: io::WindowId, target: Option<CloseTarget>) {
+        use super::config::ConfirmClose;
+        let mode = self.config.confirm_close;
+        let request = match (mode, target) {
+            (ConfirmClose::Never, Some(CloseTarget { id, pane: true })) => {
+                io::Request::ClosePane { pane: id }
+            }
+            (ConfirmClose::Never, Some(CloseTarget { id, pane: false })) => {
+                io::Request::CloseTab { tab: id }
+            }
+            (ConfirmClose::Never, None) => io::Request::CloseWindow { window },
+            (_, Some(CloseTarget { id, pane })) => io::Request::CloseTabChecked {
+                tab: id,
+                pane,
+                always: mode == ConfirmClose::Always,
+            },
+            (_, None) => {
+                io::Request::CloseWindowChecked { window, always: mode == ConfirmClose::Always }
+            }
+        };
+        let _ = self.sender.send(io::Command::Request(request));
     }
 
     fn action(&mut self, event_loop: &ActiveEventLoop, wid: WinitWindowId, action: Action) {
@@ -150,28 +214,50 @@ impl WindowActions<'_> {
 impl actions::ActionContext for WindowActions<'_> {
     fn open_tab(&mut self, new_window: bool) {
         let Some(w) = self.window() else { return };
-        let cwd = w
-            .active_tab()
-            .and_then(|t| {
-                t.shared.term.lock().ok().and_then(|t| t.working_directory().map(PathBuf::from))
-            })
-            .filter(|p| p.is_dir());
         let target = if new_window { WindowTarget::New } else { WindowTarget::Existing(w.id) };
         let l = w.layout();
-        let mut spec = self.app.spawn_spec(&[], cwd);
+        let from = w.active_tab().map(|t| t.id);
+        let mut spec = self.app.spawn_spec(&[], None);
         spec.cols = l.cols as u16;
         spec.lines = l.lines as u16;
-        let _ = self.app.sender.send(io::Command::OpenTab {
-            request: OpenTab { window: target, spec, activation_token: None },
-            reply: None,
-        });
+        let open = OpenTab { window: target, spec, activation_token: None };
+        // The I/O thread knows where the active tab is (OSC 7, else its foreground
+        // process's directory): it resolves the new tab's directory.
+        let command = match from {
+            Some(from) => io::Command::Request(io::Request::OpenTabInheriting { open, from }),
+            None => io::Command::OpenTab { request: open, reply: None },
+        };
+        let _ = self.app.sender.send(command);
     }
 
     /// The whole tab, every pane of it.
     fn close_tab(&mut self) {
-        if let Some(g) = self.window().and_then(|w| w.active_group()) {
-            let _ = self.app.sender.send(io::Command::CloseTab { tab: g.id });
+        let Some(w) = self.window() else { return };
+        let (window, group) = (w.id, w.active_group().map(|g| g.id));
+        if let Some(group) = group {
+            self.app.close_checked(window, Some(CloseTarget { id: group, pane: false }));
         }
+    }
+
+    fn move_tab(&mut self, index: usize) {
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return };
+        if index >= w.tabs.len() || w.active >= w.tabs.len() {
+            return;
+        }
+        let tab = w.tabs.remove(w.active);
+        let id = tab.id;
+        w.tabs.insert(index, tab);
+        w.active = index;
+        // The I/O thread's order follows (what `msg list` shows).
+        let _ = sender.send(io::Command::Request(io::Request::MoveTab { tab: id, index }));
+        w.report(&sender);
+    }
+
+    fn rename_tab(&mut self) {
+        let Some(w) = self.window_mut() else { return };
+        let Some(tab) = w.active_tab().map(|t| t.id) else { return };
+        w.prompt = Some(super::confirm::Prompt::Rename { tab, name: String::new() });
     }
 
     fn tab_count(&self) -> usize {
@@ -335,12 +421,15 @@ impl actions::ActionContext for WindowActions<'_> {
     fn close_pane(&mut self) {
         let Some(w) = self.window() else { return };
         let Some(g) = w.active_group() else { return };
-        let command = if g.panes.len() > 1 {
-            io::Command::ClosePane { pane: g.focused }
+        // The focused pane alone, or the whole tab when it is the last; asking first as
+        // `confirm_close` says.
+        let target = if g.panes.len() > 1 {
+            CloseTarget { id: g.focused, pane: true }
         } else {
-            io::Command::CloseTab { tab: g.id }
+            CloseTarget { id: g.id, pane: false }
         };
-        let _ = self.app.sender.send(command);
+        let window = w.id;
+        self.app.close_checked(window, Some(target));
     }
 }
 

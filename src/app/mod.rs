@@ -16,6 +16,7 @@ pub mod actions;
 pub mod bindings;
 mod clipboard;
 pub mod config;
+pub mod confirm;
 pub mod input;
 mod io_events;
 mod keyboard;
@@ -173,6 +174,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         termination_signals: true,
         shell: config.shell_command(),
         ledger: config.ledger_config(),
+        shell_integration: config.shell_integration.0,
         ..io::IoConfig::default()
     };
     let backlog = Arc::new(AtomicUsize::new(0));
@@ -342,8 +344,10 @@ impl ApplicationHandler<IoEvent> for App {
                 }
             }
             WindowEvent::CloseRequested => {
+                // Asks first when something runs (`confirm_close`).
                 if let Some(w) = self.windows.get(&wid) {
-                    let _ = self.sender.send(io::Command::CloseWindow { window: w.id });
+                    let window = w.id;
+                    self.close_checked(window, None);
                 }
             }
             WindowEvent::Moved(_) => {

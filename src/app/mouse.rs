@@ -145,7 +145,18 @@ impl App {
             _ => return,
         };
         let pressed = state == ElementState::Pressed;
-        // Tab bar clicks switch tabs.
+        // Tab bar clicks switch tabs; a middle click closes the tab (asking first when
+        // something runs, `confirm_close`).
+        if pressed
+            && b == MouseButton::Middle
+            && let Some(w) = self.windows.get(&wid)
+            && let Some(i) = w.tab_at(self.mouse.pos)
+            && let Some(tab) = w.tabs.get(i).map(|t| t.id)
+        {
+            let window = w.id;
+            self.close_checked(window, Some(super::confirm::CloseTarget { id: tab, pane: false }));
+            return;
+        }
         if pressed
             && let Some(w) = self.windows.get_mut(&wid)
             && let Some(i) = w.tab_at(self.mouse.pos)

@@ -60,6 +60,12 @@ pub struct TabGroup {
     pub focused: TabId,
     /// The pane layout last reported to the I/O thread (focused, zoomed, geometry).
     reported: Option<(TabId, bool, Vec<io::PaneGeometry>)>,
+    /// A bell rang in one of its panes while the tab was not shown (a mark in the tab bar
+    /// until it is).
+    pub bell: bool,
+    /// Output arrived in one of its panes while the tab was not shown (a mark in the tab
+    /// bar until it is).
+    pub activity: bool,
 }
 
 impl TabGroup {
@@ -71,6 +77,8 @@ impl TabGroup {
             focused: pane.id,
             panes: vec![pane],
             reported: None,
+            bell: false,
+            activity: false,
         }
     }
 
@@ -91,6 +99,10 @@ impl TabGroup {
         self.focused_pane().map_or("", |p| p.title.as_str())
     }
 }
+
+/// The tab bar's marks before a background tab's title: a bell rang, output arrived.
+pub const BELL_MARK: &str = "! ";
+pub const ACTIVITY_MARK: &str = "\u{2022} ";
 
 /// The largest window side (pixels) a program's resize request can produce: within what
 /// every GL driver allocates (Mesa failed near 24000).
@@ -135,6 +147,8 @@ pub struct TermWindow {
     ime_spot: Option<(i32, i32)>,
     /// The resource overlay, when open (Ctrl+Shift+M).
     pub overlay: Option<super::overlay::Overlay>,
+    /// The in-window prompt (close? / tab name), when open: it takes every key.
+    pub prompt: Option<super::confirm::Prompt>,
 }
 
 impl TermWindow {
@@ -186,6 +200,7 @@ impl TermWindow {
             preedit: None,
             ime_spot: None,
             overlay: None,
+            prompt: None,
         })
     }
 
@@ -524,11 +539,25 @@ impl TermWindow {
             underline_thickness: self.fonts.underline_thickness as f32,
             strike_position: self.fonts.strike_position as f32,
         };
+        // The tab on display has been seen: its marks go.
+        if let Some(t) = self.tabs.get_mut(self.active) {
+            t.bell = false;
+            t.activity = false;
+        }
         let tabs: Vec<(String, bool)> = if self.tabs.len() > 1 {
             self.tabs
                 .iter()
                 .enumerate()
-                .map(|(i, g)| (g.title().to_owned(), i == self.active))
+                .map(|(i, g)| {
+                    let mark = if g.bell {
+                        BELL_MARK
+                    } else if g.activity {
+                        ACTIVITY_MARK
+                    } else {
+                        ""
+                    };
+                    (format!("{mark}{}", g.title()), i == self.active)
+                })
                 .collect()
         } else {
             Vec::new()
@@ -694,6 +723,9 @@ impl TermWindow {
                 search.matches.len()
             );
             self.search_bar(&label, focused_layout);
+        }
+        if let Some(prompt) = &self.prompt {
+            super::confirm::draw(&mut self.scene, &prompt.text(), l);
         }
         if let Some((x, y, fg, bg)) = ime {
             if let Some(text) = self.preedit.clone() {

@@ -384,7 +384,28 @@ pub enum Request {
     Subscribe { events: EventMask },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
+    // --- issue 16 (safe close, tabs that know where they are) ---
+    /// Open a tab in the working directory of tab `from` (when the request names none):
+    /// its OSC 7 directory, else its foreground process's, else its program's (`/proc`).
+    /// The rest is [`Request::OpenTab`]'s.
+    OpenTabInheriting { open: OpenTab, from: TabId },
+    /// Close a tab (every pane of it) or, with `pane`, the one pane `tab`, unless something
+    /// runs in one of them (or, `always`, in any case): then it stays and the embedder gets
+    /// [`IoEvent::ConfirmClose`] to ask the user.
+    CloseTabChecked { tab: TabId, pane: bool, always: bool },
+    /// Close a window the same way: it asks when `always`, when one of its panes runs
+    /// something, or when it is the last window and holds several tabs or panes.
+    CloseWindowChecked { window: WindowId, always: bool },
+    /// Name a tab (the name wins over the program's title); an empty `title` gives the
+    /// automatic title back. Controls are dropped and the name is capped at
+    /// [`MAX_TAB_TITLE_BYTES`].
+    SetTabTitle { tab: TabId, title: String },
+    /// Move a tab to position `index` of its window's tabs (clamped to the last).
+    MoveTab { tab: TabId, index: usize },
 }
+
+/// Longest name `set-tab-title` keeps, in bytes (cut on a character boundary).
+pub const MAX_TAB_TITLE_BYTES: usize = 1024;
 
 /// What a successful [`Request`] gives back.
 #[derive(Debug, Clone)]
@@ -506,6 +527,8 @@ pub enum Command {
     },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
+    /// Any other request whose result nobody waits for (refusals are logged).
+    Request(Request),
 }
 
 /// Where a [`Command`]'s result goes.
@@ -549,6 +572,7 @@ impl Command {
                 (Request::ClipboardReply { tab, selection, data, terminator }, ReplyTo::Nobody)
             }
             Command::Shutdown => (Request::Shutdown, ReplyTo::Nobody),
+            Command::Request(request) => (request, ReplyTo::Nobody),
         }
     }
 }
@@ -651,6 +675,19 @@ pub enum IoEvent {
         window: WindowId,
         ledger: Box<Ledger>,
     },
+    /// A checked close found something to ask about ([`Request::CloseTabChecked`],
+    /// [`Request::CloseWindowChecked`]): nothing was closed. `tab` is the tab to close, or
+    /// `None` for the whole window; `program` is the name of what runs (the foreground
+    /// process group's leader, `/proc/PID/comm`), `None` when nothing runs; `tabs` is how
+    /// many tabs would close.
+    ConfirmClose {
+        window: WindowId,
+        tab: Option<TabId>,
+        /// `tab` names one pane to close alone (else the whole tab `tab`).
+        pane: bool,
+        program: Option<String>,
+        tabs: usize,
+    },
     /// The loop has stopped; nothing more will come.
     Stopped,
 }
@@ -720,6 +757,10 @@ pub struct IoConfig {
     pub shell: Option<(std::ffi::OsString, Vec<std::ffi::OsString>)>,
     /// Budgets and event thresholds.
     pub ledger: LedgerConfig,
+    /// Inject uvterm's shell integration (OSC 7, OSC 133) into interactive bash, zsh and
+    /// fish started in tabs (`shell_integration`; see `pty::shell_integration`). Off in
+    /// the default: the embedder opts in.
+    pub shell_integration: bool,
 }
 
 /// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
@@ -738,6 +779,7 @@ impl Default for IoConfig {
             termination_signals: false,
             shell: None,
             ledger: LedgerConfig::default(),
+            shell_integration: false,
         }
     }
 }

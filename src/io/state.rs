@@ -69,13 +69,45 @@ pub(crate) struct Tab {
     exit: Option<i32>,
     /// Its working directory: the one it was started in, then what OSC 7 reported.
     cwd: Option<String>,
-    /// `cwd` came from OSC 7 (the program's own word), not from the spawn.
-    cwd_reported: bool,
     /// Output ended; waiting (a grace timer) for the child's exit status.
     eof_timer: Option<HandleKey>,
     /// What it has cost so far (the ledger's figures).
     meter: super::ledger::TabMeter,
+    /// The tab's automatic title parts and its name (`set-tab-title`): see [`TabTitle`].
+    title: TabTitle,
+    /// The armed one-shot look at the foreground process (`Owner::TitleCheck`), if any.
+    title_timer: Option<HandleKey>,
 }
+
+/// What a tab is called: the user's name for it, else the program's title (OSC 0/2), else
+/// the name of the process in the terminal's foreground (`sleep` while `sleep 1000` runs,
+/// the shell's at its prompt), as kitty and Ghostty do.
+#[derive(Debug, Default)]
+struct TabTitle {
+    /// Set with `set-tab-title`; wins over the rest.
+    user: Option<String>,
+    /// The foreground process group leader's `/proc/PID/comm`, as last looked at.
+    process: Option<String>,
+    /// The title last reported (events, the UI), to report only changes.
+    shown: String,
+}
+
+impl TabTitle {
+    /// The title now, given the program's (OSC 0/2; empty when it set none).
+    fn effective(&self, program_title: &str) -> String {
+        if let Some(user) = &self.user {
+            return user.clone();
+        }
+        if !program_title.is_empty() {
+            return program_title.to_owned();
+        }
+        self.process.clone().unwrap_or_default()
+    }
+}
+
+/// How long after output or input a tab looks at its foreground process again (ms): once
+/// per burst, never while the tab is idle.
+const TITLE_CHECK_MS: u64 = 100;
 
 struct Child {
     tab: Option<TabKey>,
@@ -240,6 +272,11 @@ impl IoState {
                 self.ipc_handle_closed(owner)
             }
             Owner::EventTick => (),
+            Owner::TitleCheck(tab) => {
+                if let Some(tab) = self.tabs.get_mut(tab) {
+                    tab.title_timer = None;
+                }
+            }
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
         self.maybe_finish();
@@ -283,6 +320,10 @@ impl IoState {
             }
             Owner::IpcIdleTimer(conn) => self.on_ipc_idle(conn),
             Owner::EventTick => self.on_event_tick(),
+            Owner::TitleCheck(tab) => {
+                self.handles.close(key);
+                self.check_title(tab);
+            }
             _ => (),
         }
     }
@@ -437,6 +478,75 @@ impl IoState {
             }
             Request::Shutdown => {
                 self.begin_shutdown();
+                Ok(Response::Done)
+            }
+            Request::OpenTabInheriting { mut open, from } => {
+                if open.spec.cwd.is_none() {
+                    let key = self.existing_tab(from)?;
+                    open.spec.cwd = self.tab_cwd(key);
+                }
+                self.execute(Request::OpenTab(open))
+            }
+            Request::CloseTabChecked { tab, pane, always } => {
+                let first = self.existing_tab(tab)?;
+                // A tab's id without `pane`: every pane of the tab; else the one pane.
+                let keys: Vec<TabKey> = match self.groups.get(&tab) {
+                    Some(group) if !pane => group
+                        .panes
+                        .iter()
+                        .filter_map(|p| self.tab_index.get(p).copied())
+                        .collect(),
+                    _ => vec![first],
+                };
+                let program = keys.iter().find_map(|&k| self.running_program(k));
+                if always || program.is_some() {
+                    let window = self.tabs[first].window;
+                    let event =
+                        IoEvent::ConfirmClose { window, tab: Some(tab), pane, program, tabs: 1 };
+                    self.sink.send(event);
+                } else {
+                    for key in keys {
+                        self.begin_close_tab(key);
+                    }
+                }
+                Ok(Response::Done)
+            }
+            Request::CloseWindowChecked { window, always } => {
+                let Some(w) = self.windows.get(&window) else {
+                    return Err(format!("no window {}", window.0));
+                };
+                let tabs = w.tabs.len();
+                let keys = self.window_panes(window);
+                let program = keys.iter().find_map(|&k| self.running_program(k));
+                let last_with_several = self.windows.len() == 1 && keys.len() > 1;
+                if always || program.is_some() || last_with_several {
+                    let event =
+                        IoEvent::ConfirmClose { window, tab: None, pane: false, program, tabs };
+                    self.sink.send(event);
+                } else {
+                    self.close_window(window);
+                }
+                Ok(Response::Done)
+            }
+            Request::SetTabTitle { tab, title } => {
+                let key = self.existing_tab(tab)?;
+                let name = clean_title(&title);
+                if let Some(t) = self.tabs.get_mut(key) {
+                    t.title.user = (!name.is_empty()).then_some(name);
+                }
+                self.report_title(key);
+                Ok(Response::Done)
+            }
+            Request::MoveTab { tab, index } => {
+                let key = self.existing_tab(tab)?;
+                let window = self.tabs[key].window;
+                if let Some(w) = self.windows.get_mut(&window)
+                    && let Some(from) = w.tabs.iter().position(|t| *t == tab)
+                {
+                    let id = w.tabs.remove(from);
+                    let to = index.min(w.tabs.len());
+                    w.tabs.insert(to, id);
+                }
                 Ok(Response::Done)
             }
             Request::ClipboardReply { tab, selection, mut data, terminator } => {
@@ -597,7 +707,7 @@ impl IoState {
                     cols: term.cols(),
                     lines: term.lines(),
                     focused: pane.id == group.focused,
-                    title: term.title().to_owned(),
+                    title: pane.title.effective(term.title()),
                     cwd: pane.cwd.clone(),
                     x: rect.map(|r| r.x),
                     y: rect.map(|r| r.y),
@@ -609,7 +719,7 @@ impl IoState {
         let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
         Some(TabSummary {
             id,
-            title: term.title().to_owned(),
+            title: tab.title.effective(term.title()),
             pid: tab.pid,
             cols: term.cols(),
             lines: term.lines(),
@@ -681,14 +791,7 @@ impl IoState {
     /// process's directory (`/proc`), else where it was started.
     fn pane_cwd(&self, key: TabKey) -> Option<std::path::PathBuf> {
         let tab = self.tabs.get(key)?;
-        if tab.cwd_reported
-            && let Some(cwd) = &tab.cwd
-            && std::path::Path::new(cwd).is_dir()
-        {
-            return Some(cwd.into());
-        }
-        crate::pty::foreground::working_directory(tab.master.as_raw_fd(), tab.pid)
-            .or_else(|| tab.cwd.as_ref().map(Into::into))
+        self.tab_cwd(key).or_else(|| tab.cwd.as_ref().map(Into::into))
     }
 
     /// The UI's layout of tab `tab` (see [`Request::PaneLayout`]): `focused` and every
@@ -791,6 +894,9 @@ impl IoState {
         let id = TabId(self.next_id());
         let group = tab.unwrap_or(id);
         spec.env.push(("UVTERM_TAB".into(), id.0.to_string().into()));
+        if self.config.shell_integration {
+            crate::pty::shell_integration::inject(&mut spec);
+        }
         let pty = crate::pty::spawn(&spec).map_err(|e| e.to_string())?;
         let pid = pty.pid;
         self.children.insert(pid, Child { tab: None, kill_timer: None });
@@ -823,9 +929,10 @@ impl IoState {
             child_alive: true,
             exit: None,
             cwd: spec.cwd.as_ref().map(|p| p.to_string_lossy().into_owned()),
-            cwd_reported: false,
             eof_timer: None,
             meter: Default::default(),
+            title: TabTitle::default(),
+            title_timer: None,
         });
         match self.handles.open_poll(self.lp, Owner::TabPoll(key), fd, uv::READABLE) {
             Ok(poll) => self.tabs[key].poll = poll,
@@ -843,6 +950,7 @@ impl IoState {
             child.tab = Some(key);
         }
         self.tab_index.insert(id, key);
+        self.arm_title_check(key);
         Ok((key, TabInfo { id, window, tab: group, pid, shared }))
     }
 
@@ -907,6 +1015,7 @@ impl IoState {
         if total > 0 {
             self.notify_output(key);
             self.output_metered(key);
+            self.arm_title_check(key);
         }
         if eof {
             self.output_ended(key);
@@ -1017,14 +1126,16 @@ impl IoState {
         }
         if title_changed {
             let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-            let title = term.title().to_owned();
+            let title = tab.title.effective(term.title());
             drop(term);
-            stream.push(Event::TitleChanged { tab: id, title: title.clone() });
-            coalesce::post(&*self.sink, &tab.shared, IoEvent::TitleChanged { tab: id, title });
+            if title != tab.title.shown {
+                tab.title.shown = title.clone();
+                stream.push(Event::TitleChanged { tab: id, title: title.clone() });
+                coalesce::post(&*self.sink, &tab.shared, IoEvent::TitleChanged { tab: id, title });
+            }
         }
         if let Some(path) = cwd {
             tab.cwd = Some(path.clone());
-            tab.cwd_reported = true;
             stream.push(Event::CwdChanged { tab: id, cwd: path.clone() });
             coalesce::post(&*self.sink, &tab.shared, IoEvent::WorkingDirectory { tab: id, path });
         }
@@ -1046,6 +1157,7 @@ impl IoState {
         }
         tab.pending.extend_from_slice(bytes);
         self.flush_tab(key);
+        self.arm_title_check(key);
     }
 
     fn flush_tab(&mut self, key: TabKey) {
@@ -1110,6 +1222,9 @@ impl IoState {
         tab.closing = true;
         let (pid, alive, poll) = (tab.pid, tab.child_alive, tab.poll);
         if let Some(timer) = tab.eof_timer.take() {
+            self.handles.close(timer);
+        }
+        if let Some(timer) = tab.title_timer.take() {
             self.handles.close(timer);
         }
         if alive {
@@ -1278,6 +1393,109 @@ impl IoState {
             self.handles.close(key);
         }
     }
+}
+
+// ------------------------------------------------------------------------ where a tab is
+
+impl IoState {
+    /// What runs in the foreground of `key`'s terminal when it is not the tab's own program
+    /// (the shell at its prompt is its own foreground group, the session leader): the
+    /// foreground group leader's name, `?` when it cannot be read. `None` when the program
+    /// itself is in front (or the terminal has no foreground group any more).
+    fn running_program(&self, key: TabKey) -> Option<String> {
+        let tab = self.tabs.get(key)?;
+        if tab.closing || !tab.child_alive {
+            return None;
+        }
+        let pgid = crate::pty::foreground::foreground_pgid(tab.master.as_raw_fd())?;
+        if pgid == tab.pid {
+            return None;
+        }
+        Some(crate::pty::foreground::process_name(pgid).unwrap_or_else(|| "?".into()))
+    }
+
+    /// Where a tab opened from `key` starts: the directory the shell reported (OSC 7), else
+    /// the foreground process's working directory, else the tab's program's (`/proc`).
+    /// Only existing directories count; `None` leaves the new tab in uvterm's own.
+    fn tab_cwd(&self, key: TabKey) -> Option<std::path::PathBuf> {
+        use crate::pty::foreground;
+        let tab = self.tabs.get(key)?;
+        let osc7 = {
+            let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            term.working_directory().map(std::path::PathBuf::from)
+        };
+        let front = foreground::foreground_pgid(tab.master.as_raw_fd());
+        osc7.into_iter()
+            .chain(front.and_then(foreground::process_cwd))
+            .chain(foreground::process_cwd(tab.pid))
+            .find(|p| p.as_os_str().len() <= MAX_PATH_BYTES && p.is_dir())
+    }
+
+    /// Look at `key`'s foreground process soon ([`TITLE_CHECK_MS`]), unless a look is
+    /// already armed: output and input arm it, so an idle tab keeps no timer.
+    fn arm_title_check(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get(key) else { return };
+        if tab.closing || tab.title_timer.is_some() || self.shutting_down {
+            return;
+        }
+        match self.handles.open_timer(self.lp, Owner::TitleCheck(key), TITLE_CHECK_MS, 0) {
+            Ok(timer) => {
+                // A title check alone must not keep the loop alive.
+                self.handles.unref(timer);
+                self.tabs[key].title_timer = Some(timer);
+            }
+            Err(e) => log::debug!("no title check for a tab: {e}"),
+        }
+    }
+
+    /// The armed look: the foreground process's name, reported when the title changes.
+    fn check_title(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        if tab.closing {
+            return;
+        }
+        let pgid = crate::pty::foreground::foreground_pgid(tab.master.as_raw_fd());
+        let name = pgid.and_then(crate::pty::foreground::process_name);
+        if name.is_some() && name != tab.title.process {
+            tab.title.process = name;
+            self.report_title(key);
+        }
+    }
+
+    /// Tell the UI and the event stream `key`'s title if it changed.
+    fn report_title(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get_mut(key) else { return };
+        let title = {
+            let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            tab.title.effective(term.title())
+        };
+        if title == tab.title.shown {
+            return;
+        }
+        tab.title.shown = title.clone();
+        let id = tab.id;
+        coalesce::post(
+            &*self.sink,
+            &tab.shared,
+            IoEvent::TitleChanged { tab: id, title: title.clone() },
+        );
+        self.publish(Event::TitleChanged { tab: id, title });
+    }
+}
+
+/// A tab name as `set-tab-title` keeps it: controls dropped, surrounding space trimmed, at
+/// most [`MAX_TAB_TITLE_BYTES`] (cut on a character boundary).
+fn clean_title(title: &str) -> String {
+    let mut name: String = title.chars().filter(|c| !c.is_control()).collect();
+    name = name.trim().to_owned();
+    if name.len() > MAX_TAB_TITLE_BYTES {
+        let mut end = MAX_TAB_TITLE_BYTES;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
 }
 
 /// A size a request may ask for: 1..=[`MAX_GRID_SIZE`] columns and lines, the bound the core
@@ -1521,7 +1739,10 @@ impl IoState {
                     parse_ns: tab.meter.parse_ns,
                     trimmed_lines: tab.meter.trimmed_lines,
                     trimmed_bytes: tab.meter.trimmed_bytes,
-                    uv_handles: 1 + usize::from(tab.eof_timer.is_some()) + usize::from(kill_timer),
+                    uv_handles: 1
+                        + usize::from(tab.eof_timer.is_some())
+                        + usize::from(tab.title_timer.is_some())
+                        + usize::from(kill_timer),
                     fds: 1,
                     processes_rss_bytes: tree.iter().map(|p| p.rss_bytes).sum(),
                     processes_cpu_ms: tree.iter().map(|p| p.cpu_ms).sum(),

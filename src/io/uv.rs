@@ -49,6 +49,9 @@ pub enum Owner {
     /// The event stream's clock (silence and resource thresholds), open only while somebody
     /// subscribes.
     EventTick,
+    /// A tab's one-shot look at its foreground process (the automatic title), armed by
+    /// output or input, so an idle tab has no timer.
+    TitleCheck(super::state::TabKey),
 }
 
 /// One registered handle.

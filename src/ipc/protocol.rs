@@ -88,6 +88,12 @@ pub enum Request {
         events: Vec<String>,
     },
     Shutdown {},
+    /// Name a tab (wins over the program's title); an empty `title` gives the automatic
+    /// title back.
+    SetTabTitle {
+        tab: u64,
+        title: String,
+    },
 }
 
 /// The JSON-lines codec for the control socket.
@@ -155,6 +161,9 @@ impl Request {
                 io::Request::CloseWindow { window: WindowId(window) }
             }
             Request::List {} => io::Request::List,
+            Request::SetTabTitle { tab, title } => {
+                io::Request::SetTabTitle { tab: TabId(tab), title }
+            }
             Request::SendText { tab, text } => {
                 io::Request::Write { tab: TabId(tab), bytes: unescape(&text) }
             }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use once_cell::sync::OnceCell;
 
 pub mod foreground;
+pub mod shell_integration;
 
 /// What to run and where.
 #[derive(Debug, Clone, Default)]
