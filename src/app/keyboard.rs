@@ -358,16 +358,9 @@ impl actions::ActionContext for WindowActions<'_> {
     fn split_pane(&mut self, down: bool) {
         let Some(t) = self.tab() else { return };
         let target = t.id;
-        // The focused pane's directory as it reported it (OSC 7); without one the I/O thread
-        // asks its foreground process.
-        let cwd = t
-            .shared
-            .term
-            .lock()
-            .ok()
-            .and_then(|t| t.working_directory().map(PathBuf::from))
-            .filter(|p| p.is_dir());
-        let spec = self.app.spawn_spec(&[], cwd);
+        // The I/O thread starts it in the focused pane's directory (OSC 7, else its
+        // foreground process's), as it does for a new tab.
+        let spec = self.app.spawn_spec(&[], None);
         let direction = if down { io::SplitDirection::Down } else { io::SplitDirection::Right };
         let _ = self.app.sender.send(io::Command::Split { target, direction, spec, reply: None });
     }
