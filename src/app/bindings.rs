@@ -29,6 +29,8 @@ pub enum Action {
     NextPrompt,
     /// Show or hide the resource overlay: the window's tabs with their memory and activity.
     ResourceOverlay,
+    /// The window's fullscreen on or off (F11).
+    ToggleFullscreen,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -55,6 +57,7 @@ impl Action {
             "PreviousPrompt" => Action::PreviousPrompt,
             "NextPrompt" => Action::NextPrompt,
             "ResourceOverlay" => Action::ResourceOverlay,
+            "ToggleFullscreen" => Action::ToggleFullscreen,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -102,6 +105,7 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
         Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
         Binding { key: Key::Char('m'), mods: cs, action: Action::ResourceOverlay },
+        Binding { key: Key::F(11), mods: Mods::default(), action: Action::ToggleFullscreen },
     ];
     for n in 1..=9u8 {
         v.push(Binding {
@@ -204,6 +208,7 @@ mod tests {
         );
         assert_eq!(lookup(&b, Key::Char('t'), Mods::default()), None);
         assert_eq!(lookup(&b, Key::Char('M'), cs), Some(Action::ResourceOverlay));
+        assert_eq!(lookup(&b, Key::F(11), Mods::default()), Some(Action::ToggleFullscreen));
         // One action per key: the overlay's shortcut collides with no other default.
         for x in &b {
             let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();

@@ -23,6 +23,8 @@ pub struct Config {
     pub keybindings: Vec<KeyBinding>,
     pub memory: MemoryConfig,
     pub events: EventsConfig,
+    pub notifications: NotificationsConfig,
+    pub bell: BellConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -207,6 +209,60 @@ impl Config {
 
 // ---- end of issue 19's block
 
+// ---- issue 16 (desktop notifications, the bell): [notifications], [bell]
+
+/// When a desktop notification is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyWhen {
+    /// Only for a tab the user is not looking at: not the active tab of its window, or its
+    /// window does not have the keyboard focus.
+    Unfocused,
+    Always,
+    Never,
+}
+
+/// `[notifications]`: desktop notifications (freedesktop Notifications over D-Bus) for
+/// OSC 9, OSC 777 `notify`, kitty's OSC 99 and finished commands (OSC 133 D).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationsConfig {
+    /// When a program's notification (OSC 9/777/99) is shown.
+    pub when: NotifyWhen,
+    /// When a finished command (OSC 133 D after C) is announced.
+    pub command_finished: NotifyWhen,
+    /// Seconds a command must have run (OSC 133 C to D) to be announced; 5 by default, as
+    /// kitty's `notify_on_cmd_finish` and Ghostty's `notify-on-command-finish-after`.
+    pub command_min_duration: f64,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            when: NotifyWhen::Unfocused,
+            command_finished: NotifyWhen::Unfocused,
+            command_min_duration: 5.0,
+        }
+    }
+}
+
+/// `[bell]`: what BEL does besides `window.visual_bell`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BellConfig {
+    /// A bell in a window without the keyboard focus sets its urgency hint (X11
+    /// `WM_HINTS` urgency, Wayland xdg-activation), cleared when it gains the focus.
+    pub urgent: bool,
+}
+
+impl Default for BellConfig {
+    fn default() -> Self {
+        Self { urgent: true }
+    }
+}
+
+// ---- end of issue 16's block (notifications, bell)
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ShellConfig {
@@ -387,6 +443,9 @@ impl Default for WindowConfig {
     }
 }
 
+/// The longest `notifications.command_min_duration`, in seconds (a week).
+pub const MAX_COMMAND_MIN_DURATION: f64 = 7.0 * 86400.0;
+
 /// Where the configuration file is looked for.
 pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
@@ -485,6 +544,8 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
     section!("keybindings", keybindings);
     section!("memory", memory);
     section!("events", events);
+    section!("notifications", notifications);
+    section!("bell", bell);
     config.validate(problems);
     config
 }
@@ -549,6 +610,14 @@ impl Config {
                 crate::io::MAX_TABS_LIMIT
             ));
             self.limits.max_tabs = max;
+        }
+        let d = self.notifications.command_min_duration;
+        if !(d.is_finite() && (0.0..=MAX_COMMAND_MIN_DURATION).contains(&d)) {
+            problems.push(format!(
+                "notifications.command_min_duration {d} is out of range \
+                 (0-{MAX_COMMAND_MIN_DURATION} seconds); using 5"
+            ));
+            self.notifications.command_min_duration = 5.0;
         }
     }
 
@@ -622,6 +691,8 @@ mod tests {
         assert_eq!(format!("{:?}", config.window), format!("{:?}", d.window));
         assert_eq!(format!("{:?}", config.terminal), format!("{:?}", d.terminal));
         assert_eq!(format!("{:?}", config.limits), format!("{:?}", d.limits));
+        assert_eq!(format!("{:?}", config.notifications), format!("{:?}", d.notifications));
+        assert_eq!(format!("{:?}", config.bell), format!("{:?}", d.bell));
         // The shell section is an example, not the default (which depends on the user).
         assert_eq!(config.shell.program.as_deref(), Some("/bin/bash"));
         // The bindings it shows are the defaults: loading them changes nothing.

@@ -78,6 +78,14 @@ pub enum Request {
         events: Vec<String>,
     },
     Shutdown {},
+    /// Fullscreen on (`on: true`), off (`false`) or toggled (absent) for `window` (absent: the
+    /// newest window).
+    Fullscreen {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<bool>,
+    },
 }
 
 /// The JSON-lines codec for the control socket.
@@ -153,6 +161,9 @@ impl Request {
                 Err(_) => io::Request::Subscribe { events: io::EventMask::ALL },
             },
             Request::Shutdown {} => io::Request::Shutdown,
+            Request::Fullscreen { window, on } => {
+                io::Request::Fullscreen { window: window.map(WindowId), on }
+            }
         }
     }
 }
