@@ -146,16 +146,10 @@ impl Bucket {
 /// [`RateLimit::TAB_PERIOD`], and for the whole process [`RateLimit::GLOBAL_BURST`] per
 /// [`RateLimit::GLOBAL_PERIOD`] (token buckets: a burst up to the size, then the steady rate).
 /// A program spamming notifications costs the desktop at most that; the rest is dropped.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct RateLimit {
     tabs: HashMap<TabId, Bucket>,
     global: Option<Bucket>,
-}
-
-impl Default for RateLimit {
-    fn default() -> Self {
-        RateLimit { tabs: HashMap::new(), global: None }
-    }
 }
 
 impl RateLimit {
