@@ -126,10 +126,8 @@ fn notifications_reach_the_desktop_for_tabs_not_looked_at_and_a_click_shows_the_
         stat(&gui, "notifications_sent") - sent0 + stat(&gui, "notifications_dropped") - dropped0
             == 1000
     });
-    let (sent, dropped) = (
-        stat(&gui, "notifications_sent") - sent0,
-        stat(&gui, "notifications_dropped") - dropped0,
-    );
+    let (sent, dropped) =
+        (stat(&gui, "notifications_sent") - sent0, stat(&gui, "notifications_dropped") - dropped0);
     assert!(settled, "sent {sent} + dropped {dropped} != 1000");
     assert!((1..=6).contains(&sent), "{sent} of a flood of 1000 reached the desktop");
     assert_eq!(calls_with(&monitor, "flood-"), sent as usize, "every one sent was a Notify");
@@ -137,7 +135,11 @@ fn notifications_reach_the_desktop_for_tabs_not_looked_at_and_a_click_shows_the_
 
     // A command that ran past the threshold in a background tab announces itself once; a
     // short one does not.
-    type_line(&gui, c, r"printf '\\033]133;C\\007'; printf '\\033]133;D;0\\007'; echo short-$((1+1))");
+    type_line(
+        &gui,
+        c,
+        r"printf '\\033]133;C\\007'; printf '\\033]133;D;0\\007'; echo short-$((1+1))",
+    );
     gui.wait_text(c, "\nshort-2");
     type_line(&gui, c, r"printf '\\033]133;C\\007'; sleep 2; printf '\\033]133;D;3\\007'");
     assert!(
