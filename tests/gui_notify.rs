@@ -62,11 +62,15 @@ fn notifications_reach_the_desktop_for_tabs_not_looked_at_and_a_click_shows_the_
     );
     let w = gui.window();
     let a = w["tabs"][0]["id"].as_u64().unwrap();
+    // The window has the keyboard focus, as on a desktop.
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    gui.xdotool(&["windowfocus", "--sync", &xid]);
     let b = new_tab(&gui);
     let c = new_tab(&gui);
     // The newest tab is on display; a and b are in the background.
     assert!(wait(20, || gui.window()["active_tab"].as_u64() == Some(c)));
-    gui.wait_text(c, "$");
+    type_line(&gui, c, "echo ready-$((1+1))");
+    gui.wait_text(c, "\nready-2");
 
     // OSC 9 in a background tab: exactly one Notify, with its text.
     type_line(&gui, a, r"printf '\\033]9;from-background\\007'");
@@ -97,6 +101,8 @@ fn notifications_reach_the_desktop_for_tabs_not_looked_at_and_a_click_shows_the_
         monitor.output()
     );
 
+    let focus = gui.xdotool(&["getwindowfocus"]);
+    eprintln!("X focus after the click: {}", String::from_utf8_lossy(&focus.stdout).trim());
     // Tab a is looked at now: its notification stays off the desktop. (c's notification,
     // written after a's was parsed, marks when a's would have arrived.)
     type_line(&gui, a, r"printf '\\033]9;from-focused\\007'; echo a-$((1+1))");
@@ -115,6 +121,9 @@ fn notifications_reach_the_desktop_for_tabs_not_looked_at_and_a_click_shows_the_
 
     // A flood of 1,000 from one tab: at most the tab's burst reaches the desktop (plus what
     // refills meanwhile, one per 2 s); every one of them is either sent or counted dropped.
+    // (The monitor sees a call before its reply reaches uvterm's count: wait for the count.)
+    assert!(wait(20, || stat(&gui, "notifications_sent") as usize
+        == notify_calls(&monitor.output()).len()));
     let (sent0, dropped0) = (stat(&gui, "notifications_sent"), stat(&gui, "notifications_dropped"));
     type_line(
         &gui,
@@ -173,7 +182,8 @@ fn without_a_notification_server_notifications_are_dropped_and_nothing_hangs() {
     );
     let w = gui.window();
     let a = w["tabs"][0]["id"].as_u64().unwrap();
-    gui.wait_text(a, "$");
+    type_line(&gui, a, "echo ready-$((1+1))");
+    gui.wait_text(a, "\nready-2");
     // A bus whose Notifications name nobody owns (and may be activated by a service file
     // on this machine: then it is a real server, and the notification counts as sent).
     type_line(&gui, a, r"printf '\\033]9;nobody-listens\\007'");
@@ -208,14 +218,15 @@ fn a_bell_in_an_unfocused_window_sets_its_urgency_hint_until_it_gains_focus() {
     assert!(gui.msg(&["create-window", "-e", "sh"]).status.success());
     let w2 = gui.window_n(1);
     let xid2 = w2["geometry"]["x11_window"].as_u64().unwrap();
-    gui.wait_text(tab1, "$");
+    type_line(&gui, tab1, "echo ready-$((1+1))");
+    gui.wait_text(tab1, "\nready-2");
     // Focus goes to window 1, then to window 2: window 1 has lost it.
     gui.xdotool(&["windowfocus", "--sync", &xid1.to_string()]);
     gui.xdotool(&["windowfocus", "--sync", &xid2.to_string()]);
     assert!(!wm_hints(&gui.display, xid1).contains("urgency"), "{}", wm_hints(&gui.display, xid1));
     type_line(&gui, tab1, r"printf '\\007'");
     assert!(
-        wait(20, || wm_hints(&gui.display, xid1).contains("urgency hint bit set")),
+        wait(20, || wm_hints(&gui.display, xid1).contains("urgency hint bit is set")),
         "no urgency hint: {}",
         wm_hints(&gui.display, xid1)
     );
@@ -247,13 +258,23 @@ fn wm_state(display: &str, xid: u64) -> String {
 fn f11_and_msg_fullscreen_toggle_fullscreen_under_a_window_manager() {
     let x = Xvfb::start();
     // A small EWMH window manager: it is what makes a window fullscreen (_NET_WM_STATE).
+    // (`-fn fixed`: the server's built-in core font; evilwm needs one.)
     let mut wm = Command::new("evilwm")
+        .args(["-fn", "fixed"])
         .env("DISPLAY", &x.display)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("evilwm (install the evilwm package)");
-    std::thread::sleep(Duration::from_millis(500));
+    let managed = wait(20, || {
+        let out = Command::new("xprop")
+            .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+            .env("DISPLAY", &x.display)
+            .output()
+            .expect("xprop");
+        String::from_utf8_lossy(&out.stdout).contains("window id")
+    });
+    assert!(managed, "evilwm did not start");
     let gui = Gui::start(&x, "fullscreen", &["-e", "sh"]);
     let w = gui.window();
     let id = w["id"].as_u64().unwrap().to_string();
