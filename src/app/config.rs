@@ -713,6 +713,31 @@ mod tests {
     }
 
     #[test]
+    fn notification_keys_parse_and_bad_ones_are_reported() {
+        let (c, problems) = parse(
+            "t",
+            Some(
+                "[notifications]\nwhen = \"always\"\ncommand_finished = \"never\"\n\
+                  command_min_duration = 2\n[bell]\nurgent = false\n",
+            ),
+            &[],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.notifications.when, NotifyWhen::Always);
+        assert_eq!(c.notifications.command_finished, NotifyWhen::Never);
+        assert_eq!(c.notifications.command_min_duration, 2.0);
+        assert!(!c.bell.urgent);
+        let (c, problems) = parse("t", None, &["notifications.command_min_duration=-1".into()]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("command_min_duration"), "{problems:?}");
+        assert_eq!(c.notifications.command_min_duration, 5.0);
+        let (c, problems) = parse("t", None, &["notifications.when=sometimes".into()]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("[notifications]"), "{problems:?}");
+        assert_eq!(c.notifications.when, NotifyWhen::Unfocused, "the section keeps its defaults");
+    }
+
+    #[test]
     fn no_file_means_defaults() {
         let (c, problems) = load(Some(Path::new("/nonexistent/uvterm.toml")), &[]);
         assert!(problems.is_empty());

@@ -319,6 +319,27 @@ mod tests {
     }
 
     #[test]
+    fn fullscreen_names_a_window_and_a_state_or_neither() {
+        let full = |line: &str| match decode(line) {
+            Ok(io::Request::Fullscreen { window, on }) => Ok((window, on)),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(e),
+        };
+        assert_eq!(full(r#"{"cmd":"fullscreen"}"#), Ok((None, None)));
+        assert_eq!(
+            full(r#"{"cmd":"fullscreen","window":4,"on":false}"#),
+            Ok((Some(WindowId(4)), Some(false)))
+        );
+        assert!(full(r#"{"cmd":"fullscreen","on":"yes"}"#).is_err());
+        assert!(full(r#"{"cmd":"fullscreen","window":-1}"#).is_err());
+        let wire = Request::Fullscreen { window: Some(2), on: Some(true) };
+        assert_eq!(
+            serde_json::to_string(&wire).unwrap(),
+            r#"{"cmd":"fullscreen","window":2,"on":true}"#
+        );
+    }
+
+    #[test]
     fn escapes() {
         assert_eq!(unescape(r"a\eb\n\x41\\\u00e9"), b"a\x1bb\nA\\\xc3\xa9".to_vec());
         assert_eq!(unescape(r"\q\x4"), br"\q\x4".to_vec());
