@@ -18,6 +18,11 @@ UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 # programming ligatures; Lohit Devanagari is the Indic script the shaping tests compare.
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
 
+# Desktop notifications and fullscreen (issue 16, tests/gui_notify.rs): a private session bus
+# (dbus-daemon; dbus-send and dbus-monitor from dbus-bin), a real notification server with
+# actions (dunst, dunstctl), and a small EWMH window manager for fullscreen (evilwm).
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES dbus-daemon dbus-bin dunst evilwm"
+
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"
 

@@ -134,7 +134,8 @@ pub enum MsgCommand {
     /// Resize a tab (and its PTY).
     Resize { id: u64, cols: u16, lines: u16 },
     /// Live counts: tabs, windows, slots, uv_handles, fds, rss_bytes, children, gl_objects,
-    /// gl_contexts, frames, subscribers. With --tabs, the ledger: what each tab costs.
+    /// gl_contexts, frames, subscribers, notifications_sent,
+    /// notifications_dropped. With --tabs, the ledger: what each tab costs.
     Stats {
         /// One entry per tab (heap_bytes, scrollback, PTY bytes, parse time, handles, fds,
         /// processes) and the process's totals beside their sum.
@@ -166,6 +167,14 @@ pub enum MsgCommand {
     /// Name a tab (the name wins over the program's title); an empty TEXT gives the
     /// automatic title back.
     SetTabTitle { id: u64, text: String },
+    /// Toggle a window's fullscreen (the newest window without an id); --on / --off set it.
+    Fullscreen {
+        id: Option<u64>,
+        #[arg(long, conflicts_with = "off")]
+        on: bool,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 /// This process's startup token, as kitty and foot pass theirs on: `XDG_ACTIVATION_TOKEN`
@@ -212,6 +221,16 @@ impl MsgCommand {
             MsgCommand::Top { .. } => Request::Stats { tabs: true },
             MsgCommand::Shutdown => Request::Shutdown {},
             MsgCommand::SetTabTitle { id, text } => Request::SetTabTitle { tab: id, title: text },
+            MsgCommand::Fullscreen { id, on, off } => Request::Fullscreen {
+                window: id,
+                on: if on {
+                    Some(true)
+                } else if off {
+                    Some(false)
+                } else {
+                    None
+                },
+            },
         }
     }
 }

@@ -46,6 +46,8 @@ pub trait ActionContext {
     fn prompt_rows(&self) -> Vec<usize>;
     /// Open the resource overlay (asking the I/O core for the figures), or close it.
     fn toggle_overlay(&mut self);
+    /// The window's fullscreen on when off, off when on.
+    fn toggle_fullscreen(&mut self);
     /// The window must be drawn again.
     fn redraw(&mut self);
     /// Split the focused pane: a new one on its right (`down`: below it), in the focused
@@ -128,6 +130,7 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
             ctx.toggle_overlay();
             ctx.redraw();
         }
+        Action::ToggleFullscreen => ctx.toggle_fullscreen(),
         Action::PreviousPrompt | Action::NextPrompt => {
             let history = ctx.history_len();
             let top = history - ctx.display_offset().min(history);
@@ -194,6 +197,7 @@ mod tests {
         offset: usize,
         search: bool,
         overlay: bool,
+        fullscreen: bool,
         prompts: Vec<usize>,
         redraws: usize,
         /// What the pane actions asked for, in order.
@@ -253,6 +257,9 @@ mod tests {
         }
         fn toggle_overlay(&mut self) {
             self.overlay = !self.overlay;
+        }
+        fn toggle_fullscreen(&mut self) {
+            self.fullscreen = !self.fullscreen;
         }
         fn prompt_rows(&self) -> Vec<usize> {
             self.prompts.clone()
@@ -443,5 +450,15 @@ mod tests {
         assert!(!f.overlay);
         assert_eq!(f.redraws, 2);
         assert_eq!(Action::parse("ResourceOverlay"), Some(Action::ResourceOverlay));
+    }
+
+    #[test]
+    fn fullscreen_toggles() {
+        let mut f = Fake::default();
+        perform(&mut f, Action::ToggleFullscreen);
+        assert!(f.fullscreen);
+        perform(&mut f, Action::ToggleFullscreen);
+        assert!(!f.fullscreen);
+        assert_eq!(Action::parse("ToggleFullscreen"), Some(Action::ToggleFullscreen));
     }
 }

@@ -55,6 +55,8 @@ pub enum Action {
     MoveTabRight,
     /// Name the active tab: a prompt in the window (kitty's `set_tab_title`).
     SetTabTitle,
+    /// The window's fullscreen on or off (F11).
+    ToggleFullscreen,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -97,6 +99,7 @@ impl Action {
             "MoveTabLeft" => Action::MoveTabLeft,
             "MoveTabRight" => Action::MoveTabRight,
             "SetTabTitle" => Action::SetTabTitle,
+            "ToggleFullscreen" => Action::ToggleFullscreen,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -155,6 +158,7 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::PageUp, mods: cs, action: Action::MoveTabLeft },
         Binding { key: Key::PageDown, mods: cs, action: Action::MoveTabRight },
         Binding { key: Key::Char('t'), mods: m(true, true, true), action: Action::SetTabTitle },
+        Binding { key: Key::F(11), mods: Mods::default(), action: Action::ToggleFullscreen },
     ];
     for (key, dir) in [
         (Key::Left, PaneDirection::Left),
@@ -279,6 +283,7 @@ mod tests {
         assert_eq!(lookup(&b, Key::PageDown, cs), Some(Action::MoveTabRight));
         let csa = Mods { alt: true, ..cs };
         assert_eq!(lookup(&b, Key::Char('T'), csa), Some(Action::SetTabTitle));
+        assert_eq!(lookup(&b, Key::F(11), Mods::default()), Some(Action::ToggleFullscreen));
         // One action per key: the overlay's shortcut collides with no other default.
         for x in &b {
             let same = b.iter().filter(|y| y.key == x.key && y.mods == x.mods).count();

@@ -29,6 +29,8 @@ pub struct Config {
     pub confirm_close: ConfirmClose,
     /// Inject uvterm's OSC 7 / OSC 133 scripts into interactive bash, zsh and fish.
     pub shell_integration: ShellIntegration,
+    pub notifications: NotificationsConfig,
+    pub bell: BellConfig,
 }
 
 /// `confirm_close`: when closing a tab (Ctrl+Shift+W, the tab bar) or a window (the window
@@ -259,6 +261,60 @@ impl Config {
 
 // ---- end of issue 19's block
 
+// ---- issue 16 (desktop notifications, the bell): [notifications], [bell]
+
+/// When a desktop notification is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyWhen {
+    /// Only for a tab the user is not looking at: not the active tab of its window, or its
+    /// window does not have the keyboard focus.
+    Unfocused,
+    Always,
+    Never,
+}
+
+/// `[notifications]`: desktop notifications (freedesktop Notifications over D-Bus) for
+/// OSC 9, OSC 777 `notify`, kitty's OSC 99 and finished commands (OSC 133 D).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationsConfig {
+    /// When a program's notification (OSC 9/777/99) is shown.
+    pub when: NotifyWhen,
+    /// When a finished command (OSC 133 D after C) is announced.
+    pub command_finished: NotifyWhen,
+    /// Seconds a command must have run (OSC 133 C to D) to be announced; 5 by default, as
+    /// kitty's `notify_on_cmd_finish` and Ghostty's `notify-on-command-finish-after`.
+    pub command_min_duration: f64,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            when: NotifyWhen::Unfocused,
+            command_finished: NotifyWhen::Unfocused,
+            command_min_duration: 5.0,
+        }
+    }
+}
+
+/// `[bell]`: what BEL does besides `window.visual_bell`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BellConfig {
+    /// A bell in a window without the keyboard focus sets its urgency hint (X11
+    /// `WM_HINTS` urgency, Wayland xdg-activation), cleared when it gains the focus.
+    pub urgent: bool,
+}
+
+impl Default for BellConfig {
+    fn default() -> Self {
+        Self { urgent: true }
+    }
+}
+
+// ---- end of issue 16's block (notifications, bell)
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ShellConfig {
@@ -439,6 +495,9 @@ impl Default for WindowConfig {
     }
 }
 
+/// The longest `notifications.command_min_duration`, in seconds (a week).
+pub const MAX_COMMAND_MIN_DURATION: f64 = 7.0 * 86400.0;
+
 /// Where the configuration file is looked for.
 pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
@@ -540,6 +599,8 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
     section!("panes", panes);
     section!("confirm_close", confirm_close);
     section!("shell_integration", shell_integration);
+    section!("notifications", notifications);
+    section!("bell", bell);
     config.validate(problems);
     config
 }
@@ -615,6 +676,14 @@ impl Config {
             ));
             self.limits.max_tabs = max;
         }
+        let d = self.notifications.command_min_duration;
+        if !(d.is_finite() && (0.0..=MAX_COMMAND_MIN_DURATION).contains(&d)) {
+            problems.push(format!(
+                "notifications.command_min_duration {d} is out of range \
+                 (0-{MAX_COMMAND_MIN_DURATION} seconds); using 5"
+            ));
+            self.notifications.command_min_duration = 5.0;
+        }
     }
 
     /// `[shell]` as the I/O core takes it: `None` runs the user's shell.
@@ -687,6 +756,8 @@ mod tests {
         assert_eq!(format!("{:?}", config.window), format!("{:?}", d.window));
         assert_eq!(format!("{:?}", config.terminal), format!("{:?}", d.terminal));
         assert_eq!(format!("{:?}", config.limits), format!("{:?}", d.limits));
+        assert_eq!(format!("{:?}", config.notifications), format!("{:?}", d.notifications));
+        assert_eq!(format!("{:?}", config.bell), format!("{:?}", d.bell));
         // The shell section is an example, not the default (which depends on the user).
         assert_eq!(config.shell.program.as_deref(), Some("/bin/bash"));
         // The bindings it shows are the defaults: loading them changes nothing.
@@ -704,6 +775,31 @@ mod tests {
         ));
         std::fs::write(&p, text).unwrap();
         p
+    }
+
+    #[test]
+    fn notification_keys_parse_and_bad_ones_are_reported() {
+        let (c, problems) = parse(
+            "t",
+            Some(
+                "[notifications]\nwhen = \"always\"\ncommand_finished = \"never\"\n\
+                  command_min_duration = 2\n[bell]\nurgent = false\n",
+            ),
+            &[],
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.notifications.when, NotifyWhen::Always);
+        assert_eq!(c.notifications.command_finished, NotifyWhen::Never);
+        assert_eq!(c.notifications.command_min_duration, 2.0);
+        assert!(!c.bell.urgent);
+        let (c, problems) = parse("t", None, &["notifications.command_min_duration=-1".into()]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("command_min_duration"), "{problems:?}");
+        assert_eq!(c.notifications.command_min_duration, 5.0);
+        let (c, problems) = parse("t", None, &["notifications.when=sometimes".into()]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("[notifications]"), "{problems:?}");
+        assert_eq!(c.notifications.when, NotifyWhen::Unfocused, "the section keeps its defaults");
     }
 
     #[test]

@@ -103,6 +103,7 @@ impl App {
             }
             IoEvent::Bell(tab) => {
                 let visual = self.config.window.visual_bell;
+                let urgent = self.config.bell.urgent;
                 if let Some(w) = self.window_of_tab(tab) {
                     let group = w.group_of(tab);
                     if let Some(i) = group.filter(|&i| i != w.active) {
@@ -112,7 +113,8 @@ impl App {
                     if visual {
                         w.ring_bell(Some(tab));
                     }
-                    if !w.focused {
+                    // The urgency hint (X11 WM_HINTS), cleared when the window gains focus.
+                    if urgent && !w.focused {
                         w.window.request_user_attention(Some(
                             winit::window::UserAttentionType::Informational,
                         ));
@@ -145,13 +147,11 @@ impl App {
                         R::Maximize(n) => w.window.set_maximized(n != 0),
                         R::Fullscreen(n) => {
                             let on = match n {
-                                0 => false,
-                                1 => true,
-                                _ => w.window.fullscreen().is_none(),
+                                0 => Some(false),
+                                1 => Some(true),
+                                _ => None,
                             };
-                            w.window.set_fullscreen(
-                                on.then_some(winit::window::Fullscreen::Borderless(None)),
-                            );
+                            w.set_fullscreen(on, &self.sender);
                         }
                         R::ResizePixels { width, height } => {
                             let size = w.window.inner_size();
@@ -202,7 +202,31 @@ impl App {
                     w.window.request_redraw();
                 }
             }
+            IoEvent::Notify { tab, notice } => self.notice(tab, notice),
+            IoEvent::FocusTab { tab, activation_token } => {
+                let Some(w) = self.window_of_tab(tab) else { return };
+                if let Some(i) = w.group_of(tab) {
+                    w.active = i;
+                    // The pane that asked gets the keyboard too.
+                    w.tabs[i].focused = tab;
+                }
+                w.update_title();
+                w.report(&sender);
+                w.window.request_redraw();
+                // X11: _NET_ACTIVE_WINDOW through the window manager. Wayland: winit asks the
+                // compositor for a token of its own (it cannot activate with the server's).
+                if activation_token.is_some() {
+                    log::debug!("notification clicked with an activation token");
+                }
+                w.window.focus_window();
+            }
+            IoEvent::Fullscreen { window, on } => {
+                if let Some(w) = self.window_for(window) {
+                    w.set_fullscreen(on, &sender);
+                }
+            }
             IoEvent::TabClosed { tab, window, .. } => {
+                self.notifier.forget_tab(tab);
                 if let Some(w) = self.window_for(window) {
                     let i = w.tabs.iter().position(|g| g.id == tab).or_else(|| w.group_of(tab));
                     if let Some(i) = i {
@@ -251,6 +275,7 @@ impl App {
                 w.window.request_redraw();
             }
             IoEvent::PaneClosed { pane, window, .. } => {
+                self.notifier.forget_tab(pane);
                 let Some(w) = self.window_for(window) else { return };
                 let Some(g) = w.group_of(pane) else { return };
                 let group = &mut w.tabs[g];
@@ -297,6 +322,64 @@ impl App {
             }
             IoEvent::Stopped => event_loop.exit(),
         }
+    }
+
+    /// A tab's desktop notification: shown (through [`super::notify::Notifier`], which
+    /// applies the rate limits) when the configuration says so for a tab in its state —
+    /// by default only when the user is not looking at the tab (a background tab, or a
+    /// window without the keyboard focus).
+    fn notice(&mut self, tab: TabId, notice: io::Notice) {
+        use super::config::NotifyWhen;
+        use super::notify::{Notification, Urgency};
+        let n = &self.config.notifications;
+        let (when, min_ms) = match notice {
+            io::Notice::Message { .. } => (n.when, 0.0),
+            io::Notice::CommandFinished { .. } => {
+                (n.command_finished, n.command_min_duration * 1000.0)
+            }
+        };
+        let Some(w) = self.windows.values().find(|w| w.pane(tab).is_some()) else {
+            return;
+        };
+        let looked_at = w.focused && w.active_tab().is_some_and(|t| t.id == tab);
+        let show = match when {
+            NotifyWhen::Never => false,
+            NotifyWhen::Always => true,
+            NotifyWhen::Unfocused => !looked_at,
+        };
+        let tab_title = w
+            .pane(tab)
+            .map(|t| t.title.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| APP_ID.to_owned());
+        let notification = match notice {
+            _ if !show => return,
+            io::Notice::Message { title, body, .. } => {
+                let summary = if title.is_empty() { tab_title } else { title };
+                Notification::new(tab, &summary, &body, Urgency::Normal)
+            }
+            io::Notice::CommandFinished { exit_status, duration_ms } => {
+                if (duration_ms as f64) < min_ms {
+                    return;
+                }
+                let status = match exit_status {
+                    Some(0) => "succeeded".to_owned(),
+                    Some(s) => format!("failed (exit status {s})"),
+                    None => "finished".to_owned(),
+                };
+                let body = format!(
+                    "{status} after {} in {tab_title}",
+                    super::notify::format_duration(duration_ms)
+                );
+                let urgency = if exit_status.is_some_and(|s| s != 0) {
+                    Urgency::Critical
+                } else {
+                    Urgency::Normal
+                };
+                Notification::new(tab, "Command finished", &body, urgency)
+            }
+        };
+        self.notifier.show(notification, std::time::Instant::now());
     }
 
     /// Ask the focused window's compositor for an xdg-activation token (Wayland only; none

@@ -336,6 +336,13 @@ impl actions::ActionContext for WindowActions<'_> {
         }
     }
 
+    fn toggle_fullscreen(&mut self) {
+        let sender = self.app.sender.clone();
+        if let Some(w) = self.window_mut() {
+            w.set_fullscreen(None, &sender);
+        }
+    }
+
     fn toggle_search(&mut self) {
         if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
             t.search = if t.search.is_some() { None } else { Some(Search::default()) };

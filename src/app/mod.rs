@@ -21,6 +21,7 @@ pub mod input;
 mod io_events;
 mod keyboard;
 mod mouse;
+pub mod notify;
 pub mod overlay;
 pub mod panes;
 pub mod scene;
@@ -64,12 +65,16 @@ pub struct GuiOptions {
 }
 
 /// The I/O thread's way into the winit loop. `backlog` counts events sent and not yet handled
-/// (the UI decrements it as it finishes each one): `stats.ui_backlog`.
+/// (the UI decrements it as it finishes each one): `stats.ui_backlog`. The notifier thread
+/// sends through a clone of it.
+#[derive(Clone)]
 struct ProxySink {
     proxy: EventLoopProxy<IoEvent>,
     backlog: Arc<AtomicUsize>,
     /// Each window's GL figures, as the UI thread last published them (after a frame).
     gpu: WindowGpuTable,
+    /// The desktop notifications' counts (`stats.notifications_sent` / `_dropped`).
+    notifications: Arc<notify::Counters>,
 }
 
 /// Per-window GL figures the UI thread publishes for the ledger (`msg stats --tabs`).
@@ -104,6 +109,8 @@ impl io::EventSink for ProxySink {
             frames: crate::render::gl::frames(),
             gl_objects_orphaned: crate::render::gl::orphaned_objects(),
             gpu_bytes_estimate: crate::render::gl::gpu_bytes_estimate() as u64,
+            notifications_sent: self.notifications.sent.load(Ordering::Relaxed),
+            notifications_dropped: self.notifications.dropped.load(Ordering::Relaxed),
         }
     }
 }
@@ -179,8 +186,14 @@ pub fn run(options: GuiOptions) -> ExitCode {
     };
     let backlog = Arc::new(AtomicUsize::new(0));
     let gpu = WindowGpuTable::default();
-    let sink =
-        ProxySink { proxy: event_loop.create_proxy(), backlog: backlog.clone(), gpu: gpu.clone() };
+    let notifications = Arc::new(notify::Counters::default());
+    let sink = ProxySink {
+        proxy: event_loop.create_proxy(),
+        backlog: backlog.clone(),
+        gpu: gpu.clone(),
+        notifications: notifications.clone(),
+    };
+    let notifier = notify::Notifier::new(notifications, Box::new(sink.clone()));
     let io = match IoHandle::start(io_config, Box::new(sink)) {
         Ok(io) => io,
         Err(e) => {
@@ -215,6 +228,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         mouse: MouseState::default(),
         started: false,
         exit_code: 0,
+        notifier,
     };
     if let Err(e) = event_loop.run_app(&mut app) {
         eprintln!("uvterm: {e}");
@@ -223,6 +237,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
     if let Some(io) = app.io.take() {
         io.shutdown();
     }
+    app.notifier.shutdown();
     ExitCode::from(app.exit_code)
 }
 
@@ -289,6 +304,8 @@ struct App {
     mouse: MouseState,
     started: bool,
     exit_code: u8,
+    /// Desktop notifications: the rate limits and the notifier thread (joined on exit).
+    notifier: notify::Notifier,
 }
 
 impl ApplicationHandler<IoEvent> for App {
@@ -381,6 +398,10 @@ impl ApplicationHandler<IoEvent> for App {
             }
             WindowEvent::Focused(focused) => {
                 if let Some(w) = self.windows.get_mut(&wid) {
+                    if focused && !w.focused {
+                        // The bell's urgency hint has served its purpose.
+                        w.window.request_user_attention(None);
+                    }
                     w.focused = focused;
                     w.last_input = Instant::now();
                     if let Some(t) = w.active_tab() {
@@ -426,6 +447,8 @@ impl ApplicationHandler<IoEvent> for App {
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
         // The Wayland clipboard's thread uses the event loop's connection: it goes first.
         self.clipboard = None;
+        // The notifier thread sends through the event loop's proxy: joined before it goes.
+        self.notifier.shutdown();
     }
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {

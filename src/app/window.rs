@@ -484,6 +484,7 @@ impl TermWindow {
             x11_window,
             position,
             text_position,
+            fullscreen: self.window.fullscreen().is_some(),
         };
         self.reported = Some(geometry);
         let _ = io.send(io::Command::WindowShown {
@@ -492,6 +493,15 @@ impl TermWindow {
             active_tab: self.active_group().map(|g| g.id),
         });
         self.report_panes(io);
+    }
+
+    /// Fullscreen on (`Some(true)`), off or toggled (`None`): borderless on the window's
+    /// monitor (F11, `msg fullscreen`, XTWINOPS 10). Reported to the I/O thread at once for
+    /// `list` (a window manager's resize follows as `Resized`).
+    pub fn set_fullscreen(&mut self, on: Option<bool>, io: &io::IoSender) {
+        let on = on.unwrap_or(self.window.fullscreen().is_none());
+        self.window.set_fullscreen(on.then_some(winit::window::Fullscreen::Borderless(None)));
+        self.report(io);
     }
 
     pub fn resized(&mut self, io: &io::IoSender) {

@@ -8,12 +8,16 @@
 //! most one such event per tab, whatever the output (the same rule `TabShared::dirty`
 //! applies to "output arrived").
 //!
+//! Desktop notifications are not state but messages: the first [`MAX_PENDING_NOTICES`] wait
+//! in order and the rest are dropped (and counted by the caller) until the UI takes them; of
+//! finished commands (OSC 133 D) only the latest waits.
+//!
 //! Owns the pending state only; it neither parses output nor touches windows.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use super::{EventSink, IoEvent, TabId, TabShared};
+use super::{EventSink, IoEvent, Notice, TabId, TabShared};
 use crate::term::WindowRequest;
 use crate::term::handler::StringTerminator;
 
@@ -21,6 +25,9 @@ use crate::term::handler::StringTerminator;
 pub const MAX_WINDOW_REQUESTS: usize = 8;
 /// Distinct OSC 52 selections kept (each holds its latest data only).
 const MAX_SELECTIONS: usize = 16;
+/// Notifications (OSC 9/777/99) of one tab kept while the UI has not taken them; later ones
+/// are dropped. Above the UI's per-tab burst (5), so the rate limit, not this queue, decides.
+pub const MAX_PENDING_NOTICES: usize = 8;
 
 #[derive(Default)]
 struct Pending {
@@ -36,6 +43,10 @@ struct Pending {
     clipboard_loads: Vec<(u8, StringTerminator)>,
     resize: Option<(usize, usize)>,
     window: VecDeque<WindowRequest>,
+    /// Notifications in arrival order, at most [`MAX_PENDING_NOTICES`].
+    notices: Vec<Notice>,
+    /// The latest finished command (a [`Notice::CommandFinished`]).
+    command: Option<Notice>,
 }
 
 /// One tab's coalesced UI events (in `TabShared`, so they go when the tab goes).
@@ -103,10 +114,25 @@ impl UiEvents {
         );
         out.extend(p.resize.map(|(cols, lines)| IoEvent::ResizeRequest { tab, cols, lines }));
         out.extend(p.window.into_iter().map(|request| IoEvent::WindowRequest { tab, request }));
+        out.extend(
+            p.notices.into_iter().chain(p.command).map(|notice| IoEvent::Notify { tab, notice }),
+        );
         if p.bell {
             out.push(IoEvent::Bell(tab));
         }
         out
+    }
+
+    /// Queue a desktop notification. Returns `None` when it was dropped (the tab's queue holds
+    /// [`MAX_PENDING_NOTICES`] already), else whether the UI must be woken.
+    pub fn post_notice(&self, notice: Notice) -> Option<bool> {
+        let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        match notice {
+            Notice::CommandFinished { .. } => p.command = Some(notice),
+            Notice::Message { .. } if p.notices.len() >= MAX_PENDING_NOTICES => return None,
+            Notice::Message { .. } => p.notices.push(notice),
+        }
+        Some(!std::mem::replace(&mut p.queued, true))
     }
 
     /// How many events [`UiEvents::take`] would return now (for `msg stats` and tests).
@@ -118,6 +144,8 @@ impl UiEvents {
             + p.clipboard_loads.len()
             + p.resize.is_some() as usize
             + p.window.len()
+            + p.notices.len()
+            + p.command.is_some() as usize
             + p.bell as usize
     }
 
@@ -133,6 +161,19 @@ pub(crate) fn post(sink: &dyn EventSink, shared: &TabShared, event: IoEvent) {
         Ok(true) => sink.send(IoEvent::TabEvents(shared.id)),
         Ok(false) => (),
         Err(event) => sink.send(event),
+    }
+}
+
+/// Queue the desktop notification `notice` of the tab `shared` for the UI (see the module
+/// doc); false when the tab's queue was full and it was dropped.
+pub(crate) fn post_notice(sink: &dyn EventSink, shared: &TabShared, notice: Notice) -> bool {
+    match shared.ui.post_notice(notice) {
+        Some(true) => {
+            sink.send(IoEvent::TabEvents(shared.id));
+            true
+        }
+        Some(false) => true,
+        None => false,
     }
 }
 
@@ -180,6 +221,39 @@ mod tests {
         let ui = UiEvents::default();
         assert_eq!(ui.post(IoEvent::TabOutput(TabId(1))), Err(IoEvent::TabOutput(TabId(1))));
         assert!(ui.is_empty());
+    }
+
+    #[test]
+    fn notifications_keep_the_first_few_in_order_and_the_latest_finished_command() {
+        let ui = UiEvents::default();
+        let tab = TabId(3);
+        let message = |i: usize| Notice::Message {
+            protocol: "osc9",
+            title: String::new(),
+            body: format!("n{i}"),
+        };
+        let mut wakes = 0;
+        let mut dropped = 0;
+        for i in 0..1000 {
+            match ui.post_notice(message(i)) {
+                Some(wake) => wakes += wake as usize,
+                None => dropped += 1,
+            }
+            ui.post_notice(Notice::CommandFinished { exit_status: Some(i as i32), duration_ms: 1 });
+        }
+        assert_eq!((wakes, dropped), (1, 1000 - MAX_PENDING_NOTICES));
+        assert_eq!(ui.len(), MAX_PENDING_NOTICES + 1);
+        let got = ui.take(tab);
+        let expected: Vec<IoEvent> = (0..MAX_PENDING_NOTICES)
+            .map(|i| IoEvent::Notify { tab, notice: message(i) })
+            .chain([IoEvent::Notify {
+                tab,
+                notice: Notice::CommandFinished { exit_status: Some(999), duration_ms: 1 },
+            }])
+            .collect();
+        assert_eq!(got, expected, "the first ones in order, then the last command");
+        assert!(ui.is_empty());
+        assert_eq!(ui.post_notice(message(0)), Some(true), "taking re-arms the wake");
     }
 
     fn post(ui: &UiEvents, e: IoEvent) -> bool {

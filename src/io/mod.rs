@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 use crate::pty::SpawnSpec;
 use crate::term::{Term, TermConfig};
 
-pub use coalesce::{MAX_WINDOW_REQUESTS, UiEvents};
+pub use coalesce::{MAX_PENDING_NOTICES, MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
 pub(crate) use state::check_activation_token;
@@ -157,6 +157,9 @@ pub struct WindowInfo {
     /// The tab on display (GUI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_tab: Option<TabId>,
+    /// Whether the window is fullscreen (GUI; as last reported with its geometry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fullscreen: Option<bool>,
 }
 
 /// A GUI window's layout in physical pixels.
@@ -179,6 +182,8 @@ pub struct Geometry {
     /// The text area's top-left corner on the screen (the client area's position plus the
     /// padding before the first cell), for XTWINOPS `13;2`.
     pub text_position: (i32, i32),
+    /// The window is fullscreen (F11, `msg fullscreen`, XTWINOPS 10).
+    pub fullscreen: bool,
 }
 
 /// One tab for `list`. `title`, `pid`, `cols`, `lines` and `cwd` are those of the pane the
@@ -301,6 +306,11 @@ pub struct Stats {
     pub ui_backlog: usize,
     /// Connections subscribed to the event stream (`msg subscribe`).
     pub subscribers: usize,
+    /// Desktop notifications the notification server accepted (GUI; 0 headless).
+    pub notifications_sent: u64,
+    /// Desktop notifications dropped: past the rate limits, the per-read or per-tab queue
+    /// bounds, or refused by (or without) a notification server.
+    pub notifications_dropped: u64,
 }
 
 /// Terminals (panes of all tabs together) open at once unless configured otherwise
@@ -375,6 +385,10 @@ pub enum Request {
     GetText { tab: TabId, scrollback: bool },
     /// The GUI tells where a window draws and which tab it shows (for `list`).
     WindowShown { window: WindowId, geometry: Geometry, active_tab: Option<TabId> },
+    /// Make a window fullscreen (`on`: `Some(true)`), leave fullscreen (`Some(false)`) or
+    /// toggle (`None`); `window` `None`: the newest window. Carried out by the GUI
+    /// ([`IoEvent::Fullscreen`]); headless nothing changes.
+    Fullscreen { window: Option<WindowId>, on: Option<bool> },
     /// Live counts (see [`Stats`]).
     Stats,
     /// What each tab costs (see [`Ledger`]); reads `/proc`, so heavier than `Stats`.
@@ -455,6 +469,10 @@ pub struct EmbedderCounts {
     /// Estimated GPU memory of those objects, in bytes (textures by size, buffers by their
     /// allocated length).
     pub gpu_bytes_estimate: u64,
+    /// Desktop notifications the server accepted.
+    pub notifications_sent: u64,
+    /// Desktop notifications the GUI dropped (rate limits, a full queue, no server).
+    pub notifications_dropped: u64,
 }
 
 /// Commands for the I/O thread, as other threads send them: each becomes one [`Request`]
@@ -617,6 +635,23 @@ pub enum IoEvent {
         title: String,
     },
     Bell(TabId),
+    /// A desktop notification the tab asks for (coalesced: at most
+    /// [`MAX_PENDING_NOTICES`] wait per tab); the UI decides whether to show it.
+    Notify {
+        tab: TabId,
+        notice: Notice,
+    },
+    /// Show this tab and focus its window: its notification was clicked (sent by the GUI's
+    /// notifier thread, with the notification server's xdg-activation token when it gave one).
+    FocusTab {
+        tab: TabId,
+        activation_token: Option<String>,
+    },
+    /// Fullscreen on, off or toggled (`None`) for `window` ([`Request::Fullscreen`]).
+    Fullscreen {
+        window: WindowId,
+        on: Option<bool>,
+    },
     /// OSC 52: put `data` on the clipboard (`c`) or primary selection (`p`, `s`).
     Clipboard {
         tab: TabId,
@@ -690,6 +725,18 @@ pub enum IoEvent {
     },
     /// The loop has stopped; nothing more will come.
     Stopped,
+}
+
+/// A desktop notification a tab's program asked for, before the UI decides whether to show
+/// it (the tab's focus, `notifications.when`, the rate limits).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// OSC 9, OSC 777 `notify` or kitty's OSC 99 (`protocol`: `osc9`, `osc777`, `osc99`),
+    /// title and body as the core kept them (bounded there).
+    Message { protocol: &'static str, title: String, body: String },
+    /// OSC 133 D: a command finished `duration_ms` milliseconds after its OSC 133 C, with the
+    /// exit status the shell reported, if any.
+    CommandFinished { exit_status: Option<i32>, duration_ms: u64 },
 }
 
 /// Where the I/O thread sends events.

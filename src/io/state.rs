@@ -158,6 +158,10 @@ pub struct IoState {
     closed_since_trim: usize,
     /// The event stream's clock, open while somebody subscribes.
     pub(crate) event_tick: Option<HandleKey>,
+    /// Desktop notifications (OSC 9/777/99) dropped before reaching the UI: past
+    /// [`MAX_NOTIFICATIONS_PER_READ`] in one read, or with the tab's queue full
+    /// (`stats.notifications_dropped`, with the UI's own drops).
+    notifications_dropped: u64,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -197,6 +201,7 @@ pub(super) fn run(
         ipc: None,
         closed_since_trim: 0,
         event_tick: None,
+        notifications_dropped: 0,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -471,6 +476,16 @@ impl IoState {
                 self.window_moved(window);
                 Ok(Response::Done)
             }
+            Request::Fullscreen { window, on } => {
+                let window = match window {
+                    Some(w) if self.windows.contains_key(&w) => w,
+                    Some(w) => return Err(format!("no window {}", w.0)),
+                    // The newest window, as `create-tab` picks one.
+                    None => *self.windows.keys().next_back().ok_or("no window")?,
+                };
+                self.sink.send(IoEvent::Fullscreen { window, on });
+                Ok(Response::Done)
+            }
             Request::Stats => Ok(Response::Stats(self.stats())),
             Request::Ledger => Ok(Response::Ledger(Box::new(self.ledger()))),
             Request::Subscribe { .. } => {
@@ -675,6 +690,8 @@ impl IoState {
             gl_objects_orphaned: embedder.gl_objects_orphaned,
             ui_backlog: self.sink.backlog(),
             subscribers: self.subscribers(),
+            notifications_sent: embedder.notifications_sent,
+            notifications_dropped: self.notifications_dropped + embedder.notifications_dropped,
         }
     }
 
@@ -685,6 +702,7 @@ impl IoState {
                 id,
                 geometry: w.geometry,
                 active_tab: w.active_tab,
+                fullscreen: w.geometry.map(|g| g.fullscreen),
                 tabs: w.tabs.iter().filter_map(|&t| self.tab_summary(t)).collect(),
             })
             .collect()
@@ -1107,6 +1125,15 @@ impl IoState {
                             .take()
                             .map(|t| t.elapsed().as_millis() as u64);
                         stream.push(Event::CommandFinished { tab: id, exit_status, duration_ms });
+                        // The UI decides (focus, threshold) whether the desktop hears of it;
+                        // only the latest finished command waits for it.
+                        if let Some(duration_ms) = duration_ms {
+                            coalesce::post_notice(
+                                &*self.sink,
+                                &tab.shared,
+                                Notice::CommandFinished { exit_status, duration_ms },
+                            );
+                        }
                     }
                     PromptMark::PromptStart | PromptMark::CommandStart => (),
                 },
@@ -1114,12 +1141,23 @@ impl IoState {
                     // Bounded per read: the rest of a burst is dropped, not queued.
                     notifications += 1;
                     if notifications <= MAX_NOTIFICATIONS_PER_READ {
+                        // For the desktop too: the UI decides whether to show it.
+                        let notice = Notice::Message {
+                            protocol: protocol.name(),
+                            title: title.clone(),
+                            body: body.clone(),
+                        };
+                        if !coalesce::post_notice(&*self.sink, &tab.shared, notice) {
+                            self.notifications_dropped += 1;
+                        }
                         stream.push(Event::Notification {
                             tab: id,
                             protocol: protocol.name(),
                             title,
                             body,
                         });
+                    } else {
+                        self.notifications_dropped += 1;
                     }
                 }
             }

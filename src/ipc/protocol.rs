@@ -94,6 +94,14 @@ pub enum Request {
         tab: u64,
         title: String,
     },
+    /// Fullscreen on (`on: true`), off (`false`) or toggled (absent) for `window` (absent: the
+    /// newest window).
+    Fullscreen {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<bool>,
+    },
 }
 
 /// The JSON-lines codec for the control socket.
@@ -182,6 +190,9 @@ impl Request {
                 Err(_) => io::Request::Subscribe { events: io::EventMask::ALL },
             },
             Request::Shutdown {} => io::Request::Shutdown,
+            Request::Fullscreen { window, on } => {
+                io::Request::Fullscreen { window: window.map(WindowId), on }
+            }
         }
     }
 }
@@ -337,6 +348,27 @@ mod tests {
         assert!(
             serde_json::from_str::<Request>(r#"{"cmd":"resize","tab":1,"cols":70000,"lines":2}"#)
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn fullscreen_names_a_window_and_a_state_or_neither() {
+        let full = |line: &str| match decode(line) {
+            Ok(io::Request::Fullscreen { window, on }) => Ok((window, on)),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(e),
+        };
+        assert_eq!(full(r#"{"cmd":"fullscreen"}"#), Ok((None, None)));
+        assert_eq!(
+            full(r#"{"cmd":"fullscreen","window":4,"on":false}"#),
+            Ok((Some(WindowId(4)), Some(false)))
+        );
+        assert!(full(r#"{"cmd":"fullscreen","on":"yes"}"#).is_err());
+        assert!(full(r#"{"cmd":"fullscreen","window":-1}"#).is_err());
+        let wire = Request::Fullscreen { window: Some(2), on: Some(true) };
+        assert_eq!(
+            serde_json::to_string(&wire).unwrap(),
+            r#"{"cmd":"fullscreen","window":2,"on":true}"#
         );
     }
 

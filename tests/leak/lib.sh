@@ -52,6 +52,38 @@ stop_xvfb() {
     wait "$XVFB_PID" 2>/dev/null || true
 }
 
+# start_session_bus: a private session D-Bus (dbus-daemon) with a notification server (dunst,
+# on $XVFB_DISPLAY) for the GUI checks' desktop notifications; exports
+# DBUS_SESSION_BUS_ADDRESS and sets BUS_PID, DUNST_PID. Without dbus-daemon or dunst, says so
+# and returns 1 (the caller decides).
+start_session_bus() {
+    command -v dbus-daemon >/dev/null && command -v dunst >/dev/null || {
+        echo "no dbus-daemon or dunst: notifications not exercised" >&2
+        return 1
+    }
+    BUS_DIR=$(mktemp -d /tmp/uvterm-leak-bus.XXXXXX)
+    dbus-daemon --session --nofork --nopidfile --print-address=1 \
+        --address="unix:path=$BUS_DIR/bus" >"$BUS_DIR/address" 2>/dev/null &
+    BUS_PID=$!
+    i=0
+    until grep -q . "$BUS_DIR/address" 2>/dev/null; do
+        i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
+    done
+    DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$BUS_DIR/address")
+    export DBUS_SESSION_BUS_ADDRESS
+    printf '[global]\n    notification_limit = 0\n' >"$BUS_DIR/dunstrc"
+    DISPLAY=$XVFB_DISPLAY dunst -conf "$BUS_DIR/dunstrc" >/dev/null 2>&1 &
+    DUNST_PID=$!
+}
+
+stop_session_bus() {
+    for pid in ${DUNST_PID:-} ${BUS_PID:-}; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    [ -z "${BUS_DIR:-}" ] || rm -rf "$BUS_DIR"
+}
+
 # wait_for_window: until the GUI at $SOCKET lists a window that has been shown (slow under
 # valgrind).
 wait_for_window() {

@@ -2,7 +2,9 @@
 # The GUI under valgrind on a private Xvfb (Mesa llvmpipe), through a churn of >= 20 tabs in
 # >= 5 windows (with split panes: churn.py splits half as many panes off them), all through
 # `uvterm msg`: 0 bytes definitely or indirectly lost, 0 errors,
-# and the GL objects and contexts our renderer counts back at their baseline.
+# and the GL objects and contexts our renderer counts back at their baseline. With a private
+# session bus and dunst, a tab's desktop notifications start the notifier thread first (its
+# D-Bus connection must go with the process too).
 set -e
 cd "$(dirname "$0")/../.."
 . tests/leak/lib.sh
@@ -11,21 +13,37 @@ WINDOWS=${VALGRIND_GUI_WINDOWS:-6}
 LOG=/tmp/uvterm-valgrind-gui.log
 
 start_xvfb
+notify=0
+start_session_bus && notify=1
 LOGDIR=$(mktemp -d /tmp/uvterm-leak-gui.XXXXXX)
 SOCKET="$LOGDIR/uvterm.sock"
 # llvmpipe without its worker threads: valgrind runs threads one at a time anyway, and fewer
 # threads make the run shorter and the report smaller.
 DISPLAY=$XVFB_DISPLAY LIBGL_ALWAYS_SOFTWARE=1 LP_NUM_THREADS=0 XDG_CONFIG_HOME="$LOGDIR" \
     $VALGRIND --log-file="$LOG" \
-    "$UVTERM_BIN" --socket "$SOCKET" -e /bin/sh -c 'exec sleep 3600' \
+    "$UVTERM_BIN" --socket "$SOCKET" -o notifications.when=always -e /bin/sh -c 'exec sleep 3600' \
     >"$LOGDIR/stdout" 2>"$LOGDIR/stderr" &
 DAEMON_PID=$!
-wait_for_window || { cat "$LOGDIR/stderr" >&2; stop_xvfb; exit 1; }
+wait_for_window || { cat "$LOGDIR/stderr" >&2; stop_session_bus; stop_xvfb; exit 1; }
+if [ "$notify" -eq 1 ]; then
+    # Seven notifications from one tab: the rate limit passes five, drops two.
+    tab=$("$UVTERM_BIN" msg --socket "$SOCKET" create-tab -e /bin/sh -c \
+        'for i in 1 2 3 4 5 6 7; do printf "\033]9;valgrind %s\007" $i; done; exec sleep 3600')
+    i=0
+    until [ $(($(stat notifications_sent) + $(stat notifications_dropped))) -ge 7 ]; do
+        i=$((i + 1))
+        if [ $i -gt 600 ]; then echo "notifications never settled" >&2; break; fi
+        sleep 0.1
+    done
+    echo "notifications: $(stat notifications_sent) sent, $(stat notifications_dropped) dropped"
+    "$UVTERM_BIN" msg --socket "$SOCKET" close-tab "$tab" >/dev/null
+fi
 churn=0
 python3 tests/leak/churn.py --socket "$SOCKET" --tabs "$TABS" --windows "$WINDOWS" \
     --batch "$TABS" --lines 500 --timeout 900 --gui-windows || churn=1
 status=0
 stop_daemon || status=$?
+stop_session_bus
 stop_xvfb
 valgrind_verdict "$LOG" "$status" GUI || exit 1
 [ "$churn" -eq 0 ] || exit 1
