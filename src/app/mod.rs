@@ -22,6 +22,7 @@ mod keyboard;
 mod mouse;
 pub mod overlay;
 pub mod scene;
+pub mod themes;
 pub mod window;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
