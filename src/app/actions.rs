@@ -48,6 +48,8 @@ pub trait ActionContext {
     fn toggle_overlay(&mut self);
     /// The window must be drawn again.
     fn redraw(&mut self);
+    /// Open the configuration file in the user's editor, in a new tab.
+    fn edit_config(&mut self);
 }
 
 /// Smallest font size the shortcuts go down to, in points.
@@ -127,6 +129,7 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
             }
             ctx.redraw();
         }
+        Action::EditConfig => ctx.edit_config(),
         Action::None => (),
     }
 }
@@ -152,9 +155,13 @@ mod tests {
         overlay: bool,
         prompts: Vec<usize>,
         redraws: usize,
+        edits: usize,
     }
 
     impl ActionContext for Fake {
+        fn edit_config(&mut self) {
+            self.edits += 1;
+        }
         fn open_tab(&mut self, new_window: bool) {
             self.opened.push(new_window);
         }

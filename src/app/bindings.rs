@@ -29,6 +29,8 @@ pub enum Action {
     NextPrompt,
     /// Show or hide the resource overlay: the window's tabs with their memory and activity.
     ResourceOverlay,
+    /// Open the configuration file in $VISUAL / $EDITOR / vi, in a new tab.
+    EditConfig,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -55,6 +57,7 @@ impl Action {
             "PreviousPrompt" => Action::PreviousPrompt,
             "NextPrompt" => Action::NextPrompt,
             "ResourceOverlay" => Action::ResourceOverlay,
+            "EditConfig" => Action::EditConfig,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -102,6 +105,7 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
         Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
         Binding { key: Key::Char('m'), mods: cs, action: Action::ResourceOverlay },
+        Binding { key: Key::Char(','), mods: cs, action: Action::EditConfig },
     ];
     for n in 1..=9u8 {
         v.push(Binding {

@@ -50,6 +50,12 @@ impl App {
         event: &winit::event::KeyEvent,
     ) {
         let Some(input) = translate_key(event, self.mods) else { return };
+        if input.key == Key::Escape
+            && event.state == ElementState::Pressed
+            && self.dismiss_config_error()
+        {
+            return;
+        }
         let search_open =
             self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
         match route_key(&input, search_open, &self.bindings) {
@@ -234,6 +240,10 @@ impl actions::ActionContext for WindowActions<'_> {
         if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
             t.display_offset = offset;
         }
+    }
+
+    fn edit_config(&mut self) {
+        self.app.edit_config(self.wid);
     }
 
     fn toggle_overlay(&mut self) {

@@ -21,6 +21,7 @@ mod io_events;
 mod keyboard;
 mod mouse;
 pub mod overlay;
+mod reload;
 pub mod scene;
 pub mod themes;
 pub mod window;
@@ -122,8 +123,10 @@ pub fn run(options: GuiOptions) -> ExitCode {
         eprintln!("uvterm: {message}");
         return ExitCode::from(2);
     }
-    let config_path = options.config_file.clone().or_else(config::default_path);
-    let (config, problems) = config::load(config_path.as_deref(), &options.overrides);
+    let config_path = reload::config_path(options.config_file.as_deref());
+    let appearance = themes::Appearance::default();
+    let loaded = config::load_full(config_path.as_deref(), &options.overrides, appearance);
+    let (config, problems, files) = (loaded.config, loaded.problems, loaded.files);
     for p in &problems {
         eprintln!("uvterm: {p}");
     }
@@ -173,6 +176,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         termination_signals: true,
         shell: config.shell_command(),
         ledger: config.ledger_config(),
+        config_reload: true,
         ..io::IoConfig::default()
     };
     let backlog = Arc::new(AtomicUsize::new(0));
@@ -213,7 +217,12 @@ pub fn run(options: GuiOptions) -> ExitCode {
         mouse: MouseState::default(),
         started: false,
         exit_code: 0,
+        config_path,
+        appearance,
+        watched: Vec::new(),
+        config_error: None,
     };
+    app.watch_files(&files);
     if let Err(e) = event_loop.run_app(&mut app) {
         eprintln!("uvterm: {e}");
         return ExitCode::from(1);
@@ -287,6 +296,15 @@ struct App {
     mouse: MouseState,
     started: bool,
     exit_code: u8,
+    // --- issue 16 (live reload, themes) ---
+    /// The configuration file read (`--config-file`, else the default path).
+    config_path: Option<PathBuf>,
+    /// The desktop's colour-scheme preference, for `theme = "light:X,dark:Y"`.
+    appearance: themes::Appearance,
+    /// The files the I/O thread watches for us.
+    watched: Vec<PathBuf>,
+    /// The banner of a configuration that was not applied (new windows show it too).
+    config_error: Option<String>,
 }
 
 impl ApplicationHandler<IoEvent> for App {

@@ -31,6 +31,8 @@ const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
 pub const BLINK_INTERVAL: Duration = Duration::from_millis(530);
 const BLINK_IDLE_STOP: Duration = Duration::from_secs(5);
 const BELL_FLASH: Duration = Duration::from_millis(100);
+/// The configuration error banner's background (RGBA).
+pub const BANNER_BACKGROUND: [u8; 4] = [0xb0, 0x20, 0x20, 255];
 
 pub struct TabView {
     pub id: TabId,
@@ -78,6 +80,10 @@ pub struct TermWindow {
     ime_spot: Option<(i32, i32)>,
     /// The resource overlay, when open (Ctrl+Shift+M).
     pub overlay: Option<super::overlay::Overlay>,
+    /// A configuration that was not applied: its first problem, on the top line.
+    pub banner: Option<String>,
+    /// Opacity of the default background (`window.opacity`, 0-1).
+    opacity: f32,
 }
 
 impl TermWindow {
@@ -125,6 +131,8 @@ impl TermWindow {
             preedit: None,
             ime_spot: None,
             overlay: None,
+            banner: None,
+            opacity: config.window.opacity,
         })
     }
 
@@ -272,6 +280,12 @@ impl TermWindow {
         self.window.request_redraw();
     }
 
+    /// A reloaded configuration's selection colour and background opacity.
+    pub fn set_look(&mut self, selection: Rgb, opacity: f32) {
+        self.selection_color = selection;
+        self.opacity = opacity.clamp(0.0, 1.0);
+    }
+
     pub fn update_title(&mut self) {
         let title = self
             .active_tab()
@@ -377,6 +391,15 @@ impl TermWindow {
             );
             self.search_bar(&label, l);
         }
+        if let Some(banner) = self.banner.clone() {
+            self.banner_line(&banner, l);
+        }
+        if self.opacity < 1.0 {
+            // Premultiplied: the compositor blends the window over what is behind it.
+            let a = self.opacity;
+            let c = self.scene.clear;
+            self.scene.clear = [c[0] * a, c[1] * a, c[2] * a, a];
+        }
         if let Some((x, y, fg, bg)) = ime {
             if let Some(text) = self.preedit.clone() {
                 self.preedit_overlay(&text, x, y, fg, bg, l);
@@ -456,6 +479,36 @@ impl TermWindow {
         });
         for (i, c) in label.chars().enumerate().take(l.cols) {
             if c == ' ' {
+                continue;
+            }
+            self.scene.glyphs.push(crate::render::GlyphDraw {
+                id: crate::render::GlyphId::for_char(
+                    c,
+                    crate::render::fonts::Face { bold: false, italic: false },
+                    false,
+                ),
+                x: l.x0 + i as f32 * l.cell_w,
+                y,
+                color: [255, 255, 255, 255],
+            });
+        }
+    }
+
+    /// The configuration error banner on the first line, drawn like the search bar (white on
+    /// red), cut to the window's width.
+    fn banner_line(&mut self, text: &str, l: Layout) {
+        let y = l.y0;
+        self.scene.clear_text(y, f32::MIN, f32::MAX);
+        self.scene.backgrounds.push(crate::render::Rect {
+            x: 0.0,
+            y,
+            w: l.width,
+            h: l.cell_h,
+            color: BANNER_BACKGROUND,
+        });
+        let text = text.lines().next().unwrap_or("");
+        for (i, c) in text.chars().enumerate().take(l.cols) {
+            if c == ' ' || c.is_control() {
                 continue;
             }
             self.scene.glyphs.push(crate::render::GlyphDraw {

@@ -28,6 +28,8 @@ mod state;
 mod sys;
 mod trim;
 pub(crate) mod uv;
+mod watch;
+pub use watch::{MAX_PENDING_RELOADS, MAX_WATCHED_FILES, SETTLE_MS};
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -265,6 +267,20 @@ pub enum Request {
     Subscribe { events: EventMask },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
+    // --- issue 16 (live configuration reload) ---
+    /// Watch these configuration files (at most [`MAX_WATCHED_FILES`]) instead of the ones
+    /// watched before; a change is an [`IoEvent::ConfigChanged`]. The window's path only.
+    WatchConfig { paths: Vec<std::path::PathBuf> },
+    /// `msg reload-config`: the UI re-reads its configuration and the reply says whether it
+    /// could ([`IoEvent::ReloadConfig`]). Control socket only.
+    ReloadConfig,
+    /// The UI's answer to [`IoEvent::ReloadConfig`] `request`: `Err` carries the problems
+    /// (file and line) of a configuration that was not applied.
+    ConfigReloaded { request: u64, result: Result<(), String> },
+    /// A reloaded configuration: the template for new tabs and every open tab's terminal
+    /// take `term` (`Term::reconfigure`: colours, cursor, scrollback limit), the budgets take
+    /// `ledger`. The window's path only.
+    Reconfigure { term: Box<TermConfig>, ledger: LedgerConfig },
 }
 
 /// What a successful [`Request`] gives back.
@@ -368,6 +384,20 @@ pub enum Command {
     },
     /// Close everything (children are hung up, then killed after the timeout) and stop.
     Shutdown,
+    /// See [`Request::WatchConfig`].
+    WatchConfig {
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// See [`Request::ConfigReloaded`].
+    ConfigReloaded {
+        request: u64,
+        result: Result<(), String>,
+    },
+    /// See [`Request::Reconfigure`].
+    Reconfigure {
+        term: Box<TermConfig>,
+        ledger: LedgerConfig,
+    },
 }
 
 /// Where a [`Command`]'s result goes.
@@ -403,6 +433,13 @@ impl Command {
                 (Request::ClipboardReply { tab, selection, data, terminator }, ReplyTo::Nobody)
             }
             Command::Shutdown => (Request::Shutdown, ReplyTo::Nobody),
+            Command::WatchConfig { paths } => (Request::WatchConfig { paths }, ReplyTo::Nobody),
+            Command::ConfigReloaded { request, result } => {
+                (Request::ConfigReloaded { request, result }, ReplyTo::Nobody)
+            }
+            Command::Reconfigure { term, ledger } => {
+                (Request::Reconfigure { term, ledger }, ReplyTo::Nobody)
+            }
         }
     }
 }
@@ -487,6 +524,14 @@ pub enum IoEvent {
         window: WindowId,
         ledger: Box<Ledger>,
     },
+    /// A watched configuration file changed (and has been quiet for [`SETTLE_MS`]): re-read
+    /// it.
+    ConfigChanged,
+    /// `msg reload-config`: re-read the configuration and answer with
+    /// [`Command::ConfigReloaded`] for `request`.
+    ReloadConfig {
+        request: u64,
+    },
     /// The loop has stopped; nothing more will come.
     Stopped,
 }
@@ -556,6 +601,9 @@ pub struct IoConfig {
     pub shell: Option<(std::ffi::OsString, Vec<std::ffi::OsString>)>,
     /// Budgets and event thresholds.
     pub ledger: LedgerConfig,
+    /// An embedder applies a configuration (the GUI): `msg reload-config` is passed to it
+    /// as [`IoEvent::ReloadConfig`]. Off (headless): that request is refused.
+    pub config_reload: bool,
 }
 
 /// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
@@ -574,6 +622,7 @@ impl Default for IoConfig {
             termination_signals: false,
             shell: None,
             ledger: LedgerConfig::default(),
+            config_reload: false,
         }
     }
 }

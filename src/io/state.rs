@@ -85,7 +85,7 @@ pub struct IoState {
     child_signal: OnceCell<HandleKey>,
     termination: Vec<HandleKey>,
     shared: Arc<Shared>,
-    sink: Box<dyn EventSink>,
+    pub(crate) sink: Box<dyn EventSink>,
     pub(crate) config: IoConfig,
     next_id: u64,
     pub(crate) shutting_down: bool,
@@ -95,6 +95,8 @@ pub struct IoState {
     closed_since_trim: usize,
     /// The event stream's clock, open while somebody subscribes.
     pub(crate) event_tick: Option<HandleKey>,
+    /// The configuration files' watches (issue 16, `io::watch`).
+    pub(crate) watch: super::watch::Watches,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -133,6 +135,7 @@ pub(super) fn run(
         ipc: None,
         closed_since_trim: 0,
         event_tick: None,
+        watch: Default::default(),
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -207,7 +210,7 @@ impl IoState {
             Owner::IpcServer | Owner::IpcConn(_) | Owner::IpcIdleTimer(_) => {
                 self.ipc_handle_closed(owner)
             }
-            Owner::EventTick => (),
+            Owner::EventTick | Owner::ConfigWatch | Owner::ConfigSettle => (),
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
         self.maybe_finish();
@@ -251,6 +254,7 @@ impl IoState {
             }
             Owner::IpcIdleTimer(conn) => self.on_ipc_idle(conn),
             Owner::EventTick => self.on_event_tick(),
+            Owner::ConfigSettle => self.on_config_settled(key),
             _ => (),
         }
     }
@@ -383,6 +387,16 @@ impl IoState {
                 Ok(Response::Done)
             }
             Request::Stats => Ok(Response::Stats(self.stats())),
+            Request::WatchConfig { paths } => self.watch_config(paths),
+            Request::ReloadConfig => Err("reload-config is answered on the control socket".into()),
+            Request::ConfigReloaded { request, result } => {
+                self.config_reloaded(request, result);
+                Ok(Response::Done)
+            }
+            Request::Reconfigure { term, ledger } => {
+                self.reconfigure(*term, ledger);
+                Ok(Response::Done)
+            }
             Request::Ledger => Ok(Response::Ledger(Box::new(self.ledger()))),
             Request::Subscribe { .. } => {
                 Err("subscribing needs a connection of its own (the control socket)".into())
@@ -461,6 +475,11 @@ impl IoState {
                 log::warn!("cannot resize tab {}: {e}", tab.id.0);
             }
         }
+    }
+
+    /// Every open tab's shared state (a reloaded configuration reaches each terminal).
+    pub(crate) fn tab_shares(&self) -> Vec<Arc<TabShared>> {
+        self.tabs.values().map(|t| t.shared.clone()).collect()
     }
 
     pub(crate) fn stats(&self) -> Stats {
@@ -1016,6 +1035,7 @@ impl IoState {
         if let Some(key) = self.event_tick.take() {
             self.handles.close(key);
         }
+        self.stop_watching();
         if let Some(key) = self.child_signal.take() {
             self.handles.close(key);
         }

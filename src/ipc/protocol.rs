@@ -78,6 +78,9 @@ pub enum Request {
         events: Vec<String>,
     },
     Shutdown {},
+    /// Re-read the window's configuration now; the reply is `ok`, or the error (file and
+    /// line) of a configuration that was not applied.
+    ReloadConfig {},
 }
 
 /// The JSON-lines codec for the control socket.
@@ -153,6 +156,7 @@ impl Request {
                 Err(_) => io::Request::Subscribe { events: io::EventMask::ALL },
             },
             Request::Shutdown {} => io::Request::Shutdown,
+            Request::ReloadConfig {} => io::Request::ReloadConfig,
         }
     }
 }
