@@ -300,15 +300,20 @@ impl App {
                 .map(|w| (w, cfg.clone()))
                 .map_err(|e| e.to_string()),
             None => {
-                // window.opacity below 1: a configuration with alpha (an ARGB visual on X11,
-                // an alpha buffer on Wayland), preferred by the picker below. Created opaque,
-                // a window needs a restart to become translucent.
+                // window.opacity below 1: the picker below prefers a configuration that
+                // supports transparency (an ARGB visual on X11, alpha on Wayland); the
+                // template does not require one (a display without any still gets a window,
+                // opaque). Created opaque, a window needs a restart to become translucent.
                 let transparent = self.config.window.opacity < 1.0;
-                let template = ConfigTemplateBuilder::new()
-                    .with_alpha_size(if transparent { 8 } else { 0 })
-                    .with_transparency(transparent);
+                let template = ConfigTemplateBuilder::new();
                 glutin_winit::DisplayBuilder::new()
-                    .with_preference(glutin_winit::ApiPreference::PreferEgl)
+                    // Mesa's EGL on X11 offers no ARGB visual: a translucent window asks
+                    // GLX first (EGL stays the fallback, and Wayland's only choice).
+                    .with_preference(if transparent {
+                        glutin_winit::ApiPreference::FallbackEgl
+                    } else {
+                        glutin_winit::ApiPreference::PreferEgl
+                    })
                     .with_window_attributes(Some(attrs))
                     .build(event_loop, template, |configs| {
                         use glutin::config::GlConfig;

@@ -412,9 +412,11 @@ impl IoState {
 
     /// The client finished sending (EOF) or vanished: close after in-flight replies.
     fn finish_conn(&mut self, key: ConnKey) {
+        // A `reload-config` waiting for the UI still owes its reply (`io::watch`).
+        let awaiting = self.awaits_reload(key);
         let Some(conn) = self.conn_mut(key) else { return };
         conn.close_after_write = true;
-        if conn.writes_in_flight == 0 {
+        if conn.writes_in_flight == 0 && !awaiting {
             self.close_conn(key);
         }
     }

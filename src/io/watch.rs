@@ -164,6 +164,11 @@ impl IoState {
         }
     }
 
+    /// Whether connection `conn` waits for the UI's answer to its `reload-config`.
+    pub(crate) fn awaits_reload(&self, conn: ConnKey) -> bool {
+        self.watch.pending.iter().any(|(_, c)| *c == conn)
+    }
+
     /// The UI's answer to reload `request`: the reply of the connection that asked (if it is
     /// still there).
     pub(crate) fn config_reloaded(&mut self, request: u64, result: Result<(), String>) {
