@@ -45,6 +45,11 @@ pub struct Cli {
     /// Serve IPC on this socket instead of $XDG_RUNTIME_DIR/uvterm/<pid>.sock.
     #[arg(long, value_name = "PATH")]
     pub socket: Option<PathBuf>,
+
+    /// Print the names of the colour themes (`theme = "NAME"`): the built-in ones and those
+    /// in $XDG_CONFIG_HOME/uvterm/themes/, one a line, and exit.
+    #[arg(long)]
+    pub list_themes: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -175,6 +180,10 @@ pub enum MsgCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Re-read the configuration file (and its includes and theme) now, as saving it does;
+    /// prints "ok", or the error with its file and line (exit status 1, the running
+    /// configuration kept).
+    ReloadConfig,
 }
 
 /// This process's startup token, as kitty and foot pass theirs on: `XDG_ACTIVATION_TOKEN`
@@ -231,6 +240,7 @@ impl MsgCommand {
                     None
                 },
             },
+            MsgCommand::ReloadConfig => Request::ReloadConfig {},
         }
     }
 }
@@ -257,6 +267,10 @@ pub fn main() -> ExitCode {
         Some(Command::Msg { socket, json, request }) => {
             let output = if json { ipc::client::Output::Json } else { ipc::client::Output::Plain };
             ipc::client::run(request.into_request(), socket, output)
+        }
+        None if cli.list_themes => {
+            let names = crate::app::themes::names(crate::app::themes::user_dir().as_deref());
+            crate::out::println(&names.join("\n")).err().unwrap_or(ExitCode::SUCCESS)
         }
         None if cli.headless => headless(cli),
         None => {

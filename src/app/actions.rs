@@ -68,6 +68,8 @@ pub trait ActionContext {
     fn move_tab(&mut self, index: usize);
     /// Open the prompt that names the active tab.
     fn rename_tab(&mut self);
+    /// Open the configuration file in the user's editor, in a new tab.
+    fn edit_config(&mut self);
 }
 
 /// Smallest font size the shortcuts go down to, in points.
@@ -174,6 +176,7 @@ pub fn perform(ctx: &mut impl ActionContext, action: Action) {
             ctx.rename_tab();
             ctx.redraw();
         }
+        Action::EditConfig => ctx.edit_config(),
         Action::None => (),
     }
 }
@@ -205,9 +208,13 @@ mod tests {
         /// The tab order, by original index, as moves left it.
         order: Vec<usize>,
         renames: usize,
+        edits: usize,
     }
 
     impl ActionContext for Fake {
+        fn edit_config(&mut self) {
+            self.edits += 1;
+        }
         fn open_tab(&mut self, new_window: bool) {
             self.opened.push(new_window);
         }

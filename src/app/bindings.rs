@@ -57,6 +57,8 @@ pub enum Action {
     SetTabTitle,
     /// The window's fullscreen on or off (F11).
     ToggleFullscreen,
+    /// Open the configuration file in $VISUAL / $EDITOR / vi, in a new tab.
+    EditConfig,
     /// Unbind: the key goes to the program.
     None,
 }
@@ -100,6 +102,7 @@ impl Action {
             "MoveTabRight" => Action::MoveTabRight,
             "SetTabTitle" => Action::SetTabTitle,
             "ToggleFullscreen" => Action::ToggleFullscreen,
+            "EditConfig" => Action::EditConfig,
             "None" => Action::None,
             other => {
                 let n = other.strip_prefix("GotoTab")?.parse::<usize>().ok()?;
@@ -159,6 +162,7 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::PageDown, mods: cs, action: Action::MoveTabRight },
         Binding { key: Key::Char('t'), mods: m(true, true, true), action: Action::SetTabTitle },
         Binding { key: Key::F(11), mods: Mods::default(), action: Action::ToggleFullscreen },
+        Binding { key: Key::Char(','), mods: cs, action: Action::EditConfig },
     ];
     for (key, dir) in [
         (Key::Left, PaneDirection::Left),

@@ -31,6 +31,13 @@ pub struct Config {
     pub shell_integration: ShellIntegration,
     pub notifications: NotificationsConfig,
     pub bell: BellConfig,
+    // --- issue 16 (live reload, themes, include) ---
+    /// `theme = "NAME"` or `"light:NAME,dark:NAME"` (see [`super::themes`]): its `[colors]`
+    /// lie under this file's own `[colors]` keys.
+    pub theme: Option<String>,
+    /// Files merged under this one, in order (later files win; this file's own keys win over
+    /// all of them): relative to the including file's directory, `~/` expanded.
+    pub include: Vec<String>,
 }
 
 /// `confirm_close`: when closing a tab (Ctrl+Shift+W, the tab bar) or a window (the window
@@ -360,6 +367,10 @@ pub struct WindowConfig {
     pub visual_bell: bool,
     /// Which display system to open windows on ([`Backend`]); `UVTERM_BACKEND` overrides it.
     pub backend: Backend,
+    /// Opacity of the default background, 0 (clear) to 1 (opaque; the default), clamped;
+    /// text, the cursor and colours programs set stay opaque. Below 1 at start the window is
+    /// created with an alpha channel (a 32-bit visual on X11).
+    pub opacity: f32,
 }
 
 /// The display system windows open on.
@@ -491,7 +502,14 @@ impl Default for CursorConfig {
 
 impl Default for WindowConfig {
     fn default() -> Self {
-        Self { padding: 4, columns: 80, lines: 24, visual_bell: true, backend: Backend::Auto }
+        Self {
+            padding: 4,
+            columns: 80,
+            lines: 24,
+            visual_bell: true,
+            backend: Backend::Auto,
+            opacity: 1.0,
+        }
     }
 }
 
@@ -514,57 +532,306 @@ pub fn missing_config_file(path: Option<&Path>) -> Option<String> {
     (!path.is_file()).then(|| format!("--config-file {}: no such file", path.display()))
 }
 
+/// Largest configuration, include or theme file read, in bytes.
+pub const MAX_CONFIG_FILE: u64 = 1 << 20;
+/// How deep `include`s may nest (the configuration file is depth 0).
+pub const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// A configuration as loaded, with what was read to make it.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// Messages for the user: each names its file (and line, where the file had one).
+    pub problems: Vec<String>,
+    /// Every file read or looked for: the configuration file, its includes, the user's theme
+    /// file. What the live reload watches.
+    pub files: Vec<PathBuf>,
+    /// `theme = "light:X,dark:Y"`: the theme follows the desktop's preference.
+    pub follows_desktop: bool,
+}
+
 /// Load the configuration: the file at `path` (if present) with `overrides` (`a.b=value`,
 /// values in TOML syntax, bare words taken as strings) applied. Problems are returned as
 /// messages for the user; whatever could not be used falls back to the defaults.
 pub fn load(path: Option<&Path>, overrides: &[String]) -> (Config, Vec<String>) {
-    let mut problems = Vec::new();
-    let mut text = None;
-    if let Some(path) = path {
-        match std::fs::read_to_string(path) {
-            Ok(t) => text = Some(t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (),
-            Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
+    let loaded = load_full(path, overrides, super::themes::Appearance::default());
+    (loaded.config, loaded.problems)
+}
+
+/// [`load`], following `include`s and the theme, for the desktop's `appearance`; also says
+/// which files were read (for the watcher) and whether the theme follows the desktop.
+///
+/// Order, lowest first: the defaults, the theme's `[colors]`, the included files in the order
+/// listed (each after its own includes), the file's own keys, then `-o` overrides.
+pub fn load_full(
+    path: Option<&Path>,
+    overrides: &[String],
+    appearance: super::themes::Appearance,
+) -> Loaded {
+    let mut loader = Loader::default();
+    let table = match path {
+        Some(path) => {
+            loader.stack.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
+            loader.file(path, 0)
         }
-    }
-    let name = path.map_or_else(|| "configuration".into(), |p| p.display().to_string());
-    let (config, more) = parse(&name, text.as_deref(), overrides);
-    problems.extend(more);
-    (config, problems)
+        None => toml::Table::new(),
+    };
+    loader.finish(table, overrides, appearance)
 }
 
 /// Parse a configuration file's `text` (`None`: no file) named `name` in messages, with
 /// `overrides` applied. Never fails: problems come back as messages, and whatever could not be
-/// used falls back to the defaults (the fuzz target `config` holds it to that).
+/// used falls back to the defaults (the fuzz target `config` holds it to that). `include`s
+/// are not followed (there is no directory to resolve them against): each is a problem.
 pub fn parse(name: &str, text: Option<&str>, overrides: &[String]) -> (Config, Vec<String>) {
-    let mut problems = Vec::new();
-    let mut table = toml::Table::new();
-    if let Some(text) = text {
-        match text.parse::<toml::Table>() {
-            Ok(t) => table = t,
-            Err(e) => problems.push(format!("{name}: {e}; using the default configuration")),
+    let mut loader = Loader::default();
+    let table = text.map_or_else(toml::Table::new, |t| loader.table_of(name, t, None, 0, true));
+    let loaded = loader.finish(table, overrides, super::themes::Appearance::default());
+    (loaded.config, loaded.problems)
+}
+
+/// What loading reads: files, problems, the texts parsed (to locate a bad value's line).
+#[derive(Default)]
+struct Loader {
+    files: Vec<PathBuf>,
+    problems: Vec<String>,
+    /// (name for messages, text) of each file parsed.
+    sources: Vec<(String, String)>,
+    /// The chain of files being included (canonical paths), for cycles.
+    stack: Vec<PathBuf>,
+}
+
+/// `toml`'s error as one line: `NAME, line L, column C: message`.
+fn located(name: &str, text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end().replace('\n', " ");
+    match e.span().and_then(|s| text.get(..s.start)) {
+        Some(before) => {
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{name}, line {line}, column {column}: {message}")
         }
+        None => format!("{name}: {message}"),
     }
-    for o in overrides {
-        if let Err(e) = apply_override(&mut table, o) {
-            problems.push(format!("-o {o}: {e}"));
-        }
+}
+
+/// `~/x` → `$HOME/x`; a relative path → under `dir`.
+fn resolve_include(dir: &Path, name: &str) -> PathBuf {
+    if let Some(rest) = name.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
     }
-    match Config::deserialize(toml::Value::Table(table.clone())) {
-        Ok(mut config) => {
-            config.validate(&mut problems);
-            (config, problems)
-        }
-        Err(e) => {
-            // Each bad section is reported once, by name, and keeps its defaults; the whole
-            // table's error is shown only when no section could be blamed (it would repeat).
-            let before = problems.len();
-            let config = salvage(table, &mut problems);
-            if !problems[before..].iter().any(|p| p.starts_with('[')) {
-                problems.push(format!("configuration: {e}"));
+    dir.join(name)
+}
+
+/// Merge `src` over `dst`: tables key by key, anything else replaced.
+fn merge(dst: &mut toml::Table, src: toml::Table) {
+    for (k, v) in src {
+        match (dst.get_mut(&k), v) {
+            (Some(toml::Value::Table(d)), toml::Value::Table(s)) => merge(d, s),
+            (_, v) => {
+                dst.insert(k, v);
             }
-            (config, problems)
         }
+    }
+}
+
+impl Loader {
+    /// Read and parse the file at `path` (at include depth `depth`), its includes merged in.
+    fn file(&mut self, path: &Path, depth: usize) -> toml::Table {
+        self.files.push(path.to_path_buf());
+        let name = path.display().to_string();
+        let text = match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_CONFIG_FILE => {
+                self.problems.push(format!("{name}: larger than {MAX_CONFIG_FILE} bytes"));
+                return toml::Table::new();
+            }
+            Ok(_) => std::fs::read_to_string(path),
+            Err(e) => Err(e),
+        };
+        match text {
+            Ok(text) => self.table_of(&name, &text, path.parent(), depth, depth == 0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && depth == 0 => toml::Table::new(),
+            Err(e) => {
+                self.problems.push(format!("cannot read {name}: {e}"));
+                toml::Table::new()
+            }
+        }
+    }
+
+    /// Parse `text` (named `name`), following its `include`s from `dir`.
+    fn table_of(
+        &mut self,
+        name: &str,
+        text: &str,
+        dir: Option<&Path>,
+        depth: usize,
+        top: bool,
+    ) -> toml::Table {
+        let mut own = match text.parse::<toml::Table>() {
+            Ok(t) => t,
+            Err(e) => {
+                let mut message = located(name, text, &e);
+                if top {
+                    message.push_str("; using the default configuration");
+                }
+                self.problems.push(message);
+                return toml::Table::new();
+            }
+        };
+        self.sources.push((name.to_owned(), text.to_owned()));
+        let mut acc = toml::Table::new();
+        let includes = match own.remove("include") {
+            None => Vec::new(),
+            Some(toml::Value::String(s)) => vec![s],
+            Some(toml::Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|v| match v {
+                    toml::Value::String(s) => Some(s),
+                    other => {
+                        self.problems
+                            .push(format!("{name}: include: {other} is not a file name; ignored"));
+                        None
+                    }
+                })
+                .collect(),
+            Some(other) => {
+                self.problems.push(format!(
+                    "{name}: include = {other}: expected a list of file names; ignored"
+                ));
+                Vec::new()
+            }
+        };
+        for include in includes {
+            let Some(dir) = dir else {
+                self.problems.push(format!("{name}: include {include:?}: not available here"));
+                continue;
+            };
+            if depth + 1 > MAX_INCLUDE_DEPTH {
+                self.problems.push(format!(
+                    "{name}: include {include:?}: includes nest deeper than {MAX_INCLUDE_DEPTH}"
+                ));
+                continue;
+            }
+            let path = resolve_include(dir, &include);
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if self.stack.contains(&canonical) {
+                self.problems.push(format!(
+                    "{name}: include {include:?}: a cycle ({} includes itself)",
+                    path.display()
+                ));
+                continue;
+            }
+            self.stack.push(canonical);
+            if !path.exists() {
+                self.files.push(path.clone());
+                self.problems.push(format!("{name}: include {}: no such file", path.display()));
+            } else {
+                let table = self.file(&path, depth + 1);
+                merge(&mut acc, table);
+            }
+            self.stack.pop();
+        }
+        merge(&mut acc, own);
+        acc
+    }
+
+    /// Apply overrides and the theme, then make the configuration.
+    fn finish(
+        mut self,
+        mut table: toml::Table,
+        overrides: &[String],
+        appearance: super::themes::Appearance,
+    ) -> Loaded {
+        for o in overrides {
+            if let Err(e) = apply_override(&mut table, o) {
+                self.problems.push(format!("-o {o}: {e}"));
+            }
+        }
+        let follows_desktop = self.apply_theme(&mut table, appearance);
+        let mut problems = self.problems;
+        let config = match Config::deserialize(toml::Value::Table(table.clone())) {
+            Ok(mut config) => {
+                config.validate(&mut problems);
+                config
+            }
+            Err(e) => {
+                // A file's own parse locates the bad value (file, line); the merged table's
+                // error cannot. Each bad section is otherwise reported once, by name, and
+                // keeps its defaults; the whole table's error is shown only when no section
+                // could be blamed (it would repeat).
+                let located: Vec<String> = self
+                    .sources
+                    .iter()
+                    .filter_map(|(name, text)| {
+                        toml::from_str::<Config>(text).err().map(|e| located(name, text, &e))
+                    })
+                    .collect();
+                let mut salvaged = Vec::new();
+                let config = salvage(table, &mut salvaged);
+                if located.is_empty() {
+                    if !salvaged.iter().any(|p| p.starts_with('[')) {
+                        salvaged.push(format!("configuration: {e}"));
+                    }
+                    problems.extend(salvaged);
+                } else {
+                    // A section's message that says what a located one says goes.
+                    let said = |p: &String| {
+                        let core = p.split_once("]: ").map_or(p.as_str(), |(_, m)| m);
+                        let core = core.trim_end_matches("; that section keeps its defaults");
+                        let first = core.lines().next().unwrap_or("").trim();
+                        located.iter().any(|l| l.contains(first))
+                    };
+                    salvaged.retain(|p| !said(p));
+                    problems.extend(located);
+                    problems.extend(salvaged);
+                }
+                config
+            }
+        };
+        Loaded { config, problems, files: self.files, follows_desktop }
+    }
+
+    /// Put the theme's `[colors]` under the table's own; true when it follows the desktop.
+    fn apply_theme(
+        &mut self,
+        table: &mut toml::Table,
+        appearance: super::themes::Appearance,
+    ) -> bool {
+        use super::themes::{self, ThemeChoice};
+        let Some(value) = table.get("theme") else { return false };
+        let Some(spec) = value.as_str() else {
+            self.problems.push(format!("theme = {value}: expected a theme's name"));
+            table.remove("theme");
+            return false;
+        };
+        let choice = match ThemeChoice::parse(spec) {
+            Ok(c) => c,
+            Err(e) => {
+                self.problems.push(e);
+                return false;
+            }
+        };
+        let dir = themes::user_dir();
+        let found = themes::find(choice.pick(appearance), dir.as_deref(), &mut self.files);
+        let (text, name) = match found {
+            Ok(found) => found,
+            Err(e) => {
+                self.problems.push(e);
+                return matches!(choice, ThemeChoice::Follow { .. });
+            }
+        };
+        let mut theme = self.table_of(&name, &text, None, MAX_INCLUDE_DEPTH, false);
+        for key in theme.keys().filter(|k| *k != "colors") {
+            self.problems.push(format!("{name}: a theme holds only [colors]; {key} ignored"));
+        }
+        if let Some(toml::Value::Table(mut colors)) = theme.remove("colors") {
+            if let Some(toml::Value::Table(own)) = table.remove("colors") {
+                merge(&mut colors, own);
+            }
+            table.insert("colors".into(), toml::Value::Table(colors));
+        }
+        matches!(choice, ThemeChoice::Follow { .. })
     }
 }
 
@@ -601,6 +868,9 @@ fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
     section!("shell_integration", shell_integration);
     section!("notifications", notifications);
     section!("bell", bell);
+    if let Some(toml::Value::String(theme)) = table.get("theme") {
+        config.theme = Some(theme.clone());
+    }
     config.validate(problems);
     config
 }
@@ -667,6 +937,15 @@ impl Config {
         self.window.columns = self.window.columns.clamp(2, 1000);
         self.window.lines = self.window.lines.clamp(1, 1000);
         self.window.padding = self.window.padding.min(200);
+        if self.window.opacity.is_finite() {
+            self.window.opacity = self.window.opacity.clamp(0.0, 1.0);
+        } else {
+            problems.push(format!(
+                "window.opacity {} is not a number from 0 to 1; using 1",
+                self.window.opacity
+            ));
+            self.window.opacity = 1.0;
+        }
         if !(1..=crate::io::MAX_TABS_LIMIT).contains(&self.limits.max_tabs) {
             let max = self.limits.max_tabs.clamp(1, crate::io::MAX_TABS_LIMIT);
             problems.push(format!(
@@ -918,5 +1197,111 @@ mod backend_tests {
             "an unknown backend is reported: {problems:?}"
         );
         assert_eq!(c.window.backend, Backend::Auto);
+    }
+}
+
+#[cfg(test)]
+mod reload_tests {
+    use super::*;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("uvterm-cfg-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn includes_merge_in_order_and_the_file_wins() {
+        let d = dir("include");
+        std::fs::write(d.join("a.toml"), "[font]\nsize = 12\n[colors]\nforeground = \"#aaaaaa\"\n")
+            .unwrap();
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        std::fs::write(d.join("sub/b.toml"), "[font]\nsize = 13\n[cursor]\nstyle = \"beam\"\n")
+            .unwrap();
+        let main = d.join("uvterm.toml");
+        std::fs::write(
+            &main,
+            "include = [\"a.toml\", \"sub/b.toml\"]\n[colors]\nbackground = \"#010101\"\n",
+        )
+        .unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(l.config.font.size, 13.0, "the later include wins");
+        assert_eq!(l.config.colors.foreground.0, Rgb::new(0xaa, 0xaa, 0xaa));
+        assert_eq!(l.config.colors.background.0, Rgb::new(1, 1, 1));
+        assert_eq!(l.config.cursor.style, CursorStyleName::Beam);
+        assert_eq!(l.files, [main.clone(), d.join("a.toml"), d.join("sub/b.toml")]);
+        // The file's own keys win over its includes.
+        std::fs::write(&main, "include = [\"a.toml\"]\n[font]\nsize = 15\n").unwrap();
+        assert_eq!(load_full(Some(&main), &[], Default::default()).config.font.size, 15.0);
+        // Cycles and missing files are errors naming the file.
+        std::fs::write(d.join("a.toml"), "include = [\"uvterm.toml\"]\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(l.problems.iter().any(|p| p.contains("cycle")), "{:?}", l.problems);
+        std::fs::write(&main, "include = [\"missing.toml\"]\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(
+            l.problems.iter().any(|p| p.contains("missing.toml: no such file")),
+            "{:?}",
+            l.problems
+        );
+        assert!(l.files.contains(&d.join("missing.toml")), "a missing include is watched");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_bad_value_is_located_by_file_and_line() {
+        let d = dir("line");
+        let main = d.join("uvterm.toml");
+        std::fs::write(&main, "[font]\nsize = 12\n\n[colors]\nbackground = \"blue\"\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert_eq!(l.problems.len(), 1, "{:?}", l.problems);
+        let p = &l.problems[0];
+        assert!(p.contains("uvterm.toml, line 5") && p.contains("not a colour"), "{p}");
+        std::fs::write(&main, "[font]\nsize = 12\n[colors\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(l.problems[0].contains("uvterm.toml, line 3"), "{:?}", l.problems);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn themes_lie_under_explicit_colors() {
+        let (c, problems) = parse("t", Some("theme = \"nord\"\n"), &[]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.colors.background.0, Rgb::new(0x2e, 0x34, 0x40));
+        let (c, problems) =
+            parse("t", Some("theme = \"Nord\"\n[colors]\nforeground = \"#ffffff\"\n"), &[]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.colors.background.0, Rgb::new(0x2e, 0x34, 0x40));
+        assert_eq!(c.colors.foreground.0, Rgb::new(0xff, 0xff, 0xff), "explicit keys win");
+        let (c, problems) = parse("t", None, &["theme=dracula".into()]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.colors.background.0, Rgb::new(0x28, 0x2a, 0x36));
+        let (_, problems) = parse("t", None, &["theme=bogus".into()]);
+        assert!(
+            problems[0].contains("unknown theme") && problems[0].contains("nord"),
+            "{problems:?}"
+        );
+        let mut l = Loader::default();
+        let t =
+            l.table_of("t", "theme = \"light:solarized-light,dark:solarized-dark\"", None, 0, true);
+        let light = l.finish(t, &[], crate::app::themes::Appearance::Light);
+        assert!(light.follows_desktop);
+        assert_eq!(light.config.colors.background.0, Rgb::new(0xfd, 0xf6, 0xe3));
+    }
+
+    #[test]
+    fn opacity_is_clamped_and_bad_values_reported() {
+        let (c, problems) = parse("t", None, &["window.opacity=0.8".into()]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.window.opacity, 0.8);
+        assert_eq!(parse("t", None, &["window.opacity=7".into()]).0.window.opacity, 1.0);
+        assert_eq!(parse("t", None, &["window.opacity=-1".into()]).0.window.opacity, 0.0);
+        for bad in ["window.opacity=nan", "window.opacity=opaque"] {
+            let (c, problems) = parse("t", None, &[bad.into()]);
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+            assert_eq!(c.window.opacity, 1.0);
+        }
     }
 }

@@ -47,6 +47,15 @@ impl App {
                 w.sync_size(&sender);
                 w.window.request_redraw();
             }
+            IoEvent::ConfigChanged => {
+                if let Err(e) = self.reload_config() {
+                    eprintln!("uvterm: the configuration was not applied:\n{e}");
+                }
+            }
+            IoEvent::ReloadConfig { request } => {
+                let result = self.reload_config();
+                let _ = sender.send(io::Command::ConfigReloaded { request, result });
+            }
             IoEvent::Ledger { window, ledger } => {
                 let Some(w) = self.window_for(window) else { return };
                 if let Some(o) = w.overlay.as_mut() {
@@ -441,6 +450,7 @@ impl App {
         attrs =
             winit::platform::wayland::WindowAttributesExtWayland::with_name(attrs, APP_ID, APP_ID);
         attrs = winit::platform::x11::WindowAttributesExtX11::with_name(attrs, APP_ID, APP_ID);
+        attrs = attrs.with_transparent(self.config.window.opacity < 1.0);
         // The launcher's startup token (XDG_ACTIVATION_TOKEN / DESKTOP_STARTUP_ID) activates
         // the first window (xdg-activation on Wayland, startup notification on X11). Tabs'
         // programs do not inherit it (`pty::child_environment`); the environment itself is
@@ -462,15 +472,30 @@ impl App {
                 .map(|w| (w, cfg.clone()))
                 .map_err(|e| e.to_string()),
             None => {
+                // window.opacity below 1: the picker below prefers a configuration that
+                // supports transparency (an ARGB visual on X11, alpha on Wayland); the
+                // template does not require one (a display without any still gets a window,
+                // opaque). Created opaque, a window needs a restart to become translucent.
+                let transparent = self.config.window.opacity < 1.0;
                 let template = ConfigTemplateBuilder::new();
                 glutin_winit::DisplayBuilder::new()
-                    .with_preference(glutin_winit::ApiPreference::PreferEgl)
+                    // Mesa's EGL on X11 offers no ARGB visual: a translucent window asks
+                    // GLX first (EGL stays the fallback, and Wayland's only choice).
+                    .with_preference(if transparent {
+                        glutin_winit::ApiPreference::FallbackEgl
+                    } else {
+                        glutin_winit::ApiPreference::PreferEgl
+                    })
                     .with_window_attributes(Some(attrs))
                     .build(event_loop, template, |configs| {
+                        use glutin::config::GlConfig;
+                        let alpha = |c: &glutin::config::Config| {
+                            transparent && c.supports_transparency().unwrap_or(false)
+                        };
                         configs
                             .reduce(|a, b| {
-                                if glutin::config::GlConfig::num_samples(&b)
-                                    < glutin::config::GlConfig::num_samples(&a)
+                                if (alpha(&b), std::cmp::Reverse(b.num_samples()))
+                                    > (alpha(&a), std::cmp::Reverse(a.num_samples()))
                                 {
                                     b
                                 } else {
@@ -513,6 +538,7 @@ impl App {
                 if matches!(self.display, Some(raw_window_handle::RawDisplayHandle::Wayland(_))) {
                     w.focused = w.window.has_focus();
                 }
+                w.banner = self.config_error.clone();
                 let wid = w.window.id();
                 self.ids.insert(id, wid);
                 self.windows.insert(wid, w);

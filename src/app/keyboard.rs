@@ -55,6 +55,12 @@ impl App {
             self.prompt_key(wid, &input);
             return;
         }
+        if input.key == Key::Escape
+            && event.state == ElementState::Pressed
+            && self.dismiss_config_error()
+        {
+            return;
+        }
         let search_open =
             self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
         match route_key(&input, search_open, &self.bindings) {
@@ -325,6 +331,10 @@ impl actions::ActionContext for WindowActions<'_> {
         if let Some(t) = self.window_mut().and_then(|w| w.active_tab_mut()) {
             t.display_offset = offset;
         }
+    }
+
+    fn edit_config(&mut self) {
+        self.app.edit_config(self.wid);
     }
 
     fn toggle_overlay(&mut self) {

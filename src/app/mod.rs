@@ -24,7 +24,9 @@ mod mouse;
 pub mod notify;
 pub mod overlay;
 pub mod panes;
+mod reload;
 pub mod scene;
+pub mod themes;
 pub mod window;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -130,8 +132,10 @@ pub fn run(options: GuiOptions) -> ExitCode {
         eprintln!("uvterm: {message}");
         return ExitCode::from(2);
     }
-    let config_path = options.config_file.clone().or_else(config::default_path);
-    let (config, problems) = config::load(config_path.as_deref(), &options.overrides);
+    let config_path = reload::config_path(options.config_file.as_deref());
+    let appearance = themes::Appearance::default();
+    let loaded = config::load_full(config_path.as_deref(), &options.overrides, appearance);
+    let (config, problems, files) = (loaded.config, loaded.problems, loaded.files);
     for p in &problems {
         eprintln!("uvterm: {p}");
     }
@@ -182,6 +186,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         shell: config.shell_command(),
         ledger: config.ledger_config(),
         shell_integration: config.shell_integration.0,
+        config_reload: true,
         ..io::IoConfig::default()
     };
     let backlog = Arc::new(AtomicUsize::new(0));
@@ -229,7 +234,12 @@ pub fn run(options: GuiOptions) -> ExitCode {
         started: false,
         exit_code: 0,
         notifier,
+        config_path,
+        appearance,
+        watched: Vec::new(),
+        config_error: None,
     };
+    app.watch_files(&files);
     if let Err(e) = event_loop.run_app(&mut app) {
         eprintln!("uvterm: {e}");
         return ExitCode::from(1);
@@ -306,6 +316,15 @@ struct App {
     exit_code: u8,
     /// Desktop notifications: the rate limits and the notifier thread (joined on exit).
     notifier: notify::Notifier,
+    // --- issue 16 (live reload, themes) ---
+    /// The configuration file read (`--config-file`, else the default path).
+    config_path: Option<PathBuf>,
+    /// The desktop's colour-scheme preference, for `theme = "light:X,dark:Y"`.
+    appearance: themes::Appearance,
+    /// The files the I/O thread watches for us.
+    watched: Vec<PathBuf>,
+    /// The banner of a configuration that was not applied (new windows show it too).
+    config_error: Option<String>,
 }
 
 impl ApplicationHandler<IoEvent> for App {

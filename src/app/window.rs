@@ -35,6 +35,8 @@ const BLINK_IDLE_STOP: Duration = Duration::from_secs(5);
 const BELL_FLASH: Duration = Duration::from_millis(100);
 /// The line between two panes (premultiplied RGBA).
 const DIVIDER_COLOR: [u8; 4] = [0x60, 0x60, 0x60, 255];
+/// The configuration error banner's background (RGBA).
+pub const BANNER_BACKGROUND: [u8; 4] = [0xb0, 0x20, 0x20, 255];
 
 /// One pane's view: the terminal it shows and what the user did to its view. (Named for the
 /// tab it was before panes: a tab of one pane has one.)
@@ -149,6 +151,10 @@ pub struct TermWindow {
     pub overlay: Option<super::overlay::Overlay>,
     /// The in-window prompt (close? / tab name), when open: it takes every key.
     pub prompt: Option<super::confirm::Prompt>,
+    /// A configuration that was not applied: its first problem, on the top line.
+    pub banner: Option<String>,
+    /// Opacity of the default background (`window.opacity`, 0-1).
+    opacity: f32,
 }
 
 impl TermWindow {
@@ -201,6 +207,8 @@ impl TermWindow {
             ime_spot: None,
             overlay: None,
             prompt: None,
+            banner: None,
+            opacity: config.window.opacity,
         })
     }
 
@@ -523,6 +531,12 @@ impl TermWindow {
     }
 
     /// The window's title: the focused pane's of the tab on display.
+    /// A reloaded configuration's selection colour and background opacity.
+    pub fn set_look(&mut self, selection: Rgb, opacity: f32) {
+        self.selection_color = selection;
+        self.opacity = opacity.clamp(0.0, 1.0);
+    }
+
     pub fn update_title(&mut self) {
         let title = self
             .active_tab()
@@ -737,6 +751,15 @@ impl TermWindow {
         if let Some(prompt) = &self.prompt {
             super::confirm::draw(&mut self.scene, &prompt.text(), l);
         }
+        if let Some(banner) = self.banner.clone() {
+            self.banner_line(&banner, l);
+        }
+        if self.opacity < 1.0 {
+            // Premultiplied: the compositor blends the window over what is behind it.
+            let a = self.opacity;
+            let c = self.scene.clear;
+            self.scene.clear = [c[0] * a, c[1] * a, c[2] * a, a];
+        }
         if let Some((x, y, fg, bg)) = ime {
             if let Some(text) = self.preedit.clone() {
                 self.preedit_overlay(&text, x, y, fg, bg, focused_layout);
@@ -817,6 +840,36 @@ impl TermWindow {
         });
         for (i, c) in label.chars().enumerate().take(l.cols) {
             if c == ' ' {
+                continue;
+            }
+            self.scene.glyphs.push(crate::render::GlyphDraw {
+                id: crate::render::GlyphId::for_char(
+                    c,
+                    crate::render::fonts::Face { bold: false, italic: false },
+                    false,
+                ),
+                x: l.x0 + i as f32 * l.cell_w,
+                y,
+                color: [255, 255, 255, 255],
+            });
+        }
+    }
+
+    /// The configuration error banner on the first line, drawn like the search bar (white on
+    /// red), cut to the window's width.
+    fn banner_line(&mut self, text: &str, l: Layout) {
+        let y = l.y0;
+        self.scene.clear_text(y, f32::MIN, f32::MAX);
+        self.scene.backgrounds.push(crate::render::Rect {
+            x: 0.0,
+            y,
+            w: l.width,
+            h: l.cell_h,
+            color: BANNER_BACKGROUND,
+        });
+        let text = text.lines().next().unwrap_or("");
+        for (i, c) in text.chars().enumerate().take(l.cols) {
+            if c == ' ' || c.is_control() {
                 continue;
             }
             self.scene.glyphs.push(crate::render::GlyphDraw {

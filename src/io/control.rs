@@ -309,6 +309,13 @@ impl IoState {
         if let Request::Subscribe { events } = request {
             return self.subscribe(key, events);
         }
+        if let Request::ReloadConfig = request {
+            // Answered when the UI has re-read its configuration (`io::watch`).
+            if let Err(message) = self.reload_requested(key) {
+                self.send_reply(key, codec.encode(Err(message)));
+            }
+            return true;
+        }
         if let Request::Shutdown = request {
             // Carried out once the reply is written: shutting down closes this connection.
             if let Some(conn) = self.conn_mut(key) {
@@ -343,6 +350,13 @@ impl IoState {
         }
         self.send_reply(key, reply);
         true
+    }
+
+    /// The reply to a request answered later (`msg reload-config`), if its connection is
+    /// still open.
+    pub(crate) fn reply_later(&mut self, key: ConnKey, result: Result<Response, String>) {
+        let Some(codec) = self.ipc.as_ref().map(|s| s.codec.clone()) else { return };
+        self.send_reply(key, codec.encode(result));
     }
 
     fn send_reply(&mut self, key: ConnKey, reply: Vec<u8>) {
@@ -398,9 +412,11 @@ impl IoState {
 
     /// The client finished sending (EOF) or vanished: close after in-flight replies.
     fn finish_conn(&mut self, key: ConnKey) {
+        // A `reload-config` waiting for the UI still owes its reply (`io::watch`).
+        let awaiting = self.awaits_reload(key);
         let Some(conn) = self.conn_mut(key) else { return };
         conn.close_after_write = true;
-        if conn.writes_in_flight == 0 {
+        if conn.writes_in_flight == 0 && !awaiting {
             self.close_conn(key);
         }
     }

@@ -35,6 +35,8 @@ mod state;
 mod sys;
 mod trim;
 pub(crate) mod uv;
+mod watch;
+pub use watch::{MAX_PENDING_RELOADS, MAX_WATCHED_FILES, SETTLE_MS};
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -416,6 +418,20 @@ pub enum Request {
     SetTabTitle { tab: TabId, title: String },
     /// Move a tab to position `index` of its window's tabs (clamped to the last).
     MoveTab { tab: TabId, index: usize },
+    // --- issue 16 (live configuration reload) ---
+    /// Watch these configuration files (at most [`MAX_WATCHED_FILES`]) instead of the ones
+    /// watched before; a change is an [`IoEvent::ConfigChanged`]. The window's path only.
+    WatchConfig { paths: Vec<std::path::PathBuf> },
+    /// `msg reload-config`: the UI re-reads its configuration and the reply says whether it
+    /// could ([`IoEvent::ReloadConfig`]). Control socket only.
+    ReloadConfig,
+    /// The UI's answer to [`IoEvent::ReloadConfig`] `request`: `Err` carries the problems
+    /// (file and line) of a configuration that was not applied.
+    ConfigReloaded { request: u64, result: Result<(), String> },
+    /// A reloaded configuration: the template for new tabs and every open tab's terminal
+    /// take `term` (`Term::reconfigure`: colours, cursor, scrollback limit), the budgets take
+    /// `ledger`. The window's path only.
+    Reconfigure { term: Box<TermConfig>, ledger: LedgerConfig },
 }
 
 /// Longest name `set-tab-title` keeps, in bytes (cut on a character boundary).
@@ -547,6 +563,20 @@ pub enum Command {
     Shutdown,
     /// Any other request whose result nobody waits for (refusals are logged).
     Request(Request),
+    /// See [`Request::WatchConfig`].
+    WatchConfig {
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// See [`Request::ConfigReloaded`].
+    ConfigReloaded {
+        request: u64,
+        result: Result<(), String>,
+    },
+    /// See [`Request::Reconfigure`].
+    Reconfigure {
+        term: Box<TermConfig>,
+        ledger: LedgerConfig,
+    },
 }
 
 /// Where a [`Command`]'s result goes.
@@ -591,6 +621,13 @@ impl Command {
             }
             Command::Shutdown => (Request::Shutdown, ReplyTo::Nobody),
             Command::Request(request) => (request, ReplyTo::Nobody),
+            Command::WatchConfig { paths } => (Request::WatchConfig { paths }, ReplyTo::Nobody),
+            Command::ConfigReloaded { request, result } => {
+                (Request::ConfigReloaded { request, result }, ReplyTo::Nobody)
+            }
+            Command::Reconfigure { term, ledger } => {
+                (Request::Reconfigure { term, ledger }, ReplyTo::Nobody)
+            }
         }
     }
 }
@@ -723,6 +760,14 @@ pub enum IoEvent {
         program: Option<String>,
         tabs: usize,
     },
+    /// A watched configuration file changed (and has been quiet for [`SETTLE_MS`]): re-read
+    /// it.
+    ConfigChanged,
+    /// `msg reload-config`: re-read the configuration and answer with
+    /// [`Command::ConfigReloaded`] for `request`.
+    ReloadConfig {
+        request: u64,
+    },
     /// The loop has stopped; nothing more will come.
     Stopped,
 }
@@ -808,6 +853,9 @@ pub struct IoConfig {
     /// fish started in tabs (`shell_integration`; see `pty::shell_integration`). Off in
     /// the default: the embedder opts in.
     pub shell_integration: bool,
+    /// An embedder applies a configuration (the GUI): `msg reload-config` is passed to it
+    /// as [`IoEvent::ReloadConfig`]. Off (headless): that request is refused.
+    pub config_reload: bool,
 }
 
 /// Bound on the clipboard text one OSC 52 answer carries, in bytes (before base64).
@@ -827,6 +875,7 @@ impl Default for IoConfig {
             shell: None,
             ledger: LedgerConfig::default(),
             shell_integration: false,
+            config_reload: false,
         }
     }
 }

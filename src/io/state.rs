@@ -148,7 +148,7 @@ pub struct IoState {
     child_signal: OnceCell<HandleKey>,
     termination: Vec<HandleKey>,
     shared: Arc<Shared>,
-    sink: Box<dyn EventSink>,
+    pub(crate) sink: Box<dyn EventSink>,
     pub(crate) config: IoConfig,
     next_id: u64,
     pub(crate) shutting_down: bool,
@@ -162,6 +162,8 @@ pub struct IoState {
     /// [`MAX_NOTIFICATIONS_PER_READ`] in one read, or with the tab's queue full
     /// (`stats.notifications_dropped`, with the UI's own drops).
     notifications_dropped: u64,
+    /// The configuration files' watches (issue 16, `io::watch`).
+    pub(crate) watch: super::watch::Watches,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -202,6 +204,7 @@ pub(super) fn run(
         closed_since_trim: 0,
         event_tick: None,
         notifications_dropped: 0,
+        watch: Default::default(),
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -282,6 +285,7 @@ impl IoState {
                     tab.title_timer = None;
                 }
             }
+            Owner::ConfigWatch | Owner::ConfigSettle => (),
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
         self.maybe_finish();
@@ -329,6 +333,7 @@ impl IoState {
                 self.handles.close(key);
                 self.check_title(tab);
             }
+            Owner::ConfigSettle => self.on_config_settled(key),
             _ => (),
         }
     }
@@ -487,6 +492,16 @@ impl IoState {
                 Ok(Response::Done)
             }
             Request::Stats => Ok(Response::Stats(self.stats())),
+            Request::WatchConfig { paths } => self.watch_config(paths),
+            Request::ReloadConfig => Err("reload-config is answered on the control socket".into()),
+            Request::ConfigReloaded { request, result } => {
+                self.config_reloaded(request, result);
+                Ok(Response::Done)
+            }
+            Request::Reconfigure { term, ledger } => {
+                self.reconfigure(*term, ledger);
+                Ok(Response::Done)
+            }
             Request::Ledger => Ok(Response::Ledger(Box::new(self.ledger()))),
             Request::Subscribe { .. } => {
                 Err("subscribing needs a connection of its own (the control socket)".into())
@@ -666,6 +681,11 @@ impl IoState {
                 log::warn!("cannot resize tab {}: {e}", tab.id.0);
             }
         }
+    }
+
+    /// Every open tab's shared state (a reloaded configuration reaches each terminal).
+    pub(crate) fn tab_shares(&self) -> Vec<Arc<TabShared>> {
+        self.tabs.values().map(|t| t.shared.clone()).collect()
     }
 
     pub(crate) fn stats(&self) -> Stats {
@@ -1424,6 +1444,7 @@ impl IoState {
         if let Some(key) = self.event_tick.take() {
             self.handles.close(key);
         }
+        self.stop_watching();
         if let Some(key) = self.child_signal.take() {
             self.handles.close(key);
         }

@@ -52,6 +52,12 @@ pub enum Owner {
     /// A tab's one-shot look at its foreground process (the automatic title), armed by
     /// output or input, so an idle tab has no timer.
     TitleCheck(super::state::TabKey),
+    /// A directory holding a configuration file the UI reads (`uv_fs_event_t`; see
+    /// `io::watch`).
+    ConfigWatch,
+    /// The quiet period after a configuration file changed, before the UI is told (one-shot,
+    /// open only after a change).
+    ConfigSettle,
 }
 
 /// One registered handle.
@@ -76,6 +82,7 @@ impl HandleType for uv::uv_poll_t {}
 impl HandleType for uv::uv_signal_t {}
 impl HandleType for uv::uv_timer_t {}
 impl HandleType for uv::uv_pipe_t {}
+impl HandleType for uv::uv_fs_event_t {}
 
 unsafe fn free_block<T: HandleType>(raw: *mut uv::uv_handle_t) {
     // SAFETY: `raw` came from `Box::into_raw(Box<MaybeUninit<T>>)` in `Handles::alloc` and
@@ -388,6 +395,51 @@ impl Handles {
             // SAFETY: a live timer of ours.
             unsafe { uv::uv_timer_start(raw, Some(on_timer), ms, 0) };
         }
+    }
+}
+
+// ------------------------------------------------------------------------------------ fs event
+
+extern "C" fn on_fs_event(
+    handle: *mut uv::uv_fs_event_t,
+    filename: *const std::os::raw::c_char,
+    _events: c_int,
+    status: c_int,
+) {
+    // SAFETY: a live fs-event handle of our loop.
+    let (state, key) = unsafe { (state_of(handle.cast()), handle_key(handle.cast())) };
+    // SAFETY: libuv passes a NUL-terminated name valid for the call, or null.
+    let name = (!filename.is_null())
+        .then(|| unsafe { std::ffi::CStr::from_ptr(filename) }.to_bytes().to_vec());
+    if let Some(Owner::ConfigWatch) = state.handles.owner(key) {
+        state.on_config_event(key, name.as_deref(), status);
+    }
+}
+
+impl Handles {
+    /// Watch `path` (a directory: events name the entry that changed) with inotify. libuv
+    /// opens one inotify descriptor per loop, on the first watch, kept until the loop closes.
+    pub fn open_fs_event(
+        &mut self,
+        lp: LoopRef,
+        owner: Owner,
+        path: &std::ffi::CStr,
+    ) -> std::io::Result<HandleKey> {
+        let (key, raw) = self.alloc::<uv::uv_fs_event_t>(owner);
+        // SAFETY: `raw` is a fresh block.
+        let rc = unsafe { uv::uv_fs_event_init(lp.0, raw) };
+        if rc < 0 {
+            self.discard(key);
+            check(rc, "uv_fs_event_init")?;
+        }
+        // SAFETY: an initialised handle; `path` is a valid C string for the call (libuv copies
+        // it); the callback is ours.
+        let rc = unsafe { uv::uv_fs_event_start(raw, Some(on_fs_event), path.as_ptr(), 0) };
+        if rc < 0 {
+            self.close(key);
+            check(rc, "watching a directory")?;
+        }
+        Ok(key)
     }
 }
 

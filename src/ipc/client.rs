@@ -84,6 +84,7 @@ pub fn run(request: Request, socket: Option<PathBuf>, output: Output) -> ExitCod
             }
             crate::out::println(&v.to_string())
         }
+        Request::ReloadConfig {} => crate::out::println("ok"),
         _ => Ok(()),
     };
     printed.err().unwrap_or(ExitCode::SUCCESS)

@@ -102,6 +102,9 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on: Option<bool>,
     },
+    /// Re-read the window's configuration now; the reply is `ok`, or the error (file and
+    /// line) of a configuration that was not applied.
+    ReloadConfig {},
 }
 
 /// The JSON-lines codec for the control socket.
@@ -193,6 +196,7 @@ impl Request {
             Request::Fullscreen { window, on } => {
                 io::Request::Fullscreen { window: window.map(WindowId), on }
             }
+            Request::ReloadConfig {} => io::Request::ReloadConfig,
         }
     }
 }

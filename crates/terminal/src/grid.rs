@@ -432,6 +432,18 @@ impl Grid {
         self.rows.shrink_to_fit();
     }
 
+    /// Keep at most `max` lines of history from now on (a reloaded `scrollback.lines`): the
+    /// oldest lines beyond it go at once.
+    pub(crate) fn set_max_history(&mut self, max: usize, tables: &mut SideTables) {
+        self.max_history = max;
+        let excess = self.history_len().saturating_sub(max);
+        if excess > 0 {
+            self.clear_decode_cache();
+            self.drop_oldest(excess, tables);
+            self.rows.shrink_to_fit();
+        }
+    }
+
     /// Drop the `n` oldest history rows (fewer if the history is shorter). Rows of the front
     /// block are hidden (`cold_skip`) until the whole block can go.
     fn drop_oldest(&mut self, n: usize, tables: &mut SideTables) {

@@ -103,6 +103,27 @@ impl Term {
         grid.set_compression(on, &mut self.tables);
     }
 
+    /// Take a reloaded configuration: the default palette (colours programs set with OSC 4/10/
+    /// 11/12 are replaced, as Alacritty does on reload), the default cursor style, the
+    /// permissions, and the scrollback limit (history beyond a lower limit goes at once).
+    /// The cell size and the resize policy stay: they are the embedder's, not the file's.
+    pub fn reconfigure(&mut self, config: &crate::TermConfig) {
+        let keep = (self.config.cell_pixels, self.config.apply_resize_requests);
+        self.palette = config.palette.clone();
+        self.config.palette = config.palette.clone();
+        self.config.cursor_style = config.cursor_style;
+        self.config.allow_clipboard_read = config.allow_clipboard_read;
+        self.config.allow_title_report = config.allow_title_report;
+        (self.config.cell_pixels, self.config.apply_resize_requests) = keep;
+        if config.compress_history != self.config.compress_history {
+            self.set_history_compression(config.compress_history);
+        }
+        self.config.scrollback_lines = config.scrollback_lines;
+        // The primary screen's grid keeps the history (the alternate screen keeps none).
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        grid.set_max_history(config.scrollback_lines, &mut self.tables);
+    }
+
     /// Forget the decoded copies of compressed history kept for scrolling (e.g. when the view
     /// returns to the bottom, or before trimming memory): [`HeapUsage::decode_cache`] drops
     /// to 0 and the next read of old history decodes again.
@@ -119,5 +140,32 @@ impl Term {
     pub fn set_history_compression_geometry(&mut self, hot_rows: usize, block_rows: usize) {
         let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
         grid.set_compression_geometry(hot_rows, block_rows, &mut self.tables);
+    }
+}
+
+#[cfg(test)]
+mod reconfigure_tests {
+    use crate::{Term, TermConfig};
+
+    #[test]
+    fn a_lower_scrollback_limit_drops_history_at_once_and_colours_change() {
+        let mut t =
+            Term::new(10, 3, TermConfig { scrollback_lines: 1000, ..TermConfig::default() });
+        let mut p = crate::parser::Parser::new();
+        for i in 0..500 {
+            p.advance(&mut t, format!("line {i}\r\n").as_bytes());
+        }
+        assert!(t.grid().history_len() >= 490);
+        let mut config = t.config().clone();
+        config.scrollback_lines = 100;
+        config.palette.0[crate::handler::COLOR_BACKGROUND] = crate::style::Rgb::new(1, 2, 3);
+        t.reconfigure(&config);
+        assert_eq!(t.grid().history_len(), 100);
+        assert_eq!(
+            t.palette().0[crate::handler::COLOR_BACKGROUND],
+            crate::style::Rgb::new(1, 2, 3)
+        );
+        p.advance(&mut t, b"more\r\n");
+        assert_eq!(t.grid().history_len(), 100, "the new limit holds as output goes on");
     }
 }

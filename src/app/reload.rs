@@ -1,0 +1,148 @@
+//! The live configuration reload, UI side (ARCHITECTURE.md, "Configuration: reload and
+//! themes"): the I/O thread watches the files and says when they changed
+//! (`IoEvent::ConfigChanged`) or when `uvterm msg reload-config` asks
+//! (`IoEvent::ReloadConfig`); this re-reads and parses them, and applies a configuration
+//! without problems live — colours, fonts, padding, cursor, keybindings, scrollback limit (the
+//! I/O thread reconfigures every tab), opacity. A configuration with problems is not applied:
+//! the running one stays and the problems are shown in every window's banner (until the next
+//! good reload or Escape) and returned to `msg reload-config`. Also the action that opens the
+//! configuration file in the user's editor.
+//!
+//! Must not touch: PTYs and the loop (it sends `io::Command`s).
+
+use std::path::PathBuf;
+
+use super::App;
+use super::bindings;
+use super::config::{self, Config};
+use crate::io;
+use crate::render::fonts::Fonts;
+
+/// The header of a configuration file created by the edit action.
+const NEW_FILE_HEADER: &str = "# uvterm configuration (TOML). Every key, with its default, is in \
+uvterm.example.toml;\n# saving this file applies it at once (errors show in the window).\n";
+
+impl App {
+    /// Tell the I/O thread which files to watch, when that changed.
+    pub(super) fn watch_files(&mut self, files: &[PathBuf]) {
+        if self.watched.as_slice() == files {
+            return;
+        }
+        self.watched = files.to_vec();
+        let paths = files.iter().take(io::MAX_WATCHED_FILES).cloned().collect();
+        let _ = self.sender.send(io::Command::WatchConfig { paths });
+    }
+
+    /// Re-read the configuration and apply it; on problems keep the running one, show them in
+    /// the windows and return them (one a line).
+    pub(super) fn reload_config(&mut self) -> Result<(), String> {
+        let loaded = config::load_full(
+            self.config_path.as_deref(),
+            &self.options.overrides,
+            self.appearance,
+        );
+        self.watch_files(&loaded.files);
+        let (bindings, more) = bindings::load(&loaded.config.keybindings);
+        let mut problems = loaded.problems;
+        problems.extend(more);
+        if !problems.is_empty() {
+            let message = problems.join("\n");
+            self.show_config_error(Some(format!(
+                "Configuration not applied: {}",
+                problems.first().map_or("", String::as_str)
+            )));
+            return Err(message);
+        }
+        self.apply_config(loaded.config, bindings);
+        self.show_config_error(None);
+        Ok(())
+    }
+
+    /// Show (or, with `None`, take away) the configuration error banner in every window.
+    fn show_config_error(&mut self, banner: Option<String>) {
+        for w in self.windows.values_mut() {
+            if w.banner != banner {
+                w.banner = banner.clone();
+                w.window.request_redraw();
+            }
+        }
+        self.config_error = banner;
+    }
+
+    /// Escape dismisses the banner; true when there was one (the key is used up).
+    pub(super) fn dismiss_config_error(&mut self) -> bool {
+        let shown = self.windows.values().any(|w| w.banner.is_some());
+        if shown {
+            self.show_config_error(None);
+        }
+        shown
+    }
+
+    /// Apply a configuration that loaded without problems.
+    fn apply_config(&mut self, new: Config, bindings: Vec<bindings::Binding>) {
+        let mut term = new.term_config();
+        term.cell_pixels = self.config.term_config().cell_pixels;
+        let _ = self
+            .sender
+            .send(io::Command::Reconfigure { term: Box::new(term), ledger: new.ledger_config() });
+        let font_changed =
+            new.font.spec() != self.config.font.spec() || new.font.size != self.config.font.size;
+        for w in self.windows.values_mut() {
+            w.set_padding(new.window.padding);
+            w.set_look(new.colors.selection.0, new.window.opacity);
+            if font_changed {
+                match Fonts::new(&new.font.spec(), new.font.size, w.fonts.scale) {
+                    Ok(f) => w.set_fonts(f, &self.sender),
+                    Err(e) => log::warn!("fonts of the reloaded configuration: {e}"),
+                }
+            } else {
+                w.sync_size(&self.sender);
+            }
+            w.window.request_redraw();
+        }
+        self.bindings = bindings;
+        self.config = new;
+    }
+
+    /// Open the configuration file in `$VISUAL`, else `$EDITOR`, else `vi`, in a new tab of
+    /// window `wid` (creating the file, with a commented header, when there is none). Saving
+    /// it applies it through the watch.
+    pub(super) fn edit_config(&mut self, wid: winit::window::WindowId) {
+        let Some(path) = self.config_path.clone() else {
+            log::warn!("no configuration path ($XDG_CONFIG_HOME and $HOME are unset)");
+            return;
+        };
+        if !path.exists() {
+            let created = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, NEW_FILE_HEADER));
+            if let Err(e) = created {
+                self.show_config_error(Some(format!("cannot create {}: {e}", path.display())));
+                return;
+            }
+            let files = [path.clone()];
+            self.watch_files(&files);
+        }
+        let editor = ["VISUAL", "EDITOR"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "vi".into());
+        // "code --wait" and the like: words split on white space (no shell is involved).
+        let mut command: Vec<String> = editor.split_whitespace().map(str::to_owned).collect();
+        command.push(path.display().to_string());
+        let Some(w) = self.windows.get(&wid) else { return };
+        let l = w.layout();
+        let mut spec = self.spawn_spec(&command, path.parent().map(PathBuf::from));
+        spec.cols = l.cols as u16;
+        spec.lines = l.lines as u16;
+        let request =
+            io::OpenTab { window: io::WindowTarget::Existing(w.id), spec, activation_token: None };
+        let _ = self.sender.send(io::Command::OpenTab { request, reply: None });
+    }
+}
+
+/// The configuration file's path: `--config-file`, else the default one.
+pub(super) fn config_path(option: Option<&std::path::Path>) -> Option<PathBuf> {
+    option.map(PathBuf::from).or_else(config::default_path)
+}

@@ -1,0 +1,205 @@
+//! Live configuration reload, themes and opacity in the real binary under Xvfb: an edit of
+//! the configuration file (saved the way editors do, by renaming a new file over it, and in
+//! place) changes the colours on screen; a broken edit keeps the old colours and names the
+//! file and line (in `msg reload-config` and in a banner on screen); an included file's
+//! edit applies; `theme = …` and `-o theme=…` draw the theme's background; an unknown theme
+//! is a clear error; reloads leave the libuv handles and descriptors at their baseline;
+//! `window.opacity` below 1 gives the window a 32-bit (ARGB) visual.
+
+#[path = "common/x11.rs"]
+mod x11;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use x11::*;
+
+/// The banner's background (`app::window::BANNER_BACKGROUND`).
+const BANNER: [u8; 3] = [0xb0, 0x20, 0x20];
+
+fn rgb(hex: u32) -> [u8; 3] {
+    [(hex >> 16) as u8, (hex >> 8) as u8, hex as u8]
+}
+
+/// Share of the cells of lines 8..14, columns 30..70 (away from the prompt) that are `color`.
+fn background_share(img: &Image, cells: &Cells, color: [u8; 3]) -> f64 {
+    let mut px = Vec::new();
+    for line in 8..14 {
+        px.extend(cells.pixels(img, line, 30..70));
+    }
+    px.iter().filter(|p| close(**p, color, 6)).count() as f64 / px.len().max(1) as f64
+}
+
+/// Write `text` the way editors save: a new file renamed over the old one.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_extension("toml.swp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// A configuration file of its own directory (`Gui::start` empties the instance's
+/// directory), passed with `--config-file`.
+fn config_file(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("uvterm-cfgtest-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("uvterm.toml")
+}
+
+fn colours(bg: &str) -> String {
+    format!("[colors]\nbackground = \"{bg}\"\n")
+}
+
+#[test]
+fn edits_apply_live_and_broken_edits_keep_the_running_colours() {
+    let x = Xvfb::start();
+    let path = config_file("reload");
+    std::fs::write(&path, colours("#102030")).unwrap();
+    let config = path.to_str().unwrap();
+    let gui = Gui::start(&x, "reload", &["--config-file", config, "-e", "sh"]);
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    let cells = &cells;
+    let shows = |color: u32| move |img: &Image| background_share(img, cells, rgb(color)) > 0.95;
+    let img = gui.capture_when(xid, Duration::from_secs(20), shows(0x102030));
+    assert!(shows(0x102030)(&img), "the file's background at start; stderr: {}", gui.stderr());
+
+    // Saved by rename, like vim and most editors.
+    let t = Instant::now();
+    save_by_rename(&path, &colours("#305070"));
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x305070));
+    assert!(shows(0x305070)(&img), "an edit saved by rename applies; stderr: {}", gui.stderr());
+    println!("rename → new colours on screen: {:?}", t.elapsed());
+
+    // Written in place.
+    let t = Instant::now();
+    std::fs::write(&path, colours("#207020")).unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x207020));
+    assert!(shows(0x207020)(&img), "an edit written in place applies");
+    println!("in-place write → new colours on screen: {:?}", t.elapsed());
+
+    // A broken edit: the running colours stay, the error names the file and the line.
+    std::fs::write(&path, "# comment\n[colors]\nbackground = \"nope\"\n").unwrap();
+    let banner = |img: &Image| {
+        let px = cells.pixels(img, 0, 0..40);
+        px.iter().filter(|p| close(**p, BANNER, 6)).count() * 3 > px.len()
+    };
+    let img = gui.capture_when(xid, Duration::from_secs(10), banner);
+    assert!(banner(&img), "a broken edit shows the banner");
+    assert!(shows(0x207020)(&img), "and keeps the running colours");
+    let out = gui.msg(&["reload-config"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "reload-config of a broken file fails");
+    assert!(err.contains("uvterm.toml, line 3") && err.contains("not a colour"), "{err}");
+
+    // Escape dismisses the banner; a good reload takes it away too.
+    gui.xdotool(&["windowfocus", &xid.to_string()]);
+    gui.xdotool(&["key", "Escape"]);
+    let img = gui.capture_when(xid, Duration::from_secs(10), |i| !banner(i));
+    assert!(!banner(&img), "Escape dismisses the banner");
+
+    // An include: the included file's edit applies, and the file's own keys win.
+    let inc = path.with_file_name("colours.toml");
+    std::fs::write(&inc, colours("#503010")).unwrap();
+    std::fs::write(&path, "include = [\"colours.toml\"]\n").unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x503010));
+    assert!(shows(0x503010)(&img), "the included file's colours");
+    save_by_rename(&inc, &colours("#405060"));
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x405060));
+    assert!(shows(0x405060)(&img), "an included file's edit applies");
+    let out = gui.msg(&["reload-config"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+
+    // Reloads leave handles and descriptors at their baseline.
+    let stats = |k: &str| gui.json(&["stats"])[k].as_u64().unwrap();
+    let (handles, fds) = (stats("uv_handles"), stats("fds"));
+    for i in 0..40 {
+        std::fs::write(&inc, colours(&format!("#4050{:02x}", 0x60 + i))).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        if i % 4 == 0 {
+            assert!(gui.msg(&["reload-config"]).status.success());
+        }
+    }
+    let settled = |_: &Image| stats("uv_handles") == handles && stats("fds") == fds;
+    let img = gui.capture_when(xid, Duration::from_secs(10), settled);
+    assert_eq!(
+        (stats("uv_handles"), stats("fds")),
+        (handles, fds),
+        "after 40 edits and 10 reloads"
+    );
+    assert!(shows(0x405087)(&img), "the last edit is what shows");
+    drop(gui);
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+#[test]
+fn themes_by_name_on_the_command_line_and_unknown_ones() {
+    let x = Xvfb::start();
+    let path = config_file("theme");
+    std::fs::write(&path, "theme = \"nord\"\n").unwrap();
+    let gui = Gui::start(&x, "theme", &["--config-file", path.to_str().unwrap(), "-e", "sh"]);
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    let nord = |img: &Image| background_share(img, &cells, rgb(0x2e3440)) > 0.95;
+    assert!(nord(&gui.capture_when(xid, Duration::from_secs(20), nord)), "Nord's background");
+    drop(gui);
+
+    let gui = Gui::start(&x, "theme-o", &["-o", "theme=dracula", "-e", "sh"]);
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    let dracula = |img: &Image| background_share(img, &cells, rgb(0x282a36)) > 0.95;
+    let img = gui.capture_when(xid, Duration::from_secs(20), dracula);
+    assert!(dracula(&img), "-o theme=dracula draws Dracula's background");
+    drop(gui);
+
+    let gui = Gui::start(&x, "theme-bad", &["-o", "theme=no-such-theme", "-e", "sh"]);
+    gui.window();
+    let err = gui.stderr();
+    assert!(err.contains("unknown theme \"no-such-theme\"") && err.contains("nord"), "{err}");
+
+    let out = Command::new(BIN).arg("--list-themes").output().unwrap();
+    let names = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        names.lines().count() >= 12 && names.lines().any(|l| l == "solarized-light"),
+        "{names}"
+    );
+}
+
+#[test]
+fn opacity_below_one_gives_the_window_an_alpha_channel() {
+    let x = Xvfb::start();
+    let depth = |gui: &Gui| {
+        let xid = gui.window()["geometry"]["x11_window"].as_u64().unwrap();
+        let out = Command::new("xwininfo")
+            .args(["-id", &xid.to_string()])
+            .env("DISPLAY", &gui.display)
+            .output()
+            .expect("xwininfo (x11-utils)");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("Depth: ").map(|d| d.trim().to_owned()))
+            .unwrap_or_default()
+    };
+    let gui = Gui::start(
+        &x,
+        "opacity",
+        &["-o", "window.opacity=0.5", "-o", "colors.background=\"#8080ff\"", "-e", "sh"],
+    );
+    assert_eq!(depth(&gui), "32", "an ARGB visual; stderr: {}", gui.stderr());
+    // No compositor under Xvfb: the window's own pixels are the premultiplied background.
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    let half = |img: &Image| background_share(img, &cells, [0x40, 0x40, 0x80]) > 0.95;
+    let img = gui.capture_when(xid, Duration::from_secs(20), half);
+    assert!(half(&img), "the background drawn at half opacity (premultiplied)");
+    drop(gui);
+    let gui = Gui::start(&x, "opaque", &["-e", "sh"]);
+    assert_eq!(depth(&gui), "24", "opaque windows keep the default visual");
+}
