@@ -123,6 +123,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
     }
     let config_path = options.config_file.clone().or_else(config::default_path);
     let (config, problems) = config::load(config_path.as_deref(), &options.overrides);
+    crate::trace::start("config loaded");
     for p in &problems {
         eprintln!("uvterm: {p}");
     }
@@ -138,6 +139,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::trace::start("fonts loaded");
     let backend = match config::Backend::from_env(config.window.backend) {
         Ok(b) => b,
         Err(e) => {
@@ -152,6 +154,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::trace::start("event loop built (display open)");
     let display =
         raw_window_handle::HasDisplayHandle::display_handle(&event_loop).map(|h| h.as_raw()).ok();
     let socket = match crate::ipc::socket::server_path(options.socket.as_deref()) {
@@ -185,6 +188,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::trace::start("I/O thread started");
     let sender = io.sender();
     let mut app = App {
         config,
@@ -294,6 +298,7 @@ impl ApplicationHandler<IoEvent> for App {
             return;
         }
         self.started = true;
+        crate::trace::start("resumed");
         // On Wayland the clipboard is made at once: smithay-clipboard learns which seat is
         // in use (and the serial a selection needs) from the input events it sees, so one
         // made at the first paste would have seen none ("no events received on any seat").
@@ -391,6 +396,17 @@ impl ApplicationHandler<IoEvent> for App {
                         }
                     }
                     w.window.request_redraw();
+                }
+            }
+            WindowEvent::Occluded(occluded) => {
+                // A window nobody sees gives its kept frame back; the next frame (once shown
+                // again) is drawn whole.
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    if occluded {
+                        w.release_frame();
+                    } else {
+                        w.window.request_redraw();
+                    }
                 }
             }
             WindowEvent::ModifiersChanged(m) => {

@@ -40,6 +40,10 @@ const DRAIN_LIMIT: usize = 1 << 20;
 /// After its output ends, how long a tab waits for the child's exit status before closing
 /// without it (the PTY's EOF usually arrives just before SIGCHLD).
 const EOF_GRACE_MS: u64 = 200;
+/// How long after input was written to a tab its output is read between the reads of other,
+/// busy tabs (so a typed key's echo waits for one read of another tab, not for a whole loop
+/// turn of every busy tab's read budget): see [`IoState::read_tab`].
+const TYPED_RECENTLY: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub(crate) struct Tab {
     id: TabId,
@@ -95,6 +99,8 @@ pub struct IoState {
     closed_since_trim: usize,
     /// The event stream's clock, open while somebody subscribes.
     pub(crate) event_tick: Option<HandleKey>,
+    /// The tab input was last written to, and when ([`TYPED_RECENTLY`]).
+    typed: Option<(TabKey, std::time::Instant)>,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -133,6 +139,7 @@ pub(super) fn run(
         ipc: None,
         closed_since_trim: 0,
         event_tick: None,
+        typed: None,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -339,6 +346,7 @@ impl IoState {
                     ));
                 }
                 self.write_tab(key, &bytes);
+                self.typed = Some((key, std::time::Instant::now()));
                 Ok(Response::Written(bytes.len()))
             }
             Request::Resize { tab, cols, lines } => {
@@ -619,6 +627,11 @@ impl IoState {
     }
 
     /// Read what the program wrote, up to `budget` bytes, and parse it.
+    ///
+    /// Fairness: every readable tab gets up to `budget` bytes per loop turn, so none starves;
+    /// and while another tab was typed into within [`TYPED_RECENTLY`], its output is read
+    /// after each read of this one (a non-blocking read: nothing to read costs one syscall),
+    /// so ten tabs flooding output delay an echo by one read's parse, not by ten budgets.
     fn read_tab(&mut self, key: TabKey, budget: usize) {
         let mut total = 0;
         let mut eof = false;
@@ -661,12 +674,24 @@ impl IoState {
             if !events.is_empty() {
                 self.term_events(key, events);
             }
+            if let Some((typed, at)) = self.typed
+                && typed != key
+            {
+                if at.elapsed() < TYPED_RECENTLY {
+                    self.read_tab(typed, budget);
+                } else {
+                    self.typed = None;
+                }
+            }
             if total >= budget {
                 break;
             }
         }
         if history_freed > 0 {
             trim::history_dropped(history_freed);
+        }
+        if total > 0 && crate::trace::latency_on() {
+            crate::trace::latency(&format!("PTY read and parsed ({total} bytes)"));
         }
         if total > 0 {
             self.notify_output(key);
@@ -809,6 +834,7 @@ impl IoState {
         }
         tab.pending.extend_from_slice(bytes);
         self.flush_tab(key);
+        crate::trace::latency("PTY written");
     }
 
     fn flush_tab(&mut self, key: TabKey) {
