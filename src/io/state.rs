@@ -44,6 +44,11 @@ const EOF_GRACE_MS: u64 = 200;
 /// busy tabs (so a typed key's echo waits for one read of another tab, not for a whole loop
 /// turn of every busy tab's read budget): see [`IoState::read_tab`].
 const TYPED_RECENTLY: std::time::Duration = std::time::Duration::from_secs(1);
+/// Parse time one tab may take per loop turn, besides its byte budget: output that parses
+/// slowly (`yes`: a line feed and a scroll every 2 bytes, ~8 MB/s) would otherwise keep the
+/// loop on one tab for tens of milliseconds per turn, and with ten such tabs the UI's
+/// commands (a typed key) waited hundreds of milliseconds for the turn to end.
+const READ_TIME_BUDGET: std::time::Duration = std::time::Duration::from_micros(500);
 
 pub(crate) struct Tab {
     id: TabId,
@@ -273,7 +278,7 @@ impl IoState {
             self.flush_tab(key);
         }
         if events & uv::READABLE != 0 {
-            self.read_tab(key, self.config.read_budget);
+            self.read_tab(key, self.config.read_budget, Some(READ_TIME_BUDGET));
         }
     }
 
@@ -626,13 +631,16 @@ impl IoState {
         Ok(())
     }
 
-    /// Read what the program wrote, up to `budget` bytes, and parse it.
+    /// Read what the program wrote, up to `budget` bytes (and, with `time`, until that much
+    /// time has gone, at least one read), and parse it.
     ///
-    /// Fairness: every readable tab gets up to `budget` bytes per loop turn, so none starves;
+    /// Fairness: every readable tab gets up to `budget` bytes (and [`READ_TIME_BUDGET`] of
+    /// parsing, at least one read) per loop turn, so none starves and a turn stays short;
     /// and while another tab was typed into within [`TYPED_RECENTLY`], its output is read
     /// after each read of this one (a non-blocking read: nothing to read costs one syscall),
     /// so ten tabs flooding output delay an echo by one read's parse, not by ten budgets.
-    fn read_tab(&mut self, key: TabKey, budget: usize) {
+    fn read_tab(&mut self, key: TabKey, budget: usize, time: Option<std::time::Duration>) {
+        let turn_started = std::time::Instant::now();
         let mut total = 0;
         let mut eof = false;
         // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
@@ -678,12 +686,12 @@ impl IoState {
                 && typed != key
             {
                 if at.elapsed() < TYPED_RECENTLY {
-                    self.read_tab(typed, budget);
+                    self.read_tab(typed, budget, time);
                 } else {
                     self.typed = None;
                 }
             }
-            if total >= budget {
+            if total >= budget || time.is_some_and(|t| turn_started.elapsed() >= t) {
                 break;
             }
         }
@@ -994,7 +1002,7 @@ impl IoState {
                 if !tab.closing {
                     // Keep the program's last words, then close.
                     if tab.eof_timer.is_none() {
-                        self.read_tab(key, DRAIN_LIMIT);
+                        self.read_tab(key, DRAIN_LIMIT, None);
                     }
                     self.begin_close_tab(key);
                 }
