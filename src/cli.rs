@@ -246,6 +246,7 @@ impl MsgCommand {
 }
 
 pub fn main() -> ExitCode {
+    crate::trace::init();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {

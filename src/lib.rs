@@ -19,6 +19,7 @@ pub mod out;
 pub mod paste;
 pub mod pty;
 pub mod render;
+pub mod trace;
 
 /// The terminal core lives in its own package (`crates/terminal`) so that the compiler keeps
 /// it free of windowing, GL, PTY and libuv crates; it keeps its old path here.

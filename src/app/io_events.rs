@@ -64,6 +64,7 @@ impl App {
                 }
             }
             IoEvent::TabOutput(tab) => {
+                crate::trace::latency("UI woken by output");
                 if let Some(w) = self.window_of_tab(tab)
                     && let Some(o) = w.overlay.as_mut().filter(|o| o.stale())
                 {
@@ -436,6 +437,7 @@ impl App {
         id: io::WindowId,
         token: Option<ActivationToken>,
     ) {
+        crate::trace::start("window asked for");
         let (family, points, cell) = self.base_font.clone();
         let pad = self.config.window.padding as f64;
         let (columns, lines) = (self.config.window.columns as f64, self.config.window.lines as f64);
@@ -484,7 +486,7 @@ impl App {
                     .with_preference(if transparent {
                         glutin_winit::ApiPreference::FallbackEgl
                     } else {
-                        glutin_winit::ApiPreference::PreferEgl
+                        gl_preference()
                     })
                     .with_window_attributes(Some(attrs))
                     .build(event_loop, template, |configs| {
@@ -508,6 +510,7 @@ impl App {
                     .and_then(|(w, c)| w.map(|w| (w, c)).ok_or_else(|| "no window".to_string()))
             }
         };
+        crate::trace::start("window and GL config made");
         let result = created.and_then(|(window, cfg)| {
             self.gl_config = Some(cfg.clone());
             let scale = window.scale_factor() as f32;
@@ -527,7 +530,9 @@ impl App {
                 let _ = window.request_inner_size(exact);
             }
             window.set_ime_allowed(true);
-            TermWindow::new(id, window, &cfg, fonts, &self.config)
+            let w = TermWindow::new(id, window, &cfg, fonts, &self.config);
+            crate::trace::start("GL context and renderer made");
+            w
         });
         match result {
             Ok(mut w) => {
@@ -568,4 +573,16 @@ pub const APP_ID: &str = "uvterm";
 fn no_gl_config() -> glutin::config::Config {
     eprintln!("uvterm: the display offers no OpenGL configuration");
     std::process::exit(1)
+}
+
+/// On X11, GLX first: Mesa's software GLX presents a rectangle of the back buffer
+/// (`GLX_MESA_copy_sub_buffer`, through MIT-SHM) where its EGL sends the whole frame through
+/// the socket on every swap — measured under Xvfb, a typed key's frame is presented in
+/// 0.3 ms against 9–13 ms (benches/latency.rs), for ~5 ms more set-up at start. EGL with
+/// `UVTERM_GL_PLATFORM=egl` (and on Wayland, which has no GLX).
+fn gl_preference() -> glutin_winit::ApiPreference {
+    match std::env::var("UVTERM_GL_PLATFORM") {
+        Ok(v) if v.eq_ignore_ascii_case("egl") => glutin_winit::ApiPreference::PreferEgl,
+        _ => glutin_winit::ApiPreference::FallbackEgl,
+    }
 }

@@ -40,6 +40,7 @@ impl App {
             w.window.request_redraw();
         }
         let Some(t) = w.active_tab() else { return };
+        crate::trace::latency("key");
         let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
     }
 

@@ -136,6 +136,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
     let appearance = themes::Appearance::default();
     let loaded = config::load_full(config_path.as_deref(), &options.overrides, appearance);
     let (config, problems, files) = (loaded.config, loaded.problems, loaded.files);
+    crate::trace::start("config loaded");
     for p in &problems {
         eprintln!("uvterm: {p}");
     }
@@ -151,6 +152,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::trace::start("fonts loaded");
     let backend = match config::Backend::from_env(config.window.backend) {
         Ok(b) => b,
         Err(e) => {
@@ -165,6 +167,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::trace::start("event loop built (display open)");
     let display =
         raw_window_handle::HasDisplayHandle::display_handle(&event_loop).map(|h| h.as_raw()).ok();
     let socket = match crate::ipc::socket::server_path(options.socket.as_deref()) {
@@ -206,6 +209,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::trace::start("I/O thread started");
     let sender = io.sender();
     let mut app = App {
         config,
@@ -333,6 +337,7 @@ impl ApplicationHandler<IoEvent> for App {
             return;
         }
         self.started = true;
+        crate::trace::start("resumed");
         // On Wayland the clipboard is made at once: smithay-clipboard learns which seat is
         // in use (and the serial a selection needs) from the input events it sees, so one
         // made at the first paste would have seen none ("no events received on any seat").
@@ -436,6 +441,17 @@ impl ApplicationHandler<IoEvent> for App {
                         }
                     }
                     w.window.request_redraw();
+                }
+            }
+            WindowEvent::Occluded(occluded) => {
+                // A window nobody sees gives its kept frame back; the next frame (once shown
+                // again) is drawn whole.
+                if let Some(w) = self.windows.get_mut(&wid) {
+                    if occluded {
+                        w.release_frame();
+                    } else {
+                        w.window.request_redraw();
+                    }
                 }
             }
             WindowEvent::ModifiersChanged(m) => {

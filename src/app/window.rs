@@ -143,6 +143,8 @@ pub struct TermWindow {
     divider: f32,
     /// The last geometry reported to the I/O thread.
     reported: Option<io::Geometry>,
+    /// Frames are presented by copying the redrawn rectangle, never swapped.
+    present_region: bool,
     /// Text the input method is composing, drawn at the cursor until committed.
     pub preedit: Option<String>,
     /// Where the input method was last told the cursor is (pixels).
@@ -168,7 +170,16 @@ impl TermWindow {
         let target = GlTarget::new(&window, gl_config)?;
         let gl = Gl::new(target.loader());
         log::info!("window {}: {:?} {}", id.0, gl.api(), gl.describe());
-        let renderer = Renderer::new(gl)?;
+        let mut renderer = Renderer::new(gl)?;
+        // A software rasterizer (llvmpipe under Xvfb or without a GPU) presents by copying
+        // pixels to the X server: there, send only the damaged rectangle (ARCHITECTURE.md,
+        // "Frames"). A GPU keeps swapping (page flips, vsync).
+        let software =
+            ["llvmpipe", "softpipe", "swrast"].iter().any(|s| renderer.gl().describe().contains(s));
+        let present_region = software && renderer.tracks_damage() && target.can_present_region();
+        if present_region {
+            renderer.keep_back_buffer();
+        }
         let refresh = window
             .current_monitor()
             .and_then(|m| m.refresh_rate_millihertz())
@@ -203,6 +214,7 @@ impl TermWindow {
             dim_unfocused: config.panes.dim_unfocused,
             divider,
             reported: None,
+            present_region,
             preedit: None,
             ime_spot: None,
             overlay: None,
@@ -773,6 +785,7 @@ impl TermWindow {
                 );
             }
         }
+        crate::trace::latency("scene built");
         if self.target.make_current().is_err() {
             return;
         }
@@ -780,9 +793,26 @@ impl TermWindow {
         if let Some(r) = self.renderer.as_mut() {
             r.render(&mut self.fonts, &self.scene, size.width, size.height);
         }
+        crate::trace::latency("frame rendered");
+        if let Some(r) = self.renderer.as_ref() {
+            log::debug!("frame {}: redrew {:?}", self.frames, r.last_redrawn());
+        }
         self.window.pre_present_notify();
-        if let Err(e) = self.target.swap() {
-            log::warn!("swap failed: {e}");
+        let redrawn = self.renderer.as_ref().map(|r| r.last_redrawn());
+        let presented = match redrawn {
+            // Nothing changed (an expose, say): the whole kept frame again.
+            Some(rect) if self.present_region => self.target.present_region(
+                rect.unwrap_or([0, 0, size.width as i32, size.height as i32]),
+                size.height as i32,
+            ),
+            _ => self.target.swap(),
+        };
+        if let Err(e) = presented {
+            log::warn!("presenting a frame failed: {e}");
+        }
+        crate::trace::latency("swapped");
+        if self.frames == 0 {
+            crate::trace::start("first frame swapped");
         }
         self.last_frame = Instant::now();
         self.frames += 1;
@@ -882,6 +912,16 @@ impl TermWindow {
                 y,
                 color: [255, 255, 255, 255],
             });
+        }
+    }
+
+    /// Give back the renderer's kept frame (the window is not seen): GPU memory the size of
+    /// the window, remade by the next frame.
+    pub fn release_frame(&mut self) {
+        if self.target.make_current().is_ok()
+            && let Some(r) = self.renderer.as_mut()
+        {
+            r.release_frame();
         }
     }
 

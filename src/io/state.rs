@@ -46,6 +46,15 @@ const DRAIN_LIMIT: usize = 1 << 20;
 /// After its output ends, how long a tab waits for the child's exit status before closing
 /// without it (the PTY's EOF usually arrives just before SIGCHLD).
 const EOF_GRACE_MS: u64 = 200;
+/// How long after input was written to a tab its output is read between the reads of other,
+/// busy tabs (so a typed key's echo waits for one read of another tab, not for a whole loop
+/// turn of every busy tab's read budget): see [`IoState::read_tab`].
+const TYPED_RECENTLY: std::time::Duration = std::time::Duration::from_secs(1);
+/// Parse time one tab may take per loop turn, besides its byte budget: output that parses
+/// slowly (`yes`: a line feed and a scroll every 2 bytes, ~8 MB/s) would otherwise keep the
+/// loop on one tab for tens of milliseconds per turn, and with ten such tabs the UI's
+/// commands (a typed key) waited hundreds of milliseconds for the turn to end.
+const READ_TIME_BUDGET: std::time::Duration = std::time::Duration::from_micros(500);
 
 /// One pane: a terminal (PTY, parser, `Term`, child). (Named `Tab` from before panes: a tab
 /// without splits is exactly one of these.)
@@ -164,6 +173,8 @@ pub struct IoState {
     notifications_dropped: u64,
     /// The configuration files' watches (issue 16, `io::watch`).
     pub(crate) watch: super::watch::Watches,
+    /// The tab input was last written to, and when ([`TYPED_RECENTLY`]).
+    typed: Option<(TabKey, std::time::Instant)>,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -205,6 +216,7 @@ pub(super) fn run(
         event_tick: None,
         notifications_dropped: 0,
         watch: Default::default(),
+        typed: None,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -349,7 +361,7 @@ impl IoState {
             self.flush_tab(key);
         }
         if events & uv::READABLE != 0 {
-            self.read_tab(key, self.config.read_budget);
+            self.read_tab(key, self.config.read_budget, Some(READ_TIME_BUDGET));
         }
     }
 
@@ -416,6 +428,7 @@ impl IoState {
                     ));
                 }
                 self.write_tab(key, &bytes);
+                self.typed = Some((key, std::time::Instant::now()));
                 Ok(Response::Written(bytes.len()))
             }
             Request::Resize { tab, cols, lines } => {
@@ -1000,8 +1013,16 @@ impl IoState {
         Ok(())
     }
 
-    /// Read what the program wrote, up to `budget` bytes, and parse it.
-    fn read_tab(&mut self, key: TabKey, budget: usize) {
+    /// Read what the program wrote, up to `budget` bytes (and, with `time`, until that much
+    /// time has gone, at least one read), and parse it.
+    ///
+    /// Fairness: every readable tab gets up to `budget` bytes (and [`READ_TIME_BUDGET`] of
+    /// parsing, at least one read) per loop turn, so none starves and a turn stays short;
+    /// and while another tab was typed into within [`TYPED_RECENTLY`], its output is read
+    /// after each read of this one (a non-blocking read: nothing to read costs one syscall),
+    /// so ten tabs flooding output delay an echo by one read's parse, not by ten budgets.
+    fn read_tab(&mut self, key: TabKey, budget: usize, time: Option<std::time::Duration>) {
+        let turn_started = std::time::Instant::now();
         let mut total = 0;
         let mut eof = false;
         // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
@@ -1043,12 +1064,24 @@ impl IoState {
             if !events.is_empty() {
                 self.term_events(key, events);
             }
-            if total >= budget {
+            if let Some((typed, at)) = self.typed
+                && typed != key
+            {
+                if at.elapsed() < TYPED_RECENTLY {
+                    self.read_tab(typed, budget, time);
+                } else {
+                    self.typed = None;
+                }
+            }
+            if total >= budget || time.is_some_and(|t| turn_started.elapsed() >= t) {
                 break;
             }
         }
         if history_freed > 0 {
             trim::history_dropped(history_freed);
+        }
+        if total > 0 && crate::trace::latency_on() {
+            crate::trace::latency(&format!("PTY read and parsed ({total} bytes)"));
         }
         if total > 0 {
             self.notify_output(key);
@@ -1216,6 +1249,7 @@ impl IoState {
         tab.pending.extend_from_slice(bytes);
         self.flush_tab(key);
         self.arm_title_check(key);
+        crate::trace::latency("PTY written");
     }
 
     fn flush_tab(&mut self, key: TabKey) {
@@ -1396,7 +1430,7 @@ impl IoState {
                 if !tab.closing {
                     // Keep the program's last words, then close.
                     if tab.eof_timer.is_none() {
-                        self.read_tab(key, DRAIN_LIMIT);
+                        self.read_tab(key, DRAIN_LIMIT, None);
                     }
                     self.begin_close_tab(key);
                 }

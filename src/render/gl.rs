@@ -109,6 +109,20 @@ pub struct Texture {
     pub height: i32,
 }
 /// A vertex array with one per-instance buffer.
+/// An offscreen colour target the renderer keeps between frames (its persistent frame):
+/// a framebuffer object and the RGBA8 texture it draws into.
+pub struct Framebuffer {
+    fbo: glow::Framebuffer,
+    texture: Texture,
+}
+
+impl Framebuffer {
+    /// Its size in pixels.
+    pub fn size(&self) -> (i32, i32) {
+        (self.texture.width, self.texture.height)
+    }
+}
+
 pub struct Instances {
     vao: glow::VertexArray,
     vbo: glow::Buffer,
@@ -383,6 +397,83 @@ impl Gl {
         unsafe {
             self.gl.active_texture(glow::TEXTURE0);
             self.gl.bind_texture(glow::TEXTURE_2D, Some(t.raw));
+        }
+    }
+
+    /// A `width × height` offscreen target (a texture and a framebuffer object), counted as
+    /// two objects; `Err` when the driver refuses (the caller then draws to the window).
+    pub fn framebuffer(&self, width: i32, height: i32) -> Result<Framebuffer, String> {
+        let texture = self.texture(width, height)?;
+        // SAFETY: objects of the current context; the texture is complete (NEAREST, no mips).
+        unsafe {
+            let fbo = match self.gl.create_framebuffer() {
+                Ok(f) => f,
+                Err(e) => {
+                    self.delete_texture(texture);
+                    return Err(e);
+                }
+            };
+            self.created();
+            self.gl.bind_framebuffer(glow::FRAMEBUFFER, Some(fbo));
+            self.gl.framebuffer_texture_2d(
+                glow::FRAMEBUFFER,
+                glow::COLOR_ATTACHMENT0,
+                glow::TEXTURE_2D,
+                Some(texture.raw),
+                0,
+            );
+            let status = self.gl.check_framebuffer_status(glow::FRAMEBUFFER);
+            self.gl.bind_framebuffer(glow::FRAMEBUFFER, None);
+            let fb = Framebuffer { fbo, texture };
+            if status != glow::FRAMEBUFFER_COMPLETE {
+                self.delete_framebuffer(fb);
+                return Err(format!("offscreen framebuffer incomplete (0x{status:x})"));
+            }
+            Ok(fb)
+        }
+    }
+
+    pub fn delete_framebuffer(&self, fb: Framebuffer) {
+        // SAFETY: objects of this context, not used afterwards.
+        unsafe {
+            self.gl.bind_framebuffer(glow::FRAMEBUFFER, None);
+            self.gl.delete_framebuffer(fb.fbo);
+        }
+        self.deleted();
+        self.delete_texture(fb.texture);
+    }
+
+    /// Draw into `fb` from now on (`None`: the window's back buffer).
+    pub fn bind_framebuffer(&self, fb: Option<&Framebuffer>) {
+        // SAFETY: a state change on the current context.
+        unsafe { self.gl.bind_framebuffer(glow::FRAMEBUFFER, fb.map(|f| f.fbo)) };
+    }
+
+    /// Copy all of `fb` to the window's back buffer (same size; pixels, not scaled).
+    pub fn blit_to_window(&self, fb: &Framebuffer) {
+        let (w, h) = fb.size();
+        // SAFETY: state changes and a copy on the current context; both targets are w × h.
+        unsafe {
+            self.gl.disable(glow::SCISSOR_TEST);
+            self.gl.bind_framebuffer(glow::READ_FRAMEBUFFER, Some(fb.fbo));
+            self.gl.bind_framebuffer(glow::DRAW_FRAMEBUFFER, None);
+            self.gl.blit_framebuffer(0, 0, w, h, 0, 0, w, h, glow::COLOR_BUFFER_BIT, glow::NEAREST);
+            self.gl.bind_framebuffer(glow::FRAMEBUFFER, None);
+        }
+    }
+
+    /// Limit drawing (and clearing) to a rectangle in window pixels, top-left origin, of a
+    /// target `height` pixels tall; `None`: no limit.
+    pub fn scissor(&self, rect: Option<[i32; 4]>, height: i32) {
+        // SAFETY: state changes on the current context.
+        unsafe {
+            match rect {
+                Some([x, y, w, h]) => {
+                    self.gl.enable(glow::SCISSOR_TEST);
+                    self.gl.scissor(x, height - (y + h), w, h);
+                }
+                None => self.gl.disable(glow::SCISSOR_TEST),
+            }
         }
     }
 

@@ -237,6 +237,33 @@ pub struct Renderer {
     scratch: Vec<u8>,
     /// One run's shaped glyphs, reused from frame to frame.
     shaped: Vec<fonts::Shaped>,
+    /// This frame's glyph and overlay instances (the backgrounds' are in `scratch`).
+    glyph_bytes: Vec<u8>,
+    overlay_bytes: Vec<u8>,
+    /// Damage tracking: the frame persists between frames and only what changed is drawn.
+    damage: Damage,
+}
+
+/// Damage tracking (see ARCHITECTURE.md, "Frames"): the renderer draws into a framebuffer
+/// it keeps (`frame`), so a frame redraws only the rectangle where this frame's instances
+/// differ from the last one's, scissored, and then copies the kept frame to the window.
+/// Off (`UVTERM_DAMAGE=0`, or no offscreen framebuffer from the driver): every frame is
+/// drawn whole into the window's back buffer, as before.
+struct Damage {
+    enabled: bool,
+    frame: Option<gl::Framebuffer>,
+    /// The window's back buffer keeps the last frame (it is presented by copying rectangles
+    /// of it, never swapped): no offscreen frame is needed. Its size, to see a resize.
+    back_buffer: Option<(i32, i32)>,
+    /// The last frame's instances: a hash of each instance's bytes and its bounds, sorted by
+    /// hash; and its clear colour.
+    last: Vec<(u64, [f32; 4])>,
+    now: Vec<(u64, [f32; 4])>,
+    last_clear: [f32; 4],
+    /// The kept frame is new: the next frame is drawn whole.
+    fresh: bool,
+    /// The rectangle the last frame redrew (x, y, w, h; top-left origin), `None`: nothing.
+    redrawn: Option<[i32; 4]>,
 }
 
 impl Renderer {
@@ -304,7 +331,81 @@ impl Renderer {
             atlas_max,
             scratch: Vec::new(),
             shaped: Vec::new(),
+            glyph_bytes: Vec::new(),
+            overlay_bytes: Vec::new(),
+            damage: Damage {
+                enabled: std::env::var("UVTERM_DAMAGE").map_or(true, |v| v != "0"),
+                frame: None,
+                back_buffer: None,
+                last: Vec::new(),
+                now: Vec::new(),
+                last_clear: [0.0; 4],
+                fresh: true,
+                redrawn: None,
+            },
         })
+    }
+
+    /// The rectangle the last frame redrew (x, y, w, h in window pixels, top-left origin),
+    /// `None` when nothing changed; the whole window without damage tracking.
+    pub fn last_redrawn(&self) -> Option<[i32; 4]> {
+        self.damage.redrawn
+    }
+
+    /// Whether frames are drawn only where they changed (damage tracking is on).
+    pub fn tracks_damage(&self) -> bool {
+        self.damage.enabled
+    }
+
+    /// From now on the window's back buffer keeps the last frame: the window presents
+    /// rectangles of it and never swaps ([`surface::GlTarget::present_region`]), so frames
+    /// are drawn into it directly and no offscreen frame is kept.
+    pub fn keep_back_buffer(&mut self) {
+        self.release_frame();
+        self.damage.back_buffer = Some((0, 0));
+    }
+
+    /// Give the kept frame back (the window is hidden or its tab is not shown): the next
+    /// frame makes a new one and is drawn whole.
+    pub fn release_frame(&mut self) {
+        if let Some(fb) = self.damage.frame.take() {
+            self.gl.delete_framebuffer(fb);
+        }
+        self.damage.fresh = true;
+        self.damage.last.clear();
+    }
+
+    /// Whether a kept frame for a `width × height` window exists (made, or remade at a new
+    /// size, as needed; drawn whole when new); false without damage tracking.
+    fn kept_frame(&mut self, width: i32, height: i32) -> bool {
+        if !self.damage.enabled {
+            return false;
+        }
+        if let Some(size) = self.damage.back_buffer.as_mut() {
+            if *size != (width, height) {
+                *size = (width, height);
+                self.damage.fresh = true;
+            }
+            return true;
+        }
+        if self.damage.frame.as_ref().is_some_and(|f| f.size() != (width, height)) {
+            self.release_frame();
+        }
+        if self.damage.frame.is_none() {
+            self.damage.last.clear();
+            match self.gl.framebuffer(width, height) {
+                Ok(fb) => {
+                    self.damage.frame = Some(fb);
+                    self.damage.fresh = true;
+                }
+                Err(e) => {
+                    log::warn!("no offscreen frame ({e}): drawing every frame whole");
+                    self.damage.enabled = false;
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     pub fn gl(&self) -> &Gl {
@@ -402,6 +503,45 @@ impl Renderer {
                 break;
             }
         }
+        // This frame's instances: backgrounds, glyphs, overlay.
+        rect_bytes(&scene.backgrounds, &mut self.scratch);
+        self.glyph_bytes.clear();
+        let mut count = 0;
+        for g in &self.placed {
+            let Some(Some(c)) = self.cache.get(&g.key) else { continue };
+            let x = (g.x + c.left as f32).round();
+            let y = (g.y + fonts.baseline as f32 - c.top as f32).round();
+            for v in [x, y, c.w as f32, c.h as f32] {
+                self.glyph_bytes.extend_from_slice(&v.to_ne_bytes());
+            }
+            for v in c.uv {
+                self.glyph_bytes.extend_from_slice(&v.to_ne_bytes());
+            }
+            self.glyph_bytes.extend_from_slice(&g.color);
+            self.glyph_bytes.extend_from_slice(&[if c.colored { 255 } else { 0 }, 0, 0, 0]);
+            count += 1;
+        }
+        rect_bytes(&scene.overlay, &mut self.overlay_bytes);
+
+        let (wi, hi) = (width as i32, height as i32);
+        let kept = self.kept_frame(wi, hi);
+        let region = if kept { self.changed(scene.clear, wi, hi) } else { Some([0, 0, wi, hi]) };
+        self.damage.redrawn = region;
+        if let Some(fb) = self.damage.frame.as_ref().filter(|_| kept) {
+            self.gl.bind_framebuffer(Some(fb));
+        }
+        if let Some(rect) = region {
+            self.gl.scissor(kept.then_some(rect), hi);
+            self.draw(scene, count, width, height);
+            self.gl.scissor(None, hi);
+        }
+        if let Some(fb) = self.damage.frame.as_ref().filter(|_| kept) {
+            self.gl.blit_to_window(fb);
+        }
+    }
+
+    /// Every instance of this frame, drawn over the cleared frame (limited by the scissor).
+    fn draw(&mut self, scene: &Scene, glyphs: usize, width: u32, height: u32) {
         let (w, h) = (width as f32, height as f32);
         self.gl.begin_frame(width as i32, height as i32, scene.clear);
         self.gl.use_program(&self.rect_program);
@@ -410,26 +550,8 @@ impl Renderer {
         }
         // Backgrounds are opaque (cells, selection, cursor block): no blending.
         self.gl.set_blending(false);
-        rect_bytes(&scene.backgrounds, &mut self.scratch);
         self.gl.draw_instances(&mut self.rects, &self.scratch, scene.backgrounds.len());
         self.gl.set_blending(true);
-
-        self.scratch.clear();
-        let mut count = 0;
-        for g in &self.placed {
-            let Some(Some(c)) = self.cache.get(&g.key) else { continue };
-            let x = (g.x + c.left as f32).round();
-            let y = (g.y + fonts.baseline as f32 - c.top as f32).round();
-            for v in [x, y, c.w as f32, c.h as f32] {
-                self.scratch.extend_from_slice(&v.to_ne_bytes());
-            }
-            for v in c.uv {
-                self.scratch.extend_from_slice(&v.to_ne_bytes());
-            }
-            self.scratch.extend_from_slice(&g.color);
-            self.scratch.extend_from_slice(&[if c.colored { 255 } else { 0 }, 0, 0, 0]);
-            count += 1;
-        }
         if let Some(atlas) = &self.atlas {
             self.gl.use_program(&self.glyph_program);
             if let Some(u) = &self.glyph_viewport {
@@ -439,12 +561,81 @@ impl Renderer {
                 self.gl.set_int(u, 0);
             }
             self.gl.bind_texture(&atlas.texture);
-            self.gl.draw_instances(&mut self.glyphs, &self.scratch, count);
+            self.gl.draw_instances(&mut self.glyphs, &self.glyph_bytes, glyphs);
         }
-
         self.gl.use_program(&self.rect_program);
-        rect_bytes(&scene.overlay, &mut self.scratch);
-        self.gl.draw_instances(&mut self.rects, &self.scratch, scene.overlay.len());
+        self.gl.draw_instances(&mut self.rects, &self.overlay_bytes, scene.overlay.len());
+    }
+
+    /// Where this frame differs from the last: the bounding box (window pixels, top-left
+    /// origin, within `width × height`) of every instance that is in one frame and not in
+    /// the other, compared by a hash of its bytes (position, size, colour, atlas place).
+    /// The whole window when the clear colour changed or there is no last frame; `None`
+    /// when nothing changed.
+    fn changed(&mut self, clear: [f32; 4], width: i32, height: i32) -> Option<[i32; 4]> {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let hasher = BuildHasherDefault::<rustc_hash::FxHasher>::default();
+        let d = &mut self.damage;
+        d.now.clear();
+        for (tag, bytes, stride) in
+            [(0u8, &self.scratch, 20), (1, &self.glyph_bytes, 40), (2, &self.overlay_bytes, 20)]
+        {
+            for chunk in bytes.chunks_exact(stride) {
+                let hash = hasher.hash_one((tag, chunk));
+                let f = |i: usize| {
+                    f32::from_ne_bytes([chunk[i], chunk[i + 1], chunk[i + 2], chunk[i + 3]])
+                };
+                d.now.push((hash, [f(0), f(4), f(8), f(12)]));
+            }
+        }
+        d.now.sort_unstable_by_key(|e| e.0);
+        let region = if std::mem::take(&mut d.fresh) || d.last_clear != clear {
+            Some([0, 0, width, height])
+        } else {
+            // Walk both sorted lists; what is in one only is damage.
+            let (mut box0, mut box1) = ([f32::MAX; 2], [f32::MIN; 2]);
+            let mut grow = |b: &[f32; 4]| {
+                box0 = [box0[0].min(b[0]), box0[1].min(b[1])];
+                box1 = [box1[0].max(b[0] + b[2]), box1[1].max(b[1] + b[3])];
+            };
+            let (mut i, mut j) = (0, 0);
+            while i < d.last.len() || j < d.now.len() {
+                match (d.last.get(i), d.now.get(j)) {
+                    (Some(a), Some(b)) if a.0 == b.0 => {
+                        i += 1;
+                        j += 1;
+                    }
+                    (Some(a), Some(b)) if a.0 < b.0 => {
+                        grow(&a.1);
+                        i += 1;
+                    }
+                    (Some(_), Some(b)) => {
+                        grow(&b.1);
+                        j += 1;
+                    }
+                    (Some(a), None) => {
+                        grow(&a.1);
+                        i += 1;
+                    }
+                    (None, Some(b)) => {
+                        grow(&b.1);
+                        j += 1;
+                    }
+                    (None, None) => break,
+                }
+            }
+            (box0[0] <= box1[0]).then(|| {
+                // Whole pixels around the box, inside the window.
+                let x0 = (box0[0].floor() as i32 - 1).clamp(0, width);
+                let y0 = (box0[1].floor() as i32 - 1).clamp(0, height);
+                let x1 = (box1[0].ceil() as i32 + 1).clamp(0, width);
+                let y1 = (box1[1].ceil() as i32 + 1).clamp(0, height);
+                [x0, y0, x1 - x0, y1 - y0]
+            })
+        };
+        d.last_clear = clear;
+        std::mem::swap(&mut d.last, &mut d.now);
+        region.filter(|r| r[2] > 0 && r[3] > 0)
     }
 
     /// Rasterize and upload one glyph; `None` for glyphs with nothing to draw.
@@ -518,7 +709,10 @@ impl Renderer {
 
     /// Delete every GL object. The context must be current (see [`gl`]).
     pub fn destroy(self) {
-        let Renderer { gl, rect_program, glyph_program, rects, glyphs, atlas, .. } = self;
+        let Renderer { gl, rect_program, glyph_program, rects, glyphs, atlas, damage, .. } = self;
+        if let Some(fb) = damage.frame {
+            gl.delete_framebuffer(fb);
+        }
         gl.delete_program(rect_program);
         gl.delete_program(glyph_program);
         gl.delete_instances(rects);

@@ -2,6 +2,11 @@
 //! takes the window's raw handle), making it current, swapping, resizing. A context asks for
 //! OpenGL 3.3 core first and falls back to OpenGL ES 3.0 (`UVTERM_GL_API=gles`: ES only).
 //!
+//! Presenting: a whole frame is swapped; where the platform can copy a rectangle of the back
+//! buffer to the window (GLX with `GLX_MESA_copy_sub_buffer`, which Mesa's software GLX has),
+//! [`GlTarget::present_region`] sends only the damaged rectangle and the back buffer is never
+//! swapped, so it keeps the last frame (see ARCHITECTURE.md, "Frames").
+//!
 //! Dropping a [`GlTarget`] destroys its surface and context on every path (normal close, a
 //! failed window creation, exit). The context is made not current first: EGL and GLX only
 //! mark a context that is still current for deletion, so a closed window's context would
@@ -14,9 +19,9 @@ use glutin::context::{
     ContextApi, ContextAttributesBuilder, GlProfile, NotCurrentGlContext, PossiblyCurrentContext,
     Version,
 };
-use glutin::display::{GetGlDisplay, GlDisplay};
+use glutin::display::{AsRawDisplay, GetDisplayExtensions, GetGlDisplay, GlDisplay, RawDisplay};
 use glutin::prelude::{GlSurface, PossiblyCurrentGlContext};
-use glutin::surface::{Surface, SwapInterval, WindowSurface};
+use glutin::surface::{AsRawSurface, RawSurface, Surface, SwapInterval, WindowSurface};
 use glutin_winit::GlWindow;
 use raw_window_handle::HasWindowHandle;
 use winit::window::Window;
@@ -26,7 +31,45 @@ use winit::window::Window;
 pub struct GlTarget {
     surface: Surface<WindowSurface>,
     context: PossiblyCurrentContext,
+    /// `glXCopySubBufferMESA` with its display and drawable, where the platform has it.
+    copy_sub_buffer: Option<CopySubBuffer>,
     _count: super::gl::ContextCount,
+}
+
+/// `void glXCopySubBufferMESA(Display *, GLXDrawable, int x, int y, int width, int height)`.
+type CopySubBufferFn =
+    unsafe extern "C" fn(*const std::ffi::c_void, std::ffi::c_ulong, i32, i32, i32, i32);
+
+struct CopySubBuffer {
+    f: CopySubBufferFn,
+    display: *const std::ffi::c_void,
+    drawable: std::ffi::c_ulong,
+}
+
+/// The GLX display and drawable of `surface` and `glXCopySubBufferMESA`, when the display
+/// lists `GLX_MESA_copy_sub_buffer` (GLX hands out a pointer for any name, so the extension
+/// string decides).
+fn copy_sub_buffer(
+    display: &glutin::display::Display,
+    surface: &Surface<WindowSurface>,
+) -> Option<CopySubBuffer> {
+    let (RawDisplay::Glx(dpy), RawSurface::Glx(drawable)) =
+        (display.raw_display(), surface.raw_surface())
+    else {
+        return None;
+    };
+    let glutin::display::Display::Glx(glx) = display else { return None };
+    if !glx.extensions().contains("GLX_MESA_copy_sub_buffer") {
+        return None;
+    }
+    let f = display.get_proc_address(c"glXCopySubBufferMESA");
+    if f.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null pointer GLX gave for this name, which the display lists: the
+    // function has this C signature (GLX_MESA_copy_sub_buffer).
+    let f = unsafe { std::mem::transmute::<*const std::ffi::c_void, CopySubBufferFn>(f) };
+    Some(CopySubBuffer { f, display: dpy, drawable: drawable as std::ffi::c_ulong })
 }
 
 impl GlTarget {
@@ -68,7 +111,25 @@ impl GlTarget {
         let context = not_current.make_current(&surface).map_err(|e| e.to_string())?;
         // Vsync where the driver has it (real GPUs); a no-op under Xvfb.
         let _ = surface.set_swap_interval(&context, SwapInterval::Wait(NonZeroU32::MIN));
-        Ok(GlTarget { surface, context, _count: count })
+        let copy_sub_buffer = copy_sub_buffer(&display, &surface);
+        Ok(GlTarget { surface, context, copy_sub_buffer, _count: count })
+    }
+
+    /// Whether [`GlTarget::present_region`] can present a rectangle alone.
+    pub fn can_present_region(&self) -> bool {
+        self.copy_sub_buffer.is_some()
+    }
+
+    /// Copy the rectangle `[x, y, w, h]` (window pixels, top-left origin) of the back buffer
+    /// to the window, which is `height` pixels tall; the back buffer is left as it is. Falls
+    /// back to a swap where the platform cannot.
+    pub fn present_region(&self, rect: [i32; 4], height: i32) -> Result<(), String> {
+        let Some(c) = &self.copy_sub_buffer else { return self.swap() };
+        let [x, y, w, h] = rect;
+        // SAFETY: the display and drawable belong to this live surface, whose context is
+        // current (the caller drew with it); GLX's origin is the bottom left.
+        unsafe { (c.f)(c.display, c.drawable, x, height - (y + h), w, h) };
+        Ok(())
     }
 
     pub fn make_current(&self) -> Result<(), String> {
