@@ -209,21 +209,33 @@ fn wm_hints(display: &str, xid: u64) -> String {
 }
 
 #[test]
-fn a_bell_in_an_unfocused_window_sets_its_urgency_hint_until_it_gains_focus() {
+fn an_unfocused_window_notifies_and_its_bell_sets_the_urgency_hint_until_it_gains_focus() {
     let x = Xvfb::start();
-    let gui = Gui::start(&x, "urgent", &["-e", "sh"]);
+    let bus = SessionBus::start("urgent");
+    let _dunst = dunst(&bus, &x.display);
+    let monitor = monitor(&bus);
+    let gui = Gui::start_with_env(
+        &x,
+        "urgent",
+        &["-e", "sh"],
+        &[("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())],
+    );
     let w1 = gui.window();
     let (xid1, tab1) =
         (w1["geometry"]["x11_window"].as_u64().unwrap(), w1["tabs"][0]["id"].as_u64().unwrap());
     assert!(gui.msg(&["create-window", "-e", "sh"]).status.success());
     let w2 = gui.window_n(1);
-    let xid2 = w2["geometry"]["x11_window"].as_u64().unwrap();
+    let (xid2, tab2) =
+        (w2["geometry"]["x11_window"].as_u64().unwrap(), w2["tabs"][0]["id"].as_u64().unwrap());
     type_line(&gui, tab1, "echo ready-$((1+1))");
     gui.wait_text(tab1, "\nready-2");
     // Focus goes to window 1, then to window 2: window 1 has lost it.
     gui.xdotool(&["windowfocus", "--sync", &xid1.to_string()]);
     gui.xdotool(&["windowfocus", "--sync", &xid2.to_string()]);
     assert!(!wm_hints(&gui.display, xid1).contains("urgency"), "{}", wm_hints(&gui.display, xid1));
+    // The active tab of a window without the focus is not looked at: it notifies.
+    type_line(&gui, tab1, r"printf '\\033]9;window-bg\\007'");
+    assert!(wait(20, || calls_with(&monitor, "window-bg") == 1), "monitor:\n{}", monitor.output());
     type_line(&gui, tab1, r"printf '\\007'");
     assert!(
         wait(20, || wm_hints(&gui.display, xid1).contains("urgency hint bit is set")),
@@ -237,10 +249,14 @@ fn a_bell_in_an_unfocused_window_sets_its_urgency_hint_until_it_gains_focus() {
         "urgency hint kept: {}",
         wm_hints(&gui.display, xid1)
     );
-    // A bell in the focused window sets none.
-    type_line(&gui, tab1, r"printf '\\007'; echo rang-$((1+1))");
+    // In the focused window a bell sets no hint and a notification stays off the desktop;
+    // window 2's notification, written after window 1's output was parsed, marks when they
+    // would have arrived.
+    type_line(&gui, tab1, r"printf '\\007\\033]9;window-fg\\007'; echo rang-$((1+1))");
     gui.wait_text(tab1, "\nrang-2");
-    std::thread::sleep(Duration::from_millis(300));
+    type_line(&gui, tab2, r"printf '\\033]9;sync-2\\007'");
+    assert!(wait(20, || calls_with(&monitor, "sync-2") == 1));
+    assert_eq!(calls_with(&monitor, "window-fg"), 0, "{}", gui.stderr());
     assert!(!wm_hints(&gui.display, xid1).contains("urgency"));
 }
 

@@ -512,3 +512,31 @@ fn msg_create_window_asks_for_activation() {
         "one activation for the third window: {log:?}"
     );
 }
+
+/// Fullscreen on Wayland (xdg-toplevel `set_fullscreen`): F11 and `msg fullscreen` toggle it,
+/// sway's tree shows the view fullscreen on the output, and `msg list` says so.
+#[test]
+fn wayland_fullscreen_follows_f11_and_msg() {
+    let sway = Sway::start();
+    let gui = Gui::start(&sway, "fullscreen", &["-e", "sh"]);
+    let id = gui.window()["id"].as_u64().expect("a window id").to_string();
+    let state = |gui: &Gui| {
+        let w = gui.window();
+        (gui.view()["fullscreen_mode"].as_u64(), w["fullscreen"].as_bool())
+    };
+    assert_eq!(state(&gui), (Some(0), Some(false)));
+    // A throwaway key first: the first key of a wtype run can be lost (a new keymap).
+    sway.wtype(&["-k", "Shift_L", "-k", "F11"]);
+    assert!(
+        wait_until(Duration::from_secs(20), || state(&gui) == (Some(1), Some(true))),
+        "F11: {:?}; stderr: {}",
+        state(&gui),
+        gui.stderr()
+    );
+    assert!(gui.msg(&["fullscreen"]).status.success());
+    assert!(wait_until(Duration::from_secs(20), || state(&gui) == (Some(0), Some(false))));
+    assert!(gui.msg(&["fullscreen", &id, "--on"]).status.success());
+    assert!(wait_until(Duration::from_secs(20), || state(&gui) == (Some(1), Some(true))));
+    assert!(gui.msg(&["fullscreen", &id, "--off"]).status.success());
+    assert!(wait_until(Duration::from_secs(20), || state(&gui) == (Some(0), Some(false))));
+}

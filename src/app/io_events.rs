@@ -352,6 +352,11 @@ impl App {
             return;
         };
         let looked_at = w.focused && w.active_tab().is_some_and(|t| t.id == tab);
+        log::debug!(
+            "notification of tab {}: window focused {}, looked at {looked_at}",
+            tab.0,
+            w.focused
+        );
         let show = match when {
             NotifyWhen::Never => false,
             NotifyWhen::Always => true,

@@ -422,6 +422,7 @@ impl ApplicationHandler<IoEvent> for App {
             }
             WindowEvent::Focused(focused) => {
                 if let Some(w) = self.windows.get_mut(&wid) {
+                    log::debug!("window {} focused: {focused}", w.id.0);
                     if focused && !w.focused {
                         // The bell's urgency hint has served its purpose.
                         w.window.request_user_attention(None);
