@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 
 use once_cell::sync::OnceCell;
 
-pub mod foreground;
-
 /// What to run and where.
 #[derive(Debug, Clone, Default)]
 pub struct SpawnSpec {
