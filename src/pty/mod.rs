@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use once_cell::sync::OnceCell;
 
+pub mod foreground;
+
 /// What to run and where.
 #[derive(Debug, Clone, Default)]
 pub struct SpawnSpec {
