@@ -18,6 +18,9 @@ UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 # programming ligatures; Lohit Devanagari is the Indic script the shaping tests compare.
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
 
+# Shell integration (issue 16): tested in stock zsh and fish (bash is already there).
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES zsh fish"
+
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"
 
