@@ -208,6 +208,30 @@ fn new_tabs_open_where_the_active_tab_is() {
         reported.display(),
         proc_cwd(pid).display()
     );
+    // A directory on another host (a shell over ssh) is ignored: /proc's answer again (the
+    // third tab, active now, is in `reported`).
+    let foreign = gui.dir.join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    let url = format!("file://elsewhere.invalid{}", foreign.display());
+    let id = third["id"].as_u64().unwrap();
+    assert!(wait_until(Duration::from_secs(15), || !gui.text(id).trim().is_empty()));
+    gui.msg(&[
+        "send-text",
+        &id.to_string(),
+        &format!("printf '\\\\033]7;%s\\\\007' '{url}'; echo sent-$((3+3))\\r"),
+    ]);
+    gui.wait_text(id, "sent-6");
+    focus(&gui, xid);
+    let before = tab_ids(&gui);
+    gui.xdotool(&["key", "ctrl+shift+t"]);
+    let fourth = new_tab(&gui, &before);
+    let pid = fourth["pid"].as_u64().unwrap();
+    assert!(
+        wait_until(Duration::from_secs(5), || proc_cwd(pid) == reported),
+        "a foreign host's OSC 7 is ignored: {} (the new tab is in {})",
+        reported.display(),
+        proc_cwd(pid).display()
+    );
 }
 
 #[test]
