@@ -204,6 +204,14 @@ impl App {
             }
             IoEvent::TabClosed { tab, window, .. } => {
                 if let Some(w) = self.window_for(window) {
+                    // A prompt about a tab that went by itself has nothing left to ask.
+                    use super::confirm::Prompt;
+                    if let Some(Prompt::Close { tab: Some(t), .. } | Prompt::Rename { tab: t, .. }) =
+                        &w.prompt
+                        && *t == tab
+                    {
+                        w.prompt = None;
+                    }
                     if let Some(i) = w.tabs.iter().position(|t| t.id == tab) {
                         // The last reference to a large terminal: its memory goes back now.
                         io::release_tab(w.tabs.remove(i).shared);
