@@ -22,6 +22,8 @@ UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts
 # (dbus-daemon; dbus-send and dbus-monitor from dbus-bin), a real notification server with
 # actions (dunst, dunstctl), and a small EWMH window manager for fullscreen (evilwm).
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES dbus-daemon dbus-bin dunst evilwm"
+# Shell integration (issue 16): tested in stock zsh and fish (bash is already there).
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES zsh fish"
 
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"

@@ -1022,6 +1022,24 @@ mod tests {
     }
 
     #[test]
+    fn confirm_close_and_shell_integration_keys() {
+        let (c, problems) = parse("t", None, &[]);
+        assert!(problems.is_empty());
+        assert_eq!(c.confirm_close, ConfirmClose::Running);
+        assert!(c.shell_integration.0, "on by default");
+        let o = ["confirm_close=never".to_owned(), "shell_integration=false".to_owned()];
+        let (c, problems) = parse("t", None, &o);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(c.confirm_close, ConfirmClose::Never);
+        assert!(!c.shell_integration.0);
+        let (c, _) = parse("t", Some("confirm_close = \"always\""), &[]);
+        assert_eq!(c.confirm_close, ConfirmClose::Always);
+        let (c, problems) = parse("t", Some("confirm_close = \"sometimes\""), &[]);
+        assert_eq!(c.confirm_close, ConfirmClose::Running, "a bad value keeps the default");
+        assert!(problems.iter().any(|p| p.contains("confirm_close")), "{problems:?}");
+    }
+
+    #[test]
     fn the_example_config_documents_the_real_defaults() {
         let text = example_uncommented();
         assert!(text.contains("\n[font]\n") && text.contains("\nfamily = "), "{text}");
@@ -1037,6 +1055,8 @@ mod tests {
         assert_eq!(format!("{:?}", config.limits), format!("{:?}", d.limits));
         assert_eq!(format!("{:?}", config.notifications), format!("{:?}", d.notifications));
         assert_eq!(format!("{:?}", config.bell), format!("{:?}", d.bell));
+        assert_eq!(config.confirm_close, d.confirm_close);
+        assert_eq!(config.shell_integration, d.shell_integration);
         // The shell section is an example, not the default (which depends on the user).
         assert_eq!(config.shell.program.as_deref(), Some("/bin/bash"));
         // The bindings it shows are the defaults: loading them changes nothing.

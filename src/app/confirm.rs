@@ -68,6 +68,14 @@ impl Prompt {
         Prompt::Close { tab, question: format!("{what}{running} Enter: close, Escape: keep") }
     }
 
+    /// The tab or pane the prompt is about (`None`: the whole window).
+    pub fn subject(&self) -> Option<TabId> {
+        match self {
+            Prompt::Close { tab, .. } => tab.map(|t| t.id),
+            Prompt::Rename { tab, .. } => Some(*tab),
+        }
+    }
+
     /// The line shown.
     pub fn text(&self) -> String {
         match self {

@@ -239,6 +239,14 @@ impl App {
                 self.notifier.forget_tab(tab);
                 if let Some(w) = self.window_for(window) {
                     let i = w.tabs.iter().position(|g| g.id == tab).or_else(|| w.group_of(tab));
+                    // A prompt about a tab (or one of its panes) that went by itself has
+                    // nothing left to ask.
+                    let gone = |id: TabId| {
+                        id == tab || i.is_some_and(|i| w.tabs[i].pane(id).is_some())
+                    };
+                    if w.prompt.as_ref().and_then(|p| p.subject()).is_some_and(gone) {
+                        w.prompt = None;
+                    }
                     if let Some(i) = i {
                         // The last references to its terminals: their memory goes back now.
                         for pane in w.tabs.remove(i).panes {
@@ -287,6 +295,9 @@ impl App {
             IoEvent::PaneClosed { pane, window, .. } => {
                 self.notifier.forget_tab(pane);
                 let Some(w) = self.window_for(window) else { return };
+                if w.prompt.as_ref().and_then(|p| p.subject()) == Some(pane) {
+                    w.prompt = None;
+                }
                 let Some(g) = w.group_of(pane) else { return };
                 let group = &mut w.tabs[g];
                 match group.tree.remove(pane) {

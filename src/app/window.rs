@@ -106,6 +106,19 @@ impl TabGroup {
 pub const BELL_MARK: &str = "! ";
 pub const ACTIVITY_MARK: &str = "\u{2022} ";
 
+/// A tab's title in the tab bar, after its mark: [`BELL_MARK`] when a bell rang while it was
+/// not shown, else [`ACTIVITY_MARK`] when output arrived meanwhile.
+pub fn tab_label(title: &str, bell: bool, activity: bool) -> String {
+    let mark = if bell {
+        BELL_MARK
+    } else if activity {
+        ACTIVITY_MARK
+    } else {
+        ""
+    };
+    format!("{mark}{title}")
+}
+
 /// The largest window side (pixels) a program's resize request can produce: within what
 /// every GL driver allocates (Mesa failed near 24000).
 pub const MAX_PROGRAM_WINDOW_PX: u32 = 8192;
@@ -584,16 +597,7 @@ impl TermWindow {
             self.tabs
                 .iter()
                 .enumerate()
-                .map(|(i, g)| {
-                    let mark = if g.bell {
-                        BELL_MARK
-                    } else if g.activity {
-                        ACTIVITY_MARK
-                    } else {
-                        ""
-                    };
-                    (format!("{mark}{}", g.title()), i == self.active)
-                })
+                .map(|(i, g)| (tab_label(g.title(), g.bell, g.activity), i == self.active))
                 .collect()
         } else {
             Vec::new()
@@ -984,5 +988,18 @@ impl Drop for TermWindow {
                 drop(renderer);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn background_tabs_show_a_bell_before_activity() {
+        assert_eq!(tab_label("vim", false, false), "vim");
+        assert_eq!(tab_label("make", false, true), "\u{2022} make");
+        assert_eq!(tab_label("make", true, true), "! make", "the bell is the stronger mark");
+        assert_eq!(tab_label("", true, false), "! ");
     }
 }

@@ -1515,7 +1515,12 @@ impl IoState {
         let tab = self.tabs.get(key)?;
         let osc7 = {
             let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-            term.working_directory().map(std::path::PathBuf::from)
+            // A directory on another machine (a shell over ssh) is no place for a local tab.
+            let host = term.working_directory_host();
+            let local = host.is_empty()
+                || host.eq_ignore_ascii_case("localhost")
+                || sys::host_name().is_some_and(|h| h.eq_ignore_ascii_case(host));
+            term.working_directory().filter(|_| local).map(std::path::PathBuf::from)
         };
         let front = foreground::foreground_pgid(tab.master.as_raw_fd());
         osc7.into_iter()

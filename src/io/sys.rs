@@ -181,6 +181,19 @@ fn parse_stat(pid: i32, text: &str, tick: u64, page: u64) -> Option<ProcStat> {
     })
 }
 
+/// This machine's host name (`gethostname(2)`), for telling a local OSC 7 directory from
+/// one a shell on another machine reported; `None` when it cannot be read or is not UTF-8.
+pub fn host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most `buf.len()` bytes into the buffer we own.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    std::str::from_utf8(&buf[..end]).ok().filter(|h| !h.is_empty()).map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::{Read, Write};

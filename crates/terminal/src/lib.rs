@@ -262,6 +262,9 @@ pub struct Term {
     /// SPA chose ISO protection (ED, EL and ECH spare guarded cells) until DECSCA or RIS.
     iso_protect: bool,
     working_directory: Option<String>,
+    /// The host of the last OSC 7 URL (`file://HOST/path`; empty for none), so the
+    /// embedder can ignore a directory on another machine.
+    working_directory_host: String,
     next_anonymous_link: u64,
     /// A kitty notification (OSC 99) whose chunks (`d=0`) are still arriving.
     pending_notification: Option<osc::PendingNotification>,
@@ -314,6 +317,7 @@ impl Term {
             attr_change_rect: false,
             iso_protect: false,
             working_directory: None,
+            working_directory_host: String::new(),
             next_anonymous_link: 0,
             pending_notification: None,
             replies: Vec::new(),
@@ -411,6 +415,14 @@ impl Term {
 
     pub fn working_directory(&self) -> Option<&str> {
         self.working_directory.as_deref()
+    }
+
+    /// The host the program named with its last working directory (OSC 7's
+    /// `file://HOST/path`): empty when it named none (`file:///path` or a bare path). A
+    /// directory reported by a shell on another machine (over ssh) is not a place to open a
+    /// local tab in; the embedder compares this with its own host name.
+    pub fn working_directory_host(&self) -> &str {
+        &self.working_directory_host
     }
 
     pub fn palette(&self) -> &Palette {
@@ -574,6 +586,7 @@ impl Term {
         let events = std::mem::take(&mut self.events);
         let next_link = self.next_anonymous_link;
         let cwd = self.working_directory.take();
+        let cwd_host = std::mem::take(&mut self.working_directory_host);
         let window_position = self.window_position;
         // xterm's RIS leaves 132-column mode (back to 80 columns) but keeps mode 40.
         let was_132 = self.modes.contains(Modes::COLUMN_132);
@@ -590,6 +603,7 @@ impl Term {
         self.events = events;
         self.next_anonymous_link = next_link;
         self.working_directory = cwd;
+        self.working_directory_host = cwd_host;
         self.window_position = window_position;
         self.modes.set(Modes::ALLOW_COLUMN_MODE, allow_colm);
         if was_132 {

@@ -74,6 +74,10 @@ impl Term {
 
     pub(crate) fn set_working_directory(&mut self, uri: &str) {
         if let Some(path) = file_uri_path(uri) {
+            let host = uri.strip_prefix("file://").and_then(|r| r.split('/').next());
+            // Bounded like a DNS name: a longer "host" is kept cut, never allocated in full.
+            let host: String = host.unwrap_or_default().chars().take(255).collect();
+            self.working_directory_host = host;
             self.working_directory = Some(path.clone());
             self.events.push(TermEvent::WorkingDirectory(path));
         }

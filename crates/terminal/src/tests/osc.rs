@@ -98,6 +98,11 @@ fn osc7_and_osc133() {
     let mut t = T::new(10, 3);
     t.feed("\x1b]7;file://host/tmp/a%20b\x07");
     assert_eq!(t.term.working_directory(), Some("/tmp/a b"));
+    assert_eq!(t.term.working_directory_host(), "host");
+    t.feed("\x1b]7;file:///srv\x07");
+    assert_eq!((t.term.working_directory(), t.term.working_directory_host()), (Some("/srv"), ""));
+    t.feed("\x1b]7;/opt\x07");
+    assert_eq!((t.term.working_directory(), t.term.working_directory_host()), (Some("/opt"), ""));
     t.feed("\x1b]133;A\x07$ \x1b]133;B\x07ls\r\n\x1b]133;C\x07out");
     assert!(t.term.grid().row(Line(0)).flags().contains(RowFlags::PROMPT_START));
     assert!(t.term.grid().row(Line(1)).flags().contains(RowFlags::OUTPUT_START));
