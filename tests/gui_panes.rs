@@ -237,7 +237,7 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     );
     // Zoom: the focused pane's PTY gets the whole tab, then its half back.
     let half = panes(&gui).iter().find(|p| p.id == new).unwrap().cols;
-    gui.xdotool(&["key", "ctrl+shift+Return"]);
+    gui.xdotool(&["key", "ctrl+alt+Return"]);
     assert!(
         wait_until(Duration::from_secs(10), || {
             let list = gui.json(&["list"]);
@@ -252,7 +252,7 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     );
     gui.xdotool(&["type", "stty size\n"]);
     gui.wait_text(new, &format!("{} {}", full.lines, full.cols));
-    gui.xdotool(&["key", "ctrl+shift+Return"]);
+    gui.xdotool(&["key", "ctrl+alt+Return"]);
     let back = settled(&gui, 2, c);
     assert_eq!(back.iter().find(|p| p.id == new).unwrap().cols, half, "unzoomed");
     // Closing the focused pane gives its space to the other.
