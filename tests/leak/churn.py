@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Tab churn against a running uvterm, for the leak checks.
 
-    python3 tests/leak/churn.py --socket PATH --tabs N [--windows W] [--lines L] [--direct]
+    python3 tests/leak/churn.py --socket PATH --tabs N [--windows W] [--lines L] [--splits S]
+                                [--direct]
 
 Opens N tabs across W windows, in batches (against a headless daemon or the GUI: what was
 open before the churn is the baseline and is left alone). Every tab sets a title, prints L coloured lines
 and is resized; then the batch is closed in a shuffled order — some tabs end by their child
-exiting, some by `close-tab`, some by `close-window`. Prints `stats` before and after (JSON)
-and exits 1, naming what grew, if tabs, windows, slots, libuv handles, descriptors or event
-subscribers did not come back to where they started.
+exiting, some by `close-tab`, some by `close-window`. Each batch also splits S of its tabs'
+panes (`msg split`, right or down, some splits of splits; default: half the batch), and those
+panes end in the same shuffle: by their program exiting, by `close-tab` of the pane's id, or
+with their tab (`close-tab` of the tab's id) or window. Prints `stats` before and after (JSON)
+and exits 1, naming what grew, if tabs, panes, windows, slots, libuv handles, descriptors or
+event subscribers did not come back to where they started.
 
 Each batch also has --subscribers event subscribers (`msg subscribe`) watching it: half are
 `uvterm msg subscribe` processes killed mid-stream, half raw socket subscribers that read a
@@ -63,8 +67,12 @@ class Instance:
             if obj.get("window") is not None:
                 args += ["--window", str(obj["window"])]
             args += ["-e"] + obj["command"]
+        elif cmd == "split":
+            args += [str(obj["tab"]), "--direction", obj["direction"], "-e"] + obj["command"]
         elif cmd in ("close-tab", "get-text"):
             args.append(str(obj["tab"]))
+            if obj.get("scrollback"):
+                args.append("--scrollback")
         elif cmd == "close-window":
             args.append(str(obj["window"]))
         elif cmd == "resize":
@@ -78,7 +86,8 @@ class Instance:
 
 
 def tab_program(n, lines, stays):
-    # Title, coloured output, a marker; then either exit or wait to be closed.
+    # Title, coloured output, a marker; then either exit or wait to be closed. (`n` names the
+    # tab or pane in its title and marker: a number for a tab, "pN" for a split's pane.)
     script = (
         f"printf '\\033]2;churn tab {n}\\007'; i=0; "
         f"while [ $i -lt {lines} ]; do i=$((i+1)); "
@@ -156,6 +165,8 @@ def main():
     ap.add_argument("--lines", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--splits", type=int, default=-1,
+                    help="panes split off each batch's tabs (default: half the batch)")
     ap.add_argument("--direct", action="store_true")
     ap.add_argument("--subscribers", type=int, default=4,
                     help="event subscribers per batch (`msg subscribe`), ended mid-stream")
@@ -195,6 +206,8 @@ def main():
     print("stats before:", json.dumps(before), flush=True)
     made = 0
     ended = {"exit": 0, "close-tab": 0, "close-window": 0}
+    panes_ended = {"exit": 0, "close-pane": 0, "with-tab": 0, "with-window": 0}
+    panes_made = 0
     peak_contexts = before["gl_contexts"]
     started = time.time()
     while made < args.tabs:
@@ -227,14 +240,43 @@ def main():
                               "cols": rnd.randint(40, 160), "lines": rnd.randint(10, 50)})
             except RuntimeError:
                 pass  # the tab may have finished and closed already
-        # Every tab that stays prints all its output before it is closed.
-        for n, tab, w, fate in tabs:
+        # Split panes off the tabs that stay (and off earlier splits), each with its fate.
+        panes = []  # (tag, pane id, fate)
+        targets = [(tab, fate) for n, tab, w, fate in tabs if fate != "exit"]
+        nsplits = args.splits if args.splits >= 0 else batch // 2
+        for k in range(nsplits if targets else 0):
+            target, tab_fate = rnd.choice(targets)
+            fate = rnd.choice(["exit", "close-pane", "with-tab"])
+            tag = f"p{panes_made}"
+            panes_made += 1
+            r = inst.request({"cmd": "split", "tab": target,
+                              "direction": rnd.choice(["right", "down"]),
+                              "command": tab_program(tag, args.lines // 4, stays=(fate != "exit"))})
+            if fate == "with-tab" and tab_fate == "close-window":
+                fate = "with-window"
+            panes.append((tag, r["pane"], fate))
+            # The size the window would give it (a split of a split of a split… starts with
+            # a sliver of its target's columns or lines), while it prints.
+            try:
+                inst.request({"cmd": "resize", "tab": r["pane"],
+                              "cols": rnd.randint(40, 160), "lines": rnd.randint(10, 50)})
+            except RuntimeError:
+                pass  # it may have finished and closed already
+            if fate != "exit":
+                # A later split may split this pane (its tab's fate is its own).
+                targets.append((r["pane"], tab_fate))
+        # Every tab and pane that stays prints all its output before it is closed.
+        staying = [(n, tab, w, fate) for n, tab, w, fate in tabs]
+        staying += [(tag, pane, None, fate) for tag, pane, fate in panes]
+        for n, tab, w, fate in staying:
             if fate == "exit":
                 continue
 
             def printed(tab=tab, n=n):
-                r = inst.request({"cmd": "get-text", "tab": tab})
-                return f"done-{n}" in r["text"]
+                # The marker may have been wrapped at a narrow size before the resize came: the
+                # whole history, lines joined.
+                r = inst.request({"cmd": "get-text", "tab": tab, "scrollback": True})
+                return f"done-{n}" in r["text"].replace("\n", "")
             wait_for(printed, args.timeout, f"tab {n}'s output")
         # The ledger of a full batch: every tab's figures and process tree.
         ledger = inst.request({"cmd": "stats", "tabs": True})
@@ -249,18 +291,30 @@ def main():
         actions = [("close-tab", tab) for n, tab, w, fate in tabs if fate == "close-tab"]
         actions += [("close-window", window_ids[w]) for w in range(nwin)
                     if window_fates[w] == "close-window"]
+        actions += [("close-pane", pane) for tag, pane, fate in panes if fate == "close-pane"]
         rnd.shuffle(actions)
         for cmd, target in actions:
+            if cmd == "close-pane":
+                # Its tab (or window) may have been closed first, taking the pane with it.
+                try:
+                    inst.request({"cmd": "close-tab", "tab": target})
+                except RuntimeError as e:
+                    if "no tab" not in str(e):
+                        raise
+                continue
             key = "tab" if cmd == "close-tab" else "window"
             inst.request({"cmd": cmd, key: target})
         for n, tab, w, fate in tabs:
             ended[fate] += 1
+        for tag, pane, fate in panes:
+            panes_ended[fate] += 1
         subscribers.end()
-        wait_for(lambda: stats()["tabs"] == before["tabs"], args.timeout,
-                 "the batch's tabs to close")
+        wait_for(lambda: (lambda s: s["tabs"] == before["tabs"]
+                          and s.get("panes") == before.get("panes"))(stats()),
+                 args.timeout, "the batch's tabs and panes to close")
         made += batch
-    settled = ("tabs", "windows", "children")
-    wait_for(lambda: (lambda s: all(s[k] == before[k] for k in settled))(stats()),
+    settled = ("tabs", "panes", "windows", "children")
+    wait_for(lambda: (lambda s: all(s.get(k) == before.get(k) for k in settled))(stats()),
              args.timeout, "every tab, window and child to go")
     # Descriptors and handles of closed connections go a moment after their close.
     after = settled_stats()
@@ -268,12 +322,15 @@ def main():
     print("stats after: ", json.dumps(after), flush=True)
     print(f"{made} tabs in {elapsed:.1f}s; ended by child exit {ended['exit']}, "
           f"close-tab {ended['close-tab']}, close-window {ended['close-window']}", flush=True)
+    print(f"{panes_made} split panes; ended by child exit {panes_ended['exit']}, close-tab of the "
+          f"pane {panes_ended['close-pane']}, with their tab {panes_ended['with-tab']}, with "
+          f"their window {panes_ended['with-window']}", flush=True)
     if args.gui_windows:
         print(f"GL contexts: {before['gl_contexts']} before, {peak_contexts} at the peak, "
               f"{after['gl_contexts']} after", flush=True)
     # GL objects and contexts: 0 headless; in the GUI, each window's renderer must give its
     # programs, buffers, textures and context back.
-    grew = [k for k in ("tabs", "windows", "slots", "uv_handles", "fds", "children",
+    grew = [k for k in ("tabs", "panes", "windows", "slots", "uv_handles", "fds", "children",
                         "gl_objects", "gl_contexts", "gl_objects_orphaned", "subscribers")
             if after.get(k) != before.get(k)]
     if grew:
