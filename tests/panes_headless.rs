@@ -412,3 +412,41 @@ fn a_thousand_split_close_cycles_leave_stats_at_baseline() {
     assert_eq!(d.settle(outside), outside, "the daemon's descriptors, seen from outside");
     assert_eq!(pane_ids(&tab_entry(&d, keep).unwrap()), vec![keep]);
 }
+
+/// A split without `--cwd` starts where its target works: the directory its program reported
+/// with OSC 7, else its foreground process's current directory (`/proc`), else where the
+/// target was started.
+#[test]
+fn a_split_starts_where_its_target_works() {
+    let d = Daemon::start("panes-cwd");
+    let v =
+        d.request(&json!({"cmd": "create-tab", "cwd": "/usr", "command": ["/bin/sh"]}).to_string());
+    let tab = ok(v)["tab"].as_u64().unwrap();
+    let pwd_of = |pane: u64, marker: &str| {
+        send(&d, pane, &format!(r"echo {marker}=$(pwd)\r"));
+        let t = wait_text(&d, pane, &format!("{marker}=/"));
+        // The output line (the echoed input line says `$(pwd)`), wherever the prompt put it.
+        let at = t.find(&format!("{marker}=/")).unwrap() + marker.len() + 1;
+        t[at..].split_whitespace().next().unwrap_or_default().to_owned()
+    };
+    // Where it was started (its shell is at its prompt there).
+    let a = split(&d, tab, "right", &["/bin/sh"]);
+    assert_eq!(pwd_of(a, "first"), "/usr");
+    // The shell moved (no OSC 7): its /proc cwd.
+    send(&d, tab, r"cd /var && echo moved\r");
+    wait_text(&d, tab, "\nmoved");
+    let b = split(&d, tab, "down", &["/bin/sh"]);
+    assert_eq!(pwd_of(b, "second"), "/var");
+    // OSC 7 wins over /proc (the shell stays in /var, it reports /etc).
+    send(&d, tab, r"printf '\\033]7;file:///etc\\007'; echo reported\r");
+    wait_text(&d, tab, "\nreported");
+    let c = split(&d, tab, "right", &["/bin/sh"]);
+    assert_eq!(pwd_of(c, "third"), "/etc");
+    // --cwd wins over both.
+    let v = d.request(
+        &json!({"cmd": "split", "tab": tab, "direction": "down", "cwd": "/", "command": ["/bin/sh"]})
+            .to_string(),
+    );
+    let e = ok(v)["pane"].as_u64().unwrap();
+    assert_eq!(pwd_of(e, "fourth"), "/");
+}

@@ -687,7 +687,11 @@ impl IoState {
         {
             return Some(cwd.into());
         }
-        crate::pty::foreground::working_directory(tab.master.as_raw_fd(), tab.pid)
+        use crate::pty::foreground::{foreground_pgid, process_cwd};
+        foreground_pgid(tab.master.as_raw_fd())
+            .and_then(process_cwd)
+            .or_else(|| process_cwd(tab.pid))
+            .filter(|p| p.is_dir())
             .or_else(|| tab.cwd.as_ref().map(Into::into))
     }
 

@@ -332,6 +332,33 @@ mod tests {
     }
 
     #[test]
+    fn split_requests_decode_and_bad_directions_are_refused() {
+        let r = decode(r#"{"cmd":"split","tab":3,"direction":"down","command":["sh","-i"]}"#);
+        match r {
+            Ok(io::Request::Split { target, direction, spec }) => {
+                assert_eq!((target, direction), (TabId(3), io::SplitDirection::Down));
+                assert_eq!(spec.program.as_deref(), Some(std::ffi::OsStr::new("sh")));
+                assert_eq!(spec.cwd, None, "no --cwd: the target's directory, chosen later");
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = decode(r#"{"cmd":"split","tab":3,"direction":"left"}"#).unwrap_err();
+        assert!(e.contains("right or down"), "{e}");
+        assert!(decode(r#"{"cmd":"split","tab":3}"#).is_err(), "a direction is required");
+        assert!(decode(r#"{"cmd":"split","direction":"right"}"#).is_err(), "an id too");
+        assert_eq!(
+            serde_json::to_string(&Request::Split {
+                tab: 7,
+                direction: "right".into(),
+                cwd: None,
+                command: vec![]
+            })
+            .unwrap(),
+            r#"{"cmd":"split","tab":7,"direction":"right"}"#
+        );
+    }
+
+    #[test]
     fn escapes() {
         assert_eq!(unescape(r"a\eb\n\x41\\\u00e9"), b"a\x1bb\nA\\\xc3\xa9".to_vec());
         assert_eq!(unescape(r"\q\x4"), br"\q\x4".to_vec());
