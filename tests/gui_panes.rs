@@ -218,16 +218,16 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     gui.xdotool(&["key", "ctrl+shift+o"]);
     let two = settled(&gui, 2, c);
     let new = two.iter().find(|p| p.id != tab).unwrap().id;
-    gui.xdotool(&["type", "echo typed-in-right\n"]);
-    gui.wait_text(new, "typed-in-right");
+    gui.xdotool(&["type", "echo typed-in-right-$((1+1))\n"]);
+    gui.wait_text(new, "typed-in-right-2");
     gui.xdotool(&["key", "ctrl+alt+Left"]);
     assert!(
         wait_until(Duration::from_secs(5), || panes(&gui).iter().any(|p| p.id == tab && p.focused)),
         "ctrl+alt+left focuses the left pane: {:?}",
         panes(&gui)
     );
-    gui.xdotool(&["type", "echo typed-in-left\n"]);
-    gui.wait_text(tab, "typed-in-left");
+    gui.xdotool(&["type", "echo typed-in-left-$((2+1))\n"]);
+    gui.wait_text(tab, "typed-in-left-3");
     assert!(!gui.text(new).contains("typed-in-left"), "only the focused pane got the keys");
     gui.xdotool(&["key", "ctrl+alt+Left"]);
     gui.xdotool(&["key", "ctrl+alt+Right"]);
@@ -255,10 +255,18 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     gui.xdotool(&["key", "ctrl+alt+Return"]);
     let back = settled(&gui, 2, c);
     assert_eq!(back.iter().find(|p| p.id == new).unwrap().cols, half, "unzoomed");
-    // Closing the focused pane gives its space to the other.
+    // Closing the focused pane gives its space to the other — also when it is the tab's
+    // first pane, whose id is the tab's (the tab lives on in the split's pane).
+    gui.xdotool(&["key", "ctrl+alt+Left"]);
+    assert!(wait_until(Duration::from_secs(5), || panes(&gui)
+        .iter()
+        .any(|p| p.id == tab && p.focused)));
     gui.xdotool(&["key", "ctrl+shift+w"]);
     let one = settled(&gui, 1, c);
-    assert_eq!((one[0].id, one[0].cols), (tab, full.cols));
+    assert_eq!((one[0].id, one[0].cols, one[0].lines), (new, full.cols, full.lines));
+    // The shell's output, not the echo of the typed line.
+    gui.xdotool(&["type", "echo still-$((40+2))\n"]);
+    gui.wait_text(new, "still-42");
 }
 
 #[test]
