@@ -118,7 +118,8 @@ pub enum MsgCommand {
     },
     /// Close a window and every tab in it.
     CloseWindow { id: u64 },
-    /// Windows, tabs, titles and child pids, as JSON.
+    /// Windows, tabs with their panes (sizes, rectangles, focus), titles and child pids, as
+    /// JSON.
     List,
     /// Send bytes to a tab's program; `\e`, `\n`, `\r`, `\t`, `\xNN`, `\uXXXX` understood.
     SendText { id: u64, text: String },
@@ -133,11 +134,12 @@ pub enum MsgCommand {
     },
     /// Resize a tab (and its PTY).
     Resize { id: u64, cols: u16, lines: u16 },
-    /// Live counts: tabs, windows, slots, uv_handles, fds, rss_bytes, children, gl_objects,
-    /// gl_contexts, frames, subscribers. With --tabs, the ledger: what each tab costs.
+    /// Live counts: tabs, panes, windows, slots, uv_handles, fds, rss_bytes, children,
+    /// gl_objects, gl_contexts, frames, subscribers. With --tabs, the ledger: what each tab
+    /// costs.
     Stats {
-        /// One entry per tab (heap_bytes, scrollback, PTY bytes, parse time, handles, fds,
-        /// processes) and the process's totals beside their sum.
+        /// One entry per pane, naming its tab (heap_bytes, scrollback, PTY bytes, parse time,
+        /// handles, fds, processes) and the process's totals beside their sum.
         #[arg(long)]
         tabs: bool,
     },
@@ -153,7 +155,7 @@ pub enum MsgCommand {
         #[arg(short = 'd', long = "delay", value_name = "SECONDS", default_value_t = 1.0)]
         delay: f64,
     },
-    /// Keep the connection open and print one JSON object per line per event (tab and
+    /// Keep the connection open and print one JSON object per line per event (tab, pane and
     /// window opened/closed, title, cwd, bell, notification, command started/finished,
     /// child exited, activity, silence, resource threshold, trimmed).
     Subscribe {
