@@ -218,16 +218,16 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     gui.xdotool(&["key", "ctrl+shift+o"]);
     let two = settled(&gui, 2, c);
     let new = two.iter().find(|p| p.id != tab).unwrap().id;
-    gui.xdotool(&["type", "echo typed-in-right\n"]);
-    gui.wait_text(new, "typed-in-right");
+    gui.xdotool(&["type", "echo typed-in-right-$((1+1))\n"]);
+    gui.wait_text(new, "typed-in-right-2");
     gui.xdotool(&["key", "ctrl+alt+Left"]);
     assert!(
         wait_until(Duration::from_secs(5), || panes(&gui).iter().any(|p| p.id == tab && p.focused)),
         "ctrl+alt+left focuses the left pane: {:?}",
         panes(&gui)
     );
-    gui.xdotool(&["type", "echo typed-in-left\n"]);
-    gui.wait_text(tab, "typed-in-left");
+    gui.xdotool(&["type", "echo typed-in-left-$((2+1))\n"]);
+    gui.wait_text(tab, "typed-in-left-3");
     assert!(!gui.text(new).contains("typed-in-left"), "only the focused pane got the keys");
     gui.xdotool(&["key", "ctrl+alt+Left"]);
     gui.xdotool(&["key", "ctrl+alt+Right"]);
@@ -237,7 +237,7 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     );
     // Zoom: the focused pane's PTY gets the whole tab, then its half back.
     let half = panes(&gui).iter().find(|p| p.id == new).unwrap().cols;
-    gui.xdotool(&["key", "ctrl+shift+Return"]);
+    gui.xdotool(&["key", "ctrl+alt+Return"]);
     assert!(
         wait_until(Duration::from_secs(10), || {
             let list = gui.json(&["list"]);
@@ -252,13 +252,21 @@ fn focus_moves_by_direction_and_zoom_gives_one_pane_the_whole_tab() {
     );
     gui.xdotool(&["type", "stty size\n"]);
     gui.wait_text(new, &format!("{} {}", full.lines, full.cols));
-    gui.xdotool(&["key", "ctrl+shift+Return"]);
+    gui.xdotool(&["key", "ctrl+alt+Return"]);
     let back = settled(&gui, 2, c);
     assert_eq!(back.iter().find(|p| p.id == new).unwrap().cols, half, "unzoomed");
-    // Closing the focused pane gives its space to the other.
+    // Closing the focused pane gives its space to the other — also when it is the tab's
+    // first pane, whose id is the tab's (the tab lives on in the split's pane).
+    gui.xdotool(&["key", "ctrl+alt+Left"]);
+    assert!(wait_until(Duration::from_secs(5), || panes(&gui)
+        .iter()
+        .any(|p| p.id == tab && p.focused)));
     gui.xdotool(&["key", "ctrl+shift+w"]);
     let one = settled(&gui, 1, c);
-    assert_eq!((one[0].id, one[0].cols), (tab, full.cols));
+    assert_eq!((one[0].id, one[0].cols, one[0].lines), (new, full.cols, full.lines));
+    // The shell's output, not the echo of the typed line.
+    gui.xdotool(&["type", "echo still-$((40+2))\n"]);
+    gui.wait_text(new, "still-42");
 }
 
 #[test]
@@ -310,4 +318,42 @@ fn mouse_reports_go_to_the_pane_under_the_pointer_with_pane_relative_cells() {
     assert!(panes(&gui).iter().any(|p| p.id == low && p.focused));
     assert!(!gui.text(tab).contains("[<0;"), "nothing echoed in the upper pane");
     let _ = std::fs::remove_file(&log);
+}
+
+#[test]
+fn unfocused_panes_are_faded_towards_their_background() {
+    let x = Xvfb::start();
+    // The default fade (panes.dim_unfocused = 0.2), not the other tests' 0.
+    let gui = Gui::start(&x, "panes-dim", &["-o", "shell.program=\"sh\"", "-e", "sh"]);
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    gui.xdotool(&["windowfocus", &xid]);
+    std::thread::sleep(Duration::from_millis(150));
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let rgb = [250u8, 20, 200];
+    let script = gui.dir.join("marker.sh");
+    std::fs::write(&script, "printf '\\033[48;2;250;20;200m      \\033[0m\\n'\n").unwrap();
+    gui.msg(&["send-text", &tab.to_string(), &format!("sh {}\n", script.display())]);
+    gui.xdotool(&["key", "ctrl+shift+o"]);
+    let two = settled(&gui, 2, c);
+    let left = two.iter().find(|p| p.id == tab).unwrap().clone();
+    let (px, py, pw, ph) = left.rect.unwrap();
+    // The pane's background: its last cell, empty.
+    let bg_at =
+        |img: &Image| img.px((px + pw - c.0 / 2.0) as usize, (py + ph - c.1 / 2.0) as usize);
+    let faded = |bg: [u8; 3]| {
+        let mix = |a: u8, b: u8| (a as f64 * 0.8 + b as f64 * 0.2).round() as u8;
+        [mix(rgb[0], bg[0]), mix(rgb[1], bg[1]), mix(rgb[2], bg[2])]
+    };
+    let xid_n: u64 = xid.parse().unwrap();
+    let img = gui
+        .capture_when(xid_n, Duration::from_secs(10), |img| bbox(img, faded(bg_at(img))).is_some());
+    let bg = bg_at(&img);
+    assert!(bbox(&img, faded(bg)).is_some(), "the unfocused pane's marker is faded by 0.2");
+    assert!(bbox(&img, rgb).is_none_or(|b| b.0 as f64 >= px + pw), "and not at full colour");
+    gui.xdotool(&["key", "ctrl+alt+Left"]);
+    let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| bbox(img, rgb).is_some());
+    let (x0, ..) = bbox(&img, rgb).expect("focused: the marker at full colour");
+    assert!((x0 as f64) < px + pw, "inside the left pane");
 }

@@ -153,10 +153,12 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('z'), mods: cs, action: Action::PreviousPrompt },
         Binding { key: Key::Char('x'), mods: cs, action: Action::NextPrompt },
         Binding { key: Key::Char('m'), mods: cs, action: Action::ResourceOverlay },
-        // Split panes: Ghostty's Linux defaults.
+        // Split panes: Ghostty's Linux defaults, but for zoom.
         Binding { key: Key::Char('o'), mods: cs, action: Action::SplitRight },
         Binding { key: Key::Char('e'), mods: cs, action: Action::SplitDown },
-        Binding { key: Key::Enter, mods: cs, action: Action::ZoomPane },
+        // Not Ghostty's Ctrl+Shift+Enter: under modifyOtherKeys that chord is the program's
+        // (CSI 27;6;13~); Ctrl+Alt is the pane keys' family here (focus by arrow).
+        Binding { key: Key::Enter, mods: ca, action: Action::ZoomPane },
         Binding { key: Key::Char('='), mods: csl, action: Action::EqualizePanes },
         Binding { key: Key::PageUp, mods: cs, action: Action::MoveTabLeft },
         Binding { key: Key::PageDown, mods: cs, action: Action::MoveTabRight },

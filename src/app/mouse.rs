@@ -47,6 +47,8 @@ pub(super) struct MouseState {
     pane: Option<TabId>,
     /// The split whose divider is being dragged (its index in the tab's pane tree).
     divider: Option<usize>,
+    /// The pointer is over a divider (its resize cursor is shown).
+    over_divider: bool,
 }
 
 impl App {
@@ -112,6 +114,16 @@ impl App {
             return;
         }
         let Some(w) = self.windows.get(&wid) else { return };
+        // Over a divider the pointer shows that it can be dragged.
+        let over = if self.mouse.held.is_none() { w.divider_at(pos) } else { None };
+        if over.is_some() != self.mouse.over_divider {
+            self.mouse.over_divider = over.is_some();
+            w.window.set_cursor(match over {
+                Some((_, super::panes::Axis::Horizontal)) => winit::window::CursorIcon::ColResize,
+                Some((_, super::panes::Axis::Vertical)) => winit::window::CursorIcon::RowResize,
+                None => winit::window::CursorIcon::Default,
+            });
+        }
         let Some((pane, l)) = self.pointer_pane(w, pos) else { return };
         let old = l.cell_at(old_pos.x, old_pos.y);
         let cell = l.cell_at(pos.x, pos.y);

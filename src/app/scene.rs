@@ -644,6 +644,39 @@ mod tests {
     }
 
     #[test]
+    fn a_pane_draws_at_its_origin_inside_its_cells_and_fills_a_differing_background() {
+        // Two panes in one scene: the first clears the frame, the second (another default
+        // background, OSC 11) sits at (100, 50) and fills its own 10 × 3 cells.
+        let a = term("left");
+        let mut b = term("\x1b]11;rgb:10/20/30\x07right-pane-text-that-overflows");
+        b.advance(&mut Parser::new(), b"");
+        let mut s = Scene::default();
+        begin(&a, &mut s);
+        cells(&input(&a), &mut s);
+        let before = s.backgrounds.len();
+        let mut i = input(&b);
+        i.layout.x0 = 100.0;
+        i.layout.y0 = 50.0;
+        cells(&i, &mut s);
+        let fill = s.backgrounds[before];
+        assert_eq!((fill.x, fill.y, fill.w, fill.h), (100.0, 50.0, 80.0, 48.0));
+        assert_eq!(fill.color, [0x10, 0x20, 0x30, 255]);
+        // Every cell of the second pane lies inside its rectangle.
+        let second: Vec<&RunCell> = s.run_cells.iter().filter(|c| c.x >= 100.0).collect();
+        assert!(!second.is_empty());
+        assert!(second.iter().all(|c| c.x + 8.0 <= 180.0), "no cell beyond 10 columns");
+        assert!(s.runs.iter().filter(|r| r.y >= 50.0).all(|r| r.y + 16.0 <= 98.0));
+        assert_eq!(run_texts(&s)[0], "left", "the first pane's text stays");
+        // The same background as the frame: no fill.
+        let mut s2 = Scene::default();
+        begin(&a, &mut s2);
+        let mut j = input(&a);
+        j.layout.x0 = 100.0;
+        cells(&j, &mut s2);
+        assert!(s2.backgrounds.iter().all(|r| r.x != 100.0 || r.w != 80.0));
+    }
+
+    #[test]
     fn points_map_to_cells_clamped_to_the_grid_and_the_tab_bar_to_none() {
         // 2 px padding, a 20 px tab bar, 8 × 16 cells, 10 × 3 of them.
         let l = Layout {

@@ -154,6 +154,8 @@ pub struct TermWindow {
     dim_unfocused: f32,
     /// `panes.divider`, scaled (pixels).
     divider: f32,
+    /// `panes.divider` as configured (logical pixels).
+    divider_logical: u16,
     /// The last geometry reported to the I/O thread.
     reported: Option<io::Geometry>,
     /// Frames are presented by copying the redrawn rectangle, never swapped.
@@ -226,6 +228,7 @@ impl TermWindow {
             selection_color: config.colors.selection.0,
             dim_unfocused: config.panes.dim_unfocused,
             divider,
+            divider_logical: config.panes.divider,
             reported: None,
             present_region,
             preedit: None,
@@ -370,7 +373,10 @@ impl TermWindow {
         true
     }
 
+    /// The padding (and the divider) at the window's current scale factor.
     pub fn set_padding(&mut self, padding: u16) {
+        let scale = self.window.scale_factor() as f32;
+        self.divider = (self.divider_logical as f32 * scale).round().max(1.0);
         self.padding = padding as f32 * self.window.scale_factor() as f32;
     }
 
