@@ -203,3 +203,39 @@ fn opacity_below_one_gives_the_window_an_alpha_channel() {
     let gui = Gui::start(&x, "opaque", &["-e", "sh"]);
     assert_eq!(depth(&gui), "24", "opaque windows keep the default visual");
 }
+
+/// Ctrl+Shift+, opens the configuration file in `$VISUAL` in a new tab, creating the file
+/// (with a commented header) when there is none.
+#[test]
+fn the_edit_key_opens_the_file_in_the_editor() {
+    let x = Xvfb::start();
+    // The default path ($XDG_CONFIG_HOME/uvterm/uvterm.toml: `Gui` points it at its own
+    // empty directory); the editor script lives beside it in a directory of its own.
+    let dir = config_file("edit").parent().unwrap().to_path_buf();
+    let path = Gui::dir_for("edit").join("config/uvterm/uvterm.toml");
+    let editor = dir.join("editor.sh");
+    let seen = dir.join("editor-args");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\necho \"$@\" > {}\nexec sleep 100\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let gui =
+        Gui::start_with_env(&x, "edit", &["-e", "sh"], &[("VISUAL", editor.to_str().unwrap())]);
+    let xid = gui.window()["geometry"]["x11_window"].as_u64().unwrap();
+    assert!(!path.exists());
+    gui.xdotool(&["windowfocus", &xid.to_string()]);
+    std::thread::sleep(Duration::from_millis(200));
+    gui.xdotool(&["key", "ctrl+shift+comma"]);
+    let opened = wait_until(Duration::from_secs(20), || {
+        std::fs::read_to_string(&seen).is_ok_and(|s| s.trim() == path.to_str().unwrap())
+    });
+    assert!(opened, "the editor ran with the file; stderr: {}", gui.stderr());
+    let tabs = gui.json(&["list"])["windows"][0]["tabs"].as_array().map_or(0, Vec::len);
+    assert_eq!(tabs, 2, "in a new tab");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# uvterm configuration"), "{text}");
+    drop(gui);
+    let _ = std::fs::remove_dir_all(dir);
+}
