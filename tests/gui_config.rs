@@ -9,6 +9,9 @@
 #[path = "common/x11.rs"]
 mod x11;
 
+#[path = "common/daemon.rs"]
+mod daemon;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -238,4 +241,18 @@ fn the_edit_key_opens_the_file_in_the_editor() {
     assert!(text.starts_with("# uvterm configuration"), "{text}");
     drop(gui);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Headless there is no window configuration: `reload-config` is a clear error, answered and
+/// closed like any request (descriptors at their baseline after many).
+#[test]
+fn reload_config_headless_is_a_clear_error() {
+    let d = daemon::Daemon::start("reload-headless");
+    let before = d.baseline();
+    for _ in 0..200 {
+        let reply = d.request(r#"{"cmd":"reload-config"}"#);
+        assert_eq!(reply["ok"], false, "{reply}");
+        assert!(reply["error"].as_str().unwrap_or("").contains("headless"), "{reply}");
+    }
+    assert_eq!(d.settle(before), before, "every connection was closed");
 }
