@@ -18,6 +18,10 @@ UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 # programming ligatures; Lohit Devanagari is the Indic script the shaping tests compare.
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
 
+# Live reload and themes (issue 16, i16cfg): a private session bus (dbus-daemon) for the
+# settings-portal test (tests/gui_config.rs, with examples/fake_portal.rs on it).
+UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES dbus-daemon"
+
 # Benchmarks: the peers measured beside uvterm (scripts/bench).
 UVTERM_BENCH_PACKAGES="alacritty kitty xterm"
 
