@@ -19,7 +19,7 @@ UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
 
 # Desktop notifications and fullscreen (issue 16, tests/gui_notify.rs): a private session bus
-# (dbus-daemon; dbus-send and dbus-monitor from dbus-bin), a real notification server with
+# (dbus-daemon, also for the settings-portal test with examples/fake_portal.rs; dbus-send and dbus-monitor from dbus-bin), a real notification server with
 # actions (dunst, dunstctl), and a small EWMH window manager for fullscreen (evilwm).
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES dbus-daemon dbus-bin dunst evilwm"
 # Shell integration (issue 16): tested in stock zsh and fish (bash is already there).

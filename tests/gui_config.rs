@@ -9,6 +9,9 @@
 #[path = "common/x11.rs"]
 mod x11;
 
+#[path = "common/daemon.rs"]
+mod daemon;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -202,4 +205,136 @@ fn opacity_below_one_gives_the_window_an_alpha_channel() {
     drop(gui);
     let gui = Gui::start(&x, "opaque", &["-e", "sh"]);
     assert_eq!(depth(&gui), "24", "opaque windows keep the default visual");
+}
+
+/// Ctrl+Shift+, opens the configuration file in `$VISUAL` in a new tab, creating the file
+/// (with a commented header) when there is none.
+#[test]
+fn the_edit_key_opens_the_file_in_the_editor() {
+    let x = Xvfb::start();
+    // The default path ($XDG_CONFIG_HOME/uvterm/uvterm.toml: `Gui` points it at its own
+    // empty directory); the editor script lives beside it in a directory of its own.
+    let dir = config_file("edit").parent().unwrap().to_path_buf();
+    let path = Gui::dir_for("edit").join("config/uvterm/uvterm.toml");
+    let editor = dir.join("editor.sh");
+    let seen = dir.join("editor-args");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\necho \"$@\" > {}\nexec sleep 100\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let gui =
+        Gui::start_with_env(&x, "edit", &["-e", "sh"], &[("VISUAL", editor.to_str().unwrap())]);
+    let xid = gui.window()["geometry"]["x11_window"].as_u64().unwrap();
+    assert!(!path.exists());
+    gui.xdotool(&["windowfocus", &xid.to_string()]);
+    std::thread::sleep(Duration::from_millis(200));
+    gui.xdotool(&["key", "ctrl+shift+comma"]);
+    let opened = wait_until(Duration::from_secs(20), || {
+        std::fs::read_to_string(&seen).is_ok_and(|s| s.trim() == path.to_str().unwrap())
+    });
+    assert!(opened, "the editor ran with the file; stderr: {}", gui.stderr());
+    let tabs = gui.json(&["list"])["windows"][0]["tabs"].as_array().map_or(0, Vec::len);
+    assert_eq!(tabs, 2, "in a new tab");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# uvterm configuration"), "{text}");
+    drop(gui);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Headless there is no window configuration: `reload-config` is a clear error, answered and
+/// closed like any request (descriptors at their baseline after many).
+#[test]
+fn reload_config_headless_is_a_clear_error() {
+    let d = daemon::Daemon::start("reload-headless");
+    let before = d.baseline();
+    for _ in 0..200 {
+        let reply = d.request(r#"{"cmd":"reload-config"}"#);
+        assert_eq!(reply["ok"], false, "{reply}");
+        assert!(reply["error"].as_str().unwrap_or("").contains("headless"), "{reply}");
+    }
+    assert_eq!(d.settle(before), before, "every connection was closed");
+}
+
+/// A private session bus (`dbus-daemon --session`), stopped when dropped.
+struct Bus {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Bus {
+    fn start() -> Bus {
+        use std::io::BufRead;
+        let mut child = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (install the dbus package)");
+        let mut address = String::new();
+        let out = child.stdout.take().unwrap();
+        std::io::BufReader::new(out).read_line(&mut address).unwrap();
+        Bus { child, address: address.trim().to_owned() }
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `theme = "light:X,dark:Y"` follows the desktop's preference from the settings portal and
+/// switches live when it changes. The portal is examples/fake_portal.rs (the real
+/// xdg-desktop-portal needs a desktop session's backends) on a private session bus.
+#[test]
+fn a_desktop_following_theme_switches_live() {
+    use std::io::{BufRead, Write};
+    let bus = Bus::start();
+    let exe = std::env::current_exe().unwrap();
+    let fake = exe.parent().unwrap().parent().unwrap().join("examples/fake_portal");
+    let mut portal = Command::new(&fake)
+        .arg("2")
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e} (built by cargo test)", fake.display()));
+    let mut lines = std::io::BufReader::new(portal.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().and_then(Result::ok).as_deref(), Some("ready"));
+    let mut to_portal = portal.stdin.take().unwrap();
+
+    let x = Xvfb::start();
+    let theme = "theme=light:solarized-light,dark:solarized-dark";
+    let gui = Gui::start_with_env(
+        &x,
+        "portal",
+        &["-o", theme, "-e", "sh"],
+        &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
+    );
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    let cells = &cells;
+    let shows = |color: u32| move |img: &Image| background_share(img, cells, rgb(color)) > 0.95;
+    let img = gui.capture_when(xid, Duration::from_secs(20), shows(0xfdf6e3));
+    assert!(shows(0xfdf6e3)(&img), "the desktop prefers light; stderr: {}", gui.stderr());
+    writeln!(to_portal, "1").unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x002b36));
+    assert!(shows(0x002b36)(&img), "the desktop switched to dark");
+    writeln!(to_portal, "2").unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0xfdf6e3));
+    assert!(shows(0xfdf6e3)(&img), "and back to light");
+    // The portal's thread is stopped and joined on exit: the process ends, and cleanly.
+    let mut gui = gui;
+    gui.msg(&["shutdown"]);
+    let exited =
+        wait_until(Duration::from_secs(20), || gui.child.try_wait().ok().flatten().is_some());
+    assert!(exited, "uvterm exits with the portal's thread running");
+    assert!(gui.child.wait().unwrap().success(), "stderr: {}", gui.stderr());
+    drop(gui);
+    drop(to_portal);
+    let _ = portal.kill();
+    let _ = portal.wait();
 }

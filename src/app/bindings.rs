@@ -305,3 +305,22 @@ mod tests {
         assert_eq!(lookup(&b, Key::F(5), Mods::default()), Some(Action::NewWindow));
     }
 }
+
+#[cfg(test)]
+mod default_key_tests {
+    use super::*;
+
+    /// No key and modifier combination is bound twice by default (a second binding would
+    /// silently shadow the first), and the configuration editor has its own key.
+    #[test]
+    fn no_default_key_is_bound_twice() {
+        let d = defaults();
+        for (i, a) in d.iter().enumerate() {
+            for b in &d[i + 1..] {
+                assert!(!(a.key == b.key && a.mods == b.mods), "{a:?} and {b:?}");
+            }
+        }
+        let cs = Mods { shift: true, ctrl: true, ..Mods::default() };
+        assert!(d.contains(&Binding { key: Key::Char(','), mods: cs, action: Action::EditConfig }));
+    }
+}

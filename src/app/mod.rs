@@ -24,6 +24,7 @@ mod mouse;
 pub mod notify;
 pub mod overlay;
 pub mod panes;
+mod portal;
 mod reload;
 pub mod scene;
 pub mod themes;
@@ -135,6 +136,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
     let config_path = reload::config_path(options.config_file.as_deref());
     let appearance = themes::Appearance::default();
     let loaded = config::load_full(config_path.as_deref(), &options.overrides, appearance);
+    let follows_desktop = loaded.follows_desktop;
     let (config, problems, files) = (loaded.config, loaded.problems, loaded.files);
     crate::trace::start("config loaded");
     for p in &problems {
@@ -211,6 +213,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
     };
     crate::trace::start("I/O thread started");
     let sender = io.sender();
+    let waker = (event_loop.create_proxy(), backlog.clone());
     let mut app = App {
         config,
         bindings,
@@ -242,8 +245,12 @@ pub fn run(options: GuiOptions) -> ExitCode {
         appearance,
         watched: Vec::new(),
         config_error: None,
+        portal: None,
+        portal_shared: portal::Shared::default(),
+        waker,
     };
     app.watch_files(&files);
+    app.update_portal(follows_desktop);
     if let Err(e) = event_loop.run_app(&mut app) {
         eprintln!("uvterm: {e}");
         return ExitCode::from(1);
@@ -329,6 +336,12 @@ struct App {
     watched: Vec<PathBuf>,
     /// The banner of a configuration that was not applied (new windows show it too).
     config_error: Option<String>,
+    /// The settings portal's watcher, while `theme = "light:X,dark:Y"` is configured, and
+    /// the preference it stores.
+    portal: Option<portal::Portal>,
+    portal_shared: portal::Shared,
+    /// Wakes the UI from another thread as the I/O thread does (the portal's changes).
+    waker: (EventLoopProxy<IoEvent>, Arc<AtomicUsize>),
 }
 
 impl ApplicationHandler<IoEvent> for App {
@@ -481,6 +494,8 @@ impl ApplicationHandler<IoEvent> for App {
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        // The portal's thread is joined before the process goes on to exit.
+        self.portal = None;
         // The Wayland clipboard's thread uses the event loop's connection: it goes first.
         self.clipboard = None;
         // The notifier thread sends through the event loop's proxy: joined before it goes.

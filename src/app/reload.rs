@@ -33,15 +33,39 @@ impl App {
         let _ = self.sender.send(io::Command::WatchConfig { paths });
     }
 
+    /// Start the settings portal's watcher when the theme follows the desktop, stop (and join)
+    /// it when it no longer does.
+    pub(super) fn update_portal(&mut self, follows: bool) {
+        if !follows {
+            self.portal = None;
+            return;
+        }
+        if self.portal.is_some() {
+            return;
+        }
+        let (proxy, backlog) = self.waker.clone();
+        // Counted like the I/O thread's events (`stats.ui_backlog`): the UI's `Handled`
+        // takes one off for every event it handles.
+        let wake = Box::new(move || {
+            backlog.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if proxy.send_event(io::IoEvent::ConfigChanged).is_err() {
+                backlog.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+        match super::portal::Portal::start(self.portal_shared.clone(), wake) {
+            Ok(p) => self.portal = Some(p),
+            Err(e) => log::warn!("cannot watch the desktop's colour scheme: {e}"),
+        }
+    }
+
     /// Re-read the configuration and apply it; on problems keep the running one, show them in
     /// the windows and return them (one a line).
     pub(super) fn reload_config(&mut self) -> Result<(), String> {
-        let loaded = config::load_full(
-            self.config_path.as_deref(),
-            &self.options.overrides,
-            self.appearance,
-        );
+        let appearance = super::portal::appearance(&self.portal_shared).unwrap_or(self.appearance);
+        let loaded =
+            config::load_full(self.config_path.as_deref(), &self.options.overrides, appearance);
         self.watch_files(&loaded.files);
+        self.update_portal(loaded.follows_desktop);
         let (bindings, more) = bindings::load(&loaded.config.keybindings);
         let mut problems = loaded.problems;
         problems.extend(more);
