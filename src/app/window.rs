@@ -808,17 +808,24 @@ impl TermWindow {
             log::debug!("frame {}: redrew {:?}", self.frames, r.last_redrawn());
         }
         self.window.pre_present_notify();
-        let redrawn = self.renderer.as_ref().map(|r| r.last_redrawn());
+        let redrawn = self.renderer.as_ref().map(|r| r.last_changed());
+        let (w, h) = (size.width as i32, size.height as i32);
         let presented = match redrawn {
             // Nothing changed (an expose, say): the whole kept frame again.
-            Some(rect) if self.present_region => self.target.present_region(
-                rect.unwrap_or([0, 0, size.width as i32, size.height as i32]),
-                size.height as i32,
-            ),
-            _ => self.target.swap(),
+            Some(rect) if self.present_region => {
+                self.target.present_region(rect.unwrap_or([0, 0, w, h]), w, h)
+            }
+            _ => self.target.swap().map(|()| true),
         };
-        if let Err(e) = presented {
-            log::warn!("presenting a frame failed: {e}");
+        match presented {
+            // The back buffer lost the frame it kept: the next one is drawn whole.
+            Ok(false) if self.present_region => {
+                if let Some(r) = self.renderer.as_mut() {
+                    r.back_buffer_lost();
+                }
+            }
+            Ok(_) => (),
+            Err(e) => log::warn!("presenting a frame failed: {e}"),
         }
         crate::trace::latency("swapped");
         if self.frames == 0 {

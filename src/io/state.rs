@@ -55,6 +55,10 @@ const TYPED_RECENTLY: std::time::Duration = std::time::Duration::from_secs(1);
 /// loop on one tab for tens of milliseconds per turn, and with ten such tabs the UI's
 /// commands (a typed key) waited hundreds of milliseconds for the turn to end.
 const READ_TIME_BUDGET: std::time::Duration = std::time::Duration::from_micros(500);
+/// Another tab read this recently: tabs compete for the loop, and [`READ_TIME_BUDGET`]
+/// applies (a lone busy tab keeps its whole byte budget per turn, so a program's frame is
+/// parsed, and drawn, in one piece rather than cut into many partial frames).
+const CONTENDED: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// One pane: a terminal (PTY, parser, `Term`, child). (Named `Tab` from before panes: a tab
 /// without splits is exactly one of these.)
@@ -175,6 +179,9 @@ pub struct IoState {
     pub(crate) watch: super::watch::Watches,
     /// The tab input was last written to, and when ([`TYPED_RECENTLY`]).
     typed: Option<(TabKey, std::time::Instant)>,
+    /// The tab output was last read from, and when: another tab read within the last
+    /// [`CONTENDED`] means several tabs are busy, and the time budget applies.
+    last_read: Option<(TabKey, std::time::Instant)>,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -217,6 +224,7 @@ pub(super) fn run(
         notifications_dropped: 0,
         watch: Default::default(),
         typed: None,
+        last_read: None,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -1016,13 +1024,17 @@ impl IoState {
     /// Read what the program wrote, up to `budget` bytes (and, with `time`, until that much
     /// time has gone, at least one read), and parse it.
     ///
-    /// Fairness: every readable tab gets up to `budget` bytes (and [`READ_TIME_BUDGET`] of
-    /// parsing, at least one read) per loop turn, so none starves and a turn stays short;
+    /// Fairness: every readable tab gets up to `budget` bytes (and, while other tabs are
+    /// busy too, [`READ_TIME_BUDGET`] of parsing, at least one read) per loop turn, so none
+    /// starves and a turn stays short;
     /// and while another tab was typed into within [`TYPED_RECENTLY`], its output is read
     /// after each read of this one (a non-blocking read: nothing to read costs one syscall),
     /// so ten tabs flooding output delay an echo by one read's parse, not by ten budgets.
     fn read_tab(&mut self, key: TabKey, budget: usize, time: Option<std::time::Duration>) {
         let turn_started = std::time::Instant::now();
+        let contended =
+            self.last_read.is_some_and(|(k, at)| k != key && turn_started - at < CONTENDED);
+        let time = time.filter(|_| contended);
         let mut total = 0;
         let mut eof = false;
         // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
@@ -1079,6 +1091,9 @@ impl IoState {
         }
         if history_freed > 0 {
             trim::history_dropped(history_freed);
+        }
+        if total > 0 {
+            self.last_read = Some((key, std::time::Instant::now()));
         }
         if total > 0 && crate::trace::latency_on() {
             crate::trace::latency(&format!("PTY read and parsed ({total} bytes)"));

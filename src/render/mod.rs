@@ -260,8 +260,13 @@ struct Damage {
     last: Vec<(u64, [f32; 4])>,
     now: Vec<(u64, [f32; 4])>,
     last_clear: [f32; 4],
-    /// The kept frame is new: the next frame is drawn whole.
+    /// The kept frame is new (or lost its content): the next frame is drawn whole.
     fresh: bool,
+    /// `last` describes what the window shows (false after the kept frame was given back).
+    front_known: bool,
+    /// Where the last frame differs from the one before it, as the window shows it: what
+    /// must be presented (x, y, w, h; top-left origin), `None`: nothing.
+    changed: Option<[i32; 4]>,
     /// The rectangle the last frame redrew (x, y, w, h; top-left origin), `None`: nothing.
     redrawn: Option<[i32; 4]>,
 }
@@ -341,6 +346,8 @@ impl Renderer {
                 now: Vec::new(),
                 last_clear: [0.0; 4],
                 fresh: true,
+                front_known: false,
+                changed: None,
                 redrawn: None,
             },
         })
@@ -366,13 +373,26 @@ impl Renderer {
     }
 
     /// Give the kept frame back (the window is hidden or its tab is not shown): the next
-    /// frame makes a new one and is drawn whole.
+    /// frame makes a new one and is drawn and presented whole.
     pub fn release_frame(&mut self) {
         if let Some(fb) = self.damage.frame.take() {
             self.gl.delete_framebuffer(fb);
         }
         self.damage.fresh = true;
+        self.damage.front_known = false;
         self.damage.last.clear();
+    }
+
+    /// The back buffer no longer holds the last frame (a swap that does not preserve it):
+    /// the next frame is drawn whole, and still presented only where it changed.
+    pub fn back_buffer_lost(&mut self) {
+        self.damage.fresh = true;
+    }
+
+    /// Where the last frame differs from what the window showed before it (x, y, w, h in
+    /// window pixels, top-left origin): what must be presented; `None` when nothing.
+    pub fn last_changed(&self) -> Option<[i32; 4]> {
+        self.damage.changed
     }
 
     /// Whether a kept frame for a `width × height` window exists (made, or remade at a new
@@ -385,6 +405,7 @@ impl Renderer {
             if *size != (width, height) {
                 *size = (width, height);
                 self.damage.fresh = true;
+                self.damage.front_known = false;
             }
             return true;
         }
@@ -525,7 +546,12 @@ impl Renderer {
 
         let (wi, hi) = (width as i32, height as i32);
         let kept = self.kept_frame(wi, hi);
-        let region = if kept { self.changed(scene.clear, wi, hi) } else { Some([0, 0, wi, hi]) };
+        let region = if kept {
+            self.changed(scene.clear, wi, hi)
+        } else {
+            self.damage.changed = Some([0, 0, wi, hi]);
+            Some([0, 0, wi, hi])
+        };
         self.damage.redrawn = region;
         if let Some(fb) = self.damage.frame.as_ref().filter(|_| kept) {
             self.gl.bind_framebuffer(Some(fb));
@@ -589,7 +615,9 @@ impl Renderer {
             }
         }
         d.now.sort_unstable_by_key(|e| e.0);
-        let region = if std::mem::take(&mut d.fresh) || d.last_clear != clear {
+        // What the window shows differs from this frame where the instances differ, unless
+        // nothing is known of what it shows (no last frame) or the clear colour changed.
+        let changed = if !d.front_known || d.last_clear != clear {
             Some([0, 0, width, height])
         } else {
             // Walk both sorted lists; what is in one only is damage.
@@ -634,8 +662,11 @@ impl Renderer {
             })
         };
         d.last_clear = clear;
+        d.front_known = true;
         std::mem::swap(&mut d.last, &mut d.now);
-        region.filter(|r| r[2] > 0 && r[3] > 0)
+        d.changed = changed.filter(|r| r[2] > 0 && r[3] > 0);
+        // The kept frame is redrawn where the window changes, or whole when it is new.
+        if std::mem::take(&mut d.fresh) { Some([0, 0, width, height]) } else { d.changed }
     }
 
     /// Rasterize and upload one glyph; `None` for glyphs with nothing to draw.

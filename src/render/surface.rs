@@ -120,16 +120,29 @@ impl GlTarget {
         self.copy_sub_buffer.is_some()
     }
 
-    /// Copy the rectangle `[x, y, w, h]` (window pixels, top-left origin) of the back buffer
-    /// to the window, which is `height` pixels tall; the back buffer is left as it is. Falls
-    /// back to a swap where the platform cannot.
-    pub fn present_region(&self, rect: [i32; 4], height: i32) -> Result<(), String> {
-        let Some(c) = &self.copy_sub_buffer else { return self.swap() };
+    /// Present the rectangle `[x, y, w, h]` (window pixels, top-left origin) of the back
+    /// buffer in a window `width × height` pixels: a small rectangle is copied alone and the
+    /// back buffer is left as it is; a large one is swapped (Mesa's software GLX copies a
+    /// rectangle through the socket but a whole frame through shared memory: a full-screen
+    /// redraw took twice as long by rectangle). Returns whether the back buffer still holds
+    /// the frame (a swap keeps it when the buffer age says 1, as Mesa's software GLX does);
+    /// when not, the next frame must be drawn whole.
+    pub fn present_region(&self, rect: [i32; 4], width: i32, height: i32) -> Result<bool, String> {
         let [x, y, w, h] = rect;
-        // SAFETY: the display and drawable belong to this live surface, whose context is
-        // current (the caller drew with it); GLX's origin is the bottom left.
-        unsafe { (c.f)(c.display, c.drawable, x, height - (y + h), w, h) };
-        Ok(())
+        let large = (w as i64 * h as i64) * 4 >= width as i64 * height as i64;
+        match &self.copy_sub_buffer {
+            Some(c) if !large => {
+                // SAFETY: the display and drawable belong to this live surface, whose
+                // context is current (the caller drew with it); GLX's origin is the bottom
+                // left.
+                unsafe { (c.f)(c.display, c.drawable, x, height - (y + h), w, h) };
+                Ok(true)
+            }
+            _ => {
+                self.swap()?;
+                Ok(self.surface.buffer_age() == 1)
+            }
+        }
     }
 
     pub fn make_current(&self) -> Result<(), String> {
