@@ -96,7 +96,10 @@ fn the_last_window_asks_when_it_holds_several_tabs() {
     let _b = shell(&l, WindowTarget::Existing(a.window));
     request(&l, Request::CloseWindowChecked { window: a.window, always: false });
     let e = l.wait_event(T, |e| matches!(e, IoEvent::ConfirmClose { .. }));
-    assert_eq!(e, IoEvent::ConfirmClose { window: a.window, tab: None, pane: false, program: None, tabs: 2 });
+    assert_eq!(
+        e,
+        IoEvent::ConfirmClose { window: a.window, tab: None, pane: false, program: None, tabs: 2 }
+    );
     // Another window with one idle tab closes at once.
     let c = shell(&l, WindowTarget::New);
     request(&l, Request::CloseWindowChecked { window: c.window, always: false });

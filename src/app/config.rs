@@ -601,14 +601,17 @@ struct Loader {
     stack: Vec<PathBuf>,
 }
 
-/// `toml`'s error as one line: `NAME, line L, column C: message`.
+/// `toml`'s error as one line: `NAME, line L, column C (`the line`): message` (the line,
+/// cut at 80 characters, names the key that is wrong).
 fn located(name: &str, text: &str, e: &toml::de::Error) -> String {
     let message = e.message().trim_end().replace('\n', " ");
     match e.span().and_then(|s| text.get(..s.start)) {
         Some(before) => {
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("{name}, line {line}, column {column}: {message}")
+            let source: String =
+                text.lines().nth(line - 1).unwrap_or("").trim().chars().take(80).collect();
+            format!("{name}, line {line}, column {column} (`{source}`): {message}")
         }
         None => format!("{name}: {message}"),
     }

@@ -171,13 +171,17 @@ mod tests {
 
     #[test]
     fn enter_confirms_escape_cancels_other_keys_are_swallowed() {
-        let mut p = Prompt::close(Some(CloseTarget { id: TabId(3), pane: false }), Some("sleep"), 1);
+        let mut p =
+            Prompt::close(Some(CloseTarget { id: TabId(3), pane: false }), Some("sleep"), 1);
         let before = p.clone();
         assert_eq!(p.key(Key::Char('y'), Some("y"), false), Outcome::Open);
         assert_eq!(p.key(Key::Backspace, None, false), Outcome::Open);
         assert_eq!(p, before, "a close question is not edited");
         assert_eq!(p.key(Key::Escape, None, false), Outcome::Cancelled);
-        assert_eq!(p.key(Key::Enter, None, false), Outcome::Close(Some(CloseTarget { id: TabId(3), pane: false })));
+        assert_eq!(
+            p.key(Key::Enter, None, false),
+            Outcome::Close(Some(CloseTarget { id: TabId(3), pane: false }))
+        );
     }
 
     #[test]

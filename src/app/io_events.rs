@@ -208,7 +208,8 @@ impl App {
                         w.update_title();
                     }
                     let target = tab.map(|id| super::confirm::CloseTarget { id, pane });
-                    w.prompt = Some(super::confirm::Prompt::close(target, program.as_deref(), tabs));
+                    w.prompt =
+                        Some(super::confirm::Prompt::close(target, program.as_deref(), tabs));
                     w.window.request_redraw();
                 }
             }
@@ -241,9 +242,8 @@ impl App {
                     let i = w.tabs.iter().position(|g| g.id == tab).or_else(|| w.group_of(tab));
                     // A prompt about a tab (or one of its panes) that went by itself has
                     // nothing left to ask.
-                    let gone = |id: TabId| {
-                        id == tab || i.is_some_and(|i| w.tabs[i].pane(id).is_some())
-                    };
+                    let gone =
+                        |id: TabId| id == tab || i.is_some_and(|i| w.tabs[i].pane(id).is_some());
                     if w.prompt.as_ref().and_then(|p| p.subject()).is_some_and(gone) {
                         w.prompt = None;
                     }

@@ -155,7 +155,9 @@ impl App {
             Outcome::Close(Some(CloseTarget { id, pane: true })) => {
                 io::Request::ClosePane { pane: id }
             }
-            Outcome::Close(Some(CloseTarget { id, pane: false })) => io::Request::CloseTab { tab: id },
+            Outcome::Close(Some(CloseTarget { id, pane: false })) => {
+                io::Request::CloseTab { tab: id }
+            }
             Outcome::Close(None) => io::Request::CloseWindow { window },
             Outcome::Rename(tab, title) => io::Request::SetTabTitle { tab, title },
         };
@@ -176,11 +178,9 @@ impl App {
                 io::Request::CloseTab { tab: id }
             }
             (ConfirmClose::Never, None) => io::Request::CloseWindow { window },
-            (_, Some(CloseTarget { id, pane })) => io::Request::CloseTabChecked {
-                tab: id,
-                pane,
-                always: mode == ConfirmClose::Always,
-            },
+            (_, Some(CloseTarget { id, pane })) => {
+                io::Request::CloseTabChecked { tab: id, pane, always: mode == ConfirmClose::Always }
+            }
             (_, None) => {
                 io::Request::CloseWindowChecked { window, always: mode == ConfirmClose::Always }
             }

@@ -542,11 +542,9 @@ impl IoState {
                 let first = self.existing_tab(tab)?;
                 // A tab's id without `pane`: every pane of the tab; else the one pane.
                 let keys: Vec<TabKey> = match self.groups.get(&tab) {
-                    Some(group) if !pane => group
-                        .panes
-                        .iter()
-                        .filter_map(|p| self.tab_index.get(p).copied())
-                        .collect(),
+                    Some(group) if !pane => {
+                        group.panes.iter().filter_map(|p| self.tab_index.get(p).copied()).collect()
+                    }
                     _ => vec![first],
                 };
                 let program = keys.iter().find_map(|&k| self.running_program(k));
