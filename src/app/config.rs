@@ -246,11 +246,17 @@ pub struct PanesConfig {
     pub dim_unfocused: f32,
     /// The divider between two panes, in pixels (scaled by the HiDPI factor), 1 to 20.
     pub divider: u16,
+    /// Keep a pane whose program exited open, showing its last screen and a notice with the
+    /// exit status, until the user closes it (Enter or Escape in it, or the close-pane key);
+    /// kitty's `--hold`, WezTerm's `exit_behavior = "Hold"`. Only a pane whose tab still has
+    /// a running pane is held: a tab's last program exiting closes the tab as before.
+    /// Default false (the pane closes at once and its neighbour takes its space).
+    pub hold_exited: bool,
 }
 
 impl Default for PanesConfig {
     fn default() -> Self {
-        Self { dim_unfocused: 0.2, divider: 2 }
+        Self { dim_unfocused: 0.2, divider: 2, hold_exited: false }
     }
 }
 

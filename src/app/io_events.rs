@@ -14,7 +14,7 @@ use winit::event_loop::AsyncRequestSerial;
 use winit::window::{ActivationToken, WindowAttributes};
 
 use super::App;
-use super::panes::{Axis, Removed};
+use super::panes::Axis;
 use super::window::{TabGroup, TabView, TermWindow};
 use crate::io::{self, IoEvent, TabId};
 use crate::render::fonts::Fonts;
@@ -292,25 +292,28 @@ impl App {
                 w.update_title();
                 w.window.request_redraw();
             }
-            IoEvent::PaneClosed { pane, window, .. } => {
+            IoEvent::PaneClosed { pane, window, exit, ended, .. } => {
                 self.notifier.forget_tab(pane);
+                // (A pane closed by a request goes at once whatever the configuration.)
+                let hold = ended && self.config.panes.hold_exited;
                 let Some(w) = self.window_for(window) else { return };
                 if w.prompt.as_ref().and_then(|p| p.subject()) == Some(pane) {
                     w.prompt = None;
                 }
                 let Some(g) = w.group_of(pane) else { return };
                 let group = &mut w.tabs[g];
-                match group.tree.remove(pane) {
-                    Removed::Removed { neighbour } => {
-                        if group.focused == pane {
-                            group.focused = neighbour;
-                        }
-                    }
-                    Removed::Last | Removed::NotFound => (),
+                // `panes.hold_exited`: the pane stays with its last screen and a notice until
+                // the user dismisses it (`TermWindow::dismiss_held`). A PaneClosed means
+                // another pane of the tab still runs (the last one's is TabClosed), so the
+                // tab keeps a live pane to report to the I/O thread.
+                if hold && let Some(view) = group.pane_mut(pane) {
+                    view.exited = Some(exit);
+                    // Its layout report now leaves it out.
+                    w.sync_size(&sender);
+                    w.window.request_redraw();
+                    return;
                 }
-                if let Some(i) = group.panes.iter().position(|p| p.id == pane) {
-                    io::release_tab(group.panes.remove(i).shared);
-                }
+                group.remove_pane(pane);
                 if group.panes.is_empty() {
                     // (The I/O thread sends TabClosed for a tab's last pane; should a
                     // PaneClosed come instead, the tab goes the same way.)
@@ -320,8 +323,6 @@ impl App {
                     } else if g < w.active {
                         w.active -= 1;
                     }
-                } else if group.pane(group.focused).is_none() {
-                    group.focused = group.panes[0].id;
                 }
                 w.update_title();
                 w.sync_size(&sender);
@@ -578,7 +579,7 @@ impl App {
 /// A new pane's view: following the output, nothing selected, its program's title so far.
 fn pane_view(id: TabId, shared: std::sync::Arc<io::TabShared>) -> TabView {
     let title = shared.term.lock().map(|t| t.title().to_owned()).unwrap_or_default();
-    TabView { id, shared, display_offset: 0, selection: None, search: None, title }
+    TabView { id, shared, display_offset: 0, selection: None, search: None, title, exited: None }
 }
 
 /// The Wayland app_id and X11 WM_CLASS of every window (and the desktop file's name).

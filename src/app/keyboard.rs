@@ -39,7 +39,7 @@ impl App {
             t.display_offset = 0;
             w.window.request_redraw();
         }
-        let Some(t) = w.active_tab() else { return };
+        let Some(t) = w.active_tab().filter(|t| t.live()) else { return };
         crate::trace::latency("key");
         let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
     }
@@ -75,8 +75,17 @@ impl App {
             }
             KeyRoute::Program => (),
         }
-        let Some(w) = self.windows.get(&wid) else { return };
+        let Some(w) = self.windows.get_mut(&wid) else { return };
         let Some(t) = w.active_tab() else { return };
+        if !t.live() {
+            // A held pane (its program exited): Enter or Escape closes it, other keys go
+            // nowhere.
+            let id = t.id;
+            if input.action == KeyAction::Press && matches!(input.key, Key::Enter | Key::Escape) {
+                w.dismiss_held(id, &self.sender);
+            }
+            return;
+        }
         let modes = {
             let Ok(term) = t.shared.term.lock() else { return };
             key_modes(&term, self.config.terminal.format_other_keys)
@@ -430,8 +439,15 @@ impl actions::ActionContext for WindowActions<'_> {
     }
 
     fn close_pane(&mut self) {
-        let Some(w) = self.window() else { return };
+        let sender = self.app.sender.clone();
+        let Some(w) = self.window_mut() else { return };
         let Some(g) = w.active_group() else { return };
+        // A held pane is the UI's alone: it goes without asking anybody.
+        if g.pane(g.focused).is_some_and(|p| !p.live()) {
+            let id = g.focused;
+            w.dismiss_held(id, &sender);
+            return;
+        }
         // The focused pane alone, or the whole tab when it is the last; asking first as
         // `confirm_close` says.
         let target = if g.panes.len() > 1 {

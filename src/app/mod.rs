@@ -442,7 +442,7 @@ impl ApplicationHandler<IoEvent> for App {
                     }
                     w.focused = focused;
                     w.last_input = Instant::now();
-                    if let Some(t) = w.active_tab() {
+                    if let Some(t) = w.active_tab().filter(|t| t.live()) {
                         let on = t
                             .shared
                             .term

@@ -74,7 +74,8 @@ impl App {
         if self.mods.shift {
             return None;
         }
-        let t = w.pane(pane)?;
+        // A held pane (its program exited) reports to nobody: the mouse selects.
+        let t = w.pane(pane).filter(|t| t.live())?;
         let term = t.shared.term.lock().ok()?;
         reporting(&term, self.mods)
     }
@@ -284,6 +285,7 @@ impl App {
         }
         let Some((pane, _)) = self.pointer_pane(w, self.mouse.pos) else { return };
         let Some(t) = w.pane(pane) else { return };
+        let live = t.live();
         let action = {
             let Ok(term) = t.shared.term.lock() else { return };
             wheel_action(&term, self.mods, steps, t.display_offset)
@@ -298,7 +300,9 @@ impl App {
                 self.mouse.pane = held;
             }
             Wheel::Keys(bytes) => {
-                let _ = self.sender.send(io::Command::Write { tab: pane, bytes });
+                if live {
+                    let _ = self.sender.send(io::Command::Write { tab: pane, bytes });
+                }
             }
             Wheel::Scroll(offset) => {
                 let Some(w) = self.windows.get_mut(&wid) else { return };

@@ -49,6 +49,26 @@ pub struct TabView {
     pub selection: Option<Selection>,
     pub search: Option<Search>,
     pub title: String,
+    /// `Some(status)` once its program exited and the pane is held open (`panes.hold_exited`):
+    /// the I/O thread has freed its PTY and forgotten its id; the view keeps the last screen
+    /// (its `shared`) and a notice until the user dismisses it. `status` is the exit code,
+    /// `None` when the program was killed by a signal or its status is unknown.
+    pub exited: Option<Option<i32>>,
+}
+
+impl TabView {
+    /// Whether the pane's program runs: it takes input and is sized and reported.
+    pub fn live(&self) -> bool {
+        self.exited.is_none()
+    }
+
+    /// The notice a held pane shows on its last line.
+    pub fn exit_notice(&self) -> Option<String> {
+        self.exited.map(|status| match status {
+            Some(s) => format!("[process exited with status {s} - Enter closes]"),
+            None => "[process exited - Enter closes]".to_owned(),
+        })
+    }
 }
 
 /// One tab: its panes, their layout tree and which one has the keyboard.
@@ -94,6 +114,31 @@ impl TabGroup {
 
     pub fn focused_pane(&self) -> Option<&TabView> {
         self.pane(self.focused).or_else(|| self.panes.first())
+    }
+
+    /// Whether some pane of the tab still runs its program.
+    pub fn has_live_pane(&self) -> bool {
+        self.panes.iter().any(TabView::live)
+    }
+
+    /// Take pane `id` out of the tree and the views (its neighbour takes its space and, if it
+    /// had the keyboard, the focus) and give back its terminal's memory. Returns whether it
+    /// was there. Nothing is asked of the I/O thread: this is for a pane it already closed.
+    pub fn remove_pane(&mut self, id: TabId) -> bool {
+        use super::panes::Removed;
+        if let Removed::Removed { neighbour } = self.tree.remove(id)
+            && self.focused == id
+        {
+            self.focused = neighbour;
+        }
+        let Some(i) = self.panes.iter().position(|p| p.id == id) else { return false };
+        io::release_tab(self.panes.remove(i).shared);
+        if self.pane(self.focused).is_none()
+            && let Some(first) = self.panes.first()
+        {
+            self.focused = first.id;
+        }
+        true
     }
 
     /// The title the tab bar and the window show: the focused pane's.
@@ -360,7 +405,11 @@ impl TermWindow {
         if window_focused {
             for (pane, bytes) in [(old, &b"\x1b[O"[..]), (id, &b"\x1b[I"[..])] {
                 let wants = g.pane(pane).is_some_and(|p| {
-                    p.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::FOCUS_EVENTS))
+                    p.live()
+                        && p.shared
+                            .term
+                            .lock()
+                            .is_ok_and(|t| t.modes().contains(Modes::FOCUS_EVENTS))
                 });
                 if wants {
                     let _ = io.send(io::Command::Write { tab: pane, bytes: bytes.to_vec() });
@@ -369,6 +418,30 @@ impl TermWindow {
         }
         self.update_title();
         self.report(io);
+        self.window.request_redraw();
+        true
+    }
+
+    /// Close held pane `id` (its program exited under `panes.hold_exited`): the neighbour
+    /// takes its space, and the new layout goes to the I/O thread, which already forgot the
+    /// pane. When it was its tab's last pane the tab goes too (the I/O thread removed the
+    /// tab when the tab's last program exited). Returns whether `id` was a held pane here.
+    pub fn dismiss_held(&mut self, id: TabId, io: &io::IoSender) -> bool {
+        let Some(g) = self.group_of(id) else { return false };
+        if self.tabs[g].pane(id).is_none_or(TabView::live) {
+            return false;
+        }
+        self.tabs[g].remove_pane(id);
+        if self.tabs[g].panes.is_empty() {
+            self.tabs.remove(g);
+            if self.active >= self.tabs.len() {
+                self.active = self.tabs.len().saturating_sub(1);
+            } else if g < self.active {
+                self.active -= 1;
+            }
+        }
+        self.update_title();
+        self.sync_size(io);
         self.window.request_redraw();
         true
     }
@@ -445,7 +518,8 @@ impl TermWindow {
         let (area, m) = (self.area(), self.cell_metrics());
         for g in &self.tabs {
             for place in g.tree.layout(area, m).panes {
-                let Some(pane) = g.pane(place.pane) else { continue };
+                // A held pane has no PTY left to size.
+                let Some(pane) = g.pane(place.pane).filter(|p| p.live()) else { continue };
                 let (cols, lines) = {
                     let term = pane.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                     (term.cols(), term.lines())
@@ -472,6 +546,8 @@ impl TermWindow {
                 .layout(area, m)
                 .panes
                 .iter()
+                // A held pane is no longer the I/O thread's (it rejects a layout naming it).
+                .filter(|p| g.pane(p.pane).is_some_and(TabView::live))
                 .map(|p| io::PaneGeometry {
                     pane: p.pane,
                     cols: p.cols.min(u16::MAX as usize) as u16,
@@ -482,7 +558,17 @@ impl TermWindow {
                     height: p.rect.h.max(0.0).round() as u32,
                 })
                 .collect();
-            let now = (g.focused, g.tree.zoomed().is_some(), panes);
+            // The focus reported is a live pane's: a held pane's focus is the UI's alone.
+            let focused = if g.pane(g.focused).is_some_and(TabView::live) {
+                Some(g.focused)
+            } else {
+                panes
+                    .first()
+                    .map(|p| p.pane)
+                    .or_else(|| g.panes.iter().find(|p| p.live()).map(|p| p.id))
+            };
+            let Some(focused) = focused else { continue };
+            let now = (focused, g.tree.zoomed().is_some(), panes);
             if g.reported.as_ref() == Some(&now) {
                 continue;
             }
@@ -636,6 +722,8 @@ impl TermWindow {
         // The cursor's top-left corner and the default colours, for the input method.
         let mut ime = None;
         let mut focused_layout = l;
+        // Held panes' exit notices, drawn over their last line after the cells.
+        let mut notices = Vec::new();
         for place in &layout.panes {
             let Some(pane) = group.pane(place.pane) else { continue };
             pane.shared.dirty.store(false, Ordering::Release);
@@ -713,6 +801,9 @@ impl TermWindow {
                     color: [64, 64, 64, 64],
                 });
             }
+            if let Some(notice) = pane.exit_notice() {
+                notices.push((notice, pl));
+            }
             if is_focused {
                 focused_layout = pl;
                 let p = term.cursor_point();
@@ -769,6 +860,9 @@ impl TermWindow {
                 search.matches.len()
             );
             self.search_bar(&label, focused_layout);
+        }
+        for (notice, pl) in &notices {
+            self.search_bar(notice, *pl);
         }
         if let Some(prompt) = &self.prompt {
             super::confirm::draw(&mut self.scene, &prompt.text(), l);

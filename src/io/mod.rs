@@ -727,12 +727,15 @@ pub enum IoEvent {
         direction: SplitDirection,
     },
     /// A pane closed and its tab lives on (the tab's last pane closing is
-    /// [`IoEvent::TabClosed`] instead, naming the tab's id); `exit` as for `TabClosed`.
+    /// [`IoEvent::TabClosed`] instead, naming the tab's id); `exit` as for `TabClosed`;
+    /// `ended`: its program ended by itself (EOF or exit) rather than a request closing it
+    /// (what the UI holds open under `panes.hold_exited`).
     PaneClosed {
         pane: TabId,
         tab: TabId,
         window: WindowId,
         exit: Option<i32>,
+        ended: bool,
     },
     /// The tab is gone (its last pane closed; `tab` is the tab's id); `exit` is that pane's
     /// program's status when it had exited.

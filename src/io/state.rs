@@ -78,6 +78,10 @@ pub(crate) struct Tab {
     written: usize,
     want_writable: bool,
     closing: bool,
+    /// It closes because its program ended (EOF on the PTY, or the child reaped) rather than
+    /// by a request: what `IoEvent::PaneClosed`'s `ended` says (a held pane is only one of
+    /// these).
+    ended: bool,
     child_alive: bool,
     exit: Option<i32>,
     /// Its working directory: the one it was started in, then what OSC 7 reported.
@@ -983,6 +987,7 @@ impl IoState {
             written: 0,
             want_writable: false,
             closing: false,
+            ended: false,
             child_alive: true,
             exit: None,
             cwd: spec.cwd.as_ref().map(|p| p.to_string_lossy().into_owned()),
@@ -1113,6 +1118,7 @@ impl IoState {
         if tab.closing || tab.eof_timer.is_some() {
             return;
         }
+        tab.ended = true;
         if !tab.child_alive {
             self.begin_close_tab(key);
             return;
@@ -1366,7 +1372,7 @@ impl IoState {
             child.tab = None;
         }
         let window = tab.window;
-        let (id, group_id, exit) = (tab.id, tab.tab, tab.exit);
+        let (id, group_id, exit, ended) = (tab.id, tab.tab, tab.exit, tab.ended);
         // Dropping the tab closes the master and releases our share of the terminal (a
         // large one's memory goes back to the OS now, if no window still shows it).
         let shared = tab.shared.clone();
@@ -1388,7 +1394,7 @@ impl IoState {
             None => true,
         };
         if !last {
-            self.sink.send(IoEvent::PaneClosed { pane: id, tab: group_id, window, exit });
+            self.sink.send(IoEvent::PaneClosed { pane: id, tab: group_id, window, exit, ended });
             self.publish(Event::PaneClosed { pane: id, tab: group_id, window });
         } else {
             self.groups.remove(&group_id);
@@ -1441,6 +1447,7 @@ impl IoState {
                 }
                 let Some(tab) = self.tabs.get_mut(key) else { continue };
                 if !tab.closing {
+                    tab.ended = true;
                     // Keep the program's last words, then close.
                     if tab.eof_timer.is_none() {
                         self.read_tab(key, DRAIN_LIMIT, None);
