@@ -2,7 +2,8 @@
 //! split`, each pane's `stty size` against what `msg list` reports and what is drawn (pixels
 //! of a coloured marker inside the pane's rectangle), a divider drag (xdotool mouse) resizing
 //! both panes with SIGWINCH, zoom, focus by direction, and mouse reports with pane-relative
-//! cells.
+//! cells; `panes.hold_exited` keeping an exited pane (its last screen and the exit status)
+//! until Enter closes it, and the pane closing at once without it.
 
 #[path = "common/x11.rs"]
 mod x11;
@@ -356,4 +357,145 @@ fn unfocused_panes_are_faded_towards_their_background() {
     let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| bbox(img, rgb).is_some());
     let (x0, ..) = bbox(&img, rgb).expect("focused: the marker at full colour");
     assert!((x0 as f64) < px + pw, "inside the left pane");
+}
+
+/// The pixels of the cell whose top-left corner is at (x, y), `(cw, ch)` big.
+fn cell_pixels(img: &Image, (x, y): (f64, f64), (cw, ch): (f64, f64)) -> Vec<[u8; 3]> {
+    let (x0, y0) = (x.round() as usize, y.round() as usize);
+    let mut px = Vec::new();
+    for dy in 0..ch as usize {
+        for dx in 0..cw as usize {
+            px.push(img.px(x0 + dx, y0 + dy));
+        }
+    }
+    px
+}
+
+/// How many pixels of two equally sized cells differ by more than `tol` in some channel.
+fn differing(a: &[[u8; 3]], b: &[[u8; 3]], tol: i32) -> usize {
+    a.iter().zip(b).filter(|(a, b)| !close(**a, **b, tol)).count()
+}
+
+#[test]
+fn hold_exited_keeps_an_exited_pane_with_its_status_until_enter_closes_it() {
+    let x = Xvfb::start();
+    let (gui, w, xid) = start(&x, "panes-hold", &["-o", "panes.hold_exited=true", "-e", "sh"]);
+    let xid_n: u64 = xid.parse().unwrap();
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let full = settled(&gui, 1, c)[0].clone();
+    std::thread::sleep(Duration::from_millis(500));
+    let base = gui.json(&["stats"]);
+    let out = gui.msg(&["split", &tab.to_string(), "--direction", "right", "-e", "sh"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let new: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane id");
+    let two = settled(&gui, 2, c);
+    let left = two.iter().find(|p| p.id == tab).unwrap().clone();
+    let right = two.iter().find(|p| p.id == new).unwrap().clone();
+    assert!(right.focused, "the new pane has the keyboard: {two:?}");
+    // The right pane's last words: a teal marker. The left pane's top-left cell: a white `3`
+    // on the notice's background (40;40;90), the reference the notice's digit must match.
+    let teal = [20u8, 200, 180];
+    let marker = gui.dir.join("marker.sh");
+    std::fs::write(&marker, "printf '\\033[48;2;20;200;180m      \\033[0m\\n'; echo marked\n")
+        .unwrap();
+    let reference = gui.dir.join("reference.sh");
+    std::fs::write(
+        &reference,
+        "printf '\\033[H\\033[2J\\033[38;2;255;255;255;48;2;40;40;90m3\\033[0m\\n'; echo ref-done\n",
+    )
+    .unwrap();
+    gui.msg(&["send-text", &new.to_string(), &format!("sh {}\n", marker.display())]);
+    gui.wait_text(new, "marked\n");
+    gui.msg(&["send-text", &tab.to_string(), &format!("sh {}\n", reference.display())]);
+    gui.wait_text(tab, "ref-done\n");
+    assert!(gui.msg(&["send-text", &new.to_string(), "exit 3\n"]).status.success());
+    // The I/O thread forgets the pane (`list` no longer shows it); the other keeps its size.
+    let mut now = Vec::new();
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            now = panes(&gui);
+            now.len() == 1
+        }),
+        "the exited pane left `list`: {now:?}"
+    );
+    assert_eq!((now[0].id, now[0].cols, now[0].lines), (tab, left.cols, left.lines), "{now:?}");
+    assert_eq!(now[0].rect, left.rect, "the live pane keeps its place while the other is held");
+    // Its rectangle still shows its last screen, with the notice on its last line.
+    let (rx, ry, _, _) = right.rect.unwrap();
+    let notice_y = ry + (right.lines - 1) as f64 * c.1;
+    let bar = [40u8, 40, 90];
+    let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| {
+        bbox(img, teal).is_some()
+            && close(img.px((rx + 0.5 * c.0) as usize, (notice_y + 1.0) as usize), bar, 8)
+    });
+    let (x0, y0, x1, y1) = bbox(&img, teal).expect("the held pane still shows its marker");
+    let (px, py, pw, ph) = right.rect.unwrap();
+    assert!(
+        x0 as f64 >= px && y0 as f64 >= py && (x1 as f64) < px + pw && (y1 as f64) < py + ph,
+        "the marker {:?} is inside the held pane {:?}",
+        (x0, y0, x1, y1),
+        right.rect
+    );
+    assert!(
+        close(img.px((rx + 0.5 * c.0) as usize, (notice_y + 1.0) as usize), bar, 8),
+        "the notice bar on the held pane's last line"
+    );
+    // "[process exited with status 3 - Enter closes]": the `3` is the 29th cell; drawn as the
+    // terminal draws a white `3` on that background (the reference), unlike the blank cell
+    // before it.
+    let (lx, ly, _, _) = left.rect.unwrap();
+    let want = cell_pixels(&img, (lx, ly), c);
+    let digit = cell_pixels(&img, (rx + 28.0 * c.0, notice_y), c);
+    let blank = cell_pixels(&img, (rx + 27.0 * c.0, notice_y), c);
+    let lit = want.iter().filter(|p| p.iter().all(|&v| v > 160)).count();
+    assert!(lit >= 4, "the reference `3` was drawn ({lit} light pixels)");
+    assert!(differing(&want, &blank, 48) >= lit / 2, "the blank cell is not a `3`");
+    assert!(
+        differing(&want, &digit, 48) <= want.len() / 20,
+        "the notice shows status 3: {} of {} pixels differ from a drawn `3`",
+        differing(&want, &digit, 48),
+        want.len()
+    );
+    // Keys other than Enter/Escape go nowhere; Enter closes it and the neighbour takes the
+    // space.
+    gui.xdotool(&["key", "x"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let img = gui.capture(xid_n);
+    assert!(
+        bbox(&img, teal).is_some()
+            && close(img.px((rx + 0.5 * c.0) as usize, (notice_y + 1.0) as usize), bar, 8),
+        "another key leaves the held pane as it is"
+    );
+    assert!(!gui.text(tab).contains("ref-done\nx"), "nor reaches the other pane");
+    gui.xdotool(&["key", "Return"]);
+    let one = settled(&gui, 1, c);
+    assert_eq!((one[0].id, one[0].cols, one[0].lines), (tab, full.cols, full.lines));
+    gui.msg(&["send-text", &tab.to_string(), "stty size\n"]);
+    gui.wait_text(tab, &format!("{} {}", full.lines, full.cols));
+    let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| bbox(img, teal).is_none());
+    assert!(bbox(&img, teal).is_none(), "the held pane's screen is gone");
+    // Everything of the pane is gone: back at the baseline taken before the split.
+    assert!(wait_until(Duration::from_secs(10), || gui.json(&["stats"])["children"]
+        == base["children"]));
+    let after = gui.json(&["stats"]);
+    for key in ["tabs", "panes", "windows", "slots", "uv_handles", "fds", "children"] {
+        assert_eq!(after[key], base[key], "{key}: {base} -> {after}");
+    }
+}
+
+#[test]
+fn without_hold_exited_an_exited_pane_closes_at_once() {
+    let x = Xvfb::start();
+    let (gui, w, _xid) = start(&x, "panes-nohold", &["-e", "sh"]);
+    let c = cell(&w);
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let full = settled(&gui, 1, c)[0].clone();
+    let out = gui.msg(&["split", &tab.to_string(), "--direction", "down", "-e", "sh"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let new: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane id");
+    settled(&gui, 2, c);
+    assert!(gui.msg(&["send-text", &new.to_string(), "exit 3\n"]).status.success());
+    let one = settled(&gui, 1, c);
+    assert_eq!((one[0].id, one[0].cols, one[0].lines), (tab, full.cols, full.lines));
 }
