@@ -60,15 +60,16 @@ fn the_ui_hears_of_panes_and_its_layout_shows_in_list() {
     assert_eq!(again.focused_pane, a.id);
     assert_eq!(again.panes[2].x, Some(400));
 
-    // A pane closes: PaneClosed (the tab lives on), its rectangle forgotten, its terminal
-    // dropped; the tab's last pane: TabClosed with the tab's id.
+    // A pane closes: PaneClosed (the tab lives on; closed by a request, not `ended`: the UI
+    // never holds it open), its rectangle forgotten, its terminal dropped; the tab's last
+    // pane: TabClosed with the tab's id.
     let weak_a = std::sync::Arc::downgrade(&a.shared);
     drop((a.shared, info));
     lp.io.send(Command::CloseTab { tab: a.id }).unwrap();
     let e =
         lp.wait_event(T, |e| matches!(e, IoEvent::PaneClosed { .. } | IoEvent::TabClosed { .. }));
     assert!(
-        matches!(e, IoEvent::PaneClosed { pane, tab: t, window, .. }
+        matches!(e, IoEvent::PaneClosed { pane, tab: t, window, ended: false, .. }
             if pane == a.id && t == tab.id && window == tab.window),
         "{e:?}"
     );
@@ -104,5 +105,32 @@ fn the_ui_hears_of_panes_and_its_layout_shows_in_list() {
     assert!(wait_until(T, || lp.io.stats().unwrap().children == 0));
     let stats = lp.io.stats().unwrap();
     assert_eq!((stats.tabs, stats.panes, stats.windows), (0, 0, 0));
+    lp.io.shutdown();
+}
+
+#[test]
+fn a_pane_whose_program_exits_closes_as_ended_with_its_status() {
+    // What the UI's `panes.hold_exited` keys on: `ended` and the status.
+    let lp = start(IoConfig::default());
+    let tab = lp.open(WindowTarget::New, spec("/bin/sleep", &["60"])).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let spec = spec("/bin/sh", &["-c", "sleep 0.2; exit 3"]);
+    lp.io
+        .send(Command::Split {
+            target: tab.id,
+            direction: SplitDirection::Down,
+            spec,
+            reply: Some(tx),
+        })
+        .unwrap();
+    let pane = rx.recv_timeout(T).unwrap().unwrap();
+    let e =
+        lp.wait_event(T, |e| matches!(e, IoEvent::PaneClosed { .. } | IoEvent::TabClosed { .. }));
+    assert!(
+        matches!(e, IoEvent::PaneClosed { pane: p, ended: true, exit: Some(3), .. } if p == pane.id),
+        "{e:?}"
+    );
+    let stats = lp.io.stats().unwrap();
+    assert_eq!((stats.tabs, stats.panes), (1, 1));
     lp.io.shutdown();
 }

@@ -1109,4 +1109,52 @@ mod tests {
         assert_eq!(tab_label("make", true, true), "! make", "the bell is the stronger mark");
         assert_eq!(tab_label("", true, false), "! ");
     }
+
+    fn view(id: u64) -> TabView {
+        let shared = Arc::new(io::TabShared {
+            id: TabId(id),
+            window: io::WindowId(1),
+            term: std::sync::Mutex::new(crate::term::Term::new(
+                10,
+                4,
+                crate::term::TermConfig::default(),
+            )),
+            dirty: std::sync::atomic::AtomicBool::new(false),
+            ui: io::UiEvents::default(),
+        });
+        TabView {
+            id: TabId(id),
+            shared,
+            display_offset: 0,
+            selection: None,
+            search: None,
+            title: String::new(),
+            exited: None,
+        }
+    }
+
+    #[test]
+    fn a_held_pane_shows_its_status_and_removing_it_frees_its_terminal() {
+        let mut held = view(2);
+        assert!(held.live() && held.exit_notice().is_none());
+        held.exited = Some(Some(3));
+        assert!(!held.live());
+        assert_eq!(
+            held.exit_notice().as_deref(),
+            Some("[process exited with status 3 - Enter closes]")
+        );
+        held.exited = Some(None);
+        assert_eq!(held.exit_notice().as_deref(), Some("[process exited - Enter closes]"));
+        let terminal = Arc::downgrade(&held.shared);
+        let mut g = TabGroup::new(TabId(1), view(1));
+        assert!(g.tree.split(TabId(1), TabId(2), super::super::panes::Axis::Horizontal, false));
+        g.panes.push(held);
+        g.focused = TabId(2);
+        assert!(g.has_live_pane());
+        assert!(g.remove_pane(TabId(2)));
+        assert_eq!(g.focused, TabId(1), "the neighbour takes the focus");
+        assert!(g.tree.contains(TabId(1)) && !g.tree.contains(TabId(2)));
+        assert!(terminal.upgrade().is_none(), "its terminal's memory was given back");
+        assert!(!g.remove_pane(TabId(2)), "not twice");
+    }
 }
