@@ -475,6 +475,40 @@ fn hold_exited_keeps_an_exited_pane_with_its_status_until_enter_closes_it() {
     gui.wait_text(tab, &format!("{} {}", full.lines, full.cols));
     let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| bbox(img, teal).is_none());
     assert!(bbox(&img, teal).is_none(), "the held pane's screen is gone");
+    // Again, closed by the close-pane key this time; while it is held, a split from it opens
+    // beside the running pane (the one the I/O thread knows).
+    let out = gui.msg(&["split", &tab.to_string(), "--direction", "down", "-e", "sh"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let low: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pane id");
+    settled(&gui, 2, c);
+    assert!(gui.msg(&["send-text", &low.to_string(), "exit\n"]).status.success());
+    assert!(wait_until(Duration::from_secs(10), || panes(&gui).len() == 1), "held");
+    gui.xdotool(&["key", "ctrl+shift+o"]);
+    let mut now = Vec::new();
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            now = panes(&gui);
+            now.len() == 2 && now.iter().any(|p| p.id != tab && p.focused)
+        }),
+        "a split from the held pane: {now:?}"
+    );
+    let third = now.iter().find(|p| p.id != tab).unwrap().id;
+    assert!(gui.msg(&["send-text", &third.to_string(), "exit\n"]).status.success());
+    assert!(wait_until(Duration::from_secs(10), || panes(&gui).len() == 1), "held too");
+    // Two held panes now: the close-pane key closes the focused one (the newest, right of
+    // the live pane, which gets its columns back) without asking; Escape in the one below.
+    gui.xdotool(&["key", "ctrl+shift+w"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            now = panes(&gui);
+            now.len() == 1 && now[0].cols == full.cols && now[0].lines < full.lines
+        }),
+        "the live pane took the right one's columns: {now:?}"
+    );
+    gui.xdotool(&["key", "ctrl+alt+Down"]);
+    gui.xdotool(&["key", "Escape"]);
+    let one = settled(&gui, 1, c);
+    assert_eq!((one[0].id, one[0].cols, one[0].lines), (tab, full.cols, full.lines));
     // Everything of the pane is gone: back at the baseline taken before the split.
     assert!(wait_until(Duration::from_secs(10), || gui.json(&["stats"])["children"]
         == base["children"]));

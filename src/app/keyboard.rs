@@ -232,7 +232,7 @@ impl actions::ActionContext for WindowActions<'_> {
         let Some(w) = self.window() else { return };
         let target = if new_window { WindowTarget::New } else { WindowTarget::Existing(w.id) };
         let l = w.layout();
-        let from = w.active_tab().map(|t| t.id);
+        let from = w.active_group().map(|g| g.live_target());
         let mut spec = self.app.spawn_spec(&[], None);
         spec.cols = l.cols as u16;
         spec.lines = l.lines as u16;
@@ -383,8 +383,11 @@ impl actions::ActionContext for WindowActions<'_> {
     }
 
     fn split_pane(&mut self, down: bool) {
-        let Some(t) = self.tab() else { return };
-        let target = t.id;
+        // (From a held pane: beside the tab's running one, which the I/O thread knows.)
+        let Some(target) = self.window().and_then(|w| w.active_group()).map(|g| g.live_target())
+        else {
+            return;
+        };
         // The I/O thread starts it in the focused pane's directory (OSC 7, else its
         // foreground process's), as it does for a new tab.
         let spec = self.app.spawn_spec(&[], None);

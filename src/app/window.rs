@@ -121,6 +121,17 @@ impl TabGroup {
         self.panes.iter().any(TabView::live)
     }
 
+    /// The pane requests about "the focused pane" name to the I/O thread (a split, the
+    /// directory a new tab inherits): the focused pane while it runs, else (it is
+    /// held) the tab's first running pane; the tab's id, which the I/O thread resolves to its
+    /// focused pane, when none runs.
+    pub fn live_target(&self) -> TabId {
+        self.pane(self.focused)
+            .filter(|p| p.live())
+            .or_else(|| self.panes.iter().find(|p| p.live()))
+            .map_or(self.id, |p| p.id)
+    }
+
     /// Take pane `id` out of the tree and the views (its neighbour takes its space and, if it
     /// had the keyboard, the focus) and give back its terminal's memory. Returns whether it
     /// was there. Nothing is asked of the I/O thread: this is for a pane it already closed.
@@ -1151,6 +1162,7 @@ mod tests {
         g.panes.push(held);
         g.focused = TabId(2);
         assert!(g.has_live_pane());
+        assert_eq!(g.live_target(), TabId(1), "requests name the running pane");
         assert!(g.remove_pane(TabId(2)));
         assert_eq!(g.focused, TabId(1), "the neighbour takes the focus");
         assert!(g.tree.contains(TabId(1)) && !g.tree.contains(TabId(2)));
