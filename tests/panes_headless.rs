@@ -330,6 +330,21 @@ fn bad_split_requests_are_refused() {
     split(&d, other, "down", &["/bin/sleep", "60"]);
     let s = stats(&d);
     assert_eq!((count(&s, "tabs"), count(&s, "panes")), (2, 66), "{s}");
+    // A pane too small to halve is refused (two cells each and room for the divider): a
+    // window drawing a sliver would otherwise stack panes of no cell on one another.
+    let narrow = create_tab(&d, &["/bin/sleep", "60"]);
+    ok(d.request(&json!({"cmd": "resize", "tab": narrow, "cols": 4, "lines": 4}).to_string()));
+    for direction in ["right", "down"] {
+        let v =
+            d.request(&json!({"cmd": "split", "tab": narrow, "direction": direction}).to_string());
+        assert_eq!(v["ok"], false, "{v}");
+        let e = v["error"].as_str().unwrap();
+        assert!(e.contains("too small to split") && e.contains("at least 5"), "{e}");
+    }
+    ok(d.request(&json!({"cmd": "resize", "tab": narrow, "cols": 5, "lines": 5}).to_string()));
+    split(&d, narrow, "right", &["/bin/sleep", "60"]);
+    split(&d, narrow, "down", &["/bin/sleep", "60"]);
+    assert_eq!(count(&stats(&d), "panes"), 69);
 }
 
 /// The daemon's figures that closing must give back, from its own `stats`.

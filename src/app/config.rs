@@ -942,7 +942,14 @@ impl Config {
             ));
             self.panes.dim_unfocused = 0.2;
         }
-        self.panes.divider = self.panes.divider.clamp(1, 20);
+        if !(1..=20).contains(&self.panes.divider) {
+            let px = self.panes.divider.clamp(1, 20);
+            problems.push(format!(
+                "panes.divider {} is out of range (1-20 pixels); using {px}",
+                self.panes.divider
+            ));
+            self.panes.divider = px;
+        }
         self.window.columns = self.window.columns.clamp(2, 1000);
         self.window.lines = self.window.lines.clamp(1, 1000);
         self.window.padding = self.window.padding.min(200);

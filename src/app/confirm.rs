@@ -115,13 +115,20 @@ impl Prompt {
 
 /// Add the prompt's box to `scene`: one line of text with a cell of margin, centred over the
 /// middle line of the cells `l` lays out, hiding the text under it.
-pub fn draw(scene: &mut Scene, text: &str, l: Layout) {
+/// Where the prompt showing `text` is drawn in layout `l`: its box (x, y, width, height in
+/// pixels) on the middle line, centred, at most the layout's width; and its width in cells.
+pub fn bounds(text: &str, l: Layout) -> ([f32; 4], usize) {
     let cols = l.cols.max(1);
     let cells: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
     let width = (cells + 2).min(cols);
     let x = l.x0 + ((cols - width) / 2) as f32 * l.cell_w;
     let y = l.y0 + (l.lines / 2) as f32 * l.cell_h;
-    let w = width as f32 * l.cell_w;
+    ([x, y, width as f32 * l.cell_w, l.cell_h], width)
+}
+
+/// Draw the prompt showing `text` over the scene (see [`bounds`]).
+pub fn draw(scene: &mut Scene, text: &str, l: Layout) {
+    let ([x, y, w, _], width) = bounds(text, l);
     let inside = |gx: f32, gy: f32| gx >= x && gx < x + w && gy == y;
     scene.glyphs.retain(|g| !inside(g.x, g.y));
     scene.clear_text(y, x, x + w);

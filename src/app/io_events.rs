@@ -206,6 +206,9 @@ impl App {
                     if let Some(i) = shown {
                         w.active = i;
                         w.update_title();
+                        // The I/O thread's idea of the shown tab (`msg list`, notifications)
+                        // follows, whatever the answer.
+                        w.report(&sender);
                     }
                     let target = tab.map(|id| super::confirm::CloseTarget { id, pane });
                     w.prompt =

@@ -142,10 +142,15 @@ pub fn run(options: GuiOptions) -> ExitCode {
     for p in &problems {
         eprintln!("uvterm: {p}");
     }
-    let (bindings, problems) = bindings::load(&config.keybindings);
-    for p in &problems {
+    let (bindings, binding_problems) = bindings::load(&config.keybindings);
+    for p in &binding_problems {
         eprintln!("uvterm: {p}");
     }
+    // The first problem also shows on the windows' top line (Escape or a good save hides it).
+    let startup_error = problems
+        .first()
+        .or(binding_problems.first())
+        .map(|p| format!("Configuration: {p} (uvterm.toml: see stderr for all)"));
     crate::pty::raise_fd_limit();
     let fonts = match Fonts::new(&config.font.spec(), config.font.size, 1.0) {
         Ok(f) => f,
@@ -244,7 +249,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         config_path,
         appearance,
         watched: Vec::new(),
-        config_error: None,
+        config_error: startup_error,
         portal: None,
         portal_shared: portal::Shared::default(),
         waker,

@@ -70,9 +70,11 @@ impl App {
         let mut problems = loaded.problems;
         problems.extend(more);
         if !problems.is_empty() {
+            // The running configuration stays, whatever a problem says would be used at start.
+            let problems: Vec<String> = problems.iter().map(|p| kept_running(p)).collect();
             let message = problems.join("\n");
             self.show_config_error(Some(format!(
-                "Configuration not applied: {}",
+                "Not applied (the running configuration stays): {}",
                 problems.first().map_or("", String::as_str)
             )));
             return Err(message);
@@ -83,6 +85,7 @@ impl App {
     }
 
     /// Show (or, with `None`, take away) the configuration error banner in every window.
+    /// New windows show it too.
     fn show_config_error(&mut self, banner: Option<String>) {
         for w in self.windows.values_mut() {
             if w.banner != banner {
@@ -112,6 +115,7 @@ impl App {
         let font_changed =
             new.font.spec() != self.config.font.spec() || new.font.size != self.config.font.size;
         for w in self.windows.values_mut() {
+            w.set_panes(&new.panes);
             w.set_padding(new.window.padding);
             w.set_look(new.colors.selection.0, new.window.opacity);
             if font_changed {
@@ -169,4 +173,35 @@ impl App {
 /// The configuration file's path: `--config-file`, else the default one.
 pub(super) fn config_path(option: Option<&std::path::Path>) -> Option<PathBuf> {
     option.map(PathBuf::from).or_else(config::default_path)
+}
+
+/// A loading problem as a reload reports it: without what loading at start would use instead
+/// ("; using 0.2", "; using the default configuration", "; that section keeps its defaults"),
+/// since a reload with a problem keeps the running configuration.
+fn kept_running(problem: &str) -> String {
+    let cut = ["; using ", "; that section keeps its defaults"]
+        .iter()
+        .filter_map(|m| problem.find(m))
+        .min()
+        .unwrap_or(problem.len());
+    problem[..cut].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kept_running;
+
+    #[test]
+    fn reload_problems_do_not_promise_a_fallback() {
+        assert_eq!(
+            kept_running("panes.dim_unfocused 5 is out of range (0-1); using 0.2"),
+            "panes.dim_unfocused 5 is out of range (0-1)"
+        );
+        assert_eq!(
+            kept_running("t, line 1, column 3 (`a = = 1`): bad; using the default configuration"),
+            "t, line 1, column 3 (`a = = 1`): bad"
+        );
+        assert_eq!(kept_running("[font]: bad; that section keeps its defaults"), "[font]: bad");
+        assert_eq!(kept_running("no fallback here"), "no fallback here");
+    }
 }

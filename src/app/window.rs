@@ -175,6 +175,25 @@ pub fn tab_label(title: &str, bell: bool, activity: bool) -> String {
     format!("{mark}{title}")
 }
 
+/// `rect` without the part that lies in the band of box `cut` (x, y, width, height in pixels)
+/// when it overlaps that box: the part above and the part below the box's lines.
+fn cut_row(rect: crate::render::Rect, cut: Option<[f32; 4]>) -> Vec<crate::render::Rect> {
+    let Some([left, top, width, height]) = cut else { return vec![rect] };
+    let bottom = top + height;
+    let apart = rect.x >= left + width || rect.x + rect.w <= left;
+    if apart || rect.y >= bottom || rect.y + rect.h <= top {
+        return vec![rect];
+    }
+    let mut parts = Vec::with_capacity(2);
+    if rect.y < top {
+        parts.push(crate::render::Rect { h: top - rect.y, ..rect });
+    }
+    if rect.y + rect.h > bottom {
+        parts.push(crate::render::Rect { y: bottom, h: rect.y + rect.h - bottom, ..rect });
+    }
+    parts
+}
+
 /// The largest window side (pixels) a program's resize request can produce: within what
 /// every GL driver allocates (Mesa failed near 24000).
 pub const MAX_PROGRAM_WINDOW_PX: u32 = 8192;
@@ -458,6 +477,12 @@ impl TermWindow {
     }
 
     /// The padding (and the divider) at the window's current scale factor.
+    /// A reloaded `[panes]`: divider width and the fading of unfocused panes.
+    pub fn set_panes(&mut self, panes: &super::config::PanesConfig) {
+        self.divider_logical = panes.divider;
+        self.dim_unfocused = panes.dim_unfocused;
+    }
+
     pub fn set_padding(&mut self, padding: u16) {
         let scale = self.window.scale_factor() as f32;
         self.divider = (self.divider_logical as f32 * scale).round().max(1.0);
@@ -725,6 +750,8 @@ impl TermWindow {
             self.sync_since = None;
         }
         let several = layout.panes.len() > 1;
+        // The prompt's line (close? / name), which dividers and fades leave alone.
+        let prompt_row = self.prompt.as_ref().map(|p| super::confirm::bounds(&p.text(), l).0);
         // The focused pane's terminal sets the clear colour and the chrome's colours.
         {
             let term = focused.shared.term.lock().unwrap_or_else(|p| p.into_inner());
@@ -791,17 +818,18 @@ impl TermWindow {
             scene::cells(&input, &mut self.scene);
             if several && !is_focused && self.dim_unfocused > 0.0 {
                 // Faded towards the pane's background: its colour over it at that opacity
-                // (premultiplied).
+                // (premultiplied). Not over the prompt's line, which stays whole.
                 let bg = scene::default_background(&term);
                 let a = self.dim_unfocused;
                 let pm = |c: u8| (c as f32 * a).round() as u8;
-                self.scene.overlay.push(crate::render::Rect {
+                let fade = crate::render::Rect {
                     x: place.rect.x,
                     y: place.rect.y,
                     w: place.rect.w,
                     h: place.rect.h,
                     color: [pm(bg.r), pm(bg.g), pm(bg.b), (a * 255.0).round() as u8],
-                });
+                };
+                self.scene.overlay.extend(cut_row(fade, prompt_row));
             }
             if flash && several && self.bell_pane == Some(pane.id) {
                 self.scene.overlay.push(crate::render::Rect {
@@ -831,13 +859,9 @@ impl TermWindow {
         }
         for split in &layout.splits {
             let d = split.divider;
-            self.scene.backgrounds.push(crate::render::Rect {
-                x: d.x,
-                y: d.y,
-                w: d.w,
-                h: d.h,
-                color: DIVIDER_COLOR,
-            });
+            let divider =
+                crate::render::Rect { x: d.x, y: d.y, w: d.w, h: d.h, color: DIVIDER_COLOR };
+            self.scene.backgrounds.extend(cut_row(divider, prompt_row));
         }
         {
             let term = focused.shared.term.lock().unwrap_or_else(|p| p.into_inner());

@@ -39,6 +39,11 @@ new_key_type! {
     pub struct TabKey;
 }
 
+/// The fewest columns (lines) a pane must have to be split right (down): two panes of at least
+/// two cells each, and a cell's room for the divider.
+const MIN_SPLIT_COLS: usize = 5;
+const MIN_SPLIT_LINES: usize = 5;
+
 /// Bytes read in one `read` call.
 const READ_CHUNK: usize = 64 * 1024;
 /// Bytes drained from a tab whose child has exited, at most, before it closes.
@@ -821,6 +826,19 @@ impl IoState {
             let term = beside.shared.term.lock().unwrap_or_else(|p| p.into_inner());
             (term.cols(), term.lines())
         };
+        // Each half must keep a usable size (Ghostty and kitty refuse too): a split of a
+        // sliver would give panes of no cell at all, drawn over each other.
+        let (have, need, what) = match direction {
+            SplitDirection::Right => (cols, MIN_SPLIT_COLS, "columns"),
+            SplitDirection::Down => (lines, MIN_SPLIT_LINES, "lines"),
+        };
+        if have < need {
+            return Err(format!(
+                "pane {} is too small to split {} ({have} {what}; a split needs at least {need})",
+                beside_id.0,
+                direction.name()
+            ));
+        }
         let half = |n: usize| u16::try_from((n / 2).max(1)).unwrap_or(u16::MAX);
         let whole = |n: usize| u16::try_from(n.max(1)).unwrap_or(u16::MAX);
         (spec.cols, spec.lines) = match direction {
