@@ -73,8 +73,26 @@ impl Row {
     }
 
     /// Number of cells up to and including the last one that is not default-blank.
+    ///
+    /// Trailing blanks are skipped eight cells at a time with a branch-free OR of their bits
+    /// (the compiler turns it into a few vector instructions): every row that leaves the hot
+    /// history is measured this way before it is compressed, and a cell-by-cell search from
+    /// the right was most of the cost of compressing a short line on a wide row.
     pub fn occupied_len(&self) -> usize {
-        self.cells.iter().rposition(|c| !c.is_default()).map_or(0, |p| p + 1)
+        const CHUNK: usize = 8;
+        let cells = &self.cells;
+        let mut end = cells.len();
+        while end >= CHUNK {
+            let bits = cells[end - CHUNK..end].iter().fold(0u32, |acc, c| {
+                let (content, style) = c.to_bits();
+                acc | content | style
+            });
+            if bits != 0 {
+                break;
+            }
+            end -= CHUNK;
+        }
+        cells[..end].iter().rposition(|c| !c.is_default()).map_or(0, |p| p + 1)
     }
 
     /// Release every reference and make the row `cols` default-blank cells.
@@ -941,6 +959,28 @@ mod tests {
         grid.set_compression(false, &mut tables);
         assert!(grid.spare.is_empty());
         assert_eq!(first_chars(&grid), "abc.......");
+    }
+
+    #[test]
+    fn occupied_len_finds_the_last_non_default_cell_at_every_position() {
+        for width in [0, 1, 7, 8, 9, 16, 17, 80, 81] {
+            assert_eq!(Row::new(width).occupied_len(), 0, "blank row of {width}");
+            for at in 0..width {
+                for cell in [
+                    Cell::with_char('y', StyleId::DEFAULT, false),
+                    Cell::blank(StyleId(3)),
+                    Cell::from_bits(0, 1 << 31),
+                    Cell::from_bits(1 << 31, 0),
+                ] {
+                    let mut row = Row::new(width);
+                    row.cells[at] = cell;
+                    if at > 0 {
+                        row.cells[0] = Cell::with_char('x', StyleId::DEFAULT, false);
+                    }
+                    assert_eq!(row.occupied_len(), at + 1, "width {width}, cell {at}: {cell:?}");
+                }
+            }
+        }
     }
 
     #[test]
