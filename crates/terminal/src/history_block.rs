@@ -105,12 +105,17 @@ pub(crate) struct Block {
 
 impl Block {
     /// Compress `rows` (taking over their references). `scratch` is reused between calls.
-    pub(crate) fn encode(id: u64, rows: &[Row], scratch: &mut Vec<u8>) -> Block {
+    pub(crate) fn encode<'r, I>(id: u64, rows: I, scratch: &mut Vec<u8>) -> Block
+    where
+        I: IntoIterator<Item = &'r Row>,
+    {
         scratch.clear();
         let mut styles: FxHashMap<u32, u32> = FxHashMap::default();
         let mut clusters: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut count = 0;
         for row in rows {
             write_row(row, scratch, &mut styles, &mut clusters);
+            count += 1;
         }
         let data = lz4_flex::block::compress(scratch).into_boxed_slice();
         let mut styles: Vec<(u32, u32)> = styles.into_iter().collect();
@@ -119,7 +124,7 @@ impl Block {
         clusters.sort_unstable();
         Block {
             id,
-            rows: rows.len(),
+            rows: count,
             raw_len: scratch.len(),
             data,
             styles: styles.into_boxed_slice(),
@@ -163,14 +168,25 @@ impl Block {
     }
 }
 
-fn write_varint(out: &mut Vec<u8>, mut v: u32) {
+/// Write `v` as a LEB128 varint at `buf[at..]` (at most 5 bytes); returns the index after it.
+#[inline(always)]
+fn put_varint(buf: &mut [u8], mut at: usize, mut v: u32) -> usize {
     while v >= 0x80 {
-        out.push(v as u8 | 0x80);
+        buf[at] = v as u8 | 0x80;
         v >>= 7;
+        at += 1;
     }
-    out.push(v as u8);
+    buf[at] = v as u8;
+    at + 1
 }
 
+/// The most bytes [`put_varint`] writes.
+const VARINT_MAX: usize = 5;
+
+/// Append one row in the transformed form (see the module's doc) and count the references
+/// its cells hold. The row is written into `out`'s bytes through an index rather than pushed
+/// byte by byte: scrolling output runs this for every line that leaves the hot rows, and a
+/// push per byte (length reloaded and capacity checked each time) was most of its cost.
 fn write_row(
     row: &Row,
     out: &mut Vec<u8>,
@@ -179,26 +195,54 @@ fn write_row(
 ) {
     let cells = row.cells();
     let occupied = row.occupied_len();
-    out.push(row.flags().bits());
-    write_varint(out, cells.len() as u32);
-    write_varint(out, occupied as u32);
-    for cell in &cells[..occupied] {
-        write_varint(out, cell.to_bits().0);
+    let occupied_cells = &cells[..occupied];
+    // Flags, two counts and each cell's content word (the style runs follow, pushed).
+    let start = out.len();
+    out.resize(start + 1 + (2 + occupied) * VARINT_MAX, 0);
+    let buf = &mut out[start..];
+    buf[0] = row.flags().bits();
+    let mut at = put_varint(buf, 1, cells.len() as u32);
+    at = put_varint(buf, at, occupied as u32);
+    // One pass: the content words, and whether any cell holds a reference (a style or a
+    // cluster) at all: plain text holds none, and is then one run of the default style.
+    let mut refs = false;
+    for cell in occupied_cells {
+        refs |= cell.holds_refs();
+        at = put_varint(buf, at, cell.to_bits().0);
+    }
+    out.truncate(start + at);
+    if occupied == 0 {
+        return;
+    }
+    if !refs {
+        push_varint(out, occupied as u32);
+        push_varint(out, 0);
+        return;
+    }
+    for cell in occupied_cells {
         if let Some(id) = cell.cluster() {
             *clusters.entry(id.0).or_default() += 1;
         }
     }
     let mut i = 0;
     while i < occupied {
-        let style = cells[i].style();
-        let run = cells[i..occupied].iter().take_while(|c| c.style() == style).count();
-        write_varint(out, run as u32);
-        write_varint(out, style.0);
+        let style = occupied_cells[i].style();
+        let run = occupied_cells[i..].iter().take_while(|c| c.style() == style).count();
+        push_varint(out, run as u32);
+        push_varint(out, style.0);
         if style.0 != 0 {
             *styles.entry(style.0).or_default() += run as u32;
         }
         i += run;
     }
+}
+
+/// Append `v` as a LEB128 varint.
+#[inline]
+fn push_varint(out: &mut Vec<u8>, v: u32) {
+    let mut bytes = [0u8; VARINT_MAX];
+    let n = put_varint(&mut bytes, 0, v);
+    out.extend_from_slice(&bytes[..n]);
 }
 
 struct Reader<'a> {
