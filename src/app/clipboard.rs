@@ -149,13 +149,7 @@ fn serve(cb: smithay_clipboard::Clipboard, rx: Receiver<Request>) {
 
 /// `text` cut to at most [`MAX_PASTE_BYTES`], at a character boundary.
 fn cap(mut text: String) -> String {
-    if text.len() > MAX_PASTE_BYTES {
-        let mut end = MAX_PASTE_BYTES;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-    }
+    text.truncate(text.floor_char_boundary(MAX_PASTE_BYTES));
     text
 }
 

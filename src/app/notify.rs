@@ -88,14 +88,7 @@ impl Notification {
 
 /// The longest prefix of `s` of at most `max` bytes that ends at a character boundary.
 pub fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 /// A command's duration for people: `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`.

@@ -1014,8 +1014,14 @@ impl TermWindow {
             h: l.cell_h,
             color: [40, 40, 90, 255],
         });
-        for (i, c) in label.chars().enumerate().take(l.cols) {
-            if c == ' ' {
+        self.bar_text(label, l, y);
+    }
+
+    /// A bar's text (search bar, configuration banner): white, one cell a character from the
+    /// layout's left edge on line `y`, cut to its width; spaces and controls draw nothing.
+    fn bar_text(&mut self, text: &str, l: Layout, y: f32) {
+        for (i, c) in text.chars().enumerate().take(l.cols) {
+            if c == ' ' || c.is_control() {
                 continue;
             }
             self.scene.glyphs.push(crate::render::GlyphDraw {
@@ -1044,21 +1050,7 @@ impl TermWindow {
             color: BANNER_BACKGROUND,
         });
         let text = text.lines().next().unwrap_or("");
-        for (i, c) in text.chars().enumerate().take(l.cols) {
-            if c == ' ' || c.is_control() {
-                continue;
-            }
-            self.scene.glyphs.push(crate::render::GlyphDraw {
-                id: crate::render::GlyphId::for_char(
-                    c,
-                    crate::render::fonts::Face { bold: false, italic: false },
-                    false,
-                ),
-                x: l.x0 + i as f32 * l.cell_w,
-                y,
-                color: [255, 255, 255, 255],
-            });
-        }
+        self.bar_text(text, l, y);
     }
 
     /// Give back the renderer's kept frame (the window is not seen): GPU memory the size of

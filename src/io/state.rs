@@ -1624,13 +1624,7 @@ impl IoState {
 fn clean_title(title: &str) -> String {
     let mut name: String = title.chars().filter(|c| !c.is_control()).collect();
     name = name.trim().to_owned();
-    if name.len() > MAX_TAB_TITLE_BYTES {
-        let mut end = MAX_TAB_TITLE_BYTES;
-        while !name.is_char_boundary(end) {
-            end -= 1;
-        }
-        name.truncate(end);
-    }
+    name.truncate(name.floor_char_boundary(MAX_TAB_TITLE_BYTES));
     name
 }
 

@@ -199,14 +199,7 @@ impl Term {
 }
 
 pub(crate) fn truncate_utf8(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 /// The path of a `file://host/path` URI (percent-decoded), or a bare absolute path.
