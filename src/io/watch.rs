@@ -29,6 +29,7 @@ pub const MAX_PENDING_RELOADS: usize = 64;
 /// One watched directory and the names in it that matter.
 struct Dir {
     handle: HandleKey,
+    path: PathBuf,
     names: Vec<OsString>,
 }
 
@@ -45,7 +46,10 @@ pub(crate) struct Watches {
 impl IoState {
     /// Watch `paths` from now on, instead of what was watched before. Each file's directory
     /// is watched (and, for a symbolic link, its target's directory too); a directory that
-    /// cannot be watched (it does not exist) is skipped with a log line.
+    /// cannot be watched (it does not exist) is skipped with a log line. A directory watched
+    /// before keeps its watch, and a settle under way goes on: the UI names its files after
+    /// every reload, and a save that lands meanwhile (an editor's truncate, then its write)
+    /// must not fall between two watches.
     ///
     /// # Errors
     /// More than [`MAX_WATCHED_FILES`] paths, or a path longer than `MAX_PATH_BYTES`.
@@ -56,8 +60,8 @@ impl IoState {
         if paths.iter().any(|p| p.as_os_str().len() > super::MAX_PATH_BYTES) {
             return Err(format!("a path is longer than {} bytes", super::MAX_PATH_BYTES));
         }
-        self.stop_watching();
         if self.shutting_down {
+            self.stop_watching();
             return Ok(Response::Done);
         }
         let mut wanted: Vec<(PathBuf, Vec<OsString>)> = Vec::new();
@@ -78,12 +82,22 @@ impl IoState {
                 add(&target);
             }
         }
-        for (dir, names) in wanted {
-            let Ok(c) = CString::new(dir.as_os_str().as_bytes()) else { continue };
-            match self.handles.open_fs_event(self.lp, Owner::ConfigWatch, &c) {
-                Ok(handle) => self.watch.dirs.push(Dir { handle, names }),
-                Err(e) => log::info!("not watching {}: {e}", dir.display()),
+        let mut old = std::mem::take(&mut self.watch.dirs);
+        for (path, names) in wanted {
+            if let Some(i) = old.iter().position(|d| d.path == path) {
+                let mut kept = old.swap_remove(i);
+                kept.names = names;
+                self.watch.dirs.push(kept);
+                continue;
             }
+            let Ok(c) = CString::new(path.as_os_str().as_bytes()) else { continue };
+            match self.handles.open_fs_event(self.lp, Owner::ConfigWatch, &c) {
+                Ok(handle) => self.watch.dirs.push(Dir { handle, path, names }),
+                Err(e) => log::info!("not watching {}: {e}", path.display()),
+            }
+        }
+        for gone in old {
+            self.handles.close(gone.handle);
         }
         Ok(Response::Done)
     }
