@@ -12,7 +12,7 @@ use serde_json::Value;
 #[path = "common/daemon.rs"]
 mod daemon;
 
-use daemon::{BIN, Daemon};
+use daemon::{BIN, Daemon, wait_for};
 
 fn ledger(d: &Daemon) -> Value {
     let v = d.request(r#"{"cmd":"stats","tabs":true}"#);
@@ -34,18 +34,6 @@ fn open(d: &Daemon, command: &[&str]) -> u64 {
     let v = d.request(&serde_json::json!({"cmd": "create-tab", "command": command}).to_string());
     assert_eq!(v["ok"], true, "{v}");
     v["tab"].as_u64().unwrap()
-}
-
-/// Poll `f` until it returns Some (or fail after `secs` seconds, saying `what`).
-fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// A raw subscriber: the request sent, the acknowledgement read.

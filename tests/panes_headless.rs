@@ -7,14 +7,14 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 #[path = "common/daemon.rs"]
 mod daemon;
 
-use daemon::Daemon;
+use daemon::{Daemon, wait_for};
 
 fn ok(v: Value) -> Value {
     assert_eq!(v["ok"], true, "{v}");
@@ -71,18 +71,6 @@ fn text(d: &Daemon, id: u64) -> String {
 
 fn send(d: &Daemon, id: u64, text: &str) {
     ok(d.request(&json!({"cmd": "send-text", "tab": id, "text": text}).to_string()));
-}
-
-/// Poll `f` until it returns Some (or fail after `secs` seconds, saying `what`).
-fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(30));
-    }
 }
 
 fn wait_text(d: &Daemon, id: u64, needle: &str) -> String {

@@ -14,7 +14,7 @@ use serde_json::Value;
 #[path = "common/daemon.rs"]
 mod daemon;
 
-use daemon::{BIN, Daemon};
+use daemon::{BIN, Daemon, wait_for};
 
 /// The daemon with its own HOME (rc files with markers), runtime dir and no configuration.
 fn start(name: &str, args: &[&str]) -> (Daemon, PathBuf) {
@@ -67,17 +67,6 @@ fn send(d: &Daemon, tab: u64, text: &str) {
 fn text(d: &Daemon, tab: u64) -> String {
     let v = d.request(&serde_json::json!({"cmd": "get-text", "tab": tab}).to_string());
     v["text"].as_str().unwrap_or_default().to_owned()
-}
-
-fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn wait_text(d: &Daemon, tab: u64, needle: &str) {
