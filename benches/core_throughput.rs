@@ -23,110 +23,32 @@ static ALLOC: Counting = Counting;
 #[path = "workloads/half_block.rs"]
 mod half_block;
 
+#[path = "workloads/streams.rs"]
+mod streams;
+use streams::Rng;
+
 const COLS: usize = 120;
 const LINES: usize = 40;
 const SIZE: usize = 16 << 20;
 
-/// A small deterministic generator (xorshift) so every run feeds the same bytes.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn dense_ascii() -> Vec<u8> {
-    let mut r = Rng(1);
-    let mut out = Vec::with_capacity(SIZE);
-    while out.len() < SIZE {
-        let len = 60 + r.below(60) as usize;
-        for _ in 0..len {
-            out.push(b' ' + r.below(95) as u8);
-        }
-        out.extend_from_slice(b"\r\n");
-    }
-    out
+    streams::dense_ascii(SIZE)
 }
 
 fn sgr_heavy() -> Vec<u8> {
-    let mut r = Rng(2);
-    let mut out = Vec::with_capacity(SIZE);
-    while out.len() < SIZE {
-        for _ in 0..12 {
-            match r.below(4) {
-                0 => out.extend(format!("\x1b[38;5;{}m", r.below(256)).bytes()),
-                1 => out.extend(
-                    format!("\x1b[38;2;{};{};{}m", r.below(256), r.below(256), r.below(256))
-                        .bytes(),
-                ),
-                2 => out.extend(format!("\x1b[1;48;5;{}m", r.below(256)).bytes()),
-                _ => out.extend(b"\x1b[0m"),
-            }
-            for _ in 0..(3 + r.below(6)) {
-                out.push(b'a' + r.below(26) as u8);
-            }
-        }
-        out.extend_from_slice(b"\x1b[0m\r\n");
-    }
-    out
+    streams::sgr_heavy(SIZE)
 }
 
 fn unicode() -> Vec<u8> {
-    let mut r = Rng(3);
-    let cjk: Vec<char> = "漢字文化圏中国語日本語한국어정보처리".chars().collect();
-    let latin: Vec<char> = "aeiouyçñßøåé".chars().collect();
-    let marks = ['\u{301}', '\u{308}', '\u{323}', '\u{30a}'];
-    let mut s = String::with_capacity(SIZE);
-    while s.len() < SIZE {
-        for _ in 0..40 {
-            match r.below(3) {
-                0 => s.push(cjk[r.below(cjk.len() as u64) as usize]),
-                1 => {
-                    s.push(latin[r.below(latin.len() as u64) as usize]);
-                    s.push(marks[r.below(4) as usize]);
-                }
-                _ => s.push((b'a' + r.below(26) as u8) as char),
-            }
-        }
-        s.push_str("\r\n");
-    }
-    s.into_bytes()
+    streams::unicode(SIZE)
 }
 
 fn scroll_region() -> Vec<u8> {
-    let mut r = Rng(4);
-    let mut out = Vec::with_capacity(SIZE);
-    out.extend(format!("\x1b[5;{}r\x1b[{};1H", LINES - 5, LINES - 5).bytes());
-    while out.len() < SIZE {
-        let len = 40 + r.below(70) as usize;
-        for _ in 0..len {
-            out.push(b'!' + r.below(90) as u8);
-        }
-        out.extend_from_slice(b"\r\n");
-    }
-    out
+    streams::scroll_region(SIZE, LINES)
 }
 
 fn full_redraw() -> Vec<u8> {
-    let mut r = Rng(5);
-    let mut out = Vec::with_capacity(SIZE);
-    while out.len() < SIZE {
-        out.extend_from_slice(b"\x1b[H");
-        for line in 1..=LINES {
-            out.extend(format!("\x1b[{line};1H\x1b[3{}m", r.below(8)).bytes());
-            for _ in 0..COLS - 1 {
-                out.push(b'A' + r.below(26) as u8);
-            }
-            out.extend_from_slice(b"\x1b[K");
-        }
-    }
-    out
+    streams::full_redraw(SIZE, COLS, LINES)
 }
 
 /// A half-block "image" as chafa/timg/viu draw one: every cell is `▀` with its own truecolour

@@ -13,8 +13,12 @@
 //!   present, the latency a user sees for a full-screen update.
 //! * **idle CPU**: user + system time of the terminal's process over 10 s with a shell
 //!   prompt and nothing happening.
-//! * **cat**: `cat` of a 50 MB log-like file (text with some colours) inside the terminal,
-//!   timed by the shell around `cat`.
+//! * **cat**: `cat` of each workload inside the terminal, timed by the shell around `cat`
+//!   (median of `CAT_ROUNDS`, the terminals interleaved in every round): `log` (a log-like
+//!   file, text with some colours), and the core benchmark's streams (`ascii`, `sgr`,
+//!   `unicode`, `scroll`, `redraw`: `benches/workloads/streams.rs`), `CAT_MB` each, and
+//!   `image` (the half-block picture redrawn in place 30 times). Throughput in MB/s, and each
+//!   uvterm column's ratio to Alacritty's.
 //!
 //! `uvterm` shapes text with the font's default features (ligatures on); `uvterm-noliga` is
 //! the same binary with `font.features=["-calt","-liga"]` (ligatures off): the cost of
@@ -23,8 +27,9 @@
 //! run, so a change's cost is a ratio measured side by side.
 //!
 //! Run: `cargo bench --bench gui_compare` (needs Xvfb; peers that are not installed are
-//! shown as such). Knobs: `TERMINALS=uvterm,uvterm-noliga,alacritty,kitty,xterm`, `CAT_MB=50`, `FRAMES=60`,
-//! `STARTS=5`, `IDLE_SECS=10`.
+//! shown as such). Knobs: `TERMINALS=uvterm,uvterm-noliga,alacritty,kitty,xterm`,
+//! `SECTIONS=start,redraw,idle,cat`, `WORKLOADS=log,ascii,sgr,unicode,scroll,redraw,image`,
+//! `CAT_MB=50`, `CAT_ROUNDS=3`, `FRAMES=60`, `STARTS=5`, `IDLE_SECS=10`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +42,9 @@ use x11rb::rust_connection::RustConnection;
 
 #[path = "workloads/half_block.rs"]
 mod half_block;
+
+#[path = "workloads/streams.rs"]
+mod streams;
 
 const COLS: usize = 120;
 const LINES: usize = 40;
@@ -427,14 +435,6 @@ fn make_file(path: &Path, mb: usize) {
     }
 }
 
-/// A half-block "image" as chafa/timg/viu draw one: every cell `▀` with its own truecolour
-/// foreground and background, redrawn in place from the home position `frames` times (the
-/// picture moves, as a video would). The same bytes as `core_throughput`'s workload.
-fn make_half_block_file(path: &Path, frames: usize) {
-    let out = half_block::half_block_frames(frames, COLS, LINES);
-    std::fs::write(path, out).expect("write temp file");
-}
-
 fn main() {
     let default_terminals = if std::env::var_os("UVTERM_BASELINE_BIN").is_some() {
         "uvterm,uvterm-noliga,uvterm-baseline,alacritty,kitty,xterm"
@@ -449,17 +449,47 @@ fn main() {
     let env_num =
         |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
     let cat_mb = env_num("CAT_MB", 50);
+    let cat_rounds = env_num("CAT_ROUNDS", 3).max(1);
     let frames = env_num("FRAMES", 60);
     let starts = env_num("STARTS", 5);
     let idle_secs = env_num("IDLE_SECS", 10) as u64;
+    let list = |k: &str, d: &str| -> Vec<String> {
+        std::env::var(k).unwrap_or_else(|_| d.into()).split(',').map(str::to_owned).collect()
+    };
+    let sections = list("SECTIONS", "start,redraw,idle,cat");
+    let on = |s: &str| sections.iter().any(|x| x == s);
+    let wanted = list("WORKLOADS", "log,ascii,sgr,unicode,scroll,redraw,image");
 
     let dir: PathBuf =
         std::env::temp_dir().join(format!("uvterm-gui-bench-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("config")).expect("temp dir");
-    let file = dir.join("cat.txt");
-    make_file(&file, cat_mb);
-    let image = dir.join("image.txt");
-    make_half_block_file(&image, 30);
+    // Each workload: its name, its file, its size in MB.
+    let mut workloads: Vec<(String, PathBuf, f64)> = Vec::new();
+    let size = cat_mb << 20;
+    for name in wanted.iter().filter(|_| on("cat")) {
+        let path = dir.join(format!("{name}.txt"));
+        let bytes = match name.as_str() {
+            "log" => {
+                make_file(&path, cat_mb);
+                None
+            }
+            "ascii" => Some(streams::dense_ascii(size)),
+            "sgr" => Some(streams::sgr_heavy(size)),
+            "unicode" => Some(streams::unicode(size)),
+            "scroll" => Some(streams::scroll_region(size, LINES)),
+            "redraw" => Some(streams::full_redraw(size, COLS, LINES)),
+            "image" => Some(half_block::half_block_frames(30, COLS, LINES)),
+            other => {
+                println!("unknown workload {other}, skipped");
+                continue;
+            }
+        };
+        if let Some(b) = bytes {
+            std::fs::write(&path, b).expect("write temp file");
+        }
+        let mb = std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / (1 << 20) as f64);
+        workloads.push((name.clone(), path, mb));
+    }
     let x = X::start();
     let renderer = Command::new("glxinfo")
         .arg("-B")
@@ -483,60 +513,85 @@ fn main() {
     }
     // Interleave the terminals in every round so drift on a shared machine hits all alike.
     let mut start_times: Vec<Vec<Duration>> = vec![Vec::new(); present.len()];
-    for _ in 0..starts {
+    for _ in 0..if on("start") { starts } else { 0 } {
         for (i, t) in present.iter().enumerate() {
             if let Some(d) = startup(&x, t, &dir) {
                 start_times[i].push(d);
             }
         }
     }
-    let redraw: Vec<Option<Duration>> =
-        present.iter().map(|t| full_redraw(&x, t, &dir, frames)).collect();
-    let idle: Vec<Option<f64>> = present.iter().map(|t| idle_cpu(&x, t, &dir, idle_secs)).collect();
-    let cats: Vec<Option<Duration>> = present.iter().map(|t| cat(&x, t, &dir, &file)).collect();
-    let images: Vec<Option<Duration>> = present.iter().map(|t| cat(&x, t, &dir, &image)).collect();
+    let redraw: Vec<Option<Duration>> = present
+        .iter()
+        .map(|t| on("redraw").then(|| full_redraw(&x, t, &dir, frames)).flatten())
+        .collect();
+    let idle: Vec<Option<f64>> = present
+        .iter()
+        .map(|t| on("idle").then(|| idle_cpu(&x, t, &dir, idle_secs)).flatten())
+        .collect();
+    // cats[workload][terminal]: the times of each round.
+    let mut cats: Vec<Vec<Vec<Duration>>> = vec![vec![Vec::new(); present.len()]; workloads.len()];
+    for _ in 0..cat_rounds {
+        for (w, (_, path, _)) in workloads.iter().enumerate() {
+            for (i, t) in present.iter().enumerate() {
+                if let Some(d) = cat(&x, t, &dir, path) {
+                    cats[w][i].push(d);
+                }
+            }
+        }
+    }
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     println!();
     print!("{:<34}", "");
     for t in &present {
-        print!("{t:>14}");
+        print!("{t:>16}");
     }
     println!();
-    print!("{:<34}", format!("start -> first output (median of {starts})"));
-    for s in &mut start_times {
-        let cell = if s.is_empty() { "failed".into() } else { ms(median(s)) };
-        print!("{cell:>14}");
+    if on("start") {
+        print!("{:<34}", format!("start -> first output (median of {starts})"));
+        for s in &mut start_times {
+            let cell = if s.is_empty() { "failed".into() } else { ms(median(s)) };
+            print!("{cell:>16}");
+        }
+        println!();
     }
-    println!();
-    print!("{:<34}", format!("full redraw latency ({} frames)", frames.saturating_sub(1)));
-    for r in &redraw {
-        print!("{:>14}", r.map_or("failed".into(), ms));
+    if on("redraw") {
+        print!("{:<34}", format!("full redraw latency ({} frames)", frames.saturating_sub(1)));
+        for r in &redraw {
+            print!("{:>16}", r.map_or("failed".into(), ms));
+        }
+        println!();
     }
-    println!();
-    print!("{:<34}", format!("idle CPU over {idle_secs} s"));
-    for c in &idle {
-        print!("{:>14}", c.map_or("failed".into(), |c| format!("{c:.2} %")));
+    if on("idle") {
+        print!("{:<34}", format!("idle CPU over {idle_secs} s"));
+        for c in &idle {
+            print!("{:>16}", c.map_or("failed".into(), |c| format!("{c:.2} %")));
+        }
+        println!();
     }
-    println!();
-    print!("{:<34}", format!("cat {cat_mb} MB"));
-    for c in &cats {
-        let cell = c.map_or("failed".into(), |d| format!("{:.2} s", d.as_secs_f64()));
-        print!("{cell:>14}");
+    let alacritty = present.iter().position(|t| *t == "alacritty");
+    for ((name, _, mb), times) in workloads.iter().zip(&mut cats) {
+        let medians: Vec<Option<Duration>> =
+            times.iter_mut().map(|v| (!v.is_empty()).then(|| median(v))).collect();
+        print!("{:<34}", format!("cat {name} ({mb:.1} MB, median of {cat_rounds})"));
+        for m in &medians {
+            let cell = m
+                .map_or("failed".into(), |d| format!("{:.1} MB/s", mb / d.as_secs_f64().max(1e-9)));
+            print!("{cell:>16}");
+        }
+        println!();
+        let Some(Some(theirs)) = alacritty.map(|a| medians[a]) else { continue };
+        print!("{:<34}", "  ratio to alacritty");
+        for (t, m) in present.iter().zip(&medians) {
+            let cell = match m {
+                Some(d) if t.starts_with("uvterm") => {
+                    format!("{:.2}x", theirs.as_secs_f64() / d.as_secs_f64().max(1e-9))
+                }
+                _ => "".into(),
+            };
+            print!("{cell:>16}");
+        }
+        println!();
     }
-    println!();
-    print!("{:<34}", "  = throughput");
-    for c in &cats {
-        let cell = c.map_or("-".into(), |d| {
-            format!("{:.1} MB/s", cat_mb as f64 / d.as_secs_f64().max(1e-9))
-        });
-        print!("{cell:>14}");
-    }
-    println!();
-    print!("{:<34}", "cat half-block image (30 frames)");
-    for c in &images {
-        print!("{:>14}", c.map_or("failed".into(), ms));
-    }
-    println!();
     let _ = std::fs::remove_dir_all(&dir);
 }
