@@ -4,6 +4,11 @@
 //! cursor in steps far enough apart to be drawn as frames of their own — and those frames were
 //! partial (the renderer's debug log says which rectangle each frame redrew). On GLX (frames
 //! kept in the back buffer, rectangles presented) and on EGL (an offscreen kept frame).
+//!
+//! The scene keeps each row's instances from frame to frame and the renderer reuses a row
+//! whose key did not change (`app::scene::cells`, `render::Renderer::build_frame`): every way
+//! a kept row can go stale is a step of [`kept_rows_follow_every_change`], each step's pixels
+//! compared with a window that draws every frame whole.
 
 #[path = "common/x11.rs"]
 mod x11;
@@ -112,4 +117,134 @@ fn partial_equals_full(platform: &str) {
     );
     let small = rects.iter().flatten().filter(|r| r[2] * r[3] < area / 4).count();
     assert!(small >= 4, "the steps were drawn as partial frames: {rects:?}");
+}
+
+/// One window driven through the changes a kept row must follow, its pixels after each step.
+/// Its pixels after each step, and how many frames reused kept rows (the renderer's debug log:
+/// `frame of N groups, K rows kept`).
+fn steps(x: &Xvfb, name: &str, damage: &str) -> (Vec<(&'static str, Image)>, usize) {
+    // Coloured lines (red on the first: the style the step "style id reused" recolours),
+    // enough to fill the screen and some history, then an interactive shell.
+    let script = concat!(
+        "printf '\\033[31mred\\033[0m \\033[32mgreen\\033[0m first\\n';",
+        "i=0; while [ $i -lt 30 ]; do printf 'line %d \\033[3%dmcolour\\033[0m \\033[4mu\\033[0m\\n' $i $((i%8)); i=$((i+1)); done;",
+        "PS1='$ ' exec sh -i"
+    );
+    let env = [("UVTERM_DAMAGE", damage), ("RUST_LOG", "uvterm::render=debug")];
+    let gui = Gui::start_with_env(
+        x,
+        name,
+        &["-o", "window.columns=60", "-o", "window.lines=20", "-e", "sh", "-c", script],
+        &env,
+    );
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().expect("a tab id").to_string();
+    gui.wait_text(tab.parse().unwrap_or(0), "line 29");
+    let xid = w["geometry"]["x11_window"].as_u64().expect("an X11 window id");
+    let win = xid.to_string();
+    gui.xdotool(&["windowfocus", &win]);
+    std::thread::sleep(Duration::from_millis(300));
+    let mut shots = Vec::new();
+    let mut step = |label: &'static str, act: &dyn Fn()| {
+        act();
+        // Long enough for the change and its frame (frames are paced to the refresh).
+        std::thread::sleep(Duration::from_millis(600));
+        shots.push((label, gui.capture(xid)));
+    };
+    let send = |text: &str| {
+        gui.msg(&["send-text", &tab, text]);
+    };
+    step("start", &|| {});
+    step("typing (echo, cursor moves)", &|| {
+        gui.xdotool(&["type", "--delay", "30", "echo hi"]);
+    });
+    step("command output scrolls", &|| {
+        gui.xdotool(&["key", "Return"]);
+    });
+    // The screen cleared (every red cell gone, so the red style's id is free) and written
+    // again in blue in one frame: the same cells with the same style id, another colour.
+    step("style id reused", &|| {
+        send("clear; printf '\\033[34mred\\033[0m \\033[32mgreen\\033[0m first\\\\n'\\r");
+    });
+    step("selection", &|| {
+        gui.xdotool(&["mousemove", "--window", &win, "30", "12"]);
+        gui.xdotool(&["mousedown", "1"]);
+        gui.xdotool(&["mousemove", "--window", &win, "200", "30"]);
+        gui.xdotool(&["mousemove", "--window", &win, "250", "40"]);
+        gui.xdotool(&["mouseup", "1"]);
+    });
+    step("history lines", &|| {
+        send("i=0; while [ $i -lt 25 ]; do echo more $i; i=$((i+1)); done\\r");
+    });
+    step("scrolled back", &|| {
+        gui.xdotool(&["key", "shift+Prior"]);
+    });
+    step("back at the bottom", &|| {
+        gui.xdotool(&["key", "shift+Next"]);
+    });
+    step("palette changed (OSC 4)", &|| {
+        send("printf '\\033]4;3;rgb:ff/00/ff\\007\\033[33mmagenta\\033[0m\\\\n'\\r");
+    });
+    step("new tab", &|| {
+        gui.xdotool(&["key", "ctrl+shift+t"]);
+    });
+    step("tab switched back", &|| {
+        gui.xdotool(&["key", "ctrl+Prior"]);
+    });
+    step("pane split", &|| {
+        gui.xdotool(&["key", "ctrl+shift+o"]);
+    });
+    step("typing in the new pane", &|| {
+        gui.xdotool(&["type", "--delay", "30", "echo pane"]);
+        gui.xdotool(&["key", "Return"]);
+    });
+    step("search bar", &|| {
+        gui.xdotool(&["key", "ctrl+alt+Left"]);
+        gui.xdotool(&["key", "ctrl+shift+f"]);
+        gui.xdotool(&["type", "--delay", "30", "line"]);
+    });
+    step("search closed", &|| {
+        gui.xdotool(&["key", "Escape"]);
+    });
+    let kept = gui
+        .stderr()
+        .lines()
+        .filter_map(|l| l.split_once(" groups, ")?.1.strip_suffix(" rows kept")?.parse().ok())
+        .filter(|&k: &usize| k > 0)
+        .count();
+    (shots, kept)
+}
+
+/// Every change a kept row must follow (typing, output, a style id reused for another
+/// colour, selection, scrollback, the palette, tabs, panes, the search bar) gives the same
+/// pixels as drawing every frame whole, step by step.
+#[test]
+fn kept_rows_follow_every_change() {
+    let x = Xvfb::start();
+    let (full, _) = steps(&x, "rows-full", "0");
+    let (partial, kept) = steps(&x, "rows-partial", "1");
+    assert_eq!(full.len(), partial.len());
+    assert!(kept >= 5, "frames reused kept rows ({kept} did)");
+    // Every step changed the picture (so each was really taken).
+    for pair in partial.windows(2) {
+        let ((_, a), (label, b)) = (&pair[0], &pair[1]);
+        let changed = a.w != b.w
+            || a.h != b.h
+            || (0..a.h).any(|y| (0..a.w).any(|x| a.px(x, y) != b.px(x, y)));
+        assert!(changed, "the step {label:?} changed nothing on the screen");
+    }
+    let mut bad = Vec::new();
+    for (k, ((label, f), (_, p))) in full.iter().zip(&partial).enumerate() {
+        assert_eq!((f.w, f.h), (p.w, p.h), "{label}: same window size");
+        let differing = (0..f.h)
+            .flat_map(|y| (0..f.w).map(move |x| (x, y)))
+            .filter(|&(x, y)| f.px(x, y) != p.px(x, y))
+            .count();
+        if differing > 0 {
+            f.save(&std::env::temp_dir().join(format!("rows-full-{k}.ppm")));
+            p.save(&std::env::temp_dir().join(format!("rows-partial-{k}.ppm")));
+            bad.push(format!("{label}: {differing} pixels"));
+        }
+    }
+    assert!(bad.is_empty(), "partial frames differ from whole ones after: {bad:?}");
 }

@@ -130,6 +130,8 @@ pub fn bounds(text: &str, l: Layout) -> ([f32; 4], usize) {
 pub fn draw(scene: &mut Scene, text: &str, l: Layout) {
     let ([x, y, w, _], width) = bounds(text, l);
     let inside = |gx: f32, gy: f32| gx >= x && gx < x + w && gy == y;
+    // Instances leave the rows they were marked in.
+    scene.forget_rows();
     scene.glyphs.retain(|g| !inside(g.x, g.y));
     scene.clear_text(y, x, x + w);
     scene.overlay.retain(|r| !(r.x >= x && r.x < x + w && r.y >= y && r.y < y + l.cell_h));

@@ -94,6 +94,8 @@ pub fn draw(lines: &[String], layout: Layout, fg: [u8; 4], scene: &mut Scene) {
     let rows = lines.len().min(l.lines.max(1));
     let (x1, y1) = (l.x0 + width as f32 * l.cell_w, l.y0 + rows as f32 * l.cell_h);
     let inside = |x: f32, y: f32| x >= l.x0 && x < x1 && y >= l.y0 && y < y1;
+    // Instances leave the rows they were marked in.
+    scene.forget_rows();
     scene.glyphs.retain(|g| !inside(g.x, g.y));
     // The cells' text is in shaped runs: cut the box's span out of each line it covers (the
     // same `y` the scene gave the line), or the text would show through the box.

@@ -10,6 +10,8 @@ use crate::term::index::Line;
 use crate::term::modes::Modes;
 use crate::term::style::{Attrs, Color, ColorKind, Rgb, Style, Underline};
 use crate::term::{CursorShape, Palette, Term};
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
 
 /// Where cells are on screen, in physical pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,14 +145,57 @@ pub fn default_background(term: &Term) -> Rgb {
 
 /// Start a frame: empty `scene`, cleared to `term`'s default background.
 pub fn begin(term: &Term, scene: &mut Scene) {
-    scene.backgrounds.clear();
-    scene.glyphs.clear();
-    scene.runs.clear();
-    scene.run_text.clear();
-    scene.run_cells.clear();
-    scene.overlay.clear();
     let bg = default_background(term);
-    scene.clear = [bg.r as f32 / 255.0, bg.g as f32 / 255.0, bg.b as f32 / 255.0, 1.0];
+    scene.reset([bg.r as f32 / 255.0, bg.g as f32 / 255.0, bg.b as f32 / 255.0, 1.0]);
+}
+
+/// What every row of one call of [`cells`] shares, hashed once: the start of each row's key.
+fn frame_key(input: &SceneInput<'_>, reverse_video: bool) -> u64 {
+    let l = input.layout;
+    let m = input.metrics;
+    let mut h = FxHasher::default();
+    for v in [l.x0, l.cell_w, l.cell_h, m.underline_position, m.underline_thickness] {
+        h.write_u32(v.to_bits());
+    }
+    h.write_u32(m.strike_position.to_bits());
+    h.write_usize(l.cols);
+    h.write_u8(reverse_video as u8);
+    input.term.palette().0.hash(&mut h);
+    input.selection_color.hash(&mut h);
+    h.finish()
+}
+
+/// A cell's part of its row's key: its content and width flags (a cluster's text, whose id
+/// may be reused), and what its style looks like (an id may be reused for another style once
+/// its cells are gone, so the style's fields are hashed, not the id).
+fn cell_key(
+    h: &mut FxHasher,
+    term: &Term,
+    cell: crate::term::cell::Cell,
+    last: &mut (u32, u64, u64),
+) {
+    let flags = (cell.is_wide() as u64) << 33 | (cell.is_spacer() as u64) << 34;
+    match cell.content() {
+        Content::Empty => h.write_u64(flags),
+        Content::Char(c) => h.write_u64(flags | 1 << 32 | c as u64),
+        Content::Cluster(id) => {
+            h.write_u64(flags | 2 << 32);
+            h.write(term.cluster(id).as_bytes());
+        }
+    }
+    let id = cell.style().0;
+    if id != last.0 {
+        let st = term.style(cell.style());
+        *last = (
+            id,
+            (st.fg.packed() as u64) << 32 | st.bg.packed() as u64,
+            (st.underline_color.packed() as u64) << 32
+                | (st.attrs.bits() as u64) << 8
+                | st.underline as u64,
+        );
+    }
+    h.write_u64(last.1);
+    h.write_u64(last.2);
 }
 
 /// Add one terminal's cells, decorations and cursor to `scene`, placed by `input.layout`
@@ -178,24 +223,68 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
     let history = grid.history_len();
     let offset = input.display_offset.min(history);
     let first_abs = history - offset;
+    let frame = frame_key(input, reverse_video);
+    // The block cursor's cell shows its character in the cell's background colour: the
+    // cursor's (line, column) when it is drawn as a block (see [`cursor`]).
+    let cursor_at = term.cursor_point();
+    let shows_cursor = term.modes().contains(Modes::SHOW_CURSOR) && offset == 0 && input.cursor_on;
+    let block = (shows_cursor
+        && input.focused
+        && term.cursor_style().shape == CursorShape::Block
+        && cursor_at.line.0 < l.lines
+        && cursor_at.column.0 < l.cols)
+        .then_some((cursor_at.line.0, cursor_at.column.0));
+    let mut selection = Vec::new();
+    let mut search = Vec::new();
 
     for line in 0..l.lines.min(grid.lines()) {
         let abs = first_abs + line;
         let Some(row) = grid.absolute_row(abs) else { continue };
         let y = l.y0 + line as f32 * l.cell_h;
+        let cells = row.cells();
+        let cells = &cells[..cells.len().min(l.cols)];
+        // The highlights on this row only.
+        selection.clear();
+        selection.extend(input.selection.iter().filter(|s| s.row == abs));
+        search.clear();
+        search.extend(input.search.iter().filter(|s| s.row == abs));
+        let current = input.search_current.filter(|s| s.row == abs);
+        // Text runs break at the cursor's cell (below).
+        let cursor_col = (offset == 0 && cursor_at.line.0 == line).then_some(cursor_at.column.0);
+        let block_col = block.filter(|b| b.0 == line).map(|b| b.1);
+        // The row's key: everything its instances are made of.
+        let mut h = FxHasher::default();
+        h.write_u64(frame);
+        h.write_u32(y.to_bits());
+        for s in selection.iter().chain(&search).chain(current.as_slice()) {
+            h.write_usize(s.start.0);
+            h.write_usize(s.end.0);
+        }
+        h.write_usize(selection.len() << 16 | search.len() << 1 | current.is_some() as usize);
+        h.write_usize(cursor_col.map_or(usize::MAX, |c| c));
+        h.write_usize(block_col.map_or(usize::MAX, |c| c));
+        h.write_usize(cells.len());
+        let mut last_style = (u32::MAX, 0, 0);
+        for &cell in cells {
+            cell_key(&mut h, term, cell, &mut last_style);
+        }
+        let key = h.finish();
+        if scene.reuse_row(key) {
+            continue;
+        }
+        let start = scene.row_start();
         // Background runs.
         let mut run: Option<(usize, Rgb)> = None;
-        let cells = row.cells();
-        for col in 0..=cells.len().min(l.cols) {
-            let bg = if col < cells.len().min(l.cols) {
+        for col in 0..=cells.len() {
+            let bg = if col < cells.len() {
                 let cell = cells[col];
                 let style = term.style(cell.style());
                 let (_, mut bg) = cell_colors(&style, palette, reverse_video);
-                if in_spans(input.selection, abs, col) {
+                if in_spans(&selection, abs, col) {
                     bg = input.selection_color;
-                } else if input.search_current.is_some_and(|s| in_spans(&[s], abs, col)) {
+                } else if current.is_some_and(|s| in_spans(&[s], abs, col)) {
                     bg = SEARCH_CURRENT;
-                } else if in_spans(input.search, abs, col) {
+                } else if in_spans(&search, abs, col) {
                     bg = SEARCH_MATCH;
                 }
                 Some(bg)
@@ -224,18 +313,20 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
         // Text runs and decorations. A run is the cells of one face between spaces; the
         // cursor's cell is a run of its own, so a ligature under the cursor breaks and the
         // cursor shows the characters (kitty's behaviour).
-        let cursor_col = (offset == 0 && term.cursor_point().line.0 == line)
-            .then(|| term.cursor_point().column.0);
         let mut open = false;
-        for (col, cell) in cells.iter().enumerate().take(l.cols) {
+        for (col, cell) in cells.iter().enumerate() {
             if cell.is_spacer() {
                 continue;
             }
             let style = term.style(cell.style());
             let (mut fg, _) = cell_colors(&style, palette, reverse_video);
-            if in_spans(input.selection, abs, col) {
+            if in_spans(&selection, abs, col) {
                 fg = palette.0[COLOR_FOREGROUND];
             }
+            // Decorations keep the text's colour; the character under a block cursor is
+            // drawn in the cell's background colour.
+            let text_fg =
+                if block_col == Some(col) { cell_colors(&style, palette, false).1 } else { fg };
             let x = l.x0 + col as f32 * l.cell_w;
             let face = Face {
                 bold: style.attrs.contains(Attrs::BOLD),
@@ -252,7 +343,7 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
                 Content::Char(c) => {
                     let id = GlyphId::for_char(c, face, wide);
                     if matches!(id, GlyphId::Boxed { .. }) {
-                        scene.glyphs.push(GlyphDraw { id, x, y, color: rgba(fg) });
+                        scene.glyphs.push(GlyphDraw { id, x, y, color: rgba(text_fg) });
                     } else {
                         scene.run_text.push(c);
                     }
@@ -273,7 +364,12 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
                     y,
                 });
             }
-            scene.run_cells.push(RunCell { byte: text_start as u32, x, wide, color: rgba(fg) });
+            scene.run_cells.push(RunCell {
+                byte: text_start as u32,
+                x,
+                wide,
+                color: rgba(text_fg),
+            });
             if let Some(r) = scene.runs.last_mut() {
                 r.text.end = scene.run_text.len();
                 r.cells.end = scene.run_cells.len();
@@ -281,10 +377,11 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
             // The cursor's run ends with its cell.
             open = !at_cursor;
         }
+        scene.end_row(key, start);
     }
 
     // The cursor, on the live screen only.
-    if term.modes().contains(Modes::SHOW_CURSOR) && offset == 0 && input.cursor_on {
+    if shows_cursor {
         cursor(input, scene);
     }
 }
@@ -404,24 +501,8 @@ fn cursor(input: &SceneInput<'_>, scene: &mut Scene) {
         return;
     }
     match style.shape {
-        CursorShape::Block => {
-            scene.backgrounds.push(Rect { x, y, w, h: l.cell_h, color });
-            // The character under the cursor in the cell's background colour.
-            let (_, bg) = cell_colors(&term.style(cell.style()), palette, false);
-            for g in scene.glyphs.iter_mut().rev() {
-                if g.x == x && g.y == y {
-                    g.color = rgba(bg);
-                    break;
-                }
-            }
-            for r in scene.runs.iter().rev().filter(|r| r.y == y) {
-                for c in &mut scene.run_cells[r.cells.clone()] {
-                    if c.x == x {
-                        c.color = rgba(bg);
-                    }
-                }
-            }
-        }
+        // The character under it is drawn in the cell's background colour by `cells`.
+        CursorShape::Block => scene.backgrounds.push(Rect { x, y, w, h: l.cell_h, color }),
         CursorShape::Beam => scene.overlay.push(Rect { x, y, w: thick, h: l.cell_h, color }),
         CursorShape::Underline => {
             scene.overlay.push(Rect { x, y: y + l.cell_h - thick, w, h: thick, color })
@@ -478,6 +559,7 @@ fn tab_bar(input: &SceneInput<'_>, scene: &mut Scene) {
 mod tests {
     use super::*;
     use crate::term::TermConfig;
+    use crate::term::index::Column;
     use crate::term::parser::Parser;
 
     fn term(bytes: &str) -> Term {
@@ -674,6 +756,71 @@ mod tests {
         j.layout.x0 = 100.0;
         cells(&j, &mut s2);
         assert!(s2.backgrounds.iter().all(|r| r.x != 100.0 || r.w != 80.0));
+    }
+
+    /// Build `input` into `kept` (which keeps its row fragments from earlier frames) and into
+    /// a fresh scene: the two must be equal, list by list; and how many rows were reused.
+    fn same_as_fresh(input: &SceneInput<'_>, kept: &mut Scene) -> usize {
+        let before: Vec<Option<u64>> = kept.fragments.iter().map(|f| f.key).collect();
+        build(input, kept);
+        let mut fresh = Scene::default();
+        build(input, &mut fresh);
+        assert_eq!(kept.backgrounds, fresh.backgrounds);
+        assert_eq!(kept.glyphs, fresh.glyphs);
+        assert_eq!(kept.runs, fresh.runs);
+        assert_eq!(kept.run_text, fresh.run_text);
+        assert_eq!(kept.run_cells, fresh.run_cells);
+        assert_eq!(kept.overlay, fresh.overlay);
+        assert_eq!(kept.rows, fresh.rows, "the same row marks");
+        kept.rows.iter().zip(&before).filter(|(m, k)| **k == Some(m.key)).count()
+    }
+
+    #[test]
+    fn reused_rows_equal_rows_built_anew() {
+        let mut t = term("\x1b[31mred\x1b[0m plain\r\n\x1b[4mline\x1b[0m two");
+        let mut kept = Scene::default();
+        assert_eq!(same_as_fresh(&input(&t), &mut kept), 0, "nothing kept at first");
+        assert_eq!(same_as_fresh(&input(&t), &mut kept), 3, "nothing changed: every row kept");
+        // The cursor moves: its old line and its new one are built again.
+        t.advance(&mut Parser::new(), b"\x1b[1;2H");
+        assert_eq!(same_as_fresh(&input(&t), &mut kept), 1);
+        // A style id reused for another style (every red cell gone, then blue written where
+        // they were): the cells' ids are the same, their look is not.
+        let red = t.grid().row(Line(0)).cells()[0].style();
+        t.advance(
+            &mut Parser::new(),
+            b"\x1b[2J\x1b[H\x1b[34mred\x1b[0m plain\x1b[2;1H\x1b[4mline\x1b[0m two\x1b[1;2H",
+        );
+        assert_eq!(t.grid().row(Line(0)).cells()[0].style(), red, "the id was reused");
+        assert_eq!(same_as_fresh(&input(&t), &mut kept), 2, "the blue row is built again");
+        // Selection, search matches and the current match change the rows they are on.
+        let sel = [Span { row: 1, start: Column(0), end: Column(3) }];
+        let mut i = input(&t);
+        i.selection = &sel;
+        assert_eq!(same_as_fresh(&i, &mut kept), 2);
+        i.search = &sel;
+        i.search_current = Some(sel[0]);
+        assert_eq!(same_as_fresh(&i, &mut kept), 2);
+        // Unfocused (no block: the character under the cursor keeps its colour), another
+        // palette, another place: rows built again.
+        fn unfocused(t: &Term) -> SceneInput<'_> {
+            SceneInput { focused: false, ..input(t) }
+        }
+        assert_eq!(
+            same_as_fresh(&unfocused(&t), &mut kept),
+            1,
+            "the cursor's row and the selected one"
+        );
+        t.advance(&mut Parser::new(), b"\x1b]4;1;rgb:12/34/56\x07");
+        assert_eq!(same_as_fresh(&unfocused(&t), &mut kept), 0, "the palette is in every key");
+        let mut i = unfocused(&t);
+        i.layout.y0 = 20.0;
+        assert_eq!(same_as_fresh(&i, &mut kept), 0);
+        // Scrolled back: the rows show other lines.
+        t.advance(&mut Parser::new(), b"\x1b[3;1H\n\n\n");
+        let back = SceneInput { display_offset: 1, ..input(&t) };
+        same_as_fresh(&back, &mut kept);
+        same_as_fresh(&input(&t), &mut kept);
     }
 
     #[test]

@@ -130,12 +130,163 @@ pub struct Scene {
     pub run_text: String,
     pub run_cells: Vec<RunCell>,
     pub overlay: Vec<Rect>,
+    /// The terminal rows of this frame, in order: which instances of the lists above each
+    /// one made, and its key. Anything that removes or reorders instances after the rows were
+    /// built must [`Scene::forget_rows`] (the renderer then compares the frame whole).
+    pub rows: Vec<RowMark>,
+    /// Each row slot's instances as last built, kept from frame to frame so that a row whose
+    /// key did not change is copied rather than built again ([`Scene::reuse_row`]).
+    pub fragments: Vec<RowFragment>,
+}
+
+/// One terminal row's part of a [`Scene`]: the ranges of the scene's lists its instances
+/// occupy, and a key (a hash of everything they are made from: the row's cells and their
+/// styles, the palette, its place and cell size, highlights and the cursor on it). Two rows
+/// with equal keys have equal instances, so the renderer reuses the last frame's work for a
+/// row whose key did not change and compares only the others (damage tracking, ARCHITECTURE.md
+/// "Frames").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowMark {
+    pub key: u64,
+    pub backgrounds: Range<usize>,
+    pub glyphs: Range<usize>,
+    pub runs: Range<usize>,
+    pub overlay: Range<usize>,
+}
+
+/// A row's instances as the scene builder last made them (runs' ranges relative to the
+/// fragment's own text and cells), with the key they were made for (`None`: nothing kept).
+#[derive(Debug, Default)]
+pub struct RowFragment {
+    pub key: Option<u64>,
+    pub backgrounds: Vec<Rect>,
+    pub glyphs: Vec<GlyphDraw>,
+    pub runs: Vec<TextRun>,
+    pub run_text: String,
+    pub run_cells: Vec<RunCell>,
+    pub overlay: Vec<Rect>,
+}
+
+/// Where a row's instances start in each of a scene's lists ([`Scene::row_start`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RowStart {
+    backgrounds: usize,
+    glyphs: usize,
+    runs: usize,
+    run_text: usize,
+    run_cells: usize,
+    overlay: usize,
 }
 
 impl Scene {
+    /// Empty every list (the kept row fragments stay) for a frame cleared to `clear`.
+    pub fn reset(&mut self, clear: [f32; 4]) {
+        self.backgrounds.clear();
+        self.glyphs.clear();
+        self.runs.clear();
+        self.run_text.clear();
+        self.run_cells.clear();
+        self.overlay.clear();
+        self.rows.clear();
+        self.clear = clear;
+    }
+
+    /// The instances made so far no longer match their row marks (some were removed or
+    /// reordered): the renderer compares this frame whole.
+    pub fn forget_rows(&mut self) {
+        self.rows.clear();
+    }
+
+    /// Where the next row's instances start.
+    pub fn row_start(&self) -> RowStart {
+        RowStart {
+            backgrounds: self.backgrounds.len(),
+            glyphs: self.glyphs.len(),
+            runs: self.runs.len(),
+            run_text: self.run_text.len(),
+            run_cells: self.run_cells.len(),
+            overlay: self.overlay.len(),
+        }
+    }
+
+    /// Append the fragment kept for the next row slot when it was made for `key`, and mark
+    /// the row; false (nothing appended) when the row must be built.
+    pub fn reuse_row(&mut self, key: u64) -> bool {
+        let slot = self.rows.len();
+        let Some(f) = self.fragments.get(slot).filter(|f| f.key == Some(key)) else {
+            return false;
+        };
+        let start = RowStart {
+            backgrounds: self.backgrounds.len(),
+            glyphs: self.glyphs.len(),
+            runs: self.runs.len(),
+            run_text: self.run_text.len(),
+            run_cells: self.run_cells.len(),
+            overlay: self.overlay.len(),
+        };
+        self.backgrounds.extend_from_slice(&f.backgrounds);
+        self.glyphs.extend_from_slice(&f.glyphs);
+        self.run_text.push_str(&f.run_text);
+        let (text, cells) = (start.run_text, start.run_cells);
+        self.run_cells
+            .extend(f.run_cells.iter().map(|c| RunCell { byte: c.byte + text as u32, ..*c }));
+        self.runs.extend(f.runs.iter().map(|r| TextRun {
+            text: r.text.start + text..r.text.end + text,
+            cells: r.cells.start + cells..r.cells.end + cells,
+            face: r.face,
+            y: r.y,
+        }));
+        self.overlay.extend_from_slice(&f.overlay);
+        self.mark_row(key, start);
+        true
+    }
+
+    /// The row begun at `start` is built: mark it with `key` and keep a copy of it for its
+    /// slot.
+    pub fn end_row(&mut self, key: u64, start: RowStart) {
+        let slot = self.rows.len();
+        if self.fragments.len() <= slot {
+            self.fragments.resize_with(slot + 1, RowFragment::default);
+        }
+        let f = &mut self.fragments[slot];
+        f.key = Some(key);
+        f.backgrounds.clear();
+        f.backgrounds.extend_from_slice(&self.backgrounds[start.backgrounds..]);
+        f.glyphs.clear();
+        f.glyphs.extend_from_slice(&self.glyphs[start.glyphs..]);
+        f.run_text.clear();
+        f.run_text.push_str(&self.run_text[start.run_text..]);
+        let (text, cells) = (start.run_text, start.run_cells);
+        f.run_cells.clear();
+        f.run_cells.extend(
+            self.run_cells[cells..].iter().map(|c| RunCell { byte: c.byte - text as u32, ..*c }),
+        );
+        f.runs.clear();
+        f.runs.extend(self.runs[start.runs..].iter().map(|r| TextRun {
+            text: r.text.start - text..r.text.end - text,
+            cells: r.cells.start - cells..r.cells.end - cells,
+            face: r.face,
+            y: r.y,
+        }));
+        f.overlay.clear();
+        f.overlay.extend_from_slice(&self.overlay[start.overlay..]);
+        self.mark_row(key, start);
+    }
+
+    fn mark_row(&mut self, key: u64, start: RowStart) {
+        self.rows.push(RowMark {
+            key,
+            backgrounds: start.backgrounds..self.backgrounds.len(),
+            glyphs: start.glyphs..self.glyphs.len(),
+            runs: start.runs..self.runs.len(),
+            overlay: start.overlay..self.overlay.len(),
+        });
+    }
+
     /// Forget the text of line `y` between `x0` and `x1` (pixels), splitting runs that
     /// cross the span: what an overlay drawn over the cells (preedit, search bar) hides.
     pub fn clear_text(&mut self, y: f32, x0: f32, x1: f32) {
+        self.forget_rows();
         self.glyphs.retain(|g| g.y != y || g.x < x0 || g.x >= x1);
         let mut kept = Vec::with_capacity(self.runs.len());
         for run in self.runs.drain(..) {
@@ -228,16 +379,23 @@ pub struct Renderer {
     glyphs: Instances,
     atlas: Option<Atlas>,
     cache: FxHashMap<RasterKey, Option<Cached>>,
-    /// This frame's glyphs, resolved from runs and single glyphs.
+    /// One group's glyphs, resolved from runs and single glyphs (reused from group to group).
     placed: Vec<Placed>,
     /// Atlas resets so far (growth or eviction), for tests and the log.
     pub atlas_resets: usize,
+    /// Bumped whenever a glyph's place in the atlas may have changed (a reset, new fonts):
+    /// a group's instance bytes made under another generation are not reused.
+    generation: u64,
+    /// This frame's groups (rows and what lies between them), in drawing order; after the
+    /// frame, the last frame's.
+    groups: Vec<Group>,
     /// The side the atlas grows to before it evicts.
     atlas_max: i32,
+    /// The instances drawn this frame: backgrounds, glyphs, overlay (the groups' bytes that
+    /// meet the redrawn rectangle, in order).
     scratch: Vec<u8>,
     /// One run's shaped glyphs, reused from frame to frame.
     shaped: Vec<fonts::Shaped>,
-    /// This frame's glyph and overlay instances (the backgrounds' are in `scratch`).
     glyph_bytes: Vec<u8>,
     overlay_bytes: Vec<u8>,
     /// Damage tracking: the frame persists between frames and only what changed is drawn.
@@ -255,10 +413,7 @@ struct Damage {
     /// The window's back buffer keeps the last frame (it is presented by copying rectangles
     /// of it, never swapped): no offscreen frame is needed. Its size, to see a resize.
     back_buffer: Option<(i32, i32)>,
-    /// The last frame's instances: a hash of each instance's bytes and its bounds, sorted by
-    /// hash; and its clear colour.
-    last: Vec<(u64, [f32; 4])>,
-    now: Vec<(u64, [f32; 4])>,
+    /// The last frame's clear colour.
     last_clear: [f32; 4],
     /// The kept frame is new (or lost its content): the next frame is drawn whole.
     fresh: bool,
@@ -333,6 +488,8 @@ impl Renderer {
             cache: FxHashMap::default(),
             placed: Vec::new(),
             atlas_resets: 0,
+            generation: 0,
+            groups: Vec::new(),
             atlas_max,
             scratch: Vec::new(),
             shaped: Vec::new(),
@@ -342,8 +499,6 @@ impl Renderer {
                 enabled: std::env::var("UVTERM_DAMAGE").map_or(true, |v| v != "0"),
                 frame: None,
                 back_buffer: None,
-                last: Vec::new(),
-                now: Vec::new(),
                 last_clear: [0.0; 4],
                 fresh: true,
                 front_known: false,
@@ -380,7 +535,6 @@ impl Renderer {
         }
         self.damage.fresh = true;
         self.damage.front_known = false;
-        self.damage.last.clear();
     }
 
     /// The back buffer no longer holds the last frame (a swap that does not preserve it):
@@ -413,7 +567,7 @@ impl Renderer {
             self.release_frame();
         }
         if self.damage.frame.is_none() {
-            self.damage.last.clear();
+            self.damage.front_known = false;
             match self.gl.framebuffer(width, height) {
                 Ok(fb) => {
                     self.damage.frame = Some(fb);
@@ -436,6 +590,7 @@ impl Renderer {
     /// Forget every cached glyph (fonts or cell size changed).
     pub fn clear_glyphs(&mut self) {
         self.cache.clear();
+        self.generation += 1;
         if let Some(a) = self.atlas.as_mut() {
             a.x = 0;
             a.y = 0;
@@ -443,12 +598,18 @@ impl Renderer {
         }
     }
 
-    /// Turn the scene's runs and single glyphs into this frame's placed glyphs: runs are
+    /// Turn a group's runs and single glyphs into its placed glyphs (`self.placed`): runs are
     /// shaped (cached in [`Fonts`]) and each glyph goes to the cell of its cluster.
-    fn resolve(&mut self, fonts: &mut Fonts, scene: &Scene) {
+    fn resolve(
+        &mut self,
+        fonts: &mut Fonts,
+        scene: &Scene,
+        glyphs: Range<usize>,
+        runs: Range<usize>,
+    ) {
         let mut placed = std::mem::take(&mut self.placed);
         placed.clear();
-        for g in &scene.glyphs {
+        for g in &scene.glyphs[glyphs] {
             let mut utf8 = [0u8; 4];
             let (text, face, wide) = match &g.id {
                 GlyphId::Boxed { c } => {
@@ -468,7 +629,7 @@ impl Renderer {
                 });
             }
         }
-        for run in &scene.runs {
+        for run in &scene.runs[runs] {
             let (Some(text), Some(cells)) =
                 (scene.run_text.get(run.text.clone()), scene.run_cells.get(run.cells.clone()))
             else {
@@ -506,48 +667,121 @@ impl Renderer {
         self.placed = placed;
     }
 
-    /// Draw `scene` into a `width × height` framebuffer.
-    pub fn render(&mut self, fonts: &mut Fonts, scene: &Scene, width: u32, height: u32) {
-        self.resolve(fonts, scene);
-        // Make sure every glyph of the frame is in the atlas; a reset (growth or eviction)
-        // in the middle invalidates what was placed before, so start over once.
-        for attempt in 0..2 {
-            let resets = self.atlas_resets;
-            for i in 0..self.placed.len() {
-                let key = self.placed[i].key;
-                if !self.cache.contains_key(&key) {
-                    let cached = self.rasterize(fonts, key);
-                    self.cache.insert(key, cached);
-                }
-            }
-            if self.atlas_resets == resets || attempt == 1 {
-                break;
+    /// Build `group`'s instances from its parts of `scene`: resolve and rasterize its
+    /// glyphs, write its instance bytes, hash each instance (sorted) and find their bounds.
+    fn build_group(
+        &mut self,
+        fonts: &mut Fonts,
+        scene: &Scene,
+        spec: &GroupSpec,
+        group: &mut Group,
+    ) {
+        self.resolve(fonts, scene, spec.glyphs.clone(), spec.runs.clone());
+        for i in 0..self.placed.len() {
+            let key = self.placed[i].key;
+            if !self.cache.contains_key(&key) {
+                let cached = self.rasterize(fonts, key);
+                self.cache.insert(key, cached);
             }
         }
-        // This frame's instances: backgrounds, glyphs, overlay.
-        rect_bytes(&scene.backgrounds, &mut self.scratch);
-        self.glyph_bytes.clear();
-        let mut count = 0;
+        group.key = spec.key;
+        group.generation = self.generation;
+        group.bytes.iter_mut().for_each(Vec::clear);
+        for r in &scene.backgrounds[spec.backgrounds.clone()] {
+            rect_bytes(r, &mut group.bytes[0]);
+        }
         for g in &self.placed {
             let Some(Some(c)) = self.cache.get(&g.key) else { continue };
             let x = (g.x + c.left as f32).round();
             let y = (g.y + fonts.baseline as f32 - c.top as f32).round();
+            let out = &mut group.bytes[1];
             for v in [x, y, c.w as f32, c.h as f32] {
-                self.glyph_bytes.extend_from_slice(&v.to_ne_bytes());
+                out.extend_from_slice(&v.to_ne_bytes());
             }
             for v in c.uv {
-                self.glyph_bytes.extend_from_slice(&v.to_ne_bytes());
+                out.extend_from_slice(&v.to_ne_bytes());
             }
-            self.glyph_bytes.extend_from_slice(&g.color);
-            self.glyph_bytes.extend_from_slice(&[if c.colored { 255 } else { 0 }, 0, 0, 0]);
-            count += 1;
+            out.extend_from_slice(&g.color);
+            out.extend_from_slice(&[if c.colored { 255 } else { 0 }, 0, 0, 0]);
         }
-        rect_bytes(&scene.overlay, &mut self.overlay_bytes);
+        for r in &scene.overlay[spec.overlay.clone()] {
+            rect_bytes(r, &mut group.bytes[2]);
+        }
+        group.hash();
+    }
 
+    /// This frame's groups in `self.groups`, each built or (a row whose key and glyph
+    /// generation did not change) taken over from the last frame; and the bounds of the
+    /// instances that are in one frame and not in the other (`None`: none).
+    fn build_frame(&mut self, fonts: &mut Fonts, scene: &Scene) -> Option<[f32; 4]> {
+        let specs = group_specs(scene);
+        // Glyphs rasterized on the way may reset the atlas, which changes the bytes of
+        // every group made before: then the frame is made again, every group built.
+        let mut last = std::mem::take(&mut self.groups);
+        let mut now: Vec<Group> = Vec::with_capacity(specs.len());
+        // Rows are taken over only where the frame has the same groups as the last.
+        let same_shape = specs.len() == last.len();
+        for attempt in 0..2 {
+            let generation = self.generation;
+            now.clear();
+            for (i, spec) in specs.iter().enumerate() {
+                let reuse = attempt == 0
+                    && same_shape
+                    && spec.key.is_some()
+                    && last.get(i).is_some_and(|g| g.key == spec.key && g.generation == generation);
+                if reuse {
+                    // Equal keys: equal instances; the last frame's group is not needed for
+                    // the comparison below.
+                    let mut g = std::mem::take(&mut last[i]);
+                    g.reused = true;
+                    now.push(g);
+                } else {
+                    let mut g = Group::default();
+                    self.build_group(fonts, scene, spec, &mut g);
+                    now.push(g);
+                }
+            }
+            if self.generation == generation {
+                break;
+            }
+        }
+        let mut bounds = Bounds::default();
+        if now.len() == last.len() {
+            // The same groups (rows and gaps between them): compare each with its own.
+            for (a, b) in last.iter().zip(&now) {
+                if !b.reused {
+                    diff(&a.hashes, &b.hashes, &mut bounds);
+                }
+            }
+        } else {
+            // Another shape (a pane more or less, a bar over the rows): compare whole.
+            let all = |groups: &[Group]| {
+                let mut v: Vec<(u64, [f32; 4])> =
+                    groups.iter().flat_map(|g| g.hashes.iter().copied()).collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v
+            };
+            diff(&all(&last), &all(&now), &mut bounds);
+        }
+        log::debug!(
+            "frame of {} groups, {} rows kept",
+            now.len(),
+            now.iter().filter(|g| g.reused).count()
+        );
+        for g in &mut now {
+            g.reused = false;
+        }
+        self.groups = now;
+        bounds.get()
+    }
+
+    /// Draw `scene` into a `width × height` framebuffer.
+    pub fn render(&mut self, fonts: &mut Fonts, scene: &Scene, width: u32, height: u32) {
+        let differs = self.build_frame(fonts, scene);
         let (wi, hi) = (width as i32, height as i32);
         let kept = self.kept_frame(wi, hi);
         let region = if kept {
-            self.changed(scene.clear, wi, hi)
+            self.changed(differs, scene.clear, wi, hi)
         } else {
             self.damage.changed = Some([0, 0, wi, hi]);
             Some([0, 0, wi, hi])
@@ -557,8 +791,31 @@ impl Renderer {
             self.gl.bind_framebuffer(Some(fb));
         }
         if let Some(rect) = region {
+            // Only the groups that reach into the rectangle: the others' pixels are outside
+            // the scissor anyway.
+            let [rx, ry, rw, rh] = rect.map(|v| v as f32);
+            let meets = |b: &Option<[f32; 4]>| {
+                b.is_some_and(|[x0, y0, x1, y1]| {
+                    x0 <= rx + rw + 1.0 && x1 >= rx - 1.0 && y0 <= ry + rh + 1.0 && y1 >= ry - 1.0
+                })
+            };
+            let mut out = [
+                std::mem::take(&mut self.scratch),
+                std::mem::take(&mut self.glyph_bytes),
+                std::mem::take(&mut self.overlay_bytes),
+            ];
+            out.iter_mut().for_each(Vec::clear);
+            for g in self.groups.iter().filter(|g| meets(&g.bounds)) {
+                for (o, b) in out.iter_mut().zip(&g.bytes) {
+                    o.extend_from_slice(b);
+                }
+            }
+            let [bg, glyphs, overlay] = out;
+            self.scratch = bg;
+            self.glyph_bytes = glyphs;
+            self.overlay_bytes = overlay;
             self.gl.scissor(kept.then_some(rect), hi);
-            self.draw(scene, count, width, height);
+            self.draw(scene.clear, width, height);
             self.gl.scissor(None, hi);
         }
         if let Some(fb) = self.damage.frame.as_ref().filter(|_| kept) {
@@ -566,17 +823,18 @@ impl Renderer {
         }
     }
 
-    /// Every instance of this frame, drawn over the cleared frame (limited by the scissor).
-    fn draw(&mut self, scene: &Scene, glyphs: usize, width: u32, height: u32) {
+    /// The instances gathered for this frame, drawn over the cleared frame (limited by the
+    /// scissor): backgrounds, glyphs, overlay.
+    fn draw(&mut self, clear: [f32; 4], width: u32, height: u32) {
         let (w, h) = (width as f32, height as f32);
-        self.gl.begin_frame(width as i32, height as i32, scene.clear);
+        self.gl.begin_frame(width as i32, height as i32, clear);
         self.gl.use_program(&self.rect_program);
         if let Some(u) = &self.rect_viewport {
             self.gl.set_vec2(u, w, h);
         }
         // Backgrounds are opaque (cells, selection, cursor block): no blending.
         self.gl.set_blending(false);
-        self.gl.draw_instances(&mut self.rects, &self.scratch, scene.backgrounds.len());
+        self.gl.draw_instances(&mut self.rects, &self.scratch, self.scratch.len() / RECT_STRIDE);
         self.gl.set_blending(true);
         if let Some(atlas) = &self.atlas {
             self.gl.use_program(&self.glyph_program);
@@ -587,83 +845,40 @@ impl Renderer {
                 self.gl.set_int(u, 0);
             }
             self.gl.bind_texture(&atlas.texture);
-            self.gl.draw_instances(&mut self.glyphs, &self.glyph_bytes, glyphs);
+            let n = self.glyph_bytes.len() / GLYPH_STRIDE;
+            self.gl.draw_instances(&mut self.glyphs, &self.glyph_bytes, n);
         }
         self.gl.use_program(&self.rect_program);
-        self.gl.draw_instances(&mut self.rects, &self.overlay_bytes, scene.overlay.len());
+        let n = self.overlay_bytes.len() / RECT_STRIDE;
+        self.gl.draw_instances(&mut self.rects, &self.overlay_bytes, n);
     }
 
-    /// Where this frame differs from the last: the bounding box (window pixels, top-left
-    /// origin, within `width × height`) of every instance that is in one frame and not in
-    /// the other, compared by a hash of its bytes (position, size, colour, atlas place).
-    /// The whole window when the clear colour changed or there is no last frame; `None`
-    /// when nothing changed.
-    fn changed(&mut self, clear: [f32; 4], width: i32, height: i32) -> Option<[i32; 4]> {
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        let hasher = BuildHasherDefault::<rustc_hash::FxHasher>::default();
+    /// What the window must show anew: the whole window when the clear colour changed or
+    /// nothing is known of what it shows, else the pixels around `differs` (the bounds of
+    /// the instances in one frame only); `None` when nothing changed. Returns what to redraw
+    /// of the kept frame: that, or all of it when it is new.
+    fn changed(
+        &mut self,
+        differs: Option<[f32; 4]>,
+        clear: [f32; 4],
+        width: i32,
+        height: i32,
+    ) -> Option<[i32; 4]> {
         let d = &mut self.damage;
-        d.now.clear();
-        for (tag, bytes, stride) in
-            [(0u8, &self.scratch, 20), (1, &self.glyph_bytes, 40), (2, &self.overlay_bytes, 20)]
-        {
-            for chunk in bytes.chunks_exact(stride) {
-                let hash = hasher.hash_one((tag, chunk));
-                let f = |i: usize| {
-                    f32::from_ne_bytes([chunk[i], chunk[i + 1], chunk[i + 2], chunk[i + 3]])
-                };
-                d.now.push((hash, [f(0), f(4), f(8), f(12)]));
-            }
-        }
-        d.now.sort_unstable_by_key(|e| e.0);
-        // What the window shows differs from this frame where the instances differ, unless
-        // nothing is known of what it shows (no last frame) or the clear colour changed.
         let changed = if !d.front_known || d.last_clear != clear {
             Some([0, 0, width, height])
         } else {
-            // Walk both sorted lists; what is in one only is damage.
-            let (mut box0, mut box1) = ([f32::MAX; 2], [f32::MIN; 2]);
-            let mut grow = |b: &[f32; 4]| {
-                box0 = [box0[0].min(b[0]), box0[1].min(b[1])];
-                box1 = [box1[0].max(b[0] + b[2]), box1[1].max(b[1] + b[3])];
-            };
-            let (mut i, mut j) = (0, 0);
-            while i < d.last.len() || j < d.now.len() {
-                match (d.last.get(i), d.now.get(j)) {
-                    (Some(a), Some(b)) if a.0 == b.0 => {
-                        i += 1;
-                        j += 1;
-                    }
-                    (Some(a), Some(b)) if a.0 < b.0 => {
-                        grow(&a.1);
-                        i += 1;
-                    }
-                    (Some(_), Some(b)) => {
-                        grow(&b.1);
-                        j += 1;
-                    }
-                    (Some(a), None) => {
-                        grow(&a.1);
-                        i += 1;
-                    }
-                    (None, Some(b)) => {
-                        grow(&b.1);
-                        j += 1;
-                    }
-                    (None, None) => break,
-                }
-            }
-            (box0[0] <= box1[0]).then(|| {
+            differs.map(|[bx0, by0, bx1, by1]| {
                 // Whole pixels around the box, inside the window.
-                let x0 = (box0[0].floor() as i32 - 1).clamp(0, width);
-                let y0 = (box0[1].floor() as i32 - 1).clamp(0, height);
-                let x1 = (box1[0].ceil() as i32 + 1).clamp(0, width);
-                let y1 = (box1[1].ceil() as i32 + 1).clamp(0, height);
+                let x0 = (bx0.floor() as i32 - 1).clamp(0, width);
+                let y0 = (by0.floor() as i32 - 1).clamp(0, height);
+                let x1 = (bx1.ceil() as i32 + 1).clamp(0, width);
+                let y1 = (by1.ceil() as i32 + 1).clamp(0, height);
                 [x0, y0, x1 - x0, y1 - y0]
             })
         };
         d.last_clear = clear;
         d.front_known = true;
-        std::mem::swap(&mut d.last, &mut d.now);
         d.changed = changed.filter(|r| r[2] > 0 && r[3] > 0);
         // The kept frame is redrawn where the window changes, or whole when it is new.
         if std::mem::take(&mut d.fresh) { Some([0, 0, width, height]) } else { d.changed }
@@ -716,6 +931,7 @@ impl Renderer {
                     let size = atlas.texture.width;
                     let new_size = (size * 2).min(self.atlas_max).max(size);
                     self.atlas_resets += 1;
+                    self.generation += 1;
                     self.cache.clear();
                     if new_size != size {
                         log::info!("glyph atlas full: growing to {new_size}x{new_size}");
@@ -754,13 +970,162 @@ impl Renderer {
     }
 }
 
-fn rect_bytes(rects: &[Rect], out: &mut Vec<u8>) {
-    out.clear();
-    for r in rects {
-        for v in [r.x, r.y, r.w, r.h] {
-            out.extend_from_slice(&v.to_ne_bytes());
+/// Bytes of one rectangle instance (`RECT_STRIDE`): x, y, w, h, then RGBA.
+fn rect_bytes(r: &Rect, out: &mut Vec<u8>) {
+    for v in [r.x, r.y, r.w, r.h] {
+        out.extend_from_slice(&v.to_ne_bytes());
+    }
+    out.extend_from_slice(&r.color);
+}
+
+/// Bytes of a rectangle instance and of a glyph instance.
+const RECT_STRIDE: usize = 20;
+const GLYPH_STRIDE: usize = 40;
+
+/// What one group of a frame is made of: a terminal row (with its key) or the instances
+/// between two rows (no key: compared every frame), as ranges of the scene's lists.
+#[derive(Debug, Default)]
+struct GroupSpec {
+    key: Option<u64>,
+    backgrounds: Range<usize>,
+    glyphs: Range<usize>,
+    runs: Range<usize>,
+    overlay: Range<usize>,
+}
+
+/// The groups of `scene` in drawing order: before each row, what lies between it and the
+/// row before (or the start); the row; after the last row, the rest. Concatenated, each
+/// list's instances come in the scene's order. Row marks that do not fit the lists (out of
+/// order, out of bounds) are ignored: the frame is then one group.
+fn group_specs(scene: &Scene) -> Vec<GroupSpec> {
+    let lens = [scene.backgrounds.len(), scene.glyphs.len(), scene.runs.len(), scene.overlay.len()];
+    fn ranges(m: &RowMark) -> [&Range<usize>; 4] {
+        [&m.backgrounds, &m.glyphs, &m.runs, &m.overlay]
+    }
+    let mut at = [0usize; 4];
+    let mut valid = true;
+    for m in &scene.rows {
+        for (k, r) in ranges(m).into_iter().enumerate() {
+            valid &= r.start >= at[k] && r.start <= r.end && r.end <= lens[k];
+            at[k] = r.end;
         }
-        out.extend_from_slice(&r.color);
+    }
+    let gap = |from: [usize; 4], to: [usize; 4]| GroupSpec {
+        key: None,
+        backgrounds: from[0]..to[0],
+        glyphs: from[1]..to[1],
+        runs: from[2]..to[2],
+        overlay: from[3]..to[3],
+    };
+    if !valid {
+        return vec![gap([0; 4], lens)];
+    }
+    let mut specs = Vec::with_capacity(scene.rows.len() * 2 + 1);
+    let mut at = [0usize; 4];
+    for m in &scene.rows {
+        let start = ranges(m).map(|r| r.start);
+        specs.push(gap(at, start));
+        specs.push(GroupSpec {
+            key: Some(m.key),
+            backgrounds: m.backgrounds.clone(),
+            glyphs: m.glyphs.clone(),
+            runs: m.runs.clone(),
+            overlay: m.overlay.clone(),
+        });
+        at = ranges(m).map(|r| r.end);
+    }
+    specs.push(gap(at, lens));
+    specs
+}
+
+/// One group's instances as drawn: their bytes (backgrounds, glyphs, overlay), a hash of
+/// each instance with its bounds (x, y, w, h), sorted by hash, and the bounds of them all
+/// (x0, y0, x1, y1; `None`: no instance).
+#[derive(Debug, Default)]
+struct Group {
+    key: Option<u64>,
+    generation: u64,
+    bytes: [Vec<u8>; 3],
+    hashes: Vec<(u64, [f32; 4])>,
+    bounds: Option<[f32; 4]>,
+    /// Taken over from the last frame unchanged (during [`Renderer::build_frame`] only).
+    reused: bool,
+}
+
+impl Group {
+    /// Hash every instance of `bytes` and gather their bounds.
+    fn hash(&mut self) {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let hasher = BuildHasherDefault::<rustc_hash::FxHasher>::default();
+        self.hashes.clear();
+        let mut bounds = Bounds::default();
+        for (tag, stride) in [(0u8, RECT_STRIDE), (1, GLYPH_STRIDE), (2, RECT_STRIDE)] {
+            for chunk in self.bytes[tag as usize].chunks_exact(stride) {
+                let hash = hasher.hash_one((tag, chunk));
+                let f = |i: usize| {
+                    f32::from_ne_bytes([chunk[i], chunk[i + 1], chunk[i + 2], chunk[i + 3]])
+                };
+                let b = [f(0), f(4), f(8), f(12)];
+                bounds.grow(&b);
+                self.hashes.push((hash, b));
+            }
+        }
+        self.hashes.sort_unstable_by_key(|e| e.0);
+        self.bounds = bounds.get();
+    }
+}
+
+/// A bounding box grown by rectangles (x, y, w, h).
+struct Bounds {
+    min: [f32; 2],
+    max: [f32; 2],
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        Bounds { min: [f32::MAX; 2], max: [f32::MIN; 2] }
+    }
+}
+
+impl Bounds {
+    fn grow(&mut self, b: &[f32; 4]) {
+        self.min = [self.min[0].min(b[0]), self.min[1].min(b[1])];
+        self.max = [self.max[0].max(b[0] + b[2]), self.max[1].max(b[1] + b[3])];
+    }
+
+    /// x0, y0, x1, y1; `None` when nothing grew it.
+    fn get(&self) -> Option<[f32; 4]> {
+        (self.min[0] <= self.max[0]).then_some([self.min[0], self.min[1], self.max[0], self.max[1]])
+    }
+}
+
+/// Grow `bounds` by every instance in one of two hash-sorted lists and not in the other.
+fn diff(last: &[(u64, [f32; 4])], now: &[(u64, [f32; 4])], bounds: &mut Bounds) {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (last.get(i), now.get(j)) {
+            (Some(a), Some(b)) if a.0 == b.0 => {
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a.0 < b.0 => {
+                bounds.grow(&a.1);
+                i += 1;
+            }
+            (Some(_), Some(b)) => {
+                bounds.grow(&b.1);
+                j += 1;
+            }
+            (Some(a), None) => {
+                bounds.grow(&a.1);
+                i += 1;
+            }
+            (None, Some(b)) => {
+                bounds.grow(&b.1);
+                j += 1;
+            }
+            (None, None) => break,
+        }
     }
 }
 
