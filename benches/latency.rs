@@ -28,7 +28,8 @@
 //!
 //! Run: `cargo bench --bench latency`. Knobs: `TERMINALS=uvterm,uvterm-full,alacritty,kitty,xterm`,
 //! `SECTIONS=echo,fairness,idle,start,memory`, `KEYS=40`, `TABS=1000`, `IDLE_SECS=10`,
-//! `STARTS=5`; `UVTERM_BASELINE_BIN=PATH` adds a `uvterm-baseline` column (another build).
+//! `STARTS=5`, `FLOOD_NICE=N` (the fairness section's floods run under `nice -n N`);
+//! `UVTERM_BASELINE_BIN=PATH` adds a `uvterm-baseline` column (another build).
 
 mod common;
 
@@ -265,7 +266,11 @@ fn fairness(x: &X, terminal: &str, dir: &Path, tabs: usize, keys: usize) -> Opti
     for _ in 0..idle_tabs {
         create_tab(&uv.socket, &["sleep", "100000"])?;
     }
-    let wait = format!("while [ ! -e '{}' ]; do sleep 0.5; done; exec yes", go.display());
+    // FLOOD_NICE=N runs the floods at that niceness: what is left of the echo's delay is then
+    // the terminal's own scheduling rather than ten `yes` processes competing for the CPUs.
+    let nice = std::env::var("FLOOD_NICE").ok().and_then(|n| n.parse::<u8>().ok());
+    let yes = nice.map_or("yes".to_owned(), |n| format!("nice -n {n} yes"));
+    let wait = format!("while [ ! -e '{}' ]; do sleep 0.5; done; exec {yes}", go.display());
     let mut flooders = Vec::new();
     for _ in 0..10 {
         flooders.push(create_tab(&uv.socket, &["sh", "-c", &wait])?);
@@ -459,7 +464,11 @@ fn main() {
         .cloned()
         .collect();
     if on("fairness") && !uvterms.is_empty() {
-        println!("\n# fairness: {tabs} tabs, 10 flooding (yes), the shown one interactive (cat)");
+        let nice = std::env::var("FLOOD_NICE").map(|n| format!(", floods at nice {n}"));
+        println!(
+            "\n# fairness: {tabs} tabs, 10 flooding (yes{}), the shown one interactive (cat)",
+            nice.unwrap_or_default()
+        );
         let results: Vec<Option<Fairness>> =
             uvterms.iter().map(|t| fairness(&x, t, &dir, tabs, keys)).collect();
         header(&uvterms);

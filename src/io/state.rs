@@ -1084,10 +1084,10 @@ impl IoState {
     /// so ten tabs flooding output delay an echo by one read's parse, not by ten budgets.
     ///
     /// While a tab typed into waits ([`TYPED_RECENTLY`]) and tabs compete, a busy tab gets
-    /// one read of at most [`INTERACTIVE_CHUNK`] bytes per turn, the typed tab is read before
-    /// it too, and the UI's commands (the typed keys themselves) are carried out between
-    /// reads rather than once per loop turn: a key waits for one short parse, not for a turn
-    /// of every busy tab.
+    /// one read of at most [`INTERACTIVE_CHUNK`] bytes per turn and the typed tab is read
+    /// before it too. The UI's commands (the typed keys themselves) are carried out between
+    /// any two reads rather than once per loop turn: a key waits for one read's parse, not for
+    /// a turn of every busy tab (nor for a lone busy tab's whole byte budget).
     fn read_tab(&mut self, key: TabKey, budget: usize, time: Option<std::time::Duration>) {
         let turn_started = std::time::Instant::now();
         let contended =
@@ -1106,9 +1106,7 @@ impl IoState {
         // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
         let mut history_freed = 0;
         loop {
-            if time.is_some() {
-                self.serve_commands();
-            }
+            self.serve_commands();
             let Some(tab) = self.tabs.get_mut(key) else { return };
             if tab.closing {
                 break;
