@@ -18,7 +18,11 @@
 //!   `/proc/PID/task/*/status`) over `IDLE_SECS` seconds with a shell prompt; uvterm also with
 //!   50 tabs.
 //! * **start**: spawn → the program's first output visible (the red screen), median of
-//!   `STARTS`; for uvterm also where the time goes (`UVTERM_TRACE_START=1` phases).
+//!   `STARTS`; for uvterm also where the time goes (`UVTERM_TRACE_START=1` phases), and the
+//!   GL driver's own floor under the same server: `glxinfo -B` spawn → exit (connect, load
+//!   Mesa, make a context current, print its strings — no window drawn), median of `STARTS`.
+//!   `uvterm-nopreload` is this build without the GL driver preloaded at start
+//!   (`UVTERM_GL_PRELOAD=0`).
 //! * **memory**: RSS with one window; for uvterm also the cost of each of 20 more tabs and of
 //!   2 more windows (a GL context each).
 //!
@@ -28,7 +32,8 @@
 //!
 //! Run: `cargo bench --bench latency`. Knobs: `TERMINALS=uvterm,uvterm-full,alacritty,kitty,xterm`,
 //! `SECTIONS=echo,fairness,idle,start,memory`, `KEYS=40`, `TABS=1000`, `IDLE_SECS=10`,
-//! `STARTS=5`; `UVTERM_BASELINE_BIN=PATH` adds a `uvterm-baseline` column (another build).
+//! `STARTS=5`, `FLOOD_NICE=N` (the fairness section's floods run under `nice -n N`);
+//! `UVTERM_BASELINE_BIN=PATH` adds a `uvterm-baseline` column (another build).
 
 mod common;
 
@@ -265,7 +270,11 @@ fn fairness(x: &X, terminal: &str, dir: &Path, tabs: usize, keys: usize) -> Opti
     for _ in 0..idle_tabs {
         create_tab(&uv.socket, &["sleep", "100000"])?;
     }
-    let wait = format!("while [ ! -e '{}' ]; do sleep 0.5; done; exec yes", go.display());
+    // FLOOD_NICE=N runs the floods at that niceness: what is left of the echo's delay is then
+    // the terminal's own scheduling rather than ten `yes` processes competing for the CPUs.
+    let nice = std::env::var("FLOOD_NICE").ok().and_then(|n| n.parse::<u8>().ok());
+    let yes = nice.map_or("yes".to_owned(), |n| format!("nice -n {n} yes"));
+    let wait = format!("while [ ! -e '{}' ]; do sleep 0.5; done; exec {yes}", go.display());
     let mut flooders = Vec::new();
     for _ in 0..10 {
         flooders.push(create_tab(&uv.socket, &["sh", "-c", &wait])?);
@@ -326,6 +335,20 @@ fn idle(x: &X, terminal: &str, dir: &Path, tabs: usize, secs: u64) -> Option<Idl
     })
 }
 
+/// `glxinfo -B` spawn → exit under `x`: what loading Mesa and making a GL context current
+/// costs any program on this driver. `None` when glxinfo is missing or fails.
+fn glx_floor(x: &X) -> Option<Duration> {
+    let start = Instant::now();
+    let status = std::process::Command::new("glxinfo")
+        .arg("-B")
+        .env("DISPLAY", &x.display)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    status.success().then(|| start.elapsed())
+}
+
 fn startup(x: &X, terminal: &str, dir: &Path) -> Option<Duration> {
     x.wait_gone();
     let script = format!("{RED_SCREEN}; exec sleep 60");
@@ -346,12 +369,14 @@ fn start_phases(x: &X, terminal: &str, dir: &Path) -> Vec<(String, u64)> {
         .env("UVTERM_TRACE_START", "1")
         .stderr(file)
         .spawn();
+    let spawned = Instant::now();
     let Ok(child) = child else { return Vec::new() };
     let run = Running { child };
-    let _ = x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30));
+    let visible =
+        x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30)).map(|_| spawned.elapsed());
     std::thread::sleep(Duration::from_millis(200));
     drop(run);
-    std::fs::read_to_string(&log)
+    let mut phases: Vec<(String, u64)> = std::fs::read_to_string(&log)
         .unwrap_or_default()
         .lines()
         .filter_map(|l| {
@@ -359,7 +384,12 @@ fn start_phases(x: &X, terminal: &str, dir: &Path) -> Vec<(String, u64)> {
             let (phase, us) = rest.rsplit_once(' ')?;
             Some((phase.to_owned(), us.parse().ok()?))
         })
-        .collect()
+        .collect();
+    phases.sort_by_key(|p| p.1);
+    if let Some(v) = visible {
+        phases.push(("red visible (bench's clock: since spawn)".into(), v.as_micros() as u64));
+    }
+    phases
 }
 
 struct Memory {
@@ -459,7 +489,11 @@ fn main() {
         .cloned()
         .collect();
     if on("fairness") && !uvterms.is_empty() {
-        println!("\n# fairness: {tabs} tabs, 10 flooding (yes), the shown one interactive (cat)");
+        let nice = std::env::var("FLOOD_NICE").map(|n| format!(", floods at nice {n}"));
+        println!(
+            "\n# fairness: {tabs} tabs, 10 flooding (yes{}), the shown one interactive (cat)",
+            nice.unwrap_or_default()
+        );
         let results: Vec<Option<Fairness>> =
             uvterms.iter().map(|t| fairness(&x, t, &dir, tabs, keys)).collect();
         header(&uvterms);
@@ -519,12 +553,15 @@ fn main() {
     if on("start") {
         println!("\n# start -> first output visible (median of {starts})");
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); terminals.len()];
+        let mut floor = Vec::new();
         for _ in 0..starts {
             for (i, t) in terminals.iter().enumerate() {
                 if let Some(d) = startup(&x, t, &dir) {
                     times[i].push(d);
                 }
             }
+            x.wait_gone();
+            floor.extend(glx_floor(&x));
         }
         header(&terminals);
         col("median");
@@ -532,6 +569,11 @@ fn main() {
             print!("{:>16}", if t.is_empty() { "failed".into() } else { ms(median(t)) });
         }
         println!();
+        if floor.is_empty() {
+            println!("glxinfo -B (driver floor): not run (mesa-utils missing?)");
+        } else {
+            println!("glxinfo -B (driver floor, spawn -> exit): {}", ms(median(&mut floor)));
+        }
         for t in &uvterms {
             let phases = start_phases(&x, t, &dir);
             if !phases.is_empty() {

@@ -5,8 +5,6 @@
 //!
 //! Must not touch: PTYs and the loop (it only sends `io::Command`s), keyboard and mouse input.
 
-use std::sync::atomic::Ordering;
-
 use glutin::config::ConfigTemplateBuilder;
 use winit::dpi::PhysicalSize;
 use winit::event_loop::ActiveEventLoop;
@@ -76,11 +74,11 @@ impl App {
                     if w.pane_visible(tab) {
                         w.window.request_redraw();
                     } else if let Some(i) = w.group_of(tab) {
-                        // Not on display: let the next output notify again, and mark its
-                        // tab in the tab bar (once) when that tab is not the one shown.
-                        if let Some(t) = w.pane(tab) {
-                            t.shared.dirty.store(false, Ordering::Release);
-                        }
+                        // Not on display: mark its tab in the tab bar (once) when that tab is
+                        // not the one shown, and leave its `dirty` flag set, so a hidden tab
+                        // that floods output sends no more events (each one a wake-up of this
+                        // thread and a search through every tab) until a frame draws it and
+                        // clears the flag (`TermWindow::draw`: switching to it, a zoom ending).
                         if i != w.active && !w.tabs[i].activity {
                             w.tabs[i].activity = true;
                             w.window.request_redraw();

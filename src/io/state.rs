@@ -64,6 +64,10 @@ const READ_TIME_BUDGET: std::time::Duration = std::time::Duration::from_micros(5
 /// applies (a lone busy tab keeps its whole byte budget per turn, so a program's frame is
 /// parsed, and drawn, in one piece rather than cut into many partial frames).
 const CONTENDED: std::time::Duration = std::time::Duration::from_millis(5);
+/// Bytes a busy tab reads per loop turn while a tab typed into waits: `yes` output parses at
+/// a few MB/s with history compressed, so 1 KiB keeps the typed tab's wait for the busy
+/// tabs' parsing near a quarter of a millisecond per read.
+const INTERACTIVE_CHUNK: usize = 1024;
 
 /// One pane: a terminal (PTY, parser, `Term`, child). (Named `Tab` from before panes: a tab
 /// without splits is exactly one of these.)
@@ -110,6 +114,10 @@ struct TabTitle {
     user: Option<String>,
     /// The foreground process group leader's `/proc/PID/comm`, as last looked at.
     process: Option<String>,
+    /// The foreground process group `process` was read for, and when: a look that finds
+    /// the same group (`tcgetpgrp`, one ioctl) within [`TITLE_REREAD`] reads nothing from
+    /// `/proc` (a tab flooding output is looked at every [`TITLE_CHECK_MS`]).
+    pgid: Option<(i32, std::time::Instant)>,
     /// The title last reported (events, the UI), to report only changes.
     shown: String,
 }
@@ -130,6 +138,9 @@ impl TabTitle {
 /// How long after output or input a tab looks at its foreground process again (ms): once
 /// per burst, never while the tab is idle.
 const TITLE_CHECK_MS: u64 = 100;
+/// How long a foreground process group's name read from `/proc` is trusted while the same
+/// group stays in the foreground (see `TabTitle::pgid`).
+const TITLE_REREAD: std::time::Duration = std::time::Duration::from_secs(1);
 
 struct Child {
     tab: Option<TabKey>,
@@ -191,6 +202,8 @@ pub struct IoState {
     /// The tab output was last read from, and when: another tab read within the last
     /// [`CONTENDED`] means several tabs are busy, and the time budget applies.
     last_read: Option<(TabKey, std::time::Instant)>,
+    /// Commands are being carried out ([`IoState::serve_commands`] does not nest).
+    serving_commands: bool,
 }
 
 /// Trim the heap after this many tab closes (and whenever the last tab closes).
@@ -234,6 +247,7 @@ pub(super) fn run(
         watch: Default::default(),
         typed: None,
         last_read: None,
+        serving_commands: false,
     });
     if let Err(e) = state.start() {
         // Close whatever was opened, run the loop so the close callbacks free it, report.
@@ -318,6 +332,23 @@ impl IoState {
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
         self.maybe_finish();
+    }
+
+    /// Carry out the UI's waiting commands now, between two reads of a busy tab (see
+    /// [`IoState::read_tab`]) rather than at the loop's next turn; not from inside a command.
+    fn serve_commands(&mut self) {
+        if self.serving_commands {
+            return;
+        }
+        let waiting = {
+            let q = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+            !q.commands.is_empty()
+        };
+        if waiting {
+            self.serving_commands = true;
+            self.on_wakeup();
+            self.serving_commands = false;
+        }
     }
 
     pub(crate) fn on_wakeup(&mut self) {
@@ -1051,18 +1082,36 @@ impl IoState {
     /// and while another tab was typed into within [`TYPED_RECENTLY`], its output is read
     /// after each read of this one (a non-blocking read: nothing to read costs one syscall),
     /// so ten tabs flooding output delay an echo by one read's parse, not by ten budgets.
+    ///
+    /// While a tab typed into waits ([`TYPED_RECENTLY`]) and tabs compete, a busy tab gets
+    /// one read of at most [`INTERACTIVE_CHUNK`] bytes per turn and the typed tab is read
+    /// before it too. The UI's commands (the typed keys themselves) are carried out between
+    /// any two reads rather than once per loop turn: a key waits for one read's parse, not for
+    /// a turn of every busy tab (nor for a lone busy tab's whole byte budget).
     fn read_tab(&mut self, key: TabKey, budget: usize, time: Option<std::time::Duration>) {
         let turn_started = std::time::Instant::now();
         let contended =
             self.last_read.is_some_and(|(k, at)| k != key && turn_started - at < CONTENDED);
         let time = time.filter(|_| contended);
+        let interactive = self
+            .typed
+            .filter(|&(k, at)| k != key && time.is_some() && at.elapsed() < TYPED_RECENTLY)
+            .map(|(k, _)| k);
+        let chunk = if interactive.is_some() { INTERACTIVE_CHUNK } else { READ_CHUNK };
+        if let Some(typed) = interactive {
+            self.read_tab(typed, budget, time);
+        }
         let mut total = 0;
         let mut eof = false;
         // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
         let mut history_freed = 0;
         loop {
+            self.serve_commands();
             let Some(tab) = self.tabs.get_mut(key) else { return };
-            let n = match (&tab.master).read(&mut self.read_buf) {
+            if tab.closing {
+                break;
+            }
+            let n = match (&tab.master).read(&mut self.read_buf[..chunk]) {
                 Ok(0) => {
                     eof = true;
                     break;
@@ -1106,7 +1155,10 @@ impl IoState {
                     self.typed = None;
                 }
             }
-            if total >= budget || time.is_some_and(|t| turn_started.elapsed() >= t) {
+            if total >= budget
+                || time.is_some_and(|t| turn_started.elapsed() >= t)
+                || interactive.is_some()
+            {
                 break;
             }
         }
@@ -1591,7 +1643,16 @@ impl IoState {
             return;
         }
         let pgid = crate::pty::foreground::foreground_pgid(tab.master.as_raw_fd());
+        if let (Some(now), Some((seen, at))) = (pgid, tab.title.pgid)
+            && now == seen
+            && at.elapsed() < TITLE_REREAD
+        {
+            // The same group leads and its name was read lately. (A leader that execs
+            // another program or renames itself keeps its group: hence the re-read.)
+            return;
+        }
         let name = pgid.and_then(crate::pty::foreground::process_name);
+        tab.title.pgid = pgid.filter(|_| name.is_some()).map(|g| (g, std::time::Instant::now()));
         if name.is_some() && name != tab.title.process {
             tab.title.process = name;
             self.report_title(key);

@@ -112,6 +112,7 @@ impl GlTarget {
         // Vsync where the driver has it (real GPUs); a no-op under Xvfb.
         let _ = surface.set_swap_interval(&context, SwapInterval::Wait(NonZeroU32::MIN));
         let copy_sub_buffer = copy_sub_buffer(&display, &surface);
+        crate::trace::start("GL context current");
         Ok(GlTarget { surface, context, copy_sub_buffer, _count: count })
     }
 
@@ -176,5 +177,172 @@ impl Drop for GlTarget {
         {
             log::warn!("cannot release a closing window's GL context: {e}");
         }
+    }
+}
+
+/// The GL driver's shared libraries, loaded on a thread of their own while the main thread
+/// loads fonts and starts the I/O thread: the first window's GL display then finds them
+/// loaded. Start it after the event loop exists: the dynamic loader serialises every
+/// `dlopen` behind one lock, so a preload running while winit opens its X11 libraries
+/// delays the display connection by as much as it saves. Loading Mesa's DRI driver is the largest single step of a
+/// start under llvmpipe (libLLVM's relocations: 35–45 ms measured here with a small C program
+/// timing `dlopen`), and nothing before the GL display needs it.
+///
+/// Mesa installs one driver file under every driver's name (`swrast_dri.so`, `iris_dri.so`,
+/// … are hard links, and the dynamic loader knows a file it has loaded by its inode), so
+/// loading `swrast_dri.so` loads whichever of them the display will pick. Where that file is
+/// missing, or NVIDIA's kernel driver is loaded (`/proc/driver/nvidia`: its own GL library
+/// will serve), only the vendor libraries are loaded.
+/// `UVTERM_GL_PRELOAD=0` turns it off.
+///
+/// Holds one reference on each library it loaded until [`DriverPreload::finish`] (or drop)
+/// joins the thread and gives them back: by then the GL display holds its own, so nothing is
+/// unloaded while in use; if the display never loaded them, they are unloaded then.
+pub struct DriverPreload {
+    thread: Option<std::thread::JoinHandle<Vec<Library>>>,
+}
+
+/// A `dlopen` handle, closed on drop.
+struct Library(std::ptr::NonNull<std::ffi::c_void>);
+
+// SAFETY: a dlopen handle is a process-wide token: dlclose may be called from any thread.
+unsafe impl Send for Library {}
+
+impl Drop for Library {
+    fn drop(&mut self) {
+        // SAFETY: a handle dlopen returned, closed once (this value owns it).
+        unsafe { libc::dlclose(self.0.as_ptr()) };
+    }
+}
+
+/// Load `path` the way Mesa's loader does (`RTLD_NOW | RTLD_GLOBAL`: every relocation is
+/// done here, not on first use). `None` when it cannot be loaded (the display will say why).
+fn load(path: &str) -> Option<Library> {
+    let c = std::ffi::CString::new(path).ok()?;
+    // SAFETY: a NUL-terminated path; running a shared library's initialisers is what the
+    // GL display would do when loading the same file.
+    let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    std::ptr::NonNull::new(handle).map(Library)
+}
+
+/// The paths Mesa would look for its DRI driver in: `LIBGL_DRIVERS_PATH` (`env`,
+/// colon-separated), then the usual distribution directories (Debian's multiarch one,
+/// Fedora's, Arch's).
+fn dri_driver_paths(env: Option<&str>) -> Vec<String> {
+    let mut dirs: Vec<String> = env
+        .map(|v| v.split(':').filter(|d| !d.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
+    dirs.push(format!("/usr/lib/{}-linux-gnu/dri", std::env::consts::ARCH));
+    dirs.push("/usr/lib64/dri".into());
+    dirs.push("/usr/lib/dri".into());
+    dirs.into_iter().map(|d| format!("{d}/swrast_dri.so")).collect()
+}
+
+/// Load the vendor library of GLX (`egl: false`) or EGL and the first DRI driver found: the
+/// preload thread's work. Each library loaded is held until the returned value is dropped.
+fn preload_libraries(egl: bool) -> Vec<Library> {
+    let vendor: &[&str] = if egl {
+        &["libEGL.so.1", "libEGL_mesa.so.0"]
+    } else {
+        &["libGL.so.1", "libGLX_mesa.so.0"]
+    };
+    let mut libs: Vec<Library> = vendor.iter().filter_map(|p| load(p)).collect();
+    // NVIDIA's own driver loaded: the display will most likely use its GL, and Mesa's
+    // driver (with libLLVM, which never unloads) would only cost memory.
+    if std::path::Path::new("/proc/driver/nvidia").exists() {
+        crate::trace::start("GL driver preloaded");
+        return libs;
+    }
+    let env = std::env::var("LIBGL_DRIVERS_PATH").ok();
+    if let Some(driver) = dri_driver_paths(env.as_deref())
+        .iter()
+        .filter(|p| std::path::Path::new(p).exists())
+        .find_map(|p| load(p))
+    {
+        libs.push(driver);
+    }
+    crate::trace::start("GL driver preloaded");
+    libs
+}
+
+impl DriverPreload {
+    /// Start loading the driver for GLX (`egl: false`, X11's default) or EGL (Wayland, or
+    /// `UVTERM_GL_PLATFORM=egl`). `None` when turned off or the thread cannot start (the
+    /// display then loads everything itself, as without this).
+    pub fn start(egl: bool) -> Option<DriverPreload> {
+        if std::env::var_os("UVTERM_GL_PRELOAD").is_some_and(|v| v == "0") {
+            return None;
+        }
+        let thread = std::thread::Builder::new()
+            .name("gl-preload".into())
+            .spawn(move || preload_libraries(egl))
+            .ok()?;
+        Some(DriverPreload { thread: Some(thread) })
+    }
+
+    /// Wait for the loading to end and give the references back (see the type's doc).
+    pub fn finish(mut self) {
+        self.join();
+    }
+
+    fn join(&mut self) {
+        if let Some(t) = self.thread.take() {
+            // A panic there (none is expected: dlopen reports failure as null) loses nothing.
+            drop(t.join());
+        }
+    }
+}
+
+impl Drop for DriverPreload {
+    fn drop(&mut self) {
+        self.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn driver_paths_follow_libgl_drivers_path_then_the_usual_places() {
+        let paths = dri_driver_paths(Some("/a::/b"));
+        assert_eq!(paths[0], "/a/swrast_dri.so");
+        assert_eq!(paths[1], "/b/swrast_dri.so");
+        assert!(paths[2].ends_with("-linux-gnu/dri/swrast_dri.so"), "{paths:?}");
+        assert_eq!(paths.len(), 5);
+        assert_eq!(dri_driver_paths(None).len(), 3);
+    }
+
+    /// Whether `name` is loaded in this process (`RTLD_NOLOAD` loads nothing; the probe's
+    /// own reference is given back at once).
+    fn is_loaded(name: &std::ffi::CStr) -> bool {
+        // SAFETY: a NUL-terminated name; RTLD_NOLOAD never loads or initialises anything.
+        let h = unsafe { libc::dlopen(name.as_ptr(), libc::RTLD_NOW | libc::RTLD_NOLOAD) };
+        if h.is_null() {
+            return false;
+        }
+        // SAFETY: the reference the probe just took.
+        unsafe { libc::dlclose(h) };
+        true
+    }
+
+    /// The preload holds its libraries while running and gives every reference back when
+    /// joined: nothing else in this test binary loads GL, so libGL is unloaded again (Mesa's
+    /// libLLVM marks itself never-unloaded, so it is not the probe).
+    #[test]
+    fn preload_gives_its_libraries_back() {
+        assert!(!is_loaded(c"libGL.so.1"), "something else loaded libGL: the check means nothing");
+        let libs = preload_libraries(false);
+        // libgl1 is a run-time dependency (scripts/deps.sh): the GUI cannot start without it.
+        assert!(is_loaded(c"libGL.so.1"), "libGL.so.1 not loaded ({} libraries)", libs.len());
+        drop(libs);
+        assert!(!is_loaded(c"libGL.so.1"));
+        // Through the thread, as `app::run` does it.
+        let preload = DriverPreload::start(false);
+        assert!(preload.is_some() || std::env::var_os("UVTERM_GL_PRELOAD").is_some());
+        if let Some(p) = preload {
+            p.finish();
+        }
+        assert!(!is_loaded(c"libGL.so.1"));
     }
 }

@@ -50,11 +50,37 @@ impl RowFlags {
 pub struct Row {
     pub(crate) cells: Vec<Cell>,
     pub(crate) flags: RowFlags,
+    /// [`Row::occupied_len`] + 1 as measured when the row entered the history (0: not
+    /// measured). Rows in the history are not written, so the figure holds until the row is
+    /// compressed, and [`Row::stored_occupied_len`] saves a second scan of cells that are cold
+    /// in the cache by then (that scan was a quarter of a flooding tab's parse time). Every
+    /// way of writing a row that may already be measured clears it: [`Row::wipe`],
+    /// `Grid::row_mut`, a width change and reflow.
+    pub(crate) occupied_hint: u16,
 }
 
 impl Row {
     pub fn new(cols: usize) -> Self {
-        Self { cells: vec![Cell::BLANK; cols], flags: RowFlags::empty() }
+        Self { cells: vec![Cell::BLANK; cols], flags: RowFlags::empty(), occupied_hint: 0 }
+    }
+
+    /// Measure [`Row::occupied_len`] now (while the cells are in the cache) and keep it for
+    /// [`Row::stored_occupied_len`].
+    pub(crate) fn remember_occupied_len(&mut self) {
+        let n = self.occupied_len();
+        self.occupied_hint = u16::try_from(n + 1).unwrap_or(0);
+    }
+
+    /// [`Row::occupied_len`], from the figure kept by [`Row::remember_occupied_len`] when
+    /// there is one.
+    #[inline]
+    pub(crate) fn stored_occupied_len(&self) -> usize {
+        if self.occupied_hint == 0 {
+            return self.occupied_len();
+        }
+        let n = usize::from(self.occupied_hint) - 1;
+        debug_assert_eq!(n, self.occupied_len(), "stale occupied length of a history row");
+        n
     }
 
     #[inline]
@@ -103,6 +129,7 @@ impl Row {
         self.cells.clear();
         self.cells.resize(cols, Cell::BLANK);
         self.flags = RowFlags::empty();
+        self.occupied_hint = 0;
     }
 
     /// Release every reference and fill with `blank` (which may carry an erase style).
@@ -123,6 +150,7 @@ impl Row {
         }
         self.cells.clear();
         self.flags = RowFlags::empty();
+        self.occupied_hint = 0;
     }
 }
 
@@ -338,7 +366,9 @@ impl Grid {
     #[inline]
     pub(crate) fn row_mut(&mut self, line: Line) -> &mut Row {
         let base = self.rows.len() - self.lines;
-        &mut self.rows[base + line.0]
+        let row = &mut self.rows[base + line.0];
+        row.occupied_hint = 0;
+        row
     }
 
     /// A history row, 0 being the oldest (decoded when it is compressed).
@@ -397,6 +427,13 @@ impl Grid {
             };
             row.reset(self.cols, blank, tables);
             self.rows.push_back(row);
+            if self.compress {
+                // The row that just left the screen: measured while it is still in the cache.
+                let newest = self.rows.len() - self.lines - 1;
+                if let Some(row) = self.rows.get_mut(newest) {
+                    row.remember_occupied_len();
+                }
+            }
         }
         if self.compress && self.hot_len() >= self.hot_rows + self.block_rows {
             self.compress_cold();
@@ -515,7 +552,11 @@ impl Grid {
     /// there is one (the caller resets it to the width).
     #[inline]
     fn spare_row(&mut self) -> Row {
-        Row { cells: self.spare.pop().unwrap_or_default(), flags: RowFlags::empty() }
+        Row {
+            cells: self.spare.pop().unwrap_or_default(),
+            flags: RowFlags::empty(),
+            occupied_hint: 0,
+        }
     }
 
     /// Compress plain history rows beyond the newest `hot_rows`, a block at a time. The
@@ -617,6 +658,7 @@ impl Grid {
         if cols != self.cols {
             self.inflate_all(tables);
             for row in self.rows.iter_mut() {
+                row.occupied_hint = 0;
                 if row.cells.len() > cols {
                     let cut = cols;
                     // A wide character split by the new edge loses its right half: blank it.
@@ -690,6 +732,8 @@ impl Grid {
         // Reflow renumbers everything: move the numbering past every old row.
         self.dropped += self.rows.len().max(rows.len()) as u64;
         self.rows = rows;
+        // Reflow rewrote the rows' cells.
+        self.rows.iter_mut().for_each(|r| r.occupied_hint = 0);
         self.cols = cols;
         self.lines = lines;
         self.compress_cold();

@@ -194,7 +194,7 @@ fn write_row(
     clusters: &mut FxHashMap<u32, u32>,
 ) {
     let cells = row.cells();
-    let occupied = row.occupied_len();
+    let occupied = row.stored_occupied_len();
     let occupied_cells = &cells[..occupied];
     // Flags, two counts and each cell's content word (the style runs follow, pushed).
     let start = out.len();
@@ -294,7 +294,7 @@ impl Reader<'_> {
             i += run;
         }
         cells.resize(len, Cell::BLANK);
-        Some(Row { cells, flags })
+        Some(Row { cells, flags, occupied_hint: 0 })
     }
 }
 
@@ -361,7 +361,7 @@ mod tests {
     fn row(cells: &[Cell], flags: RowFlags, width: usize) -> Row {
         let mut v = cells.to_vec();
         v.resize(width, Cell::BLANK);
-        Row { cells: v, flags }
+        Row { cells: v, flags, occupied_hint: 0 }
     }
 
     #[test]

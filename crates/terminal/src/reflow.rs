@@ -144,7 +144,7 @@ fn rewrap(
             }
         }
     };
-    let mut row = Row { cells: Vec::with_capacity(cols), flags: marks };
+    let mut row = Row { cells: Vec::with_capacity(cols), flags: marks, occupied_hint: 0 };
     let mut i = 0;
     while i < logical.len() {
         let cell = logical[i];
