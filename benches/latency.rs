@@ -21,8 +21,8 @@
 //!   `STARTS`; for uvterm also where the time goes (`UVTERM_TRACE_START=1` phases), and the
 //!   GL driver's own floor under the same server: `glxinfo -B` spawn → exit (connect, load
 //!   Mesa, make a context current, print its strings — no window drawn), median of `STARTS`.
-//!   `uvterm-nopreload` is this build without the GL driver preloaded at start
-//!   (`UVTERM_GL_PRELOAD=0`).
+//!   `uvterm-nocache` is this build compiling its GL programs at every start
+//!   (`UVTERM_PROGRAM_CACHE=0`).
 //! * **memory**: RSS with one window; for uvterm also the cost of each of 20 more tabs and of
 //!   2 more windows (a GL context each).
 //!

@@ -185,9 +185,9 @@ pub fn command(terminal: &str, script: &str, dir: &Path, extra: &[&str]) -> Comm
             if t == "uvterm-egl" {
                 c.env("UVTERM_GL_PLATFORM", "egl");
             }
-            // uvterm-nopreload: this build loading the GL driver only when the display asks.
-            if t == "uvterm-nopreload" {
-                c.env("UVTERM_GL_PRELOAD", "0");
+            // uvterm-nocache: this build compiling its GL programs at every start.
+            if t == "uvterm-nocache" {
+                c.env("UVTERM_PROGRAM_CACHE", "0");
             }
             c
         }

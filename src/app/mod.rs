@@ -152,6 +152,14 @@ pub fn run(options: GuiOptions) -> ExitCode {
         .or(binding_problems.first())
         .map(|p| format!("Configuration: {p} (uvterm.toml: see stderr for all)"));
     crate::pty::raise_fd_limit();
+    let fonts = match Fonts::new(&config.font.spec(), config.font.size, 1.0) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("uvterm: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    crate::trace::start("fonts loaded");
     let backend = match config::Backend::from_env(config.window.backend) {
         Ok(b) => b,
         Err(e) => {
@@ -169,21 +177,6 @@ pub fn run(options: GuiOptions) -> ExitCode {
     crate::trace::start("event loop built (display open)");
     let display =
         raw_window_handle::HasDisplayHandle::display_handle(&event_loop).map(|h| h.as_raw()).ok();
-    // The GL driver loads on a thread of its own while the fonts load here (under llvmpipe
-    // the driver is the longest step of a start). Only now: the dynamic loader takes one
-    // lock for every `dlopen`, and winit opens its X11 libraries while building the event
-    // loop — started earlier, the driver's 35–45 ms of loading kept the display waiting.
-    let egl = matches!(display, Some(raw_window_handle::RawDisplayHandle::Wayland(_)))
-        || std::env::var("UVTERM_GL_PLATFORM").is_ok_and(|v| v.eq_ignore_ascii_case("egl"));
-    let driver_preload = crate::render::surface::DriverPreload::start(egl);
-    let fonts = match Fonts::new(&config.font.spec(), config.font.size, 1.0) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("uvterm: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    crate::trace::start("fonts loaded");
     let socket = match crate::ipc::socket::server_path(options.socket.as_deref()) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -243,7 +236,6 @@ pub fn run(options: GuiOptions) -> ExitCode {
             (fonts.cell_width as f64, fonts.cell_height as f64),
         ),
         spare_fonts: Some(fonts),
-        driver_preload,
         display,
         token_used: false,
         activation: None,
@@ -323,9 +315,6 @@ struct App {
     base_font: (crate::render::fonts::FontSpec, f32, (f64, f64)),
     /// The fonts loaded at start, until a window takes them.
     spare_fonts: Option<Fonts>,
-    /// The GL driver loading on its own thread at start, joined once the first window
-    /// exists (or failed to) — see [`crate::render::surface::DriverPreload`].
-    driver_preload: Option<crate::render::surface::DriverPreload>,
     /// The display the event loop runs on (Wayland or X11), for the clipboard.
     display: Option<raw_window_handle::RawDisplayHandle>,
     /// Whether the launcher's activation token was given to the first window.
@@ -395,11 +384,6 @@ impl ApplicationHandler<IoEvent> for App {
             return;
         }
         self.io_event(event_loop, event);
-        if (!self.windows.is_empty() || self.exit_code != 0)
-            && let Some(p) = self.driver_preload.take()
-        {
-            p.finish();
-        }
     }
 
     fn window_event(
@@ -515,9 +499,6 @@ impl ApplicationHandler<IoEvent> for App {
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
-        if let Some(p) = self.driver_preload.take() {
-            p.finish();
-        }
         // The portal's thread is joined before the process goes on to exit.
         self.portal = None;
         // The Wayland clipboard's thread uses the event loop's connection: it goes first.

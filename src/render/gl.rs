@@ -85,6 +85,8 @@ pub enum Api {
 pub struct Gl {
     gl: glow::Context,
     api: Api,
+    /// Where linked programs are kept between runs, when the driver can hand them out.
+    program_cache: Option<ProgramCache>,
     /// Objects this context has created and not deleted.
     live: std::cell::Cell<usize>,
     /// This context's share of [`gpu_bytes_estimate`], in bytes.
@@ -137,7 +139,15 @@ impl Gl {
         // SAFETY: a plain query on the current context.
         let version = unsafe { gl.get_parameter_string(glow::VERSION) };
         let api = if version.contains("OpenGL ES") { Api::Gles3 } else { Api::Gl33 };
-        Gl { gl, api, live: std::cell::Cell::new(0), gpu_bytes: std::cell::Cell::new(0) }
+        crate::trace::start("GL functions loaded");
+        let program_cache = ProgramCache::new(&gl, api);
+        Gl {
+            gl,
+            api,
+            program_cache,
+            live: std::cell::Cell::new(0),
+            gpu_bytes: std::cell::Cell::new(0),
+        }
     }
 
     fn created(&self) {
@@ -198,10 +208,18 @@ impl Gl {
             Api::Gl33 => "#version 330 core\n",
             Api::Gles3 => "#version 300 es\nprecision highp float;\n",
         };
+        let name = format!("{header}{vertex}\0{fragment}");
+        if let Some(p) = self.cached_program(&name) {
+            crate::trace::start("GL program loaded from the cache");
+            return Ok(p);
+        }
         // SAFETY: objects are created, used and (on failure) deleted on the current context.
         unsafe {
             let program = self.gl.create_program()?;
             self.created();
+            if self.program_cache.is_some() {
+                self.gl.program_binary_retrievable_hint(program, true);
+            }
             let mut shaders = Vec::new();
             for (kind, src) in [(glow::VERTEX_SHADER, vertex), (glow::FRAGMENT_SHADER, fragment)] {
                 let shader = self.gl.create_shader(kind)?;
@@ -231,8 +249,38 @@ impl Gl {
                 self.deleted();
                 return Err(format!("shader linking failed: {log}"));
             }
+            crate::trace::start("GL program linked");
+            if let Some(cache) = &self.program_cache
+                && let Some(binary) = self.gl.get_program_binary(program)
+            {
+                cache.store(&name, &binary);
+            }
             Ok(Program(program))
         }
+    }
+
+    /// The program built from `name` (its header and sources) as the cache kept it, if it
+    /// has one for this driver and the driver takes it back; `None` otherwise (nothing left
+    /// behind, and the GL errors a refused binary raised are cleared).
+    fn cached_program(&self, name: &str) -> Option<Program> {
+        let binary = self.program_cache.as_ref()?.load(name)?;
+        // SAFETY: objects are created, used and (on failure) deleted on the current context;
+        // the driver checks the binary it is given (a refused one fails to link).
+        unsafe {
+            let program = self.gl.create_program().ok()?;
+            self.gl.program_binary(program, &binary);
+            if self.gl.get_program_link_status(program) {
+                self.created();
+                return Some(Program(program));
+            }
+            self.gl.delete_program(program);
+            for _ in 0..16 {
+                if self.gl.get_error() == glow::NO_ERROR {
+                    break;
+                }
+            }
+        }
+        None
     }
 
     pub fn delete_program(&self, p: Program) {
@@ -519,4 +567,175 @@ impl Drop for Gl {
 /// Bytes of an RGBA8 texture of this size.
 fn texture_bytes(width: i32, height: i32) -> usize {
     width.max(0) as usize * height.max(0) as usize * 4
+}
+
+/// Linked programs kept on disk between runs (`glGetProgramBinary` / `glProgramBinary`), so a
+/// start does not compile GLSL: under Mesa the first compilation of a process costs 12–16 ms
+/// (its GLSL compiler's one-time set-up), the second 0.5 ms — measured with
+/// `UVTERM_TRACE_START=1`. Mesa's own shader cache does not spare that set-up.
+///
+/// One file per program and API under `$XDG_CACHE_HOME/uvterm/programs` (else
+/// `~/.cache/…`), named by a hash of the program's sources, so the directory holds at most
+/// as many files as there are programs. A file starts with a magic number, the driver's
+/// identity (vendor, renderer, version strings), the binary's format, its length and a
+/// checksum: anything that does not match — another driver, a truncated or corrupt file,
+/// one larger than [`PROGRAM_CACHE_MAX`] — is ignored and rewritten after a normal build,
+/// never trusted. `UVTERM_PROGRAM_CACHE=0` turns it off.
+struct ProgramCache {
+    dir: std::path::PathBuf,
+    /// Vendor, renderer and version strings, and the API, joined.
+    driver: String,
+}
+
+/// The largest program binary kept or read back, in bytes.
+pub const PROGRAM_CACHE_MAX: usize = 4 << 20;
+const PROGRAM_CACHE_MAGIC: &[u8; 8] = b"UVTPROG1";
+
+/// FNV-1a, 64 bits: a stable hash for file names and checksums (std's hasher may change
+/// between releases; nothing here needs to resist an attacker — the driver checks what it
+/// loads, and the file is the user's own).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+impl ProgramCache {
+    /// A cache for the current context's driver, if it hands out program binaries and a
+    /// cache directory is known.
+    fn new(gl: &glow::Context, api: Api) -> Option<ProgramCache> {
+        if std::env::var_os("UVTERM_PROGRAM_CACHE").is_some_and(|v| v == "0") {
+            return None;
+        }
+        let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => std::path::PathBuf::from(std::env::var_os("HOME")?).join(".cache"),
+        };
+        // SAFETY: plain queries on the current context.
+        let (formats, driver) = unsafe {
+            (
+                gl.get_parameter_i32(glow::NUM_PROGRAM_BINARY_FORMATS),
+                format!(
+                    "{}\n{}\n{}\n{api:?}",
+                    gl.get_parameter_string(glow::VENDOR),
+                    gl.get_parameter_string(glow::RENDERER),
+                    gl.get_parameter_string(glow::VERSION)
+                ),
+            )
+        };
+        (formats > 0).then(|| ProgramCache { dir: base.join("uvterm").join("programs"), driver })
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.join(format!("{:016x}.bin", fnv1a(name.as_bytes())))
+    }
+
+    /// The file's contents for this program and driver: header, then the binary.
+    fn encode(&self, binary: &glow::ProgramBinary) -> Vec<u8> {
+        let driver = self.driver.as_bytes();
+        let mut out = Vec::with_capacity(40 + driver.len() + binary.buffer.len());
+        out.extend_from_slice(PROGRAM_CACHE_MAGIC);
+        out.extend_from_slice(&(driver.len() as u32).to_le_bytes());
+        out.extend_from_slice(driver);
+        out.extend_from_slice(&binary.format.to_le_bytes());
+        out.extend_from_slice(&(binary.buffer.len() as u32).to_le_bytes());
+        out.extend_from_slice(&fnv1a(&binary.buffer).to_le_bytes());
+        out.extend_from_slice(&binary.buffer);
+        out
+    }
+
+    /// The binary in `bytes` if they are a whole, intact file written for this driver.
+    fn decode(&self, bytes: &[u8]) -> Option<glow::ProgramBinary> {
+        let rest = bytes.strip_prefix(PROGRAM_CACHE_MAGIC)?;
+        let (len, rest) = rest.split_first_chunk::<4>()?;
+        let (driver, rest) = rest.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+        if driver != self.driver.as_bytes() {
+            return None;
+        }
+        let (format, rest) = rest.split_first_chunk::<4>()?;
+        let (len, rest) = rest.split_first_chunk::<4>()?;
+        let (sum, rest) = rest.split_first_chunk::<8>()?;
+        let len = u32::from_le_bytes(*len) as usize;
+        if len != rest.len() || len == 0 || len > PROGRAM_CACHE_MAX {
+            return None;
+        }
+        if fnv1a(rest) != u64::from_le_bytes(*sum) {
+            return None;
+        }
+        Some(glow::ProgramBinary { buffer: rest.to_vec(), format: u32::from_le_bytes(*format) })
+    }
+
+    fn load(&self, name: &str) -> Option<glow::ProgramBinary> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.path(name)).ok()?;
+        // Read at most the cap (plus a header's worth): a huge file is not read in whole.
+        let limit = (PROGRAM_CACHE_MAX + 64 + self.driver.len()) as u64;
+        let mut bytes = Vec::new();
+        file.take(limit + 1).read_to_end(&mut bytes).ok()?;
+        if bytes.len() as u64 > limit {
+            return None;
+        }
+        self.decode(&bytes)
+    }
+
+    /// Keep `binary` for the next start (written to a temporary file and renamed, so a
+    /// reader never sees half a file). Failures only mean the next start compiles.
+    fn store(&self, name: &str, binary: &glow::ProgramBinary) {
+        if binary.buffer.is_empty() || binary.buffer.len() > PROGRAM_CACHE_MAX {
+            return;
+        }
+        let path = self.path(name);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let written = std::fs::create_dir_all(&self.dir)
+            .and_then(|()| std::fs::write(&tmp, self.encode(binary)))
+            .and_then(|()| std::fs::rename(&tmp, &path));
+        if let Err(e) = written {
+            log::debug!("program cache: cannot write {}: {e}", path.display());
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod program_cache_tests {
+    use super::*;
+
+    fn cache(dir: &std::path::Path, driver: &str) -> ProgramCache {
+        ProgramCache { dir: dir.to_owned(), driver: driver.into() }
+    }
+
+    #[test]
+    fn a_kept_program_comes_back_only_whole_and_for_the_same_driver() {
+        let dir = std::env::temp_dir().join(format!("uvterm-progcache-{}", std::process::id()));
+        let c = cache(&dir, "Mesa\nllvmpipe\n4.5\nGl33");
+        let binary =
+            glow::ProgramBinary { buffer: (0..=255u8).cycle().take(5000).collect(), format: 7 };
+        c.store("rect", &binary);
+        let back = c.load("rect").expect("stored program");
+        assert_eq!((back.buffer, back.format), (binary.buffer.clone(), 7));
+        // Another program, another driver: nothing.
+        assert!(c.load("glyph").is_none());
+        assert!(cache(&dir, "Mesa\nllvmpipe\n4.6\nGl33").load("rect").is_none());
+        // Every truncation and a flipped byte anywhere are refused.
+        let bytes = c.encode(&binary);
+        for cut in [0, 7, 8, 12, 30, bytes.len() - 1] {
+            assert!(c.decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        for at in [0, 9, 20, bytes.len() - 4000, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x40;
+            assert!(c.decode(&bad).is_none(), "flipped byte {at}");
+        }
+        // Garbage in the file is ignored, and the next store replaces it.
+        std::fs::write(c.path("rect"), b"UVTPROG1\xff\xff\xff\xff").unwrap_or_default();
+        assert!(c.load("rect").is_none());
+        c.store("rect", &binary);
+        assert!(c.load("rect").is_some());
+        // Too large to keep: not written.
+        let huge = glow::ProgramBinary { buffer: vec![1; PROGRAM_CACHE_MAX + 1], format: 7 };
+        c.store("huge", &huge);
+        assert!(!c.path("huge").exists());
+        // One file per program: storing again leaves no temporary files behind.
+        let files = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(files, 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
