@@ -1006,6 +1006,35 @@ mod tests {
     }
 
     #[test]
+    fn history_rows_keep_their_measured_length_until_written_and_compress_the_same() {
+        let (mut grid, mut tables) = lettered(8, 3, 1000);
+        grid.set_compression(true, &mut tables);
+        grid.set_compression_geometry(4, 2, &mut tables);
+        let y = Cell::with_char('y', StyleId::DEFAULT, false);
+        for n in 0..12 {
+            // The bottom line holds `n % 8 + 1` cells, then scrolls up three times.
+            let width = n % 8 + 1;
+            fill(&mut grid.row_mut(Line(2)).cells[..width], y, &mut tables);
+            assert_eq!(grid.row(Line(2)).occupied_hint, 0, "a written screen row is unmeasured");
+            grid.scroll_up_into_history(1, Cell::BLANK, &mut tables);
+            let newest = grid.rows.len() - grid.lines - 1;
+            let row = &grid.rows[newest];
+            assert_eq!(usize::from(row.occupied_hint), row.occupied_len() + 1);
+            assert_eq!(row.stored_occupied_len(), row.occupied_len());
+        }
+        // Rows pulled back onto the screen and written there are measured again.
+        grid.resize_truncate(8, 5, Line(0), &mut tables);
+        fill(&mut grid.row_mut(Line(0)).cells[..8], y, &mut tables);
+        assert_eq!(grid.row(Line(0)).occupied_hint, 0);
+        assert_eq!(grid.row(Line(0)).occupied_len(), 8);
+        // Compressed and decoded, every row is what was written.
+        let before: Vec<usize> = grid.all_rows().map(|r| r.occupied_len()).collect();
+        grid.set_compression(false, &mut tables);
+        let after: Vec<usize> = grid.all_rows().map(|r| r.occupied_len()).collect();
+        assert_eq!(before, after);
+    }
+
+    #[test]
     fn occupied_len_finds_the_last_non_default_cell_at_every_position() {
         for width in [0, 1, 7, 8, 9, 16, 17, 80, 81] {
             assert_eq!(Row::new(width).occupied_len(), 0, "blank row of {width}");
