@@ -27,6 +27,33 @@ pub struct Layout {
     pub width: f32,
 }
 
+/// Narrowest a tab of the tab bar gets, in cells: room for a number and a short title.
+pub const MIN_TAB_CELLS: f32 = 10.0;
+
+/// Which tabs the tab bar shows: `shown` tabs starting at index `first`, each `tab_w`
+/// physical pixels wide.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TabStrip {
+    pub first: usize,
+    pub shown: usize,
+    pub tab_w: f32,
+}
+
+/// Lays out the tab bar for `count` tabs in `width` pixels: equal shares while each is at least
+/// [`MIN_TAB_CELLS`] cells of `cell_w` wide, else as many tabs of that width as fit, in a window
+/// that keeps the `active` tab near its middle (as a browser's tab strip scrolls). The cost of a
+/// frame's tab bar is then bounded by the window's width, not by the number of tabs (1,000 tabs
+/// used to mean 1,000 two-pixel labels built every frame).
+pub fn tab_strip(count: usize, active: usize, width: f32, cell_w: f32) -> TabStrip {
+    if count == 0 {
+        return TabStrip { first: 0, shown: 0, tab_w: width.max(1.0) };
+    }
+    let min_w = (MIN_TAB_CELLS * cell_w).max(1.0);
+    let fit = ((width / min_w) as usize).clamp(1, count);
+    let first = active.min(count - 1).saturating_sub(fit / 2).min(count - fit);
+    TabStrip { first, shown: fit, tab_w: (width / fit as f32).floor().max(1.0) }
+}
+
 impl Layout {
     /// The cell (column, line) under a point of the window (physical pixels), clamped to
     /// the grid: the padding around the cells belongs to the nearest cell, so a drag past an
@@ -74,6 +101,8 @@ pub struct SceneInput<'a> {
     /// The match Enter moves between, drawn brighter than the others.
     pub search_current: Option<Span>,
     pub selection_color: Rgb,
+    /// The tab bar's labels, numbers included, and which one is active: only the tabs
+    /// [`tab_strip`] shows (empty when the bar is hidden).
     pub tabs: &'a [(String, bool)],
     /// The visual bell's flash.
     pub flash: bool,
@@ -514,7 +543,7 @@ fn tab_bar(input: &SceneInput<'_>, scene: &mut Scene) {
     let l = input.layout;
     let palette = input.term.palette();
     let n = input.tabs.len() as f32;
-    let tab_w = (l.width / n).floor();
+    let tab_w = (l.width / n).floor().max(1.0);
     let fg = palette.0[COLOR_FOREGROUND];
     let bar = Rgb::new(0x20, 0x20, 0x20);
     let active_bg = Rgb::new(0x44, 0x44, 0x44);
@@ -538,8 +567,7 @@ fn tab_bar(input: &SceneInput<'_>, scene: &mut Scene) {
             h: l.tab_bar,
             color: [80, 80, 80, 255],
         });
-        let label =
-            if title.is_empty() { format!("{}", i + 1) } else { format!("{}: {title}", i + 1) };
+        let label = title;
         let ty = ((l.tab_bar - l.cell_h) / 2.0).max(0.0);
         for (k, c) in label.chars().take(max_chars).enumerate() {
             if c == ' ' || c.is_control() {
@@ -821,6 +849,27 @@ mod tests {
         let back = SceneInput { display_offset: 1, ..input(&t) };
         same_as_fresh(&back, &mut kept);
         same_as_fresh(&input(&t), &mut kept);
+    }
+
+    #[test]
+    fn the_tab_strip_shares_the_width_until_tabs_get_narrow_then_follows_the_active_tab() {
+        // 8-pixel cells: a tab is at least 80 pixels.
+        assert_eq!(tab_strip(3, 1, 960.0, 8.0), TabStrip { first: 0, shown: 3, tab_w: 320.0 });
+        assert_eq!(tab_strip(12, 0, 960.0, 8.0), TabStrip { first: 0, shown: 12, tab_w: 80.0 });
+        // 1,000 tabs: 12 shown, the active one in the middle, clamped at both ends.
+        assert_eq!(tab_strip(1000, 500, 960.0, 8.0).first, 494);
+        assert_eq!(tab_strip(1000, 500, 960.0, 8.0).shown, 12);
+        assert_eq!(tab_strip(1000, 0, 960.0, 8.0).first, 0);
+        assert_eq!(tab_strip(1000, 999, 960.0, 8.0).first, 988);
+        for active in [0, 1, 5, 6, 7, 500, 993, 994, 998, 999] {
+            let s = tab_strip(1000, active, 960.0, 8.0);
+            assert!((s.first..s.first + s.shown).contains(&active), "{active}: {s:?}");
+            assert!(s.first + s.shown <= 1000);
+        }
+        // A window narrower than one tab still shows the active one; none shows nothing.
+        assert_eq!(tab_strip(5, 4, 30.0, 8.0), TabStrip { first: 4, shown: 1, tab_w: 30.0 });
+        assert_eq!(tab_strip(0, 0, 960.0, 8.0).shown, 0);
+        assert_eq!(tab_strip(5, 99, 960.0, 8.0).shown, 5);
     }
 
     #[test]

@@ -538,14 +538,15 @@ impl TermWindow {
         self.layout().cell_at(pos.x, pos.y)
     }
 
-    /// Which tab of the tab bar a point is on.
+    /// Which tab of the tab bar a point is on (the tabs [`scene::tab_strip`] shows).
     pub fn tab_at(&self, pos: PhysicalPosition<f64>) -> Option<usize> {
         let l = self.layout();
         if l.tab_bar <= 0.0 || pos.y as f32 >= l.tab_bar || self.tabs.is_empty() {
             return None;
         }
-        let tab_w = (l.width / self.tabs.len() as f32).floor().max(1.0);
-        Some(((pos.x as f32 / tab_w) as usize).min(self.tabs.len() - 1))
+        let strip = scene::tab_strip(self.tabs.len(), self.active, l.width, l.cell_w);
+        let i = ((pos.x as f32 / strip.tab_w) as usize).min(strip.shown.saturating_sub(1));
+        Some((strip.first + i).min(self.tabs.len() - 1))
     }
 
     /// Resize every visible pane of every tab to the size its place in the window holds (a
@@ -722,10 +723,21 @@ impl TermWindow {
             t.activity = false;
         }
         let tabs: Vec<(String, bool)> = if self.tabs.len() > 1 {
+            let strip = scene::tab_strip(self.tabs.len(), self.active, l.width, l.cell_w);
             self.tabs
                 .iter()
                 .enumerate()
-                .map(|(i, g)| (tab_label(g.title(), g.bell, g.activity), i == self.active))
+                .skip(strip.first)
+                .take(strip.shown)
+                .map(|(i, g)| {
+                    let title = tab_label(g.title(), g.bell, g.activity);
+                    let label = if title.is_empty() {
+                        format!("{}", i + 1)
+                    } else {
+                        format!("{}: {title}", i + 1)
+                    };
+                    (label, i == self.active)
+                })
                 .collect()
         } else {
             Vec::new()
