@@ -665,7 +665,17 @@ impl ProgramCache {
 
     fn load(&self, name: &str) -> Option<glow::ProgramBinary> {
         use std::io::Read;
-        let file = std::fs::File::open(self.path(name)).ok()?;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking, and only a regular file: a FIFO or a device put in the cache's place
+        // must not hold the start up.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(self.path(name))
+            .ok()?;
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
         // Read at most the cap (plus a header's worth): a huge file is not read in whole.
         let limit = (PROGRAM_CACHE_MAX + 64 + self.driver.len()) as u64;
         let mut bytes = Vec::new();
