@@ -580,7 +580,16 @@ impl App {
 /// A new pane's view: following the output, nothing selected, its program's title so far.
 fn pane_view(id: TabId, shared: std::sync::Arc<io::TabShared>) -> TabView {
     let title = shared.term.lock().map(|t| t.title().to_owned()).unwrap_or_default();
-    TabView { id, shared, display_offset: 0, selection: None, search: None, title, exited: None }
+    TabView {
+        id,
+        shared,
+        display_offset: 0,
+        seen: (0, false),
+        selection: None,
+        search: None,
+        title,
+        exited: None,
+    }
 }
 
 /// The Wayland app_id and X11 WM_CLASS of every window (and the desktop file's name).

@@ -40,17 +40,19 @@ pub struct TabStrip {
 }
 
 /// Lays out the tab bar for `count` tabs in `width` pixels: equal shares while each is at least
-/// [`MIN_TAB_CELLS`] cells of `cell_w` wide, else as many tabs of that width as fit, in a window
-/// that keeps the `active` tab near its middle (as a browser's tab strip scrolls). The cost of a
-/// frame's tab bar is then bounded by the window's width, not by the number of tabs (1,000 tabs
-/// used to mean 1,000 two-pixel labels built every frame).
-pub fn tab_strip(count: usize, active: usize, width: f32, cell_w: f32) -> TabStrip {
+/// [`MIN_TAB_CELLS`] cells of `cell_w` wide, else as many tabs of that width as fit, starting
+/// at `first` (what the bar showed last) and scrolled only as far as needed to show the
+/// `active` tab, as a browser's tab strip scrolls. The cost of a frame's tab bar is then
+/// bounded by the window's width, not by the number of tabs (1,000 tabs used to mean 1,000
+/// two-pixel labels built every frame).
+pub fn tab_strip(count: usize, active: usize, first: usize, width: f32, cell_w: f32) -> TabStrip {
     if count == 0 {
         return TabStrip { first: 0, shown: 0, tab_w: width.max(1.0) };
     }
     let min_w = (MIN_TAB_CELLS * cell_w).max(1.0);
     let fit = ((width / min_w) as usize).clamp(1, count);
-    let first = active.min(count - 1).saturating_sub(fit / 2).min(count - fit);
+    let active = active.min(count - 1);
+    let first = first.min(active).max((active + 1).saturating_sub(fit)).min(count - fit);
     TabStrip { first, shown: fit, tab_w: (width / fit as f32).floor().max(1.0) }
 }
 
@@ -852,24 +854,31 @@ mod tests {
     }
 
     #[test]
-    fn the_tab_strip_shares_the_width_until_tabs_get_narrow_then_follows_the_active_tab() {
-        // 8-pixel cells: a tab is at least 80 pixels.
-        assert_eq!(tab_strip(3, 1, 960.0, 8.0), TabStrip { first: 0, shown: 3, tab_w: 320.0 });
-        assert_eq!(tab_strip(12, 0, 960.0, 8.0), TabStrip { first: 0, shown: 12, tab_w: 80.0 });
-        // 1,000 tabs: 12 shown, the active one in the middle, clamped at both ends.
-        assert_eq!(tab_strip(1000, 500, 960.0, 8.0).first, 494);
-        assert_eq!(tab_strip(1000, 500, 960.0, 8.0).shown, 12);
-        assert_eq!(tab_strip(1000, 0, 960.0, 8.0).first, 0);
-        assert_eq!(tab_strip(1000, 999, 960.0, 8.0).first, 988);
+    fn the_tab_strip_shares_the_width_until_tabs_get_narrow_then_scrolls_to_the_active_tab() {
+        // 8-pixel cells: a tab is at least 80 pixels, 12 fit in 960.
+        assert_eq!(tab_strip(3, 1, 0, 960.0, 8.0), TabStrip { first: 0, shown: 3, tab_w: 320.0 });
+        assert_eq!(tab_strip(12, 0, 0, 960.0, 8.0), TabStrip { first: 0, shown: 12, tab_w: 80.0 });
+        // 1,000 tabs: 12 shown; the strip stays put while the active tab is on it…
+        assert_eq!(tab_strip(1000, 5, 0, 960.0, 8.0).first, 0);
+        assert_eq!(tab_strip(1000, 11, 0, 960.0, 8.0).first, 0);
+        assert_eq!(tab_strip(1000, 494, 490, 960.0, 8.0).first, 490);
+        // …and scrolls just far enough when it leaves, either way, clamped at both ends.
+        assert_eq!(tab_strip(1000, 12, 0, 960.0, 8.0).first, 1);
+        assert_eq!(tab_strip(1000, 500, 0, 960.0, 8.0).first, 489);
+        assert_eq!(tab_strip(1000, 3, 490, 960.0, 8.0).first, 3);
+        assert_eq!(tab_strip(1000, 999, 0, 960.0, 8.0).first, 988);
+        assert_eq!(tab_strip(20, 19, 999, 960.0, 8.0).first, 8);
         for active in [0, 1, 5, 6, 7, 500, 993, 994, 998, 999] {
-            let s = tab_strip(1000, active, 960.0, 8.0);
-            assert!((s.first..s.first + s.shown).contains(&active), "{active}: {s:?}");
-            assert!(s.first + s.shown <= 1000);
+            for first in [0, 6, 495, 999] {
+                let s = tab_strip(1000, active, first, 960.0, 8.0);
+                assert!((s.first..s.first + s.shown).contains(&active), "{active}: {s:?}");
+                assert!(s.first + s.shown <= 1000);
+            }
         }
         // A window narrower than one tab still shows the active one; none shows nothing.
-        assert_eq!(tab_strip(5, 4, 30.0, 8.0), TabStrip { first: 4, shown: 1, tab_w: 30.0 });
-        assert_eq!(tab_strip(0, 0, 960.0, 8.0).shown, 0);
-        assert_eq!(tab_strip(5, 99, 960.0, 8.0).shown, 5);
+        assert_eq!(tab_strip(5, 4, 0, 30.0, 8.0), TabStrip { first: 4, shown: 1, tab_w: 30.0 });
+        assert_eq!(tab_strip(0, 0, 0, 960.0, 8.0).shown, 0);
+        assert_eq!(tab_strip(5, 99, 0, 960.0, 8.0).shown, 5);
     }
 
     #[test]

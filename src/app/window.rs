@@ -46,6 +46,11 @@ pub struct TabView {
     pub shared: Arc<TabShared>,
     /// Lines scrolled back (0: following the output).
     pub display_offset: usize,
+    /// The pane's history position when it was last drawn (history length plus the rows
+    /// dropped off its front) and whether it was scrolled back then: lines that arrive while
+    /// scrolled back push `display_offset` up by as many, so the view stays on the same
+    /// text, as in xterm, Alacritty and kitty ([`keep_view`]).
+    pub seen: (u64, bool),
     pub selection: Option<Selection>,
     pub search: Option<Search>,
     pub title: String,
@@ -54,6 +59,20 @@ pub struct TabView {
     /// (its `shared`) and a notice until the user dismisses it. `status` is the exit code,
     /// `None` when the program was killed by a signal or its status is unknown.
     pub exited: Option<Option<i32>>,
+}
+
+/// The scroll-back offset that keeps a scrolled-back view on the same lines: `offset` plus the
+/// lines that went into the history since the last frame (`total` against `seen`, each the
+/// history length plus the rows dropped off its front), capped at the history's length.
+/// Applies only when the view was scrolled back at that frame too: a view that follows the
+/// output (offset 0) keeps following it, and an offset the user just chose is taken as is.
+pub fn keep_view(offset: usize, seen: (u64, bool), total: u64, history: usize) -> usize {
+    let (before, was_back) = seen;
+    if offset == 0 || !was_back {
+        return offset.min(history);
+    }
+    let grown = usize::try_from(total.saturating_sub(before)).unwrap_or(usize::MAX);
+    offset.saturating_add(grown).min(history)
 }
 
 impl TabView {
@@ -247,6 +266,9 @@ pub struct TermWindow {
     pub banner: Option<String>,
     /// Opacity of the default background (`window.opacity`, 0-1).
     opacity: f32,
+    /// The first tab the tab bar showed last ([`scene::tab_strip`]): the strip scrolls only
+    /// when the active tab leaves it, so a clicked tab stays under the pointer.
+    tab_first: usize,
 }
 
 impl TermWindow {
@@ -312,6 +334,7 @@ impl TermWindow {
             prompt: None,
             banner: None,
             opacity: config.window.opacity,
+            tab_first: 0,
         })
     }
 
@@ -544,7 +567,8 @@ impl TermWindow {
         if l.tab_bar <= 0.0 || pos.y as f32 >= l.tab_bar || self.tabs.is_empty() {
             return None;
         }
-        let strip = scene::tab_strip(self.tabs.len(), self.active, l.width, l.cell_w);
+        let strip =
+            scene::tab_strip(self.tabs.len(), self.active, self.tab_first, l.width, l.cell_w);
         let i = ((pos.x as f32 / strip.tab_w) as usize).min(strip.shown.saturating_sub(1));
         Some((strip.first + i).min(self.tabs.len() - 1))
     }
@@ -723,7 +747,9 @@ impl TermWindow {
             t.activity = false;
         }
         let tabs: Vec<(String, bool)> = if self.tabs.len() > 1 {
-            let strip = scene::tab_strip(self.tabs.len(), self.active, l.width, l.cell_w);
+            let strip =
+                scene::tab_strip(self.tabs.len(), self.active, self.tab_first, l.width, l.cell_w);
+            self.tab_first = strip.first;
             self.tabs
                 .iter()
                 .enumerate()
@@ -745,6 +771,19 @@ impl TermWindow {
         let flash = self.bell_until.is_some_and(|t| now < t);
         let cursor_on = self.blink_on || !self.focused;
         let layout = self.pane_layout();
+        // Scrolled-back views stay on their lines while output arrives.
+        if let Some(group) = self.tabs.get_mut(self.active) {
+            for place in &layout.panes {
+                let Some(pane) = group.pane_mut(place.pane) else { continue };
+                let (total, history) = {
+                    let term = pane.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                    let grid = term.grid();
+                    (grid.history_len() as u64 + grid.dropped(), grid.history_len())
+                };
+                pane.display_offset = keep_view(pane.display_offset, pane.seen, total, history);
+                pane.seen = (total, pane.display_offset > 0);
+            }
+        }
         let Some(group) = self.tabs.get(self.active) else { return };
         let Some(focused) = group.focused_pane() else { return };
         // A synchronized update (mode 2026) in any visible pane holds the frame.
@@ -1165,11 +1204,28 @@ mod tests {
             id: TabId(id),
             shared,
             display_offset: 0,
+            seen: (0, false),
             selection: None,
             search: None,
             title: String::new(),
             exited: None,
         }
+    }
+
+    #[test]
+    fn a_scrolled_back_view_stays_on_its_lines_while_output_arrives() {
+        // Following the output: stays at the bottom however much arrives.
+        assert_eq!(keep_view(0, (100, false), 150, 150), 0);
+        // Scrolled back 10 at the last frame; 5 lines arrived: 15 back shows the same text.
+        assert_eq!(keep_view(10, (100, true), 105, 105), 15);
+        // Lines that arrived while the history was full and dropped its oldest rows count too;
+        // the offset never passes the history's length (the view stops at its top).
+        assert_eq!(keep_view(10, (1000, true), 1005, 1000), 15);
+        assert_eq!(keep_view(995, (1000, true), 1010, 1000), 1000);
+        // An offset the user just set (not scrolled back at the last frame) is taken as is.
+        assert_eq!(keep_view(7, (100, false), 120, 120), 7);
+        // A history that shrank (cleared, a smaller scrollback limit) caps the offset.
+        assert_eq!(keep_view(50, (100, true), 100, 20), 20);
     }
 
     #[test]
