@@ -469,6 +469,34 @@ fn scrollback_by_keys_and_wheel_and_search() {
 }
 
 #[test]
+fn a_scrolled_back_view_stays_put_while_output_arrives() {
+    let x = Xvfb::start();
+    // A red marker line, history under it, then a line every 50 ms for ever.
+    let script = r"printf '\033[48;2;255;0;0mMARKER          \033[0m\n'; seq 1 100; echo END; while :; do echo tick; sleep 0.05; done";
+    let gui = Gui::start(&x, "scrollkeep", &["-e", "sh", "-c", script]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    gui.wait_text(tab, "END");
+    gui.xdotool(&["windowfocus", &xid.to_string()]);
+    std::thread::sleep(Duration::from_millis(150));
+    let red = || count(&gui.capture(xid), [255, 0, 0]);
+    gui.xdotool(&["key", "shift+Home"]);
+    assert!(wait_until(Duration::from_secs(5), || red() > 0), "shift+home shows the marker");
+    // 3 s is 60 more lines, more than a screen: a view that slid with the output would have
+    // lost the marker by then.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(red() > 0, "the scrolled-back view stayed on the marker while lines arrived");
+    gui.xdotool(&["key", "shift+End"]);
+    assert!(
+        wait_until(Duration::from_secs(5), || red() == 0),
+        "shift+end follows the output again"
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(red(), 0, "at the bottom the view keeps following the output");
+}
+
+#[test]
 fn ctrl_click_opens_links_with_xdg_open() {
     let x = Xvfb::start();
     // A stand-in xdg-open on PATH that records what it was asked to open.
