@@ -739,6 +739,16 @@ mod program_cache_tests {
         assert!(c.load("rect").is_none());
         c.store("rect", &binary);
         assert!(c.load("rect").is_some());
+        // A FIFO in a program's place is refused at once (a blocking open would wait for a
+        // writer for ever), and the next store replaces it.
+        let fifo = std::ffi::CString::new(c.path("glyph").into_os_string().into_encoded_bytes());
+        // SAFETY: mkfifo reads a NUL-terminated path that lives across the call.
+        let made = fifo.map(|p| unsafe { libc::mkfifo(p.as_ptr(), 0o600) } == 0);
+        assert_eq!(made, Ok(true), "mkfifo");
+        assert!(c.load("glyph").is_none());
+        c.store("glyph", &binary);
+        assert!(c.load("glyph").is_some());
+        std::fs::remove_file(c.path("glyph")).unwrap_or_default();
         // Too large to keep: not written.
         let huge = glow::ProgramBinary { buffer: vec![1; PROGRAM_CACHE_MAX + 1], format: 7 };
         c.store("huge", &huge);
