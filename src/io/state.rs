@@ -61,9 +61,15 @@ const TYPED_RECENTLY: std::time::Duration = std::time::Duration::from_secs(1);
 /// commands (a typed key) waited hundreds of milliseconds for the turn to end.
 const READ_TIME_BUDGET: std::time::Duration = std::time::Duration::from_micros(500);
 /// Another tab read this recently: tabs compete for the loop, and [`READ_TIME_BUDGET`]
-/// applies (a lone busy tab keeps its whole byte budget per turn, so a program's frame is
-/// parsed, and drawn, in one piece rather than cut into many partial frames).
+/// applies (a lone busy tab keeps its whole byte budget per turn, within
+/// [`LONE_TIME_BUDGET`], so a program's frame is parsed, and drawn, in one piece rather than
+/// cut into many partial frames).
 const CONTENDED: std::time::Duration = std::time::Duration::from_millis(5);
+/// Parse time a lone busy tab may take per loop turn: long enough that a full-screen frame
+/// is parsed in one piece, short enough that the loop's other handles (a `msg` client's
+/// socket, a watcher, a timer) wait a few milliseconds, not the 30 ms a 256 KiB budget of
+/// `yes` output takes to parse (which made `msg stats` wait ~200 ms behind one flooding tab).
+const LONE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
 /// Bytes a busy tab reads per loop turn while a tab typed into waits: `yes` output parses at
 /// a few MB/s with history compressed, so 1 KiB keeps the typed tab's wait for the busy
 /// tabs' parsing near a quarter of a millisecond per read.
@@ -1092,10 +1098,10 @@ impl IoState {
         let turn_started = std::time::Instant::now();
         let contended =
             self.last_read.is_some_and(|(k, at)| k != key && turn_started - at < CONTENDED);
-        let time = time.filter(|_| contended);
+        let time = time.map(|t| if contended { t } else { LONE_TIME_BUDGET });
         let interactive = self
             .typed
-            .filter(|&(k, at)| k != key && time.is_some() && at.elapsed() < TYPED_RECENTLY)
+            .filter(|&(k, at)| k != key && contended && at.elapsed() < TYPED_RECENTLY)
             .map(|(k, _)| k);
         let chunk = if interactive.is_some() { INTERACTIVE_CHUNK } else { READ_CHUNK };
         if let Some(typed) = interactive {
