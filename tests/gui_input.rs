@@ -421,18 +421,27 @@ fn count(img: &Image, color: [u8; 3]) -> usize {
         .count()
 }
 
-#[test]
-fn scrollback_by_keys_and_wheel_and_search() {
-    let x = Xvfb::start();
-    // A red marker line, then enough lines to push it into the scrollback.
-    let script = r"printf '\033[48;2;255;0;0mMARKER          \033[0m\n'; seq 1 200; echo END; exec cat >/dev/null";
-    let gui = Gui::start(&x, "scroll", &["-e", "sh", "-c", script]);
+/// A focused window whose program prints a red marker line, `lines` numbered lines under it
+/// and `END`, then runs `then`; with the window's description and X id.
+fn marker_window(x: &Xvfb, name: &str, lines: u32, then: &str) -> (Gui, serde_json::Value, u64) {
+    let script = format!(
+        r"printf '\033[48;2;255;0;0mMARKER          \033[0m\n'; seq 1 {lines}; echo END; {then}"
+    );
+    let gui = Gui::start(x, name, &["-e", "sh", "-c", &script]);
     let w = gui.window();
     let tab = w["tabs"][0]["id"].as_u64().unwrap();
     let xid = w["geometry"]["x11_window"].as_u64().unwrap();
     gui.wait_text(tab, "END");
     gui.xdotool(&["windowfocus", &xid.to_string()]);
     std::thread::sleep(Duration::from_millis(150));
+    (gui, w, xid)
+}
+
+#[test]
+fn scrollback_by_keys_and_wheel_and_search() {
+    let x = Xvfb::start();
+    // A red marker line, then enough lines to push it into the scrollback.
+    let (gui, w, xid) = marker_window(&x, "scroll", 200, "exec cat >/dev/null");
     let red = || count(&gui.capture(xid), [255, 0, 0]);
     let shows = |want: bool| wait_until(Duration::from_secs(5), || (red() > 0) == want);
     assert!(shows(false), "the marker starts off screen");
@@ -472,14 +481,8 @@ fn scrollback_by_keys_and_wheel_and_search() {
 fn a_scrolled_back_view_stays_put_while_output_arrives() {
     let x = Xvfb::start();
     // A red marker line, history under it, then a line every 50 ms for ever.
-    let script = r"printf '\033[48;2;255;0;0mMARKER          \033[0m\n'; seq 1 100; echo END; while :; do echo tick; sleep 0.05; done";
-    let gui = Gui::start(&x, "scrollkeep", &["-e", "sh", "-c", script]);
-    let w = gui.window();
-    let tab = w["tabs"][0]["id"].as_u64().unwrap();
-    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
-    gui.wait_text(tab, "END");
-    gui.xdotool(&["windowfocus", &xid.to_string()]);
-    std::thread::sleep(Duration::from_millis(150));
+    let (gui, _, xid) =
+        marker_window(&x, "scrollkeep", 100, "while :; do echo tick; sleep 0.05; done");
     let red = || count(&gui.capture(xid), [255, 0, 0]);
     gui.xdotool(&["key", "shift+Home"]);
     assert!(wait_until(Duration::from_secs(5), || red() > 0), "shift+home shows the marker");
