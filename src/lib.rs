@@ -13,6 +13,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod hash;
 pub mod io;
 pub mod ipc;
 pub mod out;

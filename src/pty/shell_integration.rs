@@ -130,14 +130,10 @@ pub fn directory() -> Option<PathBuf> {
 
 /// A 64-bit FNV-1a of the scripts: a new uvterm with other scripts gets its own directory.
 fn content_hash() -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (path, text) in FILES {
-        for b in path.bytes().chain([0]).chain(text.bytes()) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
+    use crate::hash::{FNV1A_EMPTY, fnv1a_extend};
+    FILES.iter().fold(FNV1A_EMPTY, |h, (path, text)| {
+        fnv1a_extend(fnv1a_extend(fnv1a_extend(h, path.as_bytes()), &[0]), text.as_bytes())
+    })
 }
 
 /// A directory of ours that nobody else can write: created 0700, or found a real directory

@@ -591,13 +591,6 @@ struct ProgramCache {
 pub const PROGRAM_CACHE_MAX: usize = 4 << 20;
 const PROGRAM_CACHE_MAGIC: &[u8; 8] = b"UVTPROG1";
 
-/// FNV-1a, 64 bits: a stable hash for file names and checksums (std's hasher may change
-/// between releases; nothing here needs to resist an attacker — the driver checks what it
-/// loads, and the file is the user's own).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
-}
-
 impl ProgramCache {
     /// A cache for the current context's driver, if it hands out program binaries and a
     /// cache directory is known.
@@ -625,7 +618,7 @@ impl ProgramCache {
     }
 
     fn path(&self, name: &str) -> std::path::PathBuf {
-        self.dir.join(format!("{:016x}.bin", fnv1a(name.as_bytes())))
+        self.dir.join(format!("{:016x}.bin", crate::hash::fnv1a(name.as_bytes())))
     }
 
     /// The file's contents for this program and driver: header, then the binary.
@@ -637,7 +630,7 @@ impl ProgramCache {
         out.extend_from_slice(driver);
         out.extend_from_slice(&binary.format.to_le_bytes());
         out.extend_from_slice(&(binary.buffer.len() as u32).to_le_bytes());
-        out.extend_from_slice(&fnv1a(&binary.buffer).to_le_bytes());
+        out.extend_from_slice(&crate::hash::fnv1a(&binary.buffer).to_le_bytes());
         out.extend_from_slice(&binary.buffer);
         out
     }
@@ -657,7 +650,7 @@ impl ProgramCache {
         if len != rest.len() || len == 0 || len > PROGRAM_CACHE_MAX {
             return None;
         }
-        if fnv1a(rest) != u64::from_le_bytes(*sum) {
+        if crate::hash::fnv1a(rest) != u64::from_le_bytes(*sum) {
             return None;
         }
         Some(glow::ProgramBinary { buffer: rest.to_vec(), format: u32::from_le_bytes(*format) })
