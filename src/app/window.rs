@@ -771,12 +771,22 @@ impl TermWindow {
         let flash = self.bell_until.is_some_and(|t| now < t);
         let cursor_on = self.blink_on || !self.focused;
         let layout = self.pane_layout();
-        // Scrolled-back views stay on their lines while output arrives.
+        // One look at each visible pane's terminal: scrolled-back views stay on their lines
+        // while output arrives, and a synchronized update (mode 2026) in any of them holds
+        // the frame.
+        let mut syncing = false;
         if let Some(group) = self.tabs.get_mut(self.active) {
             for place in &layout.panes {
                 let Some(pane) = group.pane_mut(place.pane) else { continue };
                 let (total, history) = {
-                    let term = pane.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+                    let (term, sync) = match pane.shared.term.lock() {
+                        Ok(t) => {
+                            let sync = t.modes().contains(Modes::SYNC_OUTPUT);
+                            (t, sync)
+                        }
+                        Err(p) => (p.into_inner(), false),
+                    };
+                    syncing |= sync;
                     let grid = term.grid();
                     (grid.history_len() as u64 + grid.dropped(), grid.history_len())
                 };
@@ -786,11 +796,6 @@ impl TermWindow {
         }
         let Some(group) = self.tabs.get(self.active) else { return };
         let Some(focused) = group.focused_pane() else { return };
-        // A synchronized update (mode 2026) in any visible pane holds the frame.
-        let syncing =
-            layout.panes.iter().filter_map(|p| group.pane(p.pane)).any(|p| {
-                p.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::SYNC_OUTPUT))
-            });
         if syncing {
             let since = *self.sync_since.get_or_insert(now);
             if now < since + SYNC_TIMEOUT {
