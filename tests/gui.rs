@@ -145,15 +145,21 @@ for line in sys.stdin:
     print("\033[3;1H\033[J" + "".join(page) + "\nPAGE%d" % n, flush=True)
 "#;
     let script = format!("stty -echo; exec python3 -c '{program}'");
-    let env = [("UVTERM_ATLAS_MAX_SIZE", "256"), ("RUST_LOG", "uvterm=info")];
+    let env = [("UVTERM_ATLAS_MAX_SIZE", "256"), ("RUST_LOG", "uvterm=info,uvterm::render=debug")];
     let gui = Gui::start_with_env(&x, "atlas", &["-e", "sh", "-c", &script], &env);
     let w = gui.window();
     let tab = w["tabs"][0]["id"].as_u64().unwrap().to_string();
     let xid = w["geometry"]["x11_window"].as_u64().unwrap();
     let cells = Cells::of(&w);
     gui.wait_text(tab.parse().unwrap(), "Reference");
-    let drawn = |img: &Image| cells.pixels(img, 0, 0..24).iter().any(|p| close(*p, GREEN, 40));
-    let before = cells.pixels(&gui.capture_when(xid, Duration::from_secs(30), drawn), 0, 0..24);
+    // The reference line as it stays: drawn, and the same in two captures in a row.
+    let mut last: Vec<[u8; 3]> = Vec::new();
+    let settled = gui.capture_when(xid, Duration::from_secs(30), |img| {
+        let line = cells.pixels(img, 0, 0..24);
+        let drawn = line.iter().any(|p| close(*p, GREEN, 40));
+        drawn && std::mem::replace(&mut last, line) == last
+    });
+    let before = cells.pixels(&settled, 0, 0..24);
     assert!(before.iter().any(|p| close(*p, GREEN, 40)), "the reference line is drawn");
     for n in 0..8 {
         gui.msg(&["send-text", &tab, &format!("{n}\\n")]);
@@ -167,14 +173,34 @@ for line in sys.stdin:
         |img: &Image| cells.pixels(img, 2, 0..80).iter().filter(|p| close(**p, FG, 40)).count();
     let page = gui.capture_when(xid, Duration::from_secs(30), |img| ink(img) > 500);
     assert!(ink(&page) > 500, "the last page is drawn");
-    let after = cells.pixels(
-        &gui.capture_when(xid, Duration::from_secs(10), |img| {
-            cells.pixels(img, 0, 0..24) == before
-        }),
-        0,
-        0..24,
-    );
-    assert!(before == after, "the reference line looks the same after evictions");
+    let last =
+        gui.capture_when(xid, Duration::from_secs(10), |img| cells.pixels(img, 0, 0..24) == before);
+    let after = cells.pixels(&last, 0, 0..24);
+    if before != after {
+        // What a failure needs to be understood: where the line differs, both captures, and
+        // the renderer's account of its frames and atlas resets.
+        let dir = std::env::temp_dir();
+        settled.save(&dir.join("uvterm-atlas-before.ppm"));
+        last.save(&dir.join("uvterm-atlas-after.ppm"));
+        let width = (24.0 * cells.cw).round() as usize;
+        let differ: Vec<(usize, usize)> = (0..before.len().min(after.len()))
+            .filter(|&i| before[i] != after[i])
+            .map(|i| (i % width, i / width))
+            .collect();
+        let log = gui.stderr();
+        let frames: Vec<&str> =
+            log.lines().filter(|l| l.contains("atlas") || l.contains("frame of")).collect();
+        panic!(
+            "the reference line looks different after evictions: {} of {} pixels differ, \
+             first (x, y) {:?}, last {:?}; captures in {}; log:\n{}",
+            differ.len(),
+            before.len(),
+            differ.first(),
+            differ.last(),
+            dir.display(),
+            frames.join("\n")
+        );
+    }
 }
 
 /// Ctrl+= / Ctrl+- / Ctrl+0 change the font size of a running window: the cells grow, the
@@ -239,9 +265,13 @@ fn a_still_screen_draws_no_frames() {
     let tab = w["tabs"][0]["id"].as_u64().unwrap();
     gui.wait_text(tab, "ready");
     let frames = || gui.json(&["stats"])["frames"].as_u64().unwrap();
-    // Whatever was pending lands first.
-    std::thread::sleep(Duration::from_millis(500));
-    let still = frames();
+    // Whatever was pending lands first: the count settles (no frame for half a second).
+    let mut still = frames();
+    let settled = wait_until(Duration::from_secs(20), || {
+        std::thread::sleep(Duration::from_millis(500));
+        std::mem::replace(&mut still, frames()) == still
+    });
+    assert!(settled, "frames kept coming after the start: {still} so far");
     assert!(still > 0, "the first frames are counted");
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(frames(), still, "frames drawn while nothing changed");

@@ -677,6 +677,9 @@ impl Renderer {
         group: &mut Group,
     ) {
         self.resolve(fonts, scene, spec.glyphs.clone(), spec.runs.clone());
+        // The generation the group's glyphs were looked up under: a reset while they are
+        // rasterized drops the ones placed before it, so the group must not pass for current.
+        let generation = self.generation;
         for i in 0..self.placed.len() {
             let key = self.placed[i].key;
             if !self.cache.contains_key(&key) {
@@ -685,7 +688,7 @@ impl Renderer {
             }
         }
         group.key = spec.key;
-        group.generation = self.generation;
+        group.generation = generation;
         group.bytes.iter_mut().for_each(Vec::clear);
         for r in &scene.backgrounds[spec.backgrounds.clone()] {
             rect_bytes(r, &mut group.bytes[0]);
@@ -721,7 +724,7 @@ impl Renderer {
         let mut now: Vec<Group> = Vec::with_capacity(specs.len());
         // Rows are taken over only where the frame has the same groups as the last.
         let same_shape = specs.len() == last.len();
-        for attempt in 0..2 {
+        for attempt in 0..FRAME_ATTEMPTS {
             let generation = self.generation;
             now.clear();
             for (i, spec) in specs.iter().enumerate() {
@@ -977,6 +980,13 @@ fn rect_bytes(r: &Rect, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(&r.color);
 }
+
+/// How often a frame is built before it is drawn as it is. An atlas reset (growth or
+/// eviction) while it is built starts it over, every group built anew; a frame whose glyphs
+/// fit an empty atlas is whole by the second attempt. A frame that does not fit is drawn
+/// without the glyphs that did not, and its groups keep the generation they were built
+/// under, so the next frame builds them again.
+const FRAME_ATTEMPTS: usize = 3;
 
 /// Bytes of a rectangle instance and of a glyph instance.
 const RECT_STRIDE: usize = 20;
