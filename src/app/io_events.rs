@@ -142,6 +142,7 @@ impl App {
                 {
                     let size = w.clamp_program_size(w.size_for(cols, lines));
                     let _ = w.window.request_inner_size(size);
+                    w.forget_size();
                 }
             }
             IoEvent::WindowRequest { tab, request } => {
@@ -150,9 +151,15 @@ impl App {
                 if let Some(w) = window {
                     use crate::term::WindowRequest as R;
                     match request {
-                        R::Iconify(on) => w.window.set_minimized(on),
+                        R::Iconify(on) => {
+                            w.window.set_minimized(on);
+                            w.forget_size();
+                        }
                         R::Raise => w.window.focus_window(),
-                        R::Maximize(n) => w.window.set_maximized(n != 0),
+                        R::Maximize(n) => {
+                            w.window.set_maximized(n != 0);
+                            w.forget_size();
+                        }
                         R::Fullscreen(n) => {
                             let on = match n {
                                 0 => Some(false),
@@ -162,11 +169,12 @@ impl App {
                             w.set_fullscreen(on, &self.sender);
                         }
                         R::ResizePixels { width, height } => {
-                            let size = w.window.inner_size();
+                            let size = w.inner_size();
                             let width = if width == 0 { size.width } else { width as u32 };
                             let height = if height == 0 { size.height } else { height as u32 };
                             let size = w.clamp_program_size(PhysicalSize::new(width, height));
                             let _ = w.window.request_inner_size(size);
+                            w.forget_size();
                         }
                         R::Lower | R::Refresh => w.window.request_redraw(),
                         R::Move { x, y } => {

@@ -424,6 +424,7 @@ impl ApplicationHandler<IoEvent> for App {
                 let (family, size, padding) =
                     (self.config.font.spec(), self.config.font.size, self.config.window.padding);
                 if let Some(w) = self.windows.get_mut(&wid) {
+                    w.forget_size();
                     let points = w.fonts.points.max(1.0);
                     match Fonts::new(
                         &family,

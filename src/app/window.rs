@@ -269,6 +269,11 @@ pub struct TermWindow {
     /// The first tab the tab bar showed last ([`scene::tab_strip`]): the strip scrolls only
     /// when the active tab leaves it, so a clicked tab stays under the pointer.
     tab_first: usize,
+    /// The window's inner size as last asked of the window system, until something may
+    /// have changed it ([`TermWindow::forget_size`]). On X11 every `Window::inner_size` is a
+    /// round trip to the server (GetGeometry), and a frame needs the size several times:
+    /// ~70 µs of each echo's frame went to them.
+    size: std::cell::Cell<Option<PhysicalSize<u32>>>,
 }
 
 impl TermWindow {
@@ -335,6 +340,7 @@ impl TermWindow {
             banner: None,
             opacity: config.window.opacity,
             tab_first: 0,
+            size: std::cell::Cell::new(None),
         })
     }
 
@@ -384,7 +390,7 @@ impl TermWindow {
 
     /// The tab area (physical pixels): the window less the padding and the tab bar.
     pub fn area(&self) -> PxRect {
-        let size = self.window.inner_size();
+        let size = self.inner_size();
         let tab_bar = self.tab_bar_height();
         PxRect {
             x: self.padding,
@@ -517,7 +523,7 @@ impl TermWindow {
     }
 
     pub fn layout(&self) -> Layout {
-        let size = self.window.inner_size();
+        let size = self.inner_size();
         let (cw, ch) = (self.fonts.cell_width as f32, self.fonts.cell_height as f32);
         let tab_bar = self.tab_bar_height();
         let cols = ((size.width as f32 - 2.0 * self.padding) / cw).floor().max(1.0) as usize;
@@ -645,7 +651,7 @@ impl TermWindow {
 
     pub fn report(&mut self, io: &io::IoSender) {
         let l = self.layout();
-        let size = self.window.inner_size();
+        let size = self.inner_size();
         let x11_window = match raw_window_handle::HasWindowHandle::window_handle(&self.window)
             .map(|h| h.as_raw())
         {
@@ -687,10 +693,28 @@ impl TermWindow {
     pub fn set_fullscreen(&mut self, on: Option<bool>, io: &io::IoSender) {
         let on = on.unwrap_or(self.window.fullscreen().is_none());
         self.window.set_fullscreen(on.then_some(winit::window::Fullscreen::Borderless(None)));
+        self.forget_size();
         self.report(io);
     }
 
+    /// The window's inner size (physical pixels), asked of the window system once after
+    /// each change ([`TermWindow::forget_size`]).
+    pub fn inner_size(&self) -> PhysicalSize<u32> {
+        self.size.get().unwrap_or_else(|| {
+            let size = self.window.inner_size();
+            self.size.set(Some(size));
+            size
+        })
+    }
+
+    /// The window's size may have changed (a `Resized` event, a new scale factor, or a
+    /// size, maximize, minimize or fullscreen request of ours): ask again next time.
+    pub fn forget_size(&self) {
+        self.size.set(None);
+    }
+
     pub fn resized(&mut self, io: &io::IoSender) {
+        self.forget_size();
         self.target.resize(&self.window);
         self.sync_size(io);
         self.window.request_redraw();
@@ -984,7 +1008,8 @@ impl TermWindow {
         if self.target.make_current().is_err() {
             return;
         }
-        let size = self.window.inner_size();
+        crate::trace::latency("made current");
+        let size = self.inner_size();
         if let Some(r) = self.renderer.as_mut() {
             r.render(&mut self.fonts, &self.scene, size.width, size.height);
         }

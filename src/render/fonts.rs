@@ -14,7 +14,7 @@
 
 use freetype as ft;
 use freetype::face::LoadFlag;
-use harfrust::{Buffer, Feature, ShapeOptions, ShaperFont};
+use harfrust::{Buffer, Direction, Feature, Script, ShapeOptions, ShapePlan, ShaperFont};
 use rustc_hash::FxHashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -112,7 +112,15 @@ struct Loaded {
     ft: ft::Face,
     /// Pixels per font unit at the configured size.
     scale: f32,
+    /// Shape plans made for this font (with [`Fonts`]' features), one per direction and
+    /// script met: HarfBuzz's plan cache. A plan costs about twice the shaping of an
+    /// 80-character run, and every new run (a key typed into a word) is shaped.
+    plans: Vec<(Direction, Option<Script>, ShapePlan)>,
 }
+
+/// At most this many shape plans are kept per font (a font meets few scripts; past this,
+/// they are dropped and made again).
+const PLANS_MAX: usize = 16;
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {
@@ -314,7 +322,7 @@ impl Fonts {
             Some(m) if !ft.is_scalable() => m.y_ppem as f32 / upem,
             _ => self.pixel_size / upem,
         };
-        self.loaded.push(Loaded { file, hb, ft, scale });
+        self.loaded.push(Loaded { file, hb, ft, scale, plans: Vec::new() });
         Ok(self.loaded.len() - 1)
     }
 
@@ -457,14 +465,28 @@ impl Fonts {
     ) {
         let slot = self.faces[face.index()];
         let synth = if font == slot.font { slot.synth } else { 0 };
-        let loaded = &self.loaded[font];
+        let loaded = &mut self.loaded[font];
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.clear();
         buffer.push_str(text);
         buffer.guess_segment_properties();
+        let (direction, script) = (buffer.direction(), buffer.script());
+        let known = loaded.plans.iter().position(|p| p.0 == direction && p.1 == script);
+        let plan = match known {
+            Some(i) => i,
+            None => {
+                if loaded.plans.len() >= PLANS_MAX {
+                    loaded.plans.clear();
+                }
+                let plan = ShapePlan::new(&loaded.hb, direction, script, None, &self.features);
+                loaded.plans.push((direction, script, plan));
+                loaded.plans.len() - 1
+            }
+        };
         let shaper = ShaperFont::new(&loaded.hb);
-        let result =
-            harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().features(&self.features));
+        let options =
+            ShapeOptions::new().features(&self.features).plan(Some(&loaded.plans[plan].2));
+        let result = harfrust::shape(&shaper, &mut buffer, options);
         if let Err(e) = result {
             log::warn!("shaping {text:?}: {e:?}");
         } else {

@@ -525,12 +525,16 @@ impl Gl {
         }
     }
 
-    pub fn begin_frame(&self, width: i32, height: i32, clear: [f32; 4]) {
+    /// Start drawing a `width × height` frame (pixels): the viewport, premultiplied
+    /// blending, and a clear to `clear` (RGBA, 0-1) when given, within the scissor.
+    pub fn begin_frame(&self, width: i32, height: i32, clear: Option<[f32; 4]>) {
         // SAFETY: state changes on the current context.
         unsafe {
             self.gl.viewport(0, 0, width, height);
-            self.gl.clear_color(clear[0], clear[1], clear[2], clear[3]);
-            self.gl.clear(glow::COLOR_BUFFER_BIT);
+            if let Some([r, g, b, a]) = clear {
+                self.gl.clear_color(r, g, b, a);
+                self.gl.clear(glow::COLOR_BUFFER_BIT);
+            }
             // Premultiplied alpha wherever blending is on.
             self.gl.blend_func(glow::ONE, glow::ONE_MINUS_SRC_ALPHA);
         }
