@@ -17,6 +17,9 @@ UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES sway grim wtype wl-clipboard passwd"
 # Shaping (issue 14): hb-shape is the reference the shaping tests compare with; Fira Code has
 # programming ligatures; Lohit Devanagari is the Indic script the shaping tests compare.
 UVTERM_TEST_PACKAGES="$UVTERM_TEST_PACKAGES libharfbuzz-bin fonts-firacode fonts-lohit-deva"
+# The default family's real italic and bold italic (DejaVu Sans Mono Oblique), so italic text is
+# not sheared by hand; tests/shaping.rs checks that a family with all four faces synthesizes none.
+UVTERM_RUN_PACKAGES="$UVTERM_RUN_PACKAGES fonts-dejavu-extra"
 
 # Desktop notifications and fullscreen (issue 16, tests/gui_notify.rs): a private session bus
 # (dbus-daemon, also for the settings-portal test with examples/fake_portal.rs; dbus-send and dbus-monitor from dbus-bin), a real notification server with
