@@ -33,8 +33,6 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
 use super::cell::Cell;
 use super::grid::{Row, RowFlags};
 use super::tables::SideTables;
@@ -110,25 +108,24 @@ impl Block {
         I: IntoIterator<Item = &'r Row>,
     {
         scratch.clear();
-        let mut styles: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut clusters: FxHashMap<u32, u32> = FxHashMap::default();
+        // Each style run and cluster cell as (id, count), summed per id once the rows are
+        // written: a sort of a few hundred pairs costs less than a hash map grown from
+        // nothing for every block (SGR-heavy output has a style per word).
+        let mut styles: Vec<IdCount> = Vec::new();
+        let mut clusters: Vec<IdCount> = Vec::new();
         let mut count = 0;
         for row in rows {
             write_row(row, scratch, &mut styles, &mut clusters);
             count += 1;
         }
         let data = lz4_flex::block::compress(scratch).into_boxed_slice();
-        let mut styles: Vec<(u32, u32)> = styles.into_iter().collect();
-        let mut clusters: Vec<(u32, u32)> = clusters.into_iter().collect();
-        styles.sort_unstable();
-        clusters.sort_unstable();
         Block {
             id,
             rows: count,
             raw_len: scratch.len(),
             data,
-            styles: styles.into_boxed_slice(),
-            clusters: clusters.into_boxed_slice(),
+            styles: sum_by_id(styles),
+            clusters: sum_by_id(clusters),
         }
     }
 
@@ -187,12 +184,7 @@ const VARINT_MAX: usize = 5;
 /// its cells hold. The row is written into `out`'s bytes through an index rather than pushed
 /// byte by byte: scrolling output runs this for every line that leaves the hot rows, and a
 /// push per byte (length reloaded and capacity checked each time) was most of its cost.
-fn write_row(
-    row: &Row,
-    out: &mut Vec<u8>,
-    styles: &mut FxHashMap<u32, u32>,
-    clusters: &mut FxHashMap<u32, u32>,
-) {
+fn write_row(row: &Row, out: &mut Vec<u8>, styles: &mut Vec<IdCount>, clusters: &mut Vec<IdCount>) {
     let cells = row.cells();
     let occupied = row.stored_occupied_len();
     let occupied_cells = &cells[..occupied];
@@ -219,11 +211,7 @@ fn write_row(
         push_varint(out, 0);
         return;
     }
-    for cell in occupied_cells {
-        if let Some(id) = cell.cluster() {
-            *clusters.entry(id.0).or_default() += 1;
-        }
-    }
+    clusters.extend(occupied_cells.iter().filter_map(|c| c.cluster()).map(|id| (id.0, 1)));
     let mut i = 0;
     while i < occupied {
         let style = occupied_cells[i].style();
@@ -231,10 +219,23 @@ fn write_row(
         push_varint(out, run as u32);
         push_varint(out, style.0);
         if style.0 != 0 {
-            *styles.entry(style.0).or_default() += run as u32;
+            styles.push((style.0, run as u32));
         }
         i += run;
     }
+}
+
+/// `pairs` of (id, count) as one pair per id, counts summed, sorted by id.
+fn sum_by_id(mut pairs: Vec<IdCount>) -> Box<[IdCount]> {
+    pairs.sort_unstable_by_key(|p| p.0);
+    let mut out: Vec<IdCount> = Vec::with_capacity(pairs.len());
+    for (id, n) in pairs {
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.1 += n,
+            _ => out.push((id, n)),
+        }
+    }
+    out.into_boxed_slice()
 }
 
 /// Append `v` as a LEB128 varint.
