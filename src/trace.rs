@@ -2,8 +2,8 @@
 //! `UVTERM_TRACE_START=1` prints each start-up phase (`start: PHASE MICROSECONDS`, counted
 //! from [`init`] in `main`), `UVTERM_TRACE_LATENCY=1` each step of a key's way to the screen
 //! (`latency: STEP MICROSECONDS`, same clock: key, PTY write, PTY read, UI woken, frame
-//! drawn, swapped). `benches/latency.rs` reads the first; the second is for a person with a
-//! profiler. Off (the default), each call is one relaxed atomic load.
+//! drawn, swapped; finer ones between). `benches/latency.rs` reads the first; the second is
+//! for a person with a profiler. Off (the default), each call is one relaxed atomic load.
 //!
 //! Owns a clock and two switches; touches nothing else.
 
