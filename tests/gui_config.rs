@@ -126,14 +126,17 @@ fn edits_apply_live_and_broken_edits_keep_the_running_colours() {
             assert!(gui.msg(&["reload-config"]).status.success());
         }
     }
-    let settled = |_: &Image| stats("uv_handles") == handles && stats("fds") == fds;
+    // The last edit lands after its settle time, which may be after the handles are back:
+    // wait for both (a lost last edit still fails, after the timeout).
+    let last = shows(0x405087);
+    let settled = |img: &Image| stats("uv_handles") == handles && stats("fds") == fds && last(img);
     let img = gui.capture_when(xid, Duration::from_secs(10), settled);
     assert_eq!(
         (stats("uv_handles"), stats("fds")),
         (handles, fds),
         "after 40 edits and 10 reloads"
     );
-    assert!(shows(0x405087)(&img), "the last edit is what shows");
+    assert!(last(&img), "the last edit is what shows");
     drop(gui);
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
