@@ -50,6 +50,11 @@ impl App {
                     eprintln!("uvterm: the configuration was not applied:\n{e}");
                 }
             }
+            IoEvent::Reconfigured => {
+                for w in self.windows.values() {
+                    w.window.request_redraw();
+                }
+            }
             IoEvent::ReloadConfig { request } => {
                 let result = self.reload_config();
                 let _ = sender.send(io::Command::ConfigReloaded { request, result });

@@ -766,6 +766,10 @@ pub enum IoEvent {
     /// A watched configuration file changed (and has been quiet for [`SETTLE_MS`]): re-read
     /// it.
     ConfigChanged,
+    /// Every open terminal took a reloaded configuration ([`Request::Reconfigure`]: palette,
+    /// cursor, …): every window draws again. A frame the UI drew right after asking could
+    /// still show the old one, and a quiet screen would keep it.
+    Reconfigured,
     /// `msg reload-config`: re-read the configuration and answer with
     /// [`Command::ConfigReloaded`] for `request`.
     ReloadConfig {

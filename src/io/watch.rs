@@ -176,6 +176,7 @@ impl IoState {
             let mut t = shared.term.lock().unwrap_or_else(|p| p.into_inner());
             t.reconfigure(&self.config.term);
         }
+        self.sink.send(IoEvent::Reconfigured);
     }
 
     /// Whether connection `conn` waits for the UI's answer to its `reload-config`.
