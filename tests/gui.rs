@@ -106,6 +106,50 @@ fn typing_reaches_the_shell_and_resizing_resizes_the_pty() {
     gui.wait_text(tab, &format!("{lines} {cols}"));
 }
 
+/// A window made taller, then shorter again, shows its rows where they were: each of four
+/// lines on its own background colour, read back cell by cell after each resize. The
+/// program prints nothing more (cat), so the frame drawn right after the resize is what
+/// stays: Mesa's software GLX learned the new size only at a swap, and that frame was drawn
+/// into the old buffer, shifted by the change in height.
+#[test]
+fn a_resized_window_keeps_its_rows_in_place() {
+    let x = Xvfb::start();
+    let script =
+        "for c in 41 42 44 45; do printf '\\033[%smRow %s\\033[0m\\n' $c $c; done; exec cat";
+    let gui = Gui::start(&x, "resize-rows", &["-e", "sh", "-c", script]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    gui.wait_text(tab, "Row 45");
+    // The background of each line's first cell (a space-free cell: 'R' is drawn over it, so
+    // the share of the colour is checked, not every pixel).
+    let colours: [[u8; 3]; 4] = [RED, GREEN, [0, 0, 0xee], [0xcd, 0, 0xcd]];
+    let rows_in_place = |img: &Image| {
+        colours.iter().enumerate().all(|(line, &c)| share(&cells.pixels(img, line, 0..6), c) > 0.5)
+    };
+    let img = gui.capture_when(xid, Duration::from_secs(20), rows_in_place);
+    assert!(rows_in_place(&img), "the lines on their backgrounds at the start");
+    let height = w["geometry"]["height"].as_u64().unwrap();
+    for (step, h) in [("taller", height + 200), ("shorter", height.saturating_sub(100))] {
+        gui.xdotool(&["windowsize", &xid.to_string(), "600", &h.to_string()]);
+        assert!(
+            wait_until(Duration::from_secs(10), || gui.window()["geometry"]["height"] == h),
+            "the window is {h} pixels tall: {}",
+            gui.window()
+        );
+        let img = gui.capture_when(xid, Duration::from_secs(10), rows_in_place);
+        if !rows_in_place(&img) {
+            let path = std::env::temp_dir().join(format!("uvterm-resize-rows-{step}.ppm"));
+            img.save(&path);
+            panic!(
+                "{step}: the lines are not on their backgrounds (capture in {})",
+                path.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn a_missing_command_is_reported() {
     let x = Xvfb::start();

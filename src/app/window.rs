@@ -716,6 +716,21 @@ impl TermWindow {
     pub fn resized(&mut self, io: &io::IoSender) {
         self.forget_size();
         self.target.resize(&self.window);
+        if self.present_region {
+            // Mesa's software GLX asks the X server for a drawable's size only after a swap,
+            // and frames presented by rectangle are never swapped: the first frame at the new
+            // size would be drawn into the old buffer (shifted by the change in height, and
+            // kept by the partial redraws after it). A swap now shows the last frame again
+            // and makes the next one find the new size; that one is drawn whole.
+            if self.target.make_current().is_ok()
+                && let Err(e) = self.target.swap()
+            {
+                log::warn!("presenting before a resize failed: {e}");
+            }
+            if let Some(r) = self.renderer.as_mut() {
+                r.back_buffer_lost();
+            }
+        }
         self.sync_size(io);
         self.window.request_redraw();
     }
