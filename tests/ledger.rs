@@ -321,7 +321,10 @@ fn budgets_trim_history_and_the_ledger_says_so() {
         (tab_of(&l, big)?["trimmed_lines"].as_u64()? > 0).then_some(l)
     });
     assert_eq!(tab_of(&l, small).unwrap()["trimmed_lines"], 0, "{l}");
-    assert!(l["totals"]["tabs_heap_bytes"].as_u64().unwrap() <= 4 << 20, "{l}");
+    // Checked at the same checkpoints: the small tab may have written up to that many rows
+    // since the trim (in a fresh chroot the ledger was read 566 rows after it).
+    let bound = (4 << 20) + 1024 * (80 * 8 + 32);
+    assert!(l["totals"]["tabs_heap_bytes"].as_u64().unwrap() <= bound, "{l}");
 }
 
 #[test]
