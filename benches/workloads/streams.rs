@@ -17,6 +17,13 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+
+    /// Append `n` bytes, each `first` plus a random number below `span`.
+    pub fn push_bytes(&mut self, out: &mut Vec<u8>, n: usize, first: u8, span: u64) {
+        for _ in 0..n {
+            out.push(first + self.below(span) as u8);
+        }
+    }
 }
 
 /// Lines of 60–119 printable ASCII characters, about `size` bytes.
@@ -25,9 +32,7 @@ pub fn dense_ascii(size: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(size);
     while out.len() < size {
         let len = 60 + r.below(60) as usize;
-        for _ in 0..len {
-            out.push(b' ' + r.below(95) as u8);
-        }
+        r.push_bytes(&mut out, len, b' ', 95);
         out.extend_from_slice(b"\r\n");
     }
     out
@@ -49,9 +54,8 @@ pub fn sgr_heavy(size: usize) -> Vec<u8> {
                 2 => out.extend(format!("\x1b[1;48;5;{}m", r.below(256)).bytes()),
                 _ => out.extend(b"\x1b[0m"),
             }
-            for _ in 0..(3 + r.below(6)) {
-                out.push(b'a' + r.below(26) as u8);
-            }
+            let len = 3 + r.below(6) as usize;
+            r.push_bytes(&mut out, len, b'a', 26);
         }
         out.extend_from_slice(b"\x1b[0m\r\n");
     }
@@ -90,9 +94,7 @@ pub fn scroll_region(size: usize, lines: usize) -> Vec<u8> {
     out.extend(format!("\x1b[5;{}r\x1b[{};1H", lines - 5, lines - 5).bytes());
     while out.len() < size {
         let len = 40 + r.below(70) as usize;
-        for _ in 0..len {
-            out.push(b'!' + r.below(90) as u8);
-        }
+        r.push_bytes(&mut out, len, b'!', 90);
         out.extend_from_slice(b"\r\n");
     }
     out
@@ -107,9 +109,7 @@ pub fn full_redraw(size: usize, cols: usize, lines: usize) -> Vec<u8> {
         out.extend_from_slice(b"\x1b[H");
         for line in 1..=lines {
             out.extend(format!("\x1b[{line};1H\x1b[3{}m", r.below(8)).bytes());
-            for _ in 0..cols - 1 {
-                out.push(b'A' + r.below(26) as u8);
-            }
+            r.push_bytes(&mut out, cols - 1, b'A', 26);
             out.extend_from_slice(b"\x1b[K");
         }
     }
