@@ -270,27 +270,81 @@ fn wm_state(display: &str, xid: u64) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `xprop -root _NET_SUPPORTING_WM_CHECK` on `display`: names a window once an EWMH window
+/// manager runs there.
+fn wm_check(display: &str) -> String {
+    let out = Command::new("xprop")
+        .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xprop (install x11-utils)");
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A small EWMH window manager (evilwm) on `x`, once it has announced itself on the root
+/// window. A WM process that exits before that is started again, at most three times in all
+/// (the last time with the other core font);
+/// each exit (status and stderr) is printed, and the panic after the last one or after 20 s
+/// gives all of them.
+fn start_window_manager(x: &Xvfb) -> std::process::Child {
+    let log = std::env::temp_dir().join(format!("uvterm-evilwm-{}.log", std::process::id()));
+    let mut history = String::new();
+    // `fixed`, then `cursor`: the two core fonts every X server must have to start; evilwm needs
+    // one for its info window.
+    for (attempt, font) in [(1, "fixed"), (2, "fixed"), (3, "cursor")] {
+        let stderr = std::fs::File::create(&log).expect("evilwm log file");
+        let mut wm = Command::new("evilwm")
+            .args(["-fn", font])
+            .env("DISPLAY", &x.display)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("evilwm (install the evilwm package)");
+        let start = Instant::now();
+        let mut exited = None;
+        while start.elapsed() < Duration::from_secs(20) {
+            if wm_check(&x.display).contains("window id") {
+                let _ = std::fs::remove_file(&log);
+                return wm;
+            }
+            if let Ok(Some(status)) = wm.try_wait() {
+                exited = Some(status);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let what = match exited {
+            Some(status) => {
+                format!("attempt {attempt}: evilwm exited ({status}); stderr: {text:?}")
+            }
+            None => {
+                let _ = wm.kill();
+                let _ = wm.wait();
+                format!(
+                    "attempt {attempt}: evilwm ran 20 s without announcing itself; stderr: \
+                     {text:?}; root: {:?}",
+                    wm_check(&x.display)
+                )
+            }
+        };
+        eprintln!("{what}");
+        history.push_str(&what);
+        history.push('\n');
+        if exited.is_none() {
+            break;
+        }
+    }
+    let _ = std::fs::remove_file(&log);
+    panic!("no window manager on {}:\n{history}", x.display);
+}
+
 #[test]
 fn f11_and_msg_fullscreen_toggle_fullscreen_under_a_window_manager() {
     let x = Xvfb::start();
-    // A small EWMH window manager: it is what makes a window fullscreen (_NET_WM_STATE).
-    // (`-fn fixed`: the server's built-in core font; evilwm needs one.)
-    let mut wm = Command::new("evilwm")
-        .args(["-fn", "fixed"])
-        .env("DISPLAY", &x.display)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("evilwm (install the evilwm package)");
-    let managed = wait(20, || {
-        let out = Command::new("xprop")
-            .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
-            .env("DISPLAY", &x.display)
-            .output()
-            .expect("xprop");
-        String::from_utf8_lossy(&out.stdout).contains("window id")
-    });
-    assert!(managed, "evilwm did not start");
+    // A window manager is what makes a window fullscreen (_NET_WM_STATE).
+    let mut wm = start_window_manager(&x);
     let gui = Gui::start(&x, "fullscreen", &["-e", "sh"]);
     let w = gui.window();
     let id = w["id"].as_u64().unwrap().to_string();
