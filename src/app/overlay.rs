@@ -176,17 +176,19 @@ mod tests {
             let start = scene.run_cells.len();
             let text_start = scene.run_text.len();
             for col in 0..20 {
+                let byte = scene.run_text.len() as u32;
                 scene.run_cells.push(RunCell {
-                    byte: scene.run_text.len() as u32,
+                    byte,
                     x: col as f32 * 10.0,
                     wide: false,
                     color: [255; 4],
                 });
                 scene.run_text.push('x');
             }
+            let (text_end, cells_end) = (scene.run_text.len(), scene.run_cells.len());
             scene.runs.push(TextRun {
-                text: text_start..scene.run_text.len(),
-                cells: start..scene.run_cells.len(),
+                text: text_start..text_end,
+                cells: start..cells_end,
                 face: Face { bold: false, italic: false },
                 y: line as f32 * 20.0,
             });

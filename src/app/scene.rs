@@ -388,9 +388,10 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
             let at_cursor = cursor_col == Some(col);
             let joins = open && !at_cursor && scene.runs.last().is_some_and(|r| r.face == face);
             if !joins {
+                let cells = scene.run_cells.len();
                 scene.runs.push(TextRun {
                     text: text_start..text_start,
-                    cells: scene.run_cells.len()..scene.run_cells.len(),
+                    cells: cells..cells,
                     face,
                     y,
                 });
@@ -401,9 +402,10 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
                 wide,
                 color: rgba(text_fg),
             });
+            let (text_end, cells_end) = (scene.run_text.len(), scene.run_cells.len());
             if let Some(r) = scene.runs.last_mut() {
-                r.text.end = scene.run_text.len();
-                r.cells.end = scene.run_cells.len();
+                r.text.end = text_end;
+                r.cells.end = cells_end;
             }
             // The cursor's run ends with its cell.
             open = !at_cursor;

@@ -117,11 +117,11 @@ pub struct GlyphDraw {
     pub color: [u8; 4],
 }
 
-/// One frame's content.
-#[derive(Debug, Default)]
-pub struct Scene {
-    /// Straight RGBA, 0..1.
-    pub clear: [f32; 4],
+/// The lists of instances a frame draws, or one row's part of them: backgrounds, glyphs,
+/// text runs to shape (with their text and cells) and overlay rectangles. A run's `text` and
+/// `cells` index this same value's `run_text` and `run_cells`.
+#[derive(Debug, Default, Clone)]
+pub struct DrawLists {
     pub backgrounds: Vec<Rect>,
     pub glyphs: Vec<GlyphDraw>,
     /// Text to shape: runs index `run_text` and `run_cells` (one buffer each per frame, so
@@ -130,6 +130,63 @@ pub struct Scene {
     pub run_text: String,
     pub run_cells: Vec<RunCell>,
     pub overlay: Vec<Rect>,
+}
+
+impl DrawLists {
+    /// Empty every list, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.backgrounds.clear();
+        self.glyphs.clear();
+        self.runs.clear();
+        self.run_text.clear();
+        self.run_cells.clear();
+        self.overlay.clear();
+    }
+
+    /// Where the next instances start in each list.
+    pub fn ends(&self) -> RowStart {
+        RowStart {
+            backgrounds: self.backgrounds.len(),
+            glyphs: self.glyphs.len(),
+            runs: self.runs.len(),
+            run_text: self.run_text.len(),
+            run_cells: self.run_cells.len(),
+            overlay: self.overlay.len(),
+        }
+    }
+
+    /// Append `from`'s instances from `start` on (what [`DrawLists::ends`] said before they
+    /// were made), moving the runs' text and cell indices from `from`'s places to ours.
+    pub fn append_from(&mut self, from: &DrawLists, start: RowStart) {
+        let (text_from, cells_from) = (start.run_text, start.run_cells);
+        let (text_to, cells_to) = (self.run_text.len(), self.run_cells.len());
+        self.backgrounds.extend_from_slice(&from.backgrounds[start.backgrounds..]);
+        self.glyphs.extend_from_slice(&from.glyphs[start.glyphs..]);
+        self.run_text.push_str(&from.run_text[text_from..]);
+        self.run_cells.extend(
+            from.run_cells[cells_from..]
+                .iter()
+                .map(|c| RunCell { byte: (c.byte as usize + text_to - text_from) as u32, ..*c }),
+        );
+        let text = |i: usize| i + text_to - text_from;
+        let cell = |i: usize| i + cells_to - cells_from;
+        self.runs.extend(from.runs[start.runs..].iter().map(|r| TextRun {
+            text: text(r.text.start)..text(r.text.end),
+            cells: cell(r.cells.start)..cell(r.cells.end),
+            face: r.face,
+            y: r.y,
+        }));
+        self.overlay.extend_from_slice(&from.overlay[start.overlay..]);
+    }
+}
+
+/// One frame's content: its [`DrawLists`] (reached through `Deref`, as `scene.glyphs`), the
+/// rows that made them and each row slot's instances as last built.
+#[derive(Debug, Default)]
+pub struct Scene {
+    /// Straight RGBA, 0..1.
+    pub clear: [f32; 4],
+    pub lists: DrawLists,
     /// The terminal rows of this frame, in order: which instances of the lists above each
     /// one made, and its key. Anything that removes or reorders instances after the rows were
     /// built must [`Scene::forget_rows`] (the renderer then compares the frame whole).
@@ -137,6 +194,19 @@ pub struct Scene {
     /// Each row slot's instances as last built, kept from frame to frame so that a row whose
     /// key did not change is copied rather than built again ([`Scene::reuse_row`]).
     pub fragments: Vec<RowFragment>,
+}
+
+impl std::ops::Deref for Scene {
+    type Target = DrawLists;
+    fn deref(&self) -> &DrawLists {
+        &self.lists
+    }
+}
+
+impl std::ops::DerefMut for Scene {
+    fn deref_mut(&mut self) -> &mut DrawLists {
+        &mut self.lists
+    }
 }
 
 /// One terminal row's part of a [`Scene`]: the ranges of the scene's lists its instances
@@ -159,16 +229,11 @@ pub struct RowMark {
 #[derive(Debug, Default)]
 pub struct RowFragment {
     pub key: Option<u64>,
-    pub backgrounds: Vec<Rect>,
-    pub glyphs: Vec<GlyphDraw>,
-    pub runs: Vec<TextRun>,
-    pub run_text: String,
-    pub run_cells: Vec<RunCell>,
-    pub overlay: Vec<Rect>,
+    pub lists: DrawLists,
 }
 
-/// Where a row's instances start in each of a scene's lists ([`Scene::row_start`]).
-#[derive(Debug, Clone, Copy)]
+/// Where a row's instances start in each of a scene's lists ([`DrawLists::ends`]).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct RowStart {
     backgrounds: usize,
     glyphs: usize,
@@ -181,12 +246,7 @@ pub struct RowStart {
 impl Scene {
     /// Empty every list (the kept row fragments stay) for a frame cleared to `clear`.
     pub fn reset(&mut self, clear: [f32; 4]) {
-        self.backgrounds.clear();
-        self.glyphs.clear();
-        self.runs.clear();
-        self.run_text.clear();
-        self.run_cells.clear();
-        self.overlay.clear();
+        self.lists.clear();
         self.rows.clear();
         self.clear = clear;
     }
@@ -199,14 +259,7 @@ impl Scene {
 
     /// Where the next row's instances start.
     pub fn row_start(&self) -> RowStart {
-        RowStart {
-            backgrounds: self.backgrounds.len(),
-            glyphs: self.glyphs.len(),
-            runs: self.runs.len(),
-            run_text: self.run_text.len(),
-            run_cells: self.run_cells.len(),
-            overlay: self.overlay.len(),
-        }
+        self.lists.ends()
     }
 
     /// Append the fragment kept for the next row slot when it was made for `key`, and mark
@@ -216,27 +269,8 @@ impl Scene {
         let Some(f) = self.fragments.get(slot).filter(|f| f.key == Some(key)) else {
             return false;
         };
-        let start = RowStart {
-            backgrounds: self.backgrounds.len(),
-            glyphs: self.glyphs.len(),
-            runs: self.runs.len(),
-            run_text: self.run_text.len(),
-            run_cells: self.run_cells.len(),
-            overlay: self.overlay.len(),
-        };
-        self.backgrounds.extend_from_slice(&f.backgrounds);
-        self.glyphs.extend_from_slice(&f.glyphs);
-        self.run_text.push_str(&f.run_text);
-        let (text, cells) = (start.run_text, start.run_cells);
-        self.run_cells
-            .extend(f.run_cells.iter().map(|c| RunCell { byte: c.byte + text as u32, ..*c }));
-        self.runs.extend(f.runs.iter().map(|r| TextRun {
-            text: r.text.start + text..r.text.end + text,
-            cells: r.cells.start + cells..r.cells.end + cells,
-            face: r.face,
-            y: r.y,
-        }));
-        self.overlay.extend_from_slice(&f.overlay);
+        let start = self.lists.ends();
+        self.lists.append_from(&f.lists, RowStart::default());
         self.mark_row(key, start);
         true
     }
@@ -250,26 +284,8 @@ impl Scene {
         }
         let f = &mut self.fragments[slot];
         f.key = Some(key);
-        f.backgrounds.clear();
-        f.backgrounds.extend_from_slice(&self.backgrounds[start.backgrounds..]);
-        f.glyphs.clear();
-        f.glyphs.extend_from_slice(&self.glyphs[start.glyphs..]);
-        f.run_text.clear();
-        f.run_text.push_str(&self.run_text[start.run_text..]);
-        let (text, cells) = (start.run_text, start.run_cells);
-        f.run_cells.clear();
-        f.run_cells.extend(
-            self.run_cells[cells..].iter().map(|c| RunCell { byte: c.byte - text as u32, ..*c }),
-        );
-        f.runs.clear();
-        f.runs.extend(self.runs[start.runs..].iter().map(|r| TextRun {
-            text: r.text.start - text..r.text.end - text,
-            cells: r.cells.start - cells..r.cells.end - cells,
-            face: r.face,
-            y: r.y,
-        }));
-        f.overlay.clear();
-        f.overlay.extend_from_slice(&self.overlay[start.overlay..]);
+        f.lists.clear();
+        f.lists.append_from(&self.lists, start);
         self.mark_row(key, start);
     }
 
@@ -287,9 +303,10 @@ impl Scene {
     /// cross the span: what an overlay drawn over the cells (preedit, search bar) hides.
     pub fn clear_text(&mut self, y: f32, x0: f32, x1: f32) {
         self.forget_rows();
-        self.glyphs.retain(|g| g.y != y || g.x < x0 || g.x >= x1);
-        let mut kept = Vec::with_capacity(self.runs.len());
-        for run in self.runs.drain(..) {
+        let lists = &mut self.lists;
+        lists.glyphs.retain(|g| g.y != y || g.x < x0 || g.x >= x1);
+        let mut kept = Vec::with_capacity(lists.runs.len());
+        for run in lists.runs.drain(..) {
             if run.y != y {
                 kept.push(run);
                 continue;
@@ -298,19 +315,19 @@ impl Scene {
             let mut start: Option<usize> = None;
             for i in run.cells.clone().chain(std::iter::once(run.cells.end)) {
                 let outside = i < run.cells.end && {
-                    let x = self.run_cells[i].x;
+                    let x = lists.run_cells[i].x;
                     x < x0 || x >= x1
                 };
                 match (outside, start) {
                     (true, None) => start = Some(i),
                     (false, Some(s)) => {
                         let end_byte = if i < run.cells.end {
-                            self.run_cells[i].byte as usize
+                            lists.run_cells[i].byte as usize
                         } else {
                             run.text.end
                         };
                         kept.push(TextRun {
-                            text: self.run_cells[s].byte as usize..end_byte,
+                            text: lists.run_cells[s].byte as usize..end_byte,
                             cells: s..i,
                             face: run.face,
                             y,
@@ -321,7 +338,7 @@ impl Scene {
                 }
             }
         }
-        self.runs = kept;
+        lists.runs = kept;
     }
 }
 
