@@ -18,7 +18,10 @@
 //!   file, text with some colours), and the core benchmark's streams (`ascii`, `sgr`,
 //!   `unicode`, `scroll`, `redraw`: `benches/workloads/streams.rs`), `CAT_MB` each, and
 //!   `image` (the half-block picture redrawn in place 30 times). Throughput in MB/s, and each
-//!   uvterm column's ratio to Alacritty's.
+//!   uvterm column's ratio to Alacritty's. Beside each: the terminal's busiest thread (its
+//!   PTY reader) — its CPU time and its time runnable but waiting for a CPU, as percentages
+//!   of the cat's wall time, and how many times it was preempted — and the same file through
+//!   a PTY whose reader only counts bytes (the kernel's ceiling).
 //!
 //! `uvterm` shapes text with the font's default features (ligatures on); `uvterm-noliga` is
 //! the same binary with `font.features=["-calt","-liga"]` (ligatures off): the cost of
@@ -45,6 +48,9 @@ mod half_block;
 
 #[path = "workloads/streams.rs"]
 mod streams;
+
+#[path = "workloads/pty_path.rs"]
+mod pty_path;
 
 const COLS: usize = 120;
 const LINES: usize = 40;
@@ -350,7 +356,14 @@ fn idle_cpu(x: &X, terminal: &str, dir: &Path, secs: u64) -> Option<f64> {
     Some(used as f64 / hz / start.elapsed().as_secs_f64() * 100.0)
 }
 
-fn cat(x: &X, terminal: &str, dir: &Path, file: &Path) -> Option<Duration> {
+/// One `cat` of `file` in `terminal`: its time, and the scheduler's figures for the
+/// terminal's busiest thread (its reader) over the run, when `/proc` has them.
+fn cat(
+    x: &X,
+    terminal: &str,
+    dir: &Path,
+    file: &Path,
+) -> Option<(Duration, Option<pty_path::ThreadSched>)> {
     wait_gone(x);
     let fifo = dir.join(format!("cat-{terminal}"));
     let result = dir.join(format!("cat-{terminal}.ms"));
@@ -368,15 +381,17 @@ fn cat(x: &X, terminal: &str, dir: &Path, file: &Path) -> Option<Duration> {
         file = file.display(),
         result = result.display()
     );
-    let _t = Running::start(x, terminal, &script, dir);
+    let t = Running::start(x, terminal, &script, dir);
     x.wait_color(PROBE_MIDDLE, RED, Duration::from_secs(30))?;
+    let before = pty_path::threads(t.child.id());
     std::fs::write(&fifo, b"go\n").ok()?;
     let deadline = Instant::now() + Duration::from_secs(600);
     while Instant::now() < deadline {
         if let Some(ms) =
             std::fs::read_to_string(&result).ok().and_then(|s| s.trim().parse::<u64>().ok())
         {
-            return Some(Duration::from_millis(ms));
+            let reader = pty_path::busiest(&before, &pty_path::threads(t.child.id()));
+            return Some((Duration::from_millis(ms), reader));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -528,15 +543,19 @@ fn main() {
         .iter()
         .map(|t| on("idle").then(|| idle_cpu(&x, t, &dir, idle_secs)).flatten())
         .collect();
-    // cats[workload][terminal]: the times of each round.
-    let mut cats: Vec<Vec<Vec<Duration>>> = vec![vec![Vec::new(); present.len()]; workloads.len()];
+    // cats[workload][terminal]: each round's time and the reader's scheduler figures.
+    type Round = (Duration, Option<pty_path::ThreadSched>);
+    let mut cats: Vec<Vec<Vec<Round>>> = vec![vec![Vec::new(); present.len()]; workloads.len()];
+    // raw[workload]: the same file through a PTY whose reader only counts bytes.
+    let mut raw: Vec<Vec<Duration>> = vec![Vec::new(); workloads.len()];
     for _ in 0..cat_rounds {
         for (w, (_, path, _)) in workloads.iter().enumerate() {
             for (i, t) in present.iter().enumerate() {
-                if let Some(d) = cat(&x, t, &dir, path) {
-                    cats[w][i].push(d);
+                if let Some(r) = cat(&x, t, &dir, path) {
+                    cats[w][i].push(r);
                 }
             }
+            raw[w].push(pty_path::raw_pty_cat(path));
         }
     }
 
@@ -570,16 +589,39 @@ fn main() {
         println!();
     }
     let alacritty = present.iter().position(|t| *t == "alacritty");
-    for ((name, _, mb), times) in workloads.iter().zip(&mut cats) {
+    let rate = |mb: f64, d: Duration| format!("{:.1} MB/s", mb / d.as_secs_f64().max(1e-9));
+    for (((name, _, mb), rounds), raw) in workloads.iter().zip(&mut cats).zip(&mut raw) {
+        // Each terminal's median round: its time and its reader's figures.
+        let picked: Vec<Option<Round>> = rounds
+            .iter_mut()
+            .map(|v| {
+                v.sort_by_key(|r| r.0);
+                v.get(v.len() / 2).cloned()
+            })
+            .collect();
         let medians: Vec<Option<Duration>> =
-            times.iter_mut().map(|v| (!v.is_empty()).then(|| median(v))).collect();
+            picked.iter().map(|r| r.as_ref().map(|r| r.0)).collect();
         print!("{:<34}", format!("cat {name} ({mb:.1} MB, median of {cat_rounds})"));
         for m in &medians {
-            let cell = m
-                .map_or("failed".into(), |d| format!("{:.1} MB/s", mb / d.as_secs_f64().max(1e-9)));
+            print!("{:>16}", m.map_or("failed".into(), |d| rate(*mb, d)));
+        }
+        println!();
+        // Where the time went: the busiest thread's CPU and run-queue wait as shares of the
+        // cat's wall time, and how often it was preempted (by `cat` and the tty layer's
+        // flip-buffer worker, which each 4 KiB read wakes).
+        print!("{:<34}", "  reader: run/wait % of wall, preempted");
+        for r in &picked {
+            let cell = match r {
+                Some((d, Some(s))) => {
+                    let pct = |ns: u64| ns as f64 / 1e7 / d.as_secs_f64().max(1e-9);
+                    format!("{:.0}/{:.0} {}", pct(s.run_ns), pct(s.wait_ns), s.preempted)
+                }
+                _ => "".into(),
+            };
             print!("{cell:>16}");
         }
         println!();
+        println!("{:<34}{:>16}", "  raw PTY, reader discards", rate(*mb, median(raw)));
         let Some(Some(theirs)) = alacritty.map(|a| medians[a]) else { continue };
         print!("{:<34}", "  ratio to alacritty");
         for (t, m) in present.iter().zip(&medians) {

@@ -14,6 +14,10 @@ use uvterm::io::{Command, IoConfig, IoEvent, IoHandle, OpenTab, WindowTarget};
 use uvterm::pty::SpawnSpec;
 use uvterm::term::{Term, TermConfig, parser::Parser};
 
+#[path = "workloads/pty_path.rs"]
+mod pty_path;
+use pty_path::raw_pty_cat;
+
 fn spec(program: &str, args: &[&str]) -> SpawnSpec {
     SpawnSpec {
         program: Some(program.into()),
@@ -22,33 +26,6 @@ fn spec(program: &str, args: &[&str]) -> SpawnSpec {
         lines: 40,
         ..SpawnSpec::default()
     }
-}
-
-/// `cat path` on a PTY, read by a loop that only counts bytes: what the kernel can deliver.
-fn raw_pty_cat(path: &std::path::Path) -> Duration {
-    use std::io::Read;
-    use std::os::fd::AsRawFd;
-    let t = Instant::now();
-    let pty = uvterm::pty::spawn(&spec("/bin/cat", &[path.to_str().unwrap_or_default()]))
-        .expect("spawn cat");
-    let mut master = std::fs::File::from(pty.master);
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut fds = libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-    loop {
-        match master.read(&mut buf) {
-            Ok(0) => break,
-            Ok(_) => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                // SAFETY: poll reads and writes only the one pollfd we pass.
-                unsafe { libc::poll(&mut fds, 1, 1000) };
-            }
-            Err(_) => break,
-        }
-    }
-    let mut status = 0;
-    // SAFETY: reaps the child we started; writes only `status`.
-    unsafe { libc::waitpid(pty.pid, &mut status, 0) };
-    t.elapsed()
 }
 
 fn main() {

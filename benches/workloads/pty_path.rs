@@ -1,0 +1,106 @@
+//! The kernel's side of `cat` in a terminal, measured the same way for every benchmark:
+//! the PTY's own ceiling (a reader that only counts bytes) and the scheduler's accounting of
+//! a process's threads (Linux `/proc/PID/task/TID/`: `schedstat`, `status`), which shows
+//! whether a terminal's reader was running, waiting for a CPU, or preempted.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use uvterm::pty::SpawnSpec;
+
+/// `cat path` on a 120×40 PTY, read by a loop that only counts bytes: what the kernel can
+/// deliver. The time from spawning `cat` to reaping it.
+pub fn raw_pty_cat(path: &Path) -> Duration {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let t = Instant::now();
+    let spec = SpawnSpec {
+        program: Some("/bin/cat".into()),
+        args: vec![path.to_str().unwrap_or_default().into()],
+        cols: 120,
+        lines: 40,
+        ..SpawnSpec::default()
+    };
+    let pty = uvterm::pty::spawn(&spec).expect("spawn cat");
+    let mut master = std::fs::File::from(pty.master);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut fds = libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                // SAFETY: poll reads and writes only the one pollfd we pass.
+                unsafe { libc::poll(&mut fds, 1, 1000) };
+            }
+            Err(_) => break,
+        }
+    }
+    let mut status = 0;
+    // SAFETY: reaps the child we started; writes only `status`.
+    unsafe { libc::waitpid(pty.pid, &mut status, 0) };
+    t.elapsed()
+}
+
+/// One thread's scheduler accounting, cumulative since it started.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadSched {
+    pub tid: u32,
+    pub name: String,
+    /// Nanoseconds on a CPU.
+    pub run_ns: u64,
+    /// Nanoseconds runnable but waiting for a CPU (on a run queue).
+    pub wait_ns: u64,
+    /// Times it was switched out while still runnable (`nonvoluntary_ctxt_switches`).
+    pub preempted: u64,
+}
+
+/// Every thread of process `pid` (empty if it is gone or `/proc` lacks schedstat).
+pub fn threads(pid: u32) -> Vec<ThreadSched> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let path = entry.path();
+        let read = |f: &str| std::fs::read_to_string(path.join(f)).unwrap_or_default();
+        let sched = read("schedstat");
+        let mut fields = sched.split_whitespace().map(|f| f.parse::<u64>().unwrap_or(0));
+        let (Some(run_ns), Some(wait_ns)) = (fields.next(), fields.next()) else { continue };
+        let preempted = read("status")
+            .lines()
+            .find_map(|l| l.strip_prefix("nonvoluntary_ctxt_switches:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        out.push(ThreadSched {
+            tid,
+            name: read("comm").trim().to_owned(),
+            run_ns,
+            wait_ns,
+            preempted,
+        });
+    }
+    out
+}
+
+/// The thread that ran longest between two [`threads`] snapshots of one process, leaving
+/// out Mesa's rasterizer threads (`llvmpipe-N`): a terminal's reader and parser (its only
+/// thread, for xterm). Its figures are the differences.
+pub fn busiest(before: &[ThreadSched], after: &[ThreadSched]) -> Option<ThreadSched> {
+    after
+        .iter()
+        .filter(|t| !t.name.starts_with("llvmpipe"))
+        .map(|a| {
+            let b = before.iter().find(|b| b.tid == a.tid).cloned().unwrap_or_default();
+            ThreadSched {
+                tid: a.tid,
+                name: a.name.clone(),
+                run_ns: a.run_ns.saturating_sub(b.run_ns),
+                wait_ns: a.wait_ns.saturating_sub(b.wait_ns),
+                preempted: a.preempted.saturating_sub(b.preempted),
+            }
+        })
+        .max_by_key(|t| t.run_ns)
+}
