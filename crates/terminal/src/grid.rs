@@ -17,7 +17,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use super::cell::Cell;
-use super::history_block::{BLOCK_ROWS, Block, DecodeCache, RowRef};
+use super::history_block::{BLOCK_ROWS, Block, DecodeCache, Encoder, RowRef};
 use super::index::Line;
 use super::tables::SideTables;
 
@@ -239,8 +239,8 @@ pub struct Grid {
     /// Rows per block ([`BLOCK_ROWS`], smaller in tests).
     block_rows: usize,
     next_block_id: u64,
-    /// The transformed rows of the block being compressed (reused).
-    scratch: Vec<u8>,
+    /// Makes the blocks (its buffer is reused).
+    encoder: Encoder,
     /// Cell buffers of rows just compressed (empty, no references), handed to the rows that
     /// scroll into the history next, so that steady scrolling neither frees nor allocates a
     /// row's cells: at most `block_rows` of them.
@@ -276,7 +276,7 @@ impl Grid {
             hot_rows: HOT_ROWS,
             block_rows: BLOCK_ROWS,
             next_block_id: 0,
-            scratch: Vec::new(),
+            encoder: Encoder::default(),
             spare: Vec::new(),
             cache: Mutex::new(DecodeCache::default()),
         }
@@ -543,7 +543,7 @@ impl Grid {
         self.cold = VecDeque::new();
         self.cold_skip = 0;
         self.cold_bytes = 0;
-        self.scratch = Vec::new();
+        self.encoder.trim(true);
         self.spare = Vec::new();
         self.cache.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
     }
@@ -567,11 +567,7 @@ impl Grid {
             return;
         }
         while self.hot_len() >= self.hot_rows + self.block_rows {
-            let block = Block::encode(
-                self.next_block_id,
-                self.rows.range(..self.block_rows),
-                &mut self.scratch,
-            );
+            let block = self.encoder.encode(self.next_block_id, self.rows.range(..self.block_rows));
             self.next_block_id += 1;
             self.cold_bytes += block.heap_bytes();
             self.cold.push_back(block);
@@ -584,9 +580,7 @@ impl Grid {
                 }
             }
         }
-        if self.scratch.capacity() > 256 * 1024 {
-            self.scratch = Vec::new();
-        }
+        self.encoder.trim(false);
         // A reflow decodes the whole history into plain rows and compresses it again: give
         // back the row slots it needed (a `VecDeque` never shrinks by itself), or every
         // resize would leave one row header per history line allocated for good.
@@ -772,12 +766,12 @@ impl Grid {
     }
 
     /// Heap bytes of the compressed history: block payloads, their reference lists, the
-    /// block headers, the encoder's scratch buffer and the cell buffers of compressed rows
+    /// block headers, the encoder's buffer and the cell buffers of compressed rows
     /// kept for reuse.
     pub fn compressed_heap_bytes(&self) -> usize {
         self.cold_bytes
             + self.cold.capacity() * std::mem::size_of::<Block>()
-            + self.scratch.capacity()
+            + self.encoder.heap_bytes()
             + self.spare.capacity() * std::mem::size_of::<Vec<Cell>>()
             + self.spare.iter().map(|c| c.capacity() * std::mem::size_of::<Cell>()).sum::<usize>()
     }
@@ -817,7 +811,7 @@ impl Grid {
         }
         if self.cold.is_empty() {
             self.cold = VecDeque::new();
-            self.scratch = Vec::new();
+            self.encoder.trim(true);
         }
         let mut bytes = history_bytes(self);
         let mut dropped = 0;

@@ -9,6 +9,10 @@
 //!   safe encoder and decoder (no C library to build, no `unsafe` in this core), and the
 //!   block format needs nothing else. zstd packs better but needs a C library; the row
 //!   transform below already leaves LZ4 far under the 2 bytes a cell the issue asks for.
+//! * **Stored blocks.** Rows with no repeats for LZ4 (a random truecolour style in every
+//!   cell) come out of it hardly smaller: a block LZ4 shrinks by less than an eighth is kept
+//!   as transformed, and the [`Encoder`] stops trying LZ4 for a while (see
+//!   [`STORED_STREAK`]).
 //! * **Row transform before LZ4.** An 8-byte cell of plain text is 1 byte of character and 7
 //!   of zeros or repeated style ids. Each row is written as: flags, cell count, the count up
 //!   to the last non-default cell, then each of those cells' content word as a LEB128 varint
@@ -93,17 +97,67 @@ pub(crate) struct Block {
     pub(crate) rows: usize,
     /// Length of the transformed rows before LZ4.
     raw_len: usize,
-    /// The LZ4 block.
+    /// The LZ4 block, or the transformed rows as they are when `stored`.
     data: Box<[u8]>,
+    /// LZ4 did not pay for these rows (see [`Encoder`]): `data` is not compressed.
+    stored: bool,
     /// (style id, references) held by the cells.
     styles: Box<[(u32, u32)]>,
     /// (cluster id, references) held by the cells.
     clusters: Box<[(u32, u32)]>,
 }
 
+/// After a block that LZ4 shrank by less than an eighth, this many blocks are stored
+/// without trying it; the one after them tries again.
+const STORED_STREAK: u32 = 15;
+
+/// Makes [`Block`]s: keeps the transformed rows' buffer between blocks, and whether LZ4 has
+/// been paying. Rows whose transform LZ4 finds no repeats in (a style of its own for every
+/// cell, as colour-per-cell output makes: the `sgr` benchmark, whose blocks LZ4 leaves at
+/// over 7/8 of their size) cost its time and save nothing; such blocks are stored as they
+/// are, and only every [`STORED_STREAK`] + 1st block tries LZ4 until it pays again.
+#[derive(Debug, Default)]
+pub(crate) struct Encoder {
+    scratch: Vec<u8>,
+    /// Blocks still to store without trying LZ4.
+    skip_lz4: u32,
+}
+
+impl Encoder {
+    /// A block of `rows` (taking over their references).
+    pub(crate) fn encode<'r, I>(&mut self, id: u64, rows: I) -> Block
+    where
+        I: IntoIterator<Item = &'r Row>,
+    {
+        let try_lz4 = self.skip_lz4 == 0;
+        let block = Block::encode(id, rows, &mut self.scratch, try_lz4);
+        self.skip_lz4 = match (try_lz4, block.stored) {
+            (true, true) => STORED_STREAK,
+            (true, false) => 0,
+            (false, _) => self.skip_lz4 - 1,
+        };
+        block
+    }
+
+    /// Bytes held by the buffer.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.scratch.capacity()
+    }
+
+    /// Give the buffer back if it grew large (a block of very long rows); with `all`, in
+    /// any case.
+    pub(crate) fn trim(&mut self, all: bool) {
+        if all || self.scratch.capacity() > 256 * 1024 {
+            self.scratch = Vec::new();
+        }
+    }
+}
+
 impl Block {
-    /// Compress `rows` (taking over their references). `scratch` is reused between calls.
-    pub(crate) fn encode<'r, I>(id: u64, rows: I, scratch: &mut Vec<u8>) -> Block
+    /// Transform `rows` (taking over their references) and compress them with LZ4 when
+    /// `try_lz4` and it shrinks them by an eighth or more; else store them as they are.
+    /// `scratch` is reused between calls.
+    fn encode<'r, I>(id: u64, rows: I, scratch: &mut Vec<u8>, try_lz4: bool) -> Block
     where
         I: IntoIterator<Item = &'r Row>,
     {
@@ -118,12 +172,17 @@ impl Block {
             write_row(row, scratch, &mut styles, &mut clusters);
             count += 1;
         }
-        let data = lz4_flex::block::compress(scratch).into_boxed_slice();
+        let lz4 = try_lz4
+            .then(|| lz4_flex::block::compress(scratch))
+            .filter(|c| c.len() <= scratch.len() - scratch.len() / 8);
+        let stored = lz4.is_none();
+        let data = lz4.unwrap_or_else(|| scratch.clone()).into_boxed_slice();
         Block {
             id,
             rows: count,
             raw_len: scratch.len(),
             data,
+            stored,
             styles: sum_by_id(styles),
             clusters: sum_by_id(clusters),
         }
@@ -132,7 +191,11 @@ impl Block {
     /// The rows back, exactly as they were given to [`Block::encode`]. `None` only if the
     /// block is corrupt (a bug: blocks never leave the process).
     pub(crate) fn decode(&self) -> Option<Vec<Row>> {
-        let raw = lz4_flex::block::decompress(&self.data, self.raw_len).ok()?;
+        let raw = if self.stored {
+            std::borrow::Cow::Borrowed(&self.data[..])
+        } else {
+            std::borrow::Cow::Owned(lz4_flex::block::decompress(&self.data, self.raw_len).ok()?)
+        };
         if raw.len() != self.raw_len {
             return None;
         }
@@ -388,8 +451,7 @@ mod tests {
             row(&[Cell::blank(StyleId(7)); 6], RowFlags::HAS_REFS, 6),
             row(&[Cell::leading_spacer()], RowFlags::empty(), 1),
         ];
-        let mut scratch = Vec::new();
-        let block = Block::encode(9, &rows, &mut scratch);
+        let block = Encoder::default().encode(9, &rows);
         let back = block.decode().expect("decodes");
         assert_eq!(back.len(), rows.len());
         for (a, b) in rows.iter().zip(&back) {
@@ -403,24 +465,67 @@ mod tests {
 
     #[test]
     fn plain_text_packs_far_under_two_bytes_a_cell() {
+        let rows = repeated_text();
+        let block = Encoder::default().encode(1, &rows);
+        assert!(!block.stored, "LZ4 pays for repeated text");
+        let per_cell = block.heap_bytes() as f64 / (BLOCK_ROWS * 80) as f64;
+        assert!(per_cell < 0.5, "{per_cell} bytes a cell");
+    }
+
+    /// 64 rows of the same line of text, numbered: what LZ4 is for.
+    fn repeated_text() -> Vec<Row> {
         let text = "drwxr-xr-x 2 root root 4096 Jan  1 00:00 some-directory-name";
-        let rows: Vec<Row> = (0..BLOCK_ROWS)
+        (0..BLOCK_ROWS)
             .map(|i| {
                 let s = format!("{text}{i}");
                 let cells: Vec<Cell> =
                     s.chars().map(|c| Cell::with_char(c, StyleId::DEFAULT, false)).collect();
                 row(&cells, RowFlags::empty(), 80)
             })
+            .collect()
+    }
+
+    #[test]
+    fn rows_lz4_cannot_shrink_are_stored_and_lz4_is_tried_again_later() {
+        // Ideographs in pseudo-random order, each with a style of its own: no 4-byte repeats
+        // for LZ4 to find.
+        let mut x: u32 = 1;
+        let rows: Vec<Row> = (0..BLOCK_ROWS)
+            .map(|_| {
+                let cells: Vec<Cell> = (0..40)
+                    .map(|_| {
+                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        let c = char::from_u32(0x4E00 + (x >> 16) % 20_000).unwrap_or('x');
+                        Cell::with_char(c, StyleId(1 + x % 100_000), false)
+                    })
+                    .collect();
+                row(&cells, RowFlags::HAS_REFS, 40)
+            })
             .collect();
-        let block = Block::encode(1, &rows, &mut Vec::new());
-        let per_cell = block.heap_bytes() as f64 / (BLOCK_ROWS * 80) as f64;
-        assert!(per_cell < 0.5, "{per_cell} bytes a cell");
+        let mut encoder = Encoder::default();
+        let block = encoder.encode(0, &rows);
+        assert!(block.stored, "{} of {} bytes", block.data.len(), block.raw_len);
+        assert_eq!(block.data.len(), block.raw_len);
+        let back = block.decode().expect("decodes");
+        assert!(rows.iter().zip(&back).all(|(a, b)| a.cells() == b.cells()));
+        let held: u32 = block.held().0.iter().map(|p| p.1).sum();
+        let want = rows.iter().flat_map(|r| r.cells()).filter(|c| c.style().0 != 0).count();
+        assert_eq!(held as usize, want, "a stored block holds its rows' references too");
+        // The next blocks are stored without trying LZ4, even text it would shrink; the one
+        // after them tries it, and it pays again.
+        let text = repeated_text();
+        for id in 1..=u64::from(STORED_STREAK) {
+            assert!(encoder.encode(id, &text).stored, "block {id}");
+        }
+        let block = encoder.encode(99, &text);
+        assert!(!block.stored);
+        assert!(encoder.encode(100, &text).heap_bytes() < block.raw_len / 4);
     }
 
     #[test]
     fn a_corrupt_block_is_refused_not_trusted() {
         let rows = vec![row(&[Cell::with_char('x', StyleId(0), false)], RowFlags::empty(), 3)];
-        let mut block = Block::encode(1, &rows, &mut Vec::new());
+        let mut block = Block::encode(1, &rows, &mut Vec::new(), true);
         block.raw_len += 1;
         assert!(block.decode().is_none());
         let mut cache = DecodeCache::default();
@@ -435,8 +540,8 @@ mod tests {
     #[test]
     fn the_cache_keeps_the_most_recent_blocks() {
         let rows = vec![row(&[Cell::with_char('x', StyleId(0), false)], RowFlags::empty(), 3)];
-        let mut scratch = Vec::new();
-        let blocks: Vec<Block> = (0..5).map(|id| Block::encode(id, &rows, &mut scratch)).collect();
+        let mut encoder = Encoder::default();
+        let blocks: Vec<Block> = (0..5).map(|id| encoder.encode(id, &rows)).collect();
         let mut cache = DecodeCache::default();
         for b in &blocks {
             cache.get(b);
