@@ -156,31 +156,32 @@ impl Encoder {
 impl Block {
     /// Transform `rows` (taking over their references) and compress them with LZ4 when
     /// `try_lz4` and it shrinks them by an eighth or more; else store them as they are.
-    /// `scratch` is reused between calls.
+    /// `scratch` is reused between calls (its length too: see [`write_row`]).
     fn encode<'r, I>(id: u64, rows: I, scratch: &mut Vec<u8>, try_lz4: bool) -> Block
     where
         I: IntoIterator<Item = &'r Row>,
     {
-        scratch.clear();
         // Each style run and cluster cell as (id, count), summed per id once the rows are
         // written: a sort of a few hundred pairs costs less than a hash map grown from
         // nothing for every block (SGR-heavy output has a style per word).
         let mut styles: Vec<IdCount> = Vec::new();
         let mut clusters: Vec<IdCount> = Vec::new();
         let mut count = 0;
+        let mut end = 0;
         for row in rows {
-            write_row(row, scratch, &mut styles, &mut clusters);
+            end = write_row(row, scratch, end, &mut styles, &mut clusters);
             count += 1;
         }
+        let raw = &scratch[..end];
         let lz4 = try_lz4
-            .then(|| lz4_flex::block::compress(scratch))
-            .filter(|c| c.len() <= scratch.len() - scratch.len() / 8);
+            .then(|| lz4_flex::block::compress(raw))
+            .filter(|c| c.len() <= raw.len() - raw.len() / 8);
         let stored = lz4.is_none();
-        let data = lz4.unwrap_or_else(|| scratch.clone()).into_boxed_slice();
+        let data = lz4.unwrap_or_else(|| raw.to_vec()).into_boxed_slice();
         Block {
             id,
             rows: count,
-            raw_len: scratch.len(),
+            raw_len: raw.len(),
             data,
             stored,
             styles: sum_by_id(styles),
@@ -243,20 +244,32 @@ fn put_varint(buf: &mut [u8], mut at: usize, mut v: u32) -> usize {
 /// The most bytes [`put_varint`] writes.
 const VARINT_MAX: usize = 5;
 
-/// Append one row in the transformed form (see the module's doc) and count the references
-/// its cells hold. The row is written into `out`'s bytes through an index rather than pushed
-/// byte by byte: scrolling output runs this for every line that leaves the hot rows, and a
-/// push per byte (length reloaded and capacity checked each time) was most of its cost.
-fn write_row(row: &Row, out: &mut Vec<u8>, styles: &mut Vec<IdCount>, clusters: &mut Vec<IdCount>) {
+/// Write one row in the transformed form (see the module's doc) at `out[at..]` and count the
+/// references its cells hold; returns the index after it. The row is written through an
+/// index rather than pushed byte by byte (a push per byte, length reloaded and capacity
+/// checked each time, was most of its cost), and `out` is grown, zero-filled, only when it
+/// is shorter than the row's worst case: it keeps its length from row to row and block to
+/// block, the bytes past the returned index being scratch (zero-filling each row's worst
+/// case was an eighth of a `yes` flood's parse time).
+fn write_row(
+    row: &Row,
+    out: &mut Vec<u8>,
+    at: usize,
+    styles: &mut Vec<IdCount>,
+    clusters: &mut Vec<IdCount>,
+) -> usize {
     let cells = row.cells();
     let occupied = row.stored_occupied_len();
     let occupied_cells = &cells[..occupied];
-    // Flags, two counts and each cell's content word (the style runs follow, pushed).
-    let start = out.len();
-    out.resize(start + 1 + (2 + occupied) * VARINT_MAX, 0);
-    let buf = &mut out[start..];
-    buf[0] = row.flags().bits();
-    let mut at = put_varint(buf, 1, cells.len() as u32);
+    // The worst case: flags, two counts, each cell's content word and a style run (two
+    // varints) for each cell.
+    let need = at + 1 + (2 + 3 * occupied) * VARINT_MAX;
+    if out.len() < need {
+        out.resize(need, 0);
+    }
+    let buf = &mut out[..];
+    buf[at] = row.flags().bits();
+    let mut at = put_varint(buf, at + 1, cells.len() as u32);
     at = put_varint(buf, at, occupied as u32);
     // One pass: the content words, and whether any cell holds a reference (a style or a
     // cluster) at all: plain text holds none, and is then one run of the default style.
@@ -265,27 +278,26 @@ fn write_row(row: &Row, out: &mut Vec<u8>, styles: &mut Vec<IdCount>, clusters: 
         refs |= cell.holds_refs();
         at = put_varint(buf, at, cell.to_bits().0);
     }
-    out.truncate(start + at);
     if occupied == 0 {
-        return;
+        return at;
     }
     if !refs {
-        push_varint(out, occupied as u32);
-        push_varint(out, 0);
-        return;
+        at = put_varint(buf, at, occupied as u32);
+        return put_varint(buf, at, 0);
     }
     clusters.extend(occupied_cells.iter().filter_map(|c| c.cluster()).map(|id| (id.0, 1)));
     let mut i = 0;
     while i < occupied {
         let style = occupied_cells[i].style();
         let run = occupied_cells[i..].iter().take_while(|c| c.style() == style).count();
-        push_varint(out, run as u32);
-        push_varint(out, style.0);
+        at = put_varint(buf, at, run as u32);
+        at = put_varint(buf, at, style.0);
         if style.0 != 0 {
             styles.push((style.0, run as u32));
         }
         i += run;
     }
+    at
 }
 
 /// `pairs` of (id, count) as one pair per id, counts summed, sorted by id.
@@ -299,14 +311,6 @@ fn sum_by_id(mut pairs: Vec<IdCount>) -> Box<[IdCount]> {
         }
     }
     out.into_boxed_slice()
-}
-
-/// Append `v` as a LEB128 varint.
-#[inline]
-fn push_varint(out: &mut Vec<u8>, v: u32) {
-    let mut bytes = [0u8; VARINT_MAX];
-    let n = put_varint(&mut bytes, 0, v);
-    out.extend_from_slice(&bytes[..n]);
 }
 
 struct Reader<'a> {
@@ -520,6 +524,22 @@ mod tests {
         let block = encoder.encode(99, &text);
         assert!(!block.stored);
         assert!(encoder.encode(100, &text).heap_bytes() < block.raw_len / 4);
+    }
+
+    #[test]
+    fn varints_are_leb128_of_the_shortest_length() {
+        let edges = [0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1f_ffff, 0x20_0000, 0xfff_ffff];
+        let more = [0x1000_0000, u32::MAX, 0x4e2d, 0x1_f600];
+        for v in edges.into_iter().chain(more) {
+            let mut buf = [0xaau8; VARINT_MAX + 1];
+            let end = put_varint(&mut buf, 1, v);
+            let bits = 32 - v.leading_zeros().min(31);
+            assert_eq!(end - 1, bits.div_ceil(7) as usize, "{v:#x}");
+            let mut reader = Reader { bytes: &buf[1..end], at: 0 };
+            assert_eq!(reader.varint(), Some(v), "{v:#x}");
+            assert_eq!(reader.at, end - 1);
+            assert_eq!(buf[0], 0xaa, "nothing before `at` is touched");
+        }
     }
 
     #[test]
