@@ -198,14 +198,20 @@ fn without_a_notification_server_notifications_are_dropped_and_nothing_hangs() {
     assert!(wait(20, || gui.child.try_wait().ok().flatten().is_some()), "uvterm did not exit");
 }
 
-/// `WM_HINTS` of an X window as `xprop` prints it.
-fn wm_hints(display: &str, xid: u64) -> String {
+/// `xprop ARGS` on `display`: its stdout and its stderr.
+fn xprop(display: &str, args: &[&str]) -> (String, String) {
     let out = Command::new("xprop")
-        .args(["-id", &xid.to_string(), "WM_HINTS"])
+        .args(args)
         .env("DISPLAY", display)
         .output()
         .expect("xprop (install x11-utils)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (text(&out.stdout), text(&out.stderr))
+}
+
+/// `WM_HINTS` of an X window as `xprop` prints it.
+fn wm_hints(display: &str, xid: u64) -> String {
+    xprop(display, &["-id", &xid.to_string(), "WM_HINTS"]).0
 }
 
 #[test]
@@ -262,30 +268,20 @@ fn an_unfocused_window_notifies_and_its_bell_sets_the_urgency_hint_until_it_gain
 
 /// `_NET_WM_STATE` of an X window as `xprop` prints it.
 fn wm_state(display: &str, xid: u64) -> String {
-    let out = Command::new("xprop")
-        .args(["-id", &xid.to_string(), "_NET_WM_STATE"])
-        .env("DISPLAY", display)
-        .output()
-        .expect("xprop (install x11-utils)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    xprop(display, &["-id", &xid.to_string(), "_NET_WM_STATE"]).0
 }
 
-/// `xprop -root _NET_SUPPORTING_WM_CHECK` on `display`: names a window once an EWMH window
-/// manager runs there.
+/// `xprop -root _NET_SUPPORTING_WM_CHECK` on `display` (stdout, then stderr): names a window
+/// once an EWMH window manager runs there.
 fn wm_check(display: &str) -> String {
-    let out = Command::new("xprop")
-        .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
-        .env("DISPLAY", display)
-        .output()
-        .expect("xprop (install x11-utils)");
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    let (out, err) = xprop(display, &["-root", "_NET_SUPPORTING_WM_CHECK"]);
+    out + &err
 }
 
 /// A small EWMH window manager (evilwm) on `x`, once it has announced itself on the root
 /// window. A WM process that exits before that is started again, at most three times in all
-/// (the last time with the other core font);
-/// each exit (status and stderr) is printed, and the panic after the last one or after 20 s
-/// gives all of them.
+/// (the last time with the other core font); each exit (status and stderr) is printed, and
+/// the panic after the last one or after 20 s gives all of them.
 fn start_window_manager(x: &Xvfb) -> std::process::Child {
     let log = std::env::temp_dir().join(format!("uvterm-evilwm-{}.log", std::process::id()));
     let mut history = String::new();

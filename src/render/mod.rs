@@ -158,18 +158,17 @@ impl DrawLists {
     /// Append `from`'s instances from `start` on (what [`DrawLists::ends`] said before they
     /// were made), moving the runs' text and cell indices from `from`'s places to ours.
     pub fn append_from(&mut self, from: &DrawLists, start: RowStart) {
-        let (text_from, cells_from) = (start.run_text, start.run_cells);
         let (text_to, cells_to) = (self.run_text.len(), self.run_cells.len());
+        let text = |i: usize| i + text_to - start.run_text;
+        let cell = |i: usize| i + cells_to - start.run_cells;
         self.backgrounds.extend_from_slice(&from.backgrounds[start.backgrounds..]);
         self.glyphs.extend_from_slice(&from.glyphs[start.glyphs..]);
-        self.run_text.push_str(&from.run_text[text_from..]);
+        self.run_text.push_str(&from.run_text[start.run_text..]);
         self.run_cells.extend(
-            from.run_cells[cells_from..]
+            from.run_cells[start.run_cells..]
                 .iter()
-                .map(|c| RunCell { byte: (c.byte as usize + text_to - text_from) as u32, ..*c }),
+                .map(|c| RunCell { byte: text(c.byte as usize) as u32, ..*c }),
         );
-        let text = |i: usize| i + text_to - text_from;
-        let cell = |i: usize| i + cells_to - cells_from;
         self.runs.extend(from.runs[start.runs..].iter().map(|r| TextRun {
             text: text(r.text.start)..text(r.text.end),
             cells: cell(r.cells.start)..cell(r.cells.end),

@@ -9,15 +9,15 @@
 //!   safe encoder and decoder (no C library to build, no `unsafe` in this core), and the
 //!   block format needs nothing else. zstd packs better but needs a C library; the row
 //!   transform below already leaves LZ4 far under the 2 bytes a cell the issue asks for.
-//! * **Stored blocks.** Rows with no repeats for LZ4 (a random truecolour style in every
-//!   cell) come out of it hardly smaller: a block LZ4 shrinks by less than an eighth is kept
-//!   as transformed, and the [`Encoder`] stops trying LZ4 for a while (see
-//!   [`STORED_STREAK`]).
 //! * **Row transform before LZ4.** An 8-byte cell of plain text is 1 byte of character and 7
 //!   of zeros or repeated style ids. Each row is written as: flags, cell count, the count up
 //!   to the last non-default cell, then each of those cells' content word as a LEB128 varint
 //!   (ASCII: one byte) and the style ids as runs (`length, id`). Trailing blank cells cost
 //!   nothing; LZ4 then finds the repeats between lines (dates, paths, permissions).
+//! * **Stored blocks.** Rows with no repeats for LZ4 (a random truecolour style in every
+//!   cell) come out of it hardly smaller: a block LZ4 shrinks by less than an eighth is kept
+//!   as transformed, and the [`Encoder`] stops trying LZ4 for a while (see
+//!   [`STORED_STREAK`]).
 //! * **[`BLOCK_ROWS`] = 64.** A page of up to 64 lines touches at most two blocks, so the
 //!   [`CACHE_BLOCKS`] = 3 decoded blocks cover a page being scrolled through; 64 rows of a
 //!   log are a few KiB of transformed text, enough for LZ4 to find repeats.
