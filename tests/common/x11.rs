@@ -52,9 +52,19 @@ impl Xvfb {
 impl Drop for Xvfb {
     fn drop(&mut self) {
         self.signal(libc::SIGCONT);
-        // SIGTERM, so that the server removes its lock file and socket.
+        // SIGTERM, so that the server removes its lock file and socket. Xvfb can miss it
+        // (seen once: it slept on in epoll_wait with its 10-minute timeout and the test
+        // waited for it for good), so after 5 s it is killed.
         // SAFETY: signals our own child, which has not been waited for yet.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
