@@ -511,6 +511,14 @@ impl App {
                 // opaque). Created opaque, a window needs a restart to become translucent.
                 let transparent = self.config.window.opacity < 1.0;
                 let template = ConfigTemplateBuilder::new();
+                if let Some(preload) = &mut self.gl_preload {
+                    preload.wait();
+                    crate::trace::start(if preload.loaded() {
+                        "GL driver preloaded"
+                    } else {
+                        "GL driver preload failed"
+                    });
+                }
                 glutin_winit::DisplayBuilder::new()
                     // Mesa's EGL on X11 offers no ARGB visual: a translucent window asks
                     // GLX first (EGL stays the fallback, and Wayland's only choice).
@@ -542,6 +550,8 @@ impl App {
             }
         };
         crate::trace::start("window and GL config made");
+        // The main connection now holds the driver: the preload's connection can go.
+        self.gl_preload = None;
         let result = created.and_then(|(window, cfg)| {
             self.gl_config = Some(cfg.clone());
             let scale = window.scale_factor() as f32;

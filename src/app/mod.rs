@@ -17,6 +17,7 @@ pub mod bindings;
 mod clipboard;
 pub mod config;
 pub mod confirm;
+mod gl_preload;
 pub mod input;
 mod io_events;
 mod keyboard;
@@ -152,6 +153,15 @@ pub fn run(options: GuiOptions) -> ExitCode {
         .or(binding_problems.first())
         .map(|p| format!("Configuration: {p} (uvterm.toml: see stderr for all)"));
     crate::pty::raise_fd_limit();
+    let backend = match config::Backend::from_env(config.window.backend) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("uvterm: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The GL driver loads on another thread while the fonts load and the display opens.
+    let gl_preload = gl_preload::GlPreload::start(backend);
     let fonts = match Fonts::new(&config.font.spec(), config.font.size, 1.0) {
         Ok(f) => f,
         Err(e) => {
@@ -160,13 +170,6 @@ pub fn run(options: GuiOptions) -> ExitCode {
         }
     };
     crate::trace::start("fonts loaded");
-    let backend = match config::Backend::from_env(config.window.backend) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("uvterm: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let event_loop = match build_event_loop(backend) {
         Ok(el) => el,
         Err(e) => {
@@ -228,6 +231,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
         backlog,
         gpu,
         gl_config: None,
+        gl_preload,
         windows: HashMap::new(),
         ids: HashMap::new(),
         base_font: (
@@ -309,6 +313,9 @@ struct App {
     /// Shared with the [`ProxySink`]: each window's GL figures for the ledger.
     gpu: WindowGpuTable,
     gl_config: Option<glutin::config::Config>,
+    /// The GL driver loading on its own thread (X11 with GLX), until the first window's GL
+    /// display exists.
+    gl_preload: Option<gl_preload::GlPreload>,
     windows: HashMap<WinitWindowId, TermWindow>,
     ids: HashMap<io::WindowId, WinitWindowId>,
     /// Family, points and unscaled cell size (pixels) from the configuration.
