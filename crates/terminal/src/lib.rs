@@ -252,6 +252,9 @@ pub struct Term {
     preceding: Option<char>,
     /// A zero-width joiner was just attached: the next character may join its cluster.
     after_zwj: bool,
+    /// The grapheme cluster being extended by a zero-width character, rebuilt on every
+    /// attach (at most [`print::CLUSTER_MAX_BYTES`]; kept to reuse its allocation).
+    cluster_scratch: String,
     /// Where the last graphic character went, and the cursor (with its pending wrap) right
     /// after: while the cursor is still there, zero-width characters attach to that cell.
     last_written: Option<(Point, Point, bool)>,
@@ -311,6 +314,7 @@ impl Term {
             modify_other_keys: 0,
             preceding: None,
             after_zwj: false,
+            cluster_scratch: String::new(),
             last_written: None,
             conformance_level: 64,
             eight_bit_controls: false,

@@ -181,29 +181,30 @@ impl Term {
         self.after_zwj = c == '\u{200D}';
         let Some((line, col)) = self.previous_cell() else { return };
         let cell = self.grid().row(line).cells()[col];
-        // The cluster's text, built in a stack buffer (clusters are bounded).
-        let mut buf = [0u8; CLUSTER_MAX_BYTES];
-        let mut len = 0;
-        let mut push = |s: &str| -> bool {
-            if len + s.len() > CLUSTER_MAX_BYTES {
-                return false;
+        // The cluster's text, built in a reused string (clusters are bounded).
+        let mut text = std::mem::take(&mut self.cluster_scratch);
+        text.clear();
+        let mut add = |s: &str| -> bool {
+            let room = text.len() + s.len() <= CLUSTER_MAX_BYTES;
+            if room {
+                text.push_str(s);
             }
-            buf[len..len + s.len()].copy_from_slice(s.as_bytes());
-            len += s.len();
-            true
+            room
         };
         let base_ok = match cell.content() {
             Content::Empty => false,
-            Content::Char(base) => push(base.encode_utf8(&mut [0; 4])),
-            Content::Cluster(id) => push(self.tables.cluster(id)),
+            Content::Char(base) => add(base.encode_utf8(&mut [0; 4])),
+            Content::Cluster(id) => add(self.tables.cluster(id)),
         };
-        if !base_ok || !push(c.encode_utf8(&mut [0; 4])) {
-            return;
-        }
-        let Ok(text) = std::str::from_utf8(&buf[..len]) else { return };
-        // VS16 widens only an emoji presentation sequence Unicode lists (❤️), never `A️`.
-        let widen = c == crate::width::VS16 && crate::width::is_emoji_presentation(text);
-        let Some(id) = self.tables.intern_cluster(text) else { return };
+        let interned = if base_ok && add(c.encode_utf8(&mut [0; 4])) {
+            // VS16 widens only an emoji presentation sequence Unicode lists (❤️), never `A️`.
+            let widen = c == crate::width::VS16 && crate::width::is_emoji_presentation(&text);
+            self.tables.intern_cluster(&text).map(|id| (id, widen))
+        } else {
+            None
+        };
+        self.cluster_scratch = text;
+        let Some((id, widen)) = interned else { return };
         let (grid, tables) = (&mut self.screen.grid, &mut self.tables);
         let row = grid.row_mut(line);
         let target = &mut row.cells[col];
