@@ -21,8 +21,21 @@ pub const VS16: char = '\u{FE0F}';
 /// zero-width characters), 1 or 2. Control characters count as 0.
 #[inline]
 pub fn char_width(c: char) -> usize {
-    if (c as u32) < 0x7f {
+    let cp = c as u32;
+    if cp < 0x7f {
         return usize::from(c >= ' ');
+    }
+    // Fast paths for the blocks most non-ASCII text is made of, each uniform in Unicode's
+    // East_Asian_Width and general category (the test `fast_paths_agree_with_unicode_width`
+    // checks every code point against the table lookup below).
+    match cp {
+        // Latin-1 Supplement to Spacing Modifier Letters, but the soft hyphen.
+        0xA0..=0x2FF if cp != 0xAD => return 1,
+        // Combining Diacritical Marks.
+        0x300..=0x36F => return 0,
+        // CJK Unified Ideographs and Hangul Syllables.
+        0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => return 2,
+        _ => (),
     }
     c.width().unwrap_or(0).min(2)
 }
@@ -81,6 +94,18 @@ mod tests {
         assert!(!is_emoji_presentation("\u{2627}\u{FE0F}"));
         assert!(!is_emoji_presentation("\u{2764}"));
         assert!(!is_emoji_presentation("\u{2764}\u{FE0E}"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_unicode_width() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let table = if (c as u32) < 0x7f {
+                usize::from(c >= ' ')
+            } else {
+                c.width().unwrap_or(0).min(2)
+            };
+            assert_eq!(char_width(c), table, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
