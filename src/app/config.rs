@@ -950,9 +950,19 @@ impl Config {
             ));
             self.panes.divider = px;
         }
-        self.window.columns = self.window.columns.clamp(2, 1000);
-        self.window.lines = self.window.lines.clamp(1, 1000);
-        self.window.padding = self.window.padding.min(200);
+        let window = &mut self.window;
+        for (name, value, min, max) in [
+            ("window.columns", &mut window.columns, 2, 1000),
+            ("window.lines", &mut window.lines, 1, 1000),
+            ("window.padding", &mut window.padding, 0, 200),
+        ] {
+            if !(min..=max).contains(value) {
+                let used = (*value).clamp(min, max);
+                problems
+                    .push(format!("{name} {value} is out of range ({min}-{max}); using {used}"));
+                *value = used;
+            }
+        }
         if self.window.opacity.is_finite() {
             self.window.opacity = self.window.opacity.clamp(0.0, 1.0);
         } else {
@@ -1053,6 +1063,25 @@ mod tests {
         let (c, problems) = parse("t", Some("confirm_close = \"sometimes\""), &[]);
         assert_eq!(c.confirm_close, ConfirmClose::Running, "a bad value keeps the default");
         assert!(problems.iter().any(|p| p.contains("confirm_close")), "{problems:?}");
+    }
+
+    #[test]
+    fn window_sizes_out_of_range_are_clamped_and_reported() {
+        let o = ["window.columns=0", "window.lines=65535", "window.padding=1000"].map(String::from);
+        let (c, problems) = parse("t", None, &o);
+        assert_eq!((c.window.columns, c.window.lines, c.window.padding), (2, 1000, 200));
+        for (key, used) in [("window.columns 0", 2), ("window.lines 65535", 1000)] {
+            let said = format!("using {used}");
+            assert!(
+                problems.iter().any(|p| p.starts_with(key) && p.ends_with(&said)),
+                "{problems:?}"
+            );
+        }
+        assert!(problems.iter().any(|p| p.starts_with("window.padding 1000")), "{problems:?}");
+        let o = ["window.columns=1000", "window.lines=1", "window.padding=0"].map(String::from);
+        let (c, problems) = parse("t", None, &o);
+        assert!(problems.is_empty(), "the limits themselves are fine: {problems:?}");
+        assert_eq!((c.window.columns, c.window.lines, c.window.padding), (1000, 1, 0));
     }
 
     #[test]
