@@ -437,6 +437,61 @@ fn marker_window(x: &Xvfb, name: &str, lines: u32, then: &str) -> (Gui, serde_js
     (gui, w, xid)
 }
 
+/// xterm gives a selection up when output rewrites its text (Alacritty and kitty clear it
+/// too): the highlight goes, while output elsewhere leaves a selection alone.
+#[test]
+fn output_that_rewrites_selected_text_clears_the_selection() {
+    let x = Xvfb::start();
+    // Two lines of words; each trigger file makes the program write once more: the first
+    // over "these" on line 1, the second on line 3, away from any selection.
+    let dir = std::env::temp_dir().join(format!("uvterm-selrewrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    let wait = |f: &PathBuf| format!("while [ ! -e '{}' ]; do sleep 0.05; done", f.display());
+    let script = format!(
+        "printf 'keep these words\\r\\nchange these words\\r\\n'; {}; \
+         printf '\\033[2;8HTHOSE\\033[5;1HONE'; {}; \
+         printf '\\033[4;1Hunrelated\\033[5;1HTWO'; exec cat >/dev/null",
+        wait(&one),
+        wait(&two)
+    );
+    let green = [0, 255, 0];
+    let gui = Gui::start(
+        &x,
+        "selrewrite",
+        &["-o", "colors.selection=#00ff00", "-e", "sh", "-c", &script],
+    );
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let xs = xid.to_string();
+    gui.wait_text(tab, "change these words");
+    let select = |line: f64| {
+        let (a, b) = (cell_center(&w, 7.0, line), cell_center(&w, 11.0, line));
+        gui.xdotool(&["mousemove", "--window", &xs, &a[0], &a[1]]);
+        gui.xdotool(&["mousedown", "1"]);
+        gui.xdotool(&["mousemove", "--window", &xs, &b[0], &b[1]]);
+        gui.xdotool(&["mouseup", "1"]);
+    };
+    let highlighted = || count(&gui.capture(xid), green) > 0;
+    select(1.0);
+    assert!(wait_until(Duration::from_secs(5), highlighted), "the drag selects");
+    std::fs::write(&one, "").unwrap();
+    gui.wait_text(tab, "ONE");
+    assert!(
+        wait_until(Duration::from_secs(5), || !highlighted()),
+        "rewriting the selected text clears the selection"
+    );
+    select(0.0);
+    assert!(wait_until(Duration::from_secs(5), highlighted), "a new selection");
+    std::fs::write(&two, "").unwrap();
+    gui.wait_text(tab, "TWO");
+    // The frame after the output is drawn before the highlight is looked at again.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(highlighted(), "output on other lines leaves the selection alone");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn scrollback_by_keys_and_wheel_and_search() {
     let x = Xvfb::start();

@@ -609,6 +609,7 @@ fn pane_view(id: TabId, shared: std::sync::Arc<io::TabShared>) -> TabView {
         display_offset: 0,
         seen: (0, false),
         selection: None,
+        selection_seen: None,
         search: None,
         title,
         exited: None,

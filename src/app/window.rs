@@ -23,7 +23,8 @@ use crate::term::handler::{COLOR_BACKGROUND, COLOR_FOREGROUND};
 use crate::term::modes::Modes;
 pub use crate::term::search::{Search, find_all, link_at, prompt_rows};
 pub use crate::term::selection::{
-    Selection, SelectionKind, selection_spans, selection_text, word_bounds, word_extent,
+    Selection, SelectionKind, screen_fingerprint, selection_spans, selection_text,
+    selection_text_changed, word_bounds, word_extent,
 };
 use crate::term::style::Rgb;
 
@@ -52,6 +53,9 @@ pub struct TabView {
     /// text, as in xterm, Alacritty and kitty ([`keep_view`]).
     pub seen: (u64, bool),
     pub selection: Option<Selection>,
+    /// The selection as the last frame saw it, with what its cells on the screen held then
+    /// ([`screen_fingerprint`]): output that rewrites them clears the selection.
+    pub selection_seen: Option<(Selection, Vec<(u64, u64)>)>,
     pub search: Option<Search>,
     pub title: String,
     /// `Some(status)` once its program exited and the pane is held open (`panes.hold_exited`):
@@ -59,6 +63,26 @@ pub struct TabView {
     /// (its `shared`) and a notice until the user dismisses it. `status` is the exit code,
     /// `None` when the program was killed by a signal or its status is unknown.
     pub exited: Option<Option<i32>>,
+}
+
+/// Clear `pane`'s selection when output rewrote its text on the screen since the last frame
+/// (xterm gives the selection up when a write touches it; Alacritty and kitty clear it too),
+/// and remember what the selection holds now. A selection that changed (a drag) is only
+/// remembered.
+fn forget_rewritten_selection(pane: &mut TabView, term: &crate::term::Term) {
+    let Some(selection) = pane.selection else {
+        pane.selection_seen = None;
+        return;
+    };
+    let dropped = term.grid().dropped();
+    let now = screen_fingerprint(term, &selection_spans(term, &selection, dropped), dropped);
+    match &pane.selection_seen {
+        Some((seen, before)) if *seen == selection && selection_text_changed(before, &now) => {
+            pane.selection = None;
+            pane.selection_seen = None;
+        }
+        _ => pane.selection_seen = Some((selection, now)),
+    }
 }
 
 /// The scroll-back offset that keeps a scrolled-back view on the same lines: `offset` plus the
@@ -817,8 +841,9 @@ impl TermWindow {
         if let Some(group) = self.tabs.get_mut(self.active) {
             for place in &layout.panes {
                 let Some(pane) = group.pane_mut(place.pane) else { continue };
+                let shared = pane.shared.clone();
                 let (total, history) = {
-                    let (term, sync) = match pane.shared.term.lock() {
+                    let (term, sync) = match shared.term.lock() {
                         Ok(t) => {
                             let sync = t.modes().contains(Modes::SYNC_OUTPUT);
                             (t, sync)
@@ -826,6 +851,7 @@ impl TermWindow {
                         Err(p) => (p.into_inner(), false),
                     };
                     syncing |= sync;
+                    forget_rewritten_selection(pane, &term);
                     let grid = term.grid();
                     (grid.history_len() as u64 + grid.dropped(), grid.history_len())
                 };
@@ -1251,6 +1277,7 @@ mod tests {
             display_offset: 0,
             seen: (0, false),
             selection: None,
+            selection_seen: None,
             search: None,
             title: String::new(),
             exited: None,

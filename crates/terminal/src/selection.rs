@@ -197,6 +197,40 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
     out
 }
 
+/// What the selected cells on the screen hold: one `(stable row, hash of the row's selected
+/// cells)` per span of `spans` (from [`selection_spans`] with the same `dropped`) on a screen
+/// row. History rows are left out: output never rewrites them. Compare two of these with
+/// [`selection_text_changed`] to clear a selection whose text output rewrote, as xterm does
+/// (it gives the selection up when a write touches it) and as Alacritty and kitty do. Costs at
+/// most one pass over the screen's cells.
+pub fn screen_fingerprint(term: &Term, spans: &[Span], dropped: u64) -> Vec<(u64, u64)> {
+    let grid = term.grid();
+    let first_screen_row = grid.history_len();
+    spans
+        .iter()
+        .filter(|s| s.row >= first_screen_row)
+        .filter_map(|s| {
+            let row = grid.absolute_row(s.row)?;
+            let cells = row.cells();
+            let end = (s.end.0 + 1).min(cells.len());
+            let selected = cells.get(s.start.0.min(end)..end)?;
+            // FNV-1a over the cells' content (characters, clusters, wide halves); styles are
+            // left out: a recoloured selection still holds its text.
+            let hash = selected.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, c| {
+                (h ^ u64::from(c.to_bits().0)).wrapping_mul(0x0100_0000_01b3)
+            });
+            Some((s.row as u64 + dropped, hash))
+        })
+        .collect()
+}
+
+/// Whether a row seen in both fingerprints ([`screen_fingerprint`], `before` then `now`)
+/// holds other text now. Rows only in one of them (scrolled into the history, or onto the
+/// screen by a selection that grew) say nothing.
+pub fn selection_text_changed(before: &[(u64, u64)], now: &[(u64, u64)]) -> bool {
+    now.iter().any(|(row, hash)| before.iter().any(|(r, h)| r == row && h != hash))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +330,37 @@ mod tests {
         assert_eq!(selection_text(&t, &s), "keep me", "still on its text after scrolling");
         t.advance(&mut p, b"d\r\ne\r\nf\r\n");
         assert_eq!(selection_text(&t, &s), "", "its text left the history");
+    }
+    #[test]
+    fn rewriting_selected_screen_text_changes_the_fingerprint_and_scrolling_does_not() {
+        let mut t = term("one two\r\nthree\r\n", 10, 3);
+        let dropped = t.grid().dropped();
+        let s = Selection { kind: SelectionKind::Simple, anchor: at(0, 4), head: at(1, 2) };
+        let fp = |t: &Term| screen_fingerprint(t, &selection_spans(t, &s, dropped), dropped);
+        let before = fp(&t);
+        assert_eq!(before.len(), 2, "both rows are on the screen: {before:?}");
+        // Output elsewhere on the screen, and a rewrite of the unselected `one `: no change.
+        t.advance(&mut Parser::new(), b"\x1b[3;1Hxyz\x1b[1;1HONE ");
+        assert!(!selection_text_changed(&before, &fp(&t)));
+        // The same text written again over the selection: no change either.
+        t.advance(&mut Parser::new(), b"\x1b[1;5Htwo");
+        assert!(!selection_text_changed(&before, &fp(&t)));
+        // Scrolling moves the first row into the history (the selection follows its text);
+        // the second stays on the screen, one line up, as the same stable row.
+        t.advance(&mut Parser::new(), b"\x1b[3;1H\n");
+        let scrolled = fp(&t);
+        assert_eq!(scrolled.len(), 1, "{scrolled:?}");
+        assert!(!selection_text_changed(&before, &scrolled), "{before:?} {scrolled:?}");
+        // A rewrite of selected text still on the screen is seen.
+        let mut t = term("one two\r\nthree\r\n", 10, 3);
+        t.advance(&mut Parser::new(), b"\x1b[2;2HX");
+        assert!(selection_text_changed(&before, &fp(&t)));
+    }
+
+    #[test]
+    fn fingerprint_rows_only_in_one_side_say_nothing() {
+        assert!(!selection_text_changed(&[(1, 5)], &[(2, 6)]));
+        assert!(selection_text_changed(&[(1, 5), (2, 6)], &[(2, 7)]));
+        assert!(!selection_text_changed(&[], &[(2, 7)]));
     }
 }
