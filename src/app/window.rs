@@ -53,9 +53,9 @@ pub struct TabView {
     /// text, as in xterm, Alacritty and kitty ([`keep_view`]).
     pub seen: (u64, bool),
     pub selection: Option<Selection>,
-    /// The selection as the last frame saw it, with what its cells on the screen held then
-    /// ([`screen_fingerprint`]): output that rewrites them clears the selection.
-    pub selection_seen: Option<(Selection, Vec<(u64, u64)>)>,
+    /// The selection as the last frame saw it, and the screen it was on: output that rewrites
+    /// its text, a switch between the screens or a new width clears the selection.
+    pub selection_seen: Option<SelectionSeen>,
     pub search: Option<Search>,
     pub title: String,
     /// `Some(status)` once its program exited and the pane is held open (`panes.hold_exited`):
@@ -65,23 +65,47 @@ pub struct TabView {
     pub exited: Option<Option<i32>>,
 }
 
-/// Clear `pane`'s selection when output rewrote its text on the screen since the last frame
+/// A selection as a frame saw it ([`forget_rewritten_selection`]).
+#[derive(Debug, Clone)]
+pub struct SelectionSeen {
+    selection: Selection,
+    /// On the alternate screen.
+    alt: bool,
+    /// The terminal's width in columns.
+    cols: usize,
+    /// What its cells on the screen held ([`screen_fingerprint`]).
+    cells: Vec<(u64, u64)>,
+}
+
+/// Clear `pane`'s selection when, since the last frame, output rewrote its text on the screen
 /// (xterm gives the selection up when a write touches it; Alacritty and kitty clear it too),
-/// and remember what the selection holds now. A selection that changed (a drag) is only
-/// remembered.
+/// the program switched screens (its rows then hold the other screen's text; Alacritty clears
+/// it too) or the width changed (a reflow moves the text under it; Alacritty clears it when the
+/// columns change); else remember what it holds now. A selection that itself changed (a drag)
+/// is only remembered.
 fn forget_rewritten_selection(pane: &mut TabView, term: &crate::term::Term) {
     let Some(selection) = pane.selection else {
         pane.selection_seen = None;
         return;
     };
     let dropped = term.grid().dropped();
-    let now = screen_fingerprint(term, &selection_spans(term, &selection, dropped), dropped);
-    match &pane.selection_seen {
-        Some((seen, before)) if *seen == selection && selection_text_changed(before, &now) => {
-            pane.selection = None;
-            pane.selection_seen = None;
-        }
-        _ => pane.selection_seen = Some((selection, now)),
+    let now = SelectionSeen {
+        selection,
+        alt: term.is_alt_screen(),
+        cols: term.cols(),
+        cells: screen_fingerprint(term, &selection_spans(term, &selection, dropped), dropped),
+    };
+    let stale = pane.selection_seen.as_ref().is_some_and(|seen| {
+        seen.selection == selection
+            && (seen.alt != now.alt
+                || seen.cols != now.cols
+                || selection_text_changed(&seen.cells, &now.cells))
+    });
+    if stale {
+        pane.selection = None;
+        pane.selection_seen = None;
+    } else {
+        pane.selection_seen = Some(now);
     }
 }
 
@@ -237,9 +261,20 @@ fn cut_row(rect: crate::render::Rect, cut: Option<[f32; 4]>) -> Vec<crate::rende
     parts
 }
 
-/// The largest window side (pixels) a program's resize request can produce: within what
-/// every GL driver allocates (Mesa failed near 24000).
-pub const MAX_PROGRAM_WINDOW_PX: u32 = 8192;
+/// The largest window side (pixels) uvterm asks the window system for, from a program's
+/// resize request or from the configured size: within what every GL driver allocates (Mesa
+/// failed near 24000; llvmpipe draws nothing past 16384) and what X11 can describe (winit
+/// panics past 65535).
+pub const MAX_WINDOW_PX: u32 = 8192;
+
+/// `size` limited to [`MAX_WINDOW_PX`] a side (and at least 1): a program must not be able to
+/// ask for a surface the X server or the GL driver cannot allocate (XTWINOPS 4 with
+/// 30000×30000 pixels ended the X connection under Mesa), nor a configuration for a window
+/// that stays black. Not the monitor's size: DECCOLM's 132 columns must fit on a small screen
+/// too, as in xterm.
+pub fn clamp_window_size(size: PhysicalSize<u32>) -> PhysicalSize<u32> {
+    PhysicalSize::new(size.width.clamp(1, MAX_WINDOW_PX), size.height.clamp(1, MAX_WINDOW_PX))
+}
 
 pub struct TermWindow {
     pub id: io::WindowId,
@@ -572,17 +607,6 @@ impl TermWindow {
             + 2.0 * self.padding
             + self.tab_bar_height();
         PhysicalSize::new(w.ceil() as u32, h.ceil() as u32)
-    }
-
-    /// `size` limited to [`MAX_PROGRAM_WINDOW_PX`] a side: a program must not be able to ask
-    /// for a surface the X server or the GL driver cannot allocate (XTWINOPS 4 with
-    /// 30000×30000 pixels ended the X connection under Mesa). Not the monitor's size: DECCOLM's
-    /// 132 columns must fit on a small screen too, as in xterm.
-    pub fn clamp_program_size(&self, size: PhysicalSize<u32>) -> PhysicalSize<u32> {
-        PhysicalSize::new(
-            size.width.clamp(1, MAX_PROGRAM_WINDOW_PX),
-            size.height.clamp(1, MAX_PROGRAM_WINDOW_PX),
-        )
     }
 
     /// The cell under a point in the window (clamped to the grid), if over the cells
@@ -1282,6 +1306,47 @@ mod tests {
             title: String::new(),
             exited: None,
         }
+    }
+
+    /// `bytes` through a real parser into `pane`'s terminal, then one frame's selection check.
+    fn frame_after(pane: &mut TabView, bytes: &[u8]) {
+        let shared = pane.shared.clone();
+        let mut term = shared.term.lock().unwrap();
+        term.advance(&mut crate::term::parser::Parser::new(), bytes);
+        forget_rewritten_selection(pane, &term);
+    }
+
+    #[test]
+    fn a_selection_goes_when_its_text_its_screen_or_the_width_changes() {
+        use crate::term::index::{Column, StablePoint, StableRow};
+        let at = |row, col| StablePoint::new(StableRow(row), Column(col));
+        let select = |pane: &mut TabView| {
+            pane.selection =
+                Some(Selection { kind: SelectionKind::Simple, anchor: at(0, 0), head: at(0, 3) });
+            frame_after(pane, b"");
+        };
+        let mut pane = view(1);
+        frame_after(&mut pane, b"abcdefg\r\nhij");
+        select(&mut pane);
+        frame_after(&mut pane, b"\x1b[2;1HXYZ\x1b[1;6Hq");
+        assert!(pane.selection.is_some(), "output beside it leaves it alone");
+        frame_after(&mut pane, b"\x1b[1;2HB");
+        assert!(pane.selection.is_none(), "rewritten");
+        // Made on the alternate screen, then back to the primary: its rows hold other text
+        // there (history, with the primary screen scrolled: output never rewrites history).
+        frame_after(&mut pane, b"\r\n1\r\n2\r\n3\r\n4\r\n5");
+        frame_after(&mut pane, b"\x1b[?1049h\x1b[Halt text");
+        select(&mut pane);
+        frame_after(&mut pane, b"\x1b[?1049l");
+        assert!(pane.selection.is_none(), "the screen switched");
+        select(&mut pane);
+        pane.shared.term.lock().unwrap().resize(12, 4);
+        frame_after(&mut pane, b"");
+        assert!(pane.selection.is_none(), "the width changed");
+        select(&mut pane);
+        pane.shared.term.lock().unwrap().resize(12, 6);
+        frame_after(&mut pane, b"");
+        assert!(pane.selection.is_some(), "a new height alone keeps it");
     }
 
     #[test]
