@@ -964,7 +964,14 @@ impl Config {
             }
         }
         if self.window.opacity.is_finite() {
-            self.window.opacity = self.window.opacity.clamp(0.0, 1.0);
+            let used = self.window.opacity.clamp(0.0, 1.0);
+            if used != self.window.opacity {
+                problems.push(format!(
+                    "window.opacity {} is out of range (0-1); using {used}",
+                    self.window.opacity
+                ));
+            }
+            self.window.opacity = used;
         } else {
             problems.push(format!(
                 "window.opacity {} is not a number from 0 to 1; using 1",
@@ -1078,6 +1085,9 @@ mod tests {
             );
         }
         assert!(problems.iter().any(|p| p.starts_with("window.padding 1000")), "{problems:?}");
+        let (c, problems) = parse("t", None, &["window.opacity=2".to_owned()]);
+        assert_eq!(c.window.opacity, 1.0);
+        assert!(problems.iter().any(|p| p.starts_with("window.opacity 2")), "{problems:?}");
         let o = ["window.columns=1000", "window.lines=1", "window.padding=0"].map(String::from);
         let (c, problems) = parse("t", None, &o);
         assert!(problems.is_empty(), "the limits themselves are fine: {problems:?}");

@@ -13,7 +13,7 @@ use winit::window::{ActivationToken, WindowAttributes};
 
 use super::App;
 use super::panes::Axis;
-use super::window::{TabGroup, TabView, TermWindow};
+use super::window::{self, TabGroup, TabView, TermWindow};
 use crate::io::{self, IoEvent, TabId};
 use crate::render::fonts::Fonts;
 
@@ -145,7 +145,7 @@ impl App {
                 if let Some(w) = self.window_of_tab(tab)
                     && w.group_of(tab).is_some_and(|g| w.tabs[g].panes.len() == 1)
                 {
-                    let size = w.clamp_program_size(w.size_for(cols, lines));
+                    let size = window::clamp_window_size(w.size_for(cols, lines));
                     let _ = w.window.request_inner_size(size);
                     w.forget_size();
                 }
@@ -177,7 +177,7 @@ impl App {
                             let size = w.inner_size();
                             let width = if width == 0 { size.width } else { width as u32 };
                             let height = if height == 0 { size.height } else { height as u32 };
-                            let size = w.clamp_program_size(PhysicalSize::new(width, height));
+                            let size = window::clamp_window_size(PhysicalSize::new(width, height));
                             let _ = w.window.request_inner_size(size);
                             w.forget_size();
                         }
@@ -473,8 +473,14 @@ impl App {
         let pad = self.config.window.padding as f64;
         let (columns, lines) = (self.config.window.columns as f64, self.config.window.lines as f64);
         let title = self.options.title.clone().unwrap_or_else(|| "uvterm".into());
+        // Within MAX_WINDOW_PX a side, unscaled here (the exact request below, once the scale
+        // is known, is limited in pixels).
+        let max = window::MAX_WINDOW_PX as f64;
         let mut attrs = WindowAttributes::default().with_title(title).with_inner_size(
-            winit::dpi::LogicalSize::new(columns * cell.0 + 2.0 * pad, lines * cell.1 + 2.0 * pad),
+            winit::dpi::LogicalSize::new(
+                (columns * cell.0 + 2.0 * pad).min(max),
+                (lines * cell.1 + 2.0 * pad).min(max),
+            ),
         );
         // app_id (Wayland) and WM_CLASS (X11) `uvterm`: what desktop files
         // (`StartupWMClass`) and compositor rules match. Decorations stay winit's default:
@@ -563,10 +569,22 @@ impl App {
             // The size asked for above used unscaled cells; at this scale the font's cells
             // round differently: ask again for exactly columns × lines.
             let pad = (pad * scale as f64).round();
-            let exact = PhysicalSize::new(
+            let asked = PhysicalSize::new(
                 (columns * fonts.cell_width as f64 + 2.0 * pad) as u32,
                 (lines * fonts.cell_height as f64 + 2.0 * pad) as u32,
             );
+            let exact = window::clamp_window_size(asked);
+            if exact != asked && self.windows.is_empty() {
+                eprintln!(
+                    "uvterm: window.columns × window.lines at this font size is {}×{} pixels; \
+                     a window side is at most {} pixels, so the window is {}×{}",
+                    asked.width,
+                    asked.height,
+                    window::MAX_WINDOW_PX,
+                    exact.width,
+                    exact.height
+                );
+            }
             if window.inner_size() != exact {
                 let _ = window.request_inner_size(exact);
             }
@@ -590,7 +608,7 @@ impl App {
                 self.windows.insert(wid, w);
             }
             Err(e) => {
-                eprintln!("uvterm: cannot open a window: {e}");
+                eprintln!("uvterm: cannot open a window: {}", super::without_source_location(&e));
                 let _ = self.sender.send(io::Command::CloseWindow { window: id });
                 if self.windows.is_empty() {
                     self.exit_code = 1;

@@ -286,7 +286,17 @@ fn build_event_loop(backend: config::Backend) -> Result<EventLoop<IoEvent>, Stri
             builder.with_x11();
         }
     }
-    builder.build().map_err(|e| e.to_string())
+    builder.build().map_err(|e| without_source_location(&e.to_string()).to_owned())
+}
+
+/// `message` without the source location winit puts in its OS errors ("os error at
+/// /…/winit-0.30.13/src/platform_impl/linux/mod.rs:788: Failed to open connection to X
+/// server"): the user gets the reason alone. Other messages come back as they are.
+fn without_source_location(message: &str) -> &str {
+    message
+        .strip_prefix("os error at ")
+        .and_then(|rest| rest.split_once(": "))
+        .map_or(message, |(_, reason)| reason)
 }
 
 /// How long a new window waits for the activation token asked of the focused window before
@@ -593,5 +603,16 @@ impl App {
         let bracketed =
             t.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::BRACKETED_PASTE));
         self.type_text(wid, input::paste_bytes(&text, bracketed));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn winit_source_locations_are_dropped_from_messages() {
+        let winit = "os error at /root/.cargo/registry/src/x/winit-0.30.13/src/platform_impl/\
+                     linux/mod.rs:788: Failed to open connection to X server";
+        assert_eq!(super::without_source_location(winit), "Failed to open connection to X server");
+        assert_eq!(super::without_source_location("no GL: config"), "no GL: config");
     }
 }
