@@ -906,6 +906,22 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Bring `value` of the key `name` into `min..=max`, saying so in `problems` when it was out
+/// ("NAME VALUE is out of range (MIN-MAX); using USED").
+fn clamp_reported<T: Ord + Copy + std::fmt::Display>(
+    problems: &mut Vec<String>,
+    name: &str,
+    value: &mut T,
+    min: T,
+    max: T,
+) {
+    if !(min..=max).contains(value) {
+        let used = (*value).clamp(min, max);
+        problems.push(format!("{name} {value} is out of range ({min}-{max}); using {used}"));
+        *value = used;
+    }
+}
+
 impl Config {
     fn validate(&mut self, problems: &mut Vec<String>) {
         if !(self.font.size.is_finite() && (1.0..=200.0).contains(&self.font.size)) {
@@ -925,14 +941,7 @@ impl Config {
             problems.push("scrollback.lines above 1000000; using 1000000".into());
             self.scrollback.lines = 1_000_000;
         }
-        if !(10..=86_400_000).contains(&self.events.silence_ms) {
-            let ms = self.events.silence_ms.clamp(10, 86_400_000);
-            problems.push(format!(
-                "events.silence_ms {} is out of range (10-86400000); using {ms}",
-                self.events.silence_ms
-            ));
-            self.events.silence_ms = ms;
-        }
+        clamp_reported(problems, "events.silence_ms", &mut self.events.silence_ms, 10, 86_400_000);
         if !(self.panes.dim_unfocused.is_finite()
             && (0.0..=1.0).contains(&self.panes.dim_unfocused))
         {
@@ -950,19 +959,9 @@ impl Config {
             ));
             self.panes.divider = px;
         }
-        let window = &mut self.window;
-        for (name, value, min, max) in [
-            ("window.columns", &mut window.columns, 2, 1000),
-            ("window.lines", &mut window.lines, 1, 1000),
-            ("window.padding", &mut window.padding, 0, 200),
-        ] {
-            if !(min..=max).contains(value) {
-                let used = (*value).clamp(min, max);
-                problems
-                    .push(format!("{name} {value} is out of range ({min}-{max}); using {used}"));
-                *value = used;
-            }
-        }
+        clamp_reported(problems, "window.columns", &mut self.window.columns, 2, 1000);
+        clamp_reported(problems, "window.lines", &mut self.window.lines, 1, 1000);
+        clamp_reported(problems, "window.padding", &mut self.window.padding, 0, 200);
         if self.window.opacity.is_finite() {
             let used = self.window.opacity.clamp(0.0, 1.0);
             if used != self.window.opacity {
@@ -979,15 +978,8 @@ impl Config {
             ));
             self.window.opacity = 1.0;
         }
-        if !(1..=crate::io::MAX_TABS_LIMIT).contains(&self.limits.max_tabs) {
-            let max = self.limits.max_tabs.clamp(1, crate::io::MAX_TABS_LIMIT);
-            problems.push(format!(
-                "limits.max_tabs {} is out of range (1-{}); using {max}",
-                self.limits.max_tabs,
-                crate::io::MAX_TABS_LIMIT
-            ));
-            self.limits.max_tabs = max;
-        }
+        let max_tabs = crate::io::MAX_TABS_LIMIT;
+        clamp_reported(problems, "limits.max_tabs", &mut self.limits.max_tabs, 1, max_tabs);
         let d = self.notifications.command_min_duration;
         if !(d.is_finite() && (0.0..=MAX_COMMAND_MIN_DURATION).contains(&d)) {
             problems.push(format!(
