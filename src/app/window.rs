@@ -23,8 +23,8 @@ use crate::term::handler::{COLOR_BACKGROUND, COLOR_FOREGROUND};
 use crate::term::modes::Modes;
 pub use crate::term::search::{Search, find_all, link_at, prompt_rows};
 pub use crate::term::selection::{
-    Selection, SelectionKind, screen_fingerprint, selection_spans, selection_text,
-    selection_text_changed, word_bounds, word_extent,
+    Selection, SelectionKind, first_screen_row, selection_fingerprint, selection_spans,
+    selection_text, selection_text_changed, word_bounds, word_extent,
 };
 use crate::term::style::Rgb;
 
@@ -73,7 +73,9 @@ pub struct SelectionSeen {
     alt: bool,
     /// The terminal's width in columns.
     cols: usize,
-    /// What its cells on the screen held ([`screen_fingerprint`]).
+    /// The stable row of the screen's first line ([`first_screen_row`]).
+    first_screen: u64,
+    /// What its cells from `first_screen` on held ([`selection_fingerprint`]).
     cells: Vec<(u64, u64)>,
 }
 
@@ -89,17 +91,23 @@ fn forget_rewritten_selection(pane: &mut TabView, term: &crate::term::Term) {
         return;
     };
     let dropped = term.grid().dropped();
+    let first_screen = first_screen_row(term);
+    // Compare from where the screen began at the last frame: a selected screen row that
+    // output rewrote and scrolled into the history since is still compared.
+    let seen = pane.selection_seen.as_ref().filter(|seen| seen.selection == selection);
+    let from = seen.map_or(first_screen, |seen| seen.first_screen.min(first_screen));
+    let spans = selection_spans(term, &selection, dropped);
     let now = SelectionSeen {
         selection,
         alt: term.is_alt_screen(),
         cols: term.cols(),
-        cells: screen_fingerprint(term, &selection_spans(term, &selection, dropped), dropped),
+        first_screen,
+        cells: selection_fingerprint(term, &spans, dropped, from),
     };
-    let stale = pane.selection_seen.as_ref().is_some_and(|seen| {
-        seen.selection == selection
-            && (seen.alt != now.alt
-                || seen.cols != now.cols
-                || selection_text_changed(&seen.cells, &now.cells))
+    let stale = seen.is_some_and(|seen| {
+        seen.alt != now.alt
+            || seen.cols != now.cols
+            || selection_text_changed(&seen.cells, &now.cells)
     });
     if stale {
         pane.selection = None;
@@ -1347,6 +1355,18 @@ mod tests {
         pane.shared.term.lock().unwrap().resize(12, 6);
         frame_after(&mut pane, b"");
         assert!(pane.selection.is_some(), "a new height alone keeps it");
+        // Scrolled into the history by output between two frames: kept while its text is
+        // the same, cleared when that output rewrote it first.
+        let mut pane = view(3);
+        frame_after(&mut pane, b"abcdefg");
+        select(&mut pane);
+        frame_after(&mut pane, b"\x1b[4;1H\n\n\n\n\n");
+        assert!(pane.selection.is_some(), "scrolling alone keeps it");
+        let mut pane = view(4);
+        frame_after(&mut pane, b"abcdefg");
+        select(&mut pane);
+        frame_after(&mut pane, b"\x1b[1;2HB\x1b[4;1H\n\n\n\n\n");
+        assert!(pane.selection.is_none(), "rewritten, then scrolled off the screen");
     }
 
     #[test]

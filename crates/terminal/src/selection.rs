@@ -197,18 +197,25 @@ pub fn selection_text(term: &Term, s: &Selection) -> String {
     out
 }
 
-/// What the selected cells on the screen hold: one `(stable row, hash of the row's selected
-/// cells)` per span of `spans` (from [`selection_spans`] with the same `dropped`) on a screen
-/// row. History rows are left out: output never rewrites them. Compare two of these with
+/// What the selected cells from stable row `from` on hold: one `(stable row, hash of the
+/// row's selected cells)` per span of `spans` (from [`selection_spans`] with the same
+/// `dropped`) whose stable row is `from` or later. Pass the stable row of the screen's first
+/// line as the earlier frame saw it ([`first_screen_row`]): rows above it were history then,
+/// and output never rewrites history, while a screen row that output rewrote and then
+/// scrolled into the history within one frame is still compared. Compare two of these with
 /// [`selection_text_changed`] to clear a selection whose text output rewrote, as xterm does
 /// (it gives the selection up when a write touches it) and as Alacritty and kitty do. Costs at
-/// most one pass over the screen's cells.
-pub fn screen_fingerprint(term: &Term, spans: &[Span], dropped: u64) -> Vec<(u64, u64)> {
+/// most one pass over the selected cells of those rows.
+pub fn selection_fingerprint(
+    term: &Term,
+    spans: &[Span],
+    dropped: u64,
+    from: u64,
+) -> Vec<(u64, u64)> {
     let grid = term.grid();
-    let first_screen_row = grid.history_len();
     spans
         .iter()
-        .filter(|s| s.row >= first_screen_row)
+        .filter(|s| s.row as u64 + dropped >= from)
         .filter_map(|s| {
             let row = grid.absolute_row(s.row)?;
             let cells = row.cells();
@@ -224,9 +231,15 @@ pub fn screen_fingerprint(term: &Term, spans: &[Span], dropped: u64) -> Vec<(u64
         .collect()
 }
 
-/// Whether a row seen in both fingerprints ([`screen_fingerprint`], `before` then `now`)
-/// holds other text now. Rows only in one of them (scrolled into the history, or onto the
-/// screen by a selection that grew) say nothing.
+/// The stable row (rows dropped off the history's front plus the history's length) of the
+/// screen's first line: what [`selection_fingerprint`] takes as `from`.
+pub fn first_screen_row(term: &Term) -> u64 {
+    term.grid().dropped() + term.grid().history_len() as u64
+}
+
+/// Whether a row seen in both fingerprints ([`selection_fingerprint`], `before` then `now`)
+/// holds other text now. Rows only in one of them (before `from`, or added by a selection
+/// that grew) say nothing.
 pub fn selection_text_changed(before: &[(u64, u64)], now: &[(u64, u64)]) -> bool {
     now.iter().any(|(row, hash)| before.iter().any(|(r, h)| r == row && h != hash))
 }
@@ -335,8 +348,10 @@ mod tests {
     fn rewriting_selected_screen_text_changes_the_fingerprint_and_scrolling_does_not() {
         let mut t = term("one two\r\nthree\r\n", 10, 3);
         let dropped = t.grid().dropped();
+        let from = first_screen_row(&t);
         let s = Selection { kind: SelectionKind::Simple, anchor: at(0, 4), head: at(1, 2) };
-        let fp = |t: &Term| screen_fingerprint(t, &selection_spans(t, &s, dropped), dropped);
+        let fp =
+            |t: &Term| selection_fingerprint(t, &selection_spans(t, &s, dropped), dropped, from);
         let before = fp(&t);
         assert_eq!(before.len(), 2, "both rows are on the screen: {before:?}");
         // Output elsewhere on the screen, and a rewrite of the unselected `one `: no change.
@@ -345,16 +360,31 @@ mod tests {
         // The same text written again over the selection: no change either.
         t.advance(&mut Parser::new(), b"\x1b[1;5Htwo");
         assert!(!selection_text_changed(&before, &fp(&t)));
-        // Scrolling moves the first row into the history (the selection follows its text);
-        // the second stays on the screen, one line up, as the same stable row.
+        // Scrolling moves the first row into the history (the selection follows its text):
+        // both rows are still compared, as the same stable rows, and hold the same text.
         t.advance(&mut Parser::new(), b"\x1b[3;1H\n");
+        assert_eq!(first_screen_row(&t), from + 1);
         let scrolled = fp(&t);
-        assert_eq!(scrolled.len(), 1, "{scrolled:?}");
+        assert_eq!(scrolled.len(), 2, "{scrolled:?}");
         assert!(!selection_text_changed(&before, &scrolled), "{before:?} {scrolled:?}");
         // A rewrite of selected text still on the screen is seen.
         let mut t = term("one two\r\nthree\r\n", 10, 3);
         t.advance(&mut Parser::new(), b"\x1b[2;2HX");
         assert!(selection_text_changed(&before, &fp(&t)));
+        // So is one that output then scrolled into the history before the next frame.
+        let mut t = term("one two\r\nthree\r\n", 10, 3);
+        t.advance(&mut Parser::new(), b"\x1b[1;5HTWO\x1b[3;1H\n\n\n\n");
+        assert!(first_screen_row(&t) > from + 1, "both selected rows left the screen");
+        assert!(selection_text_changed(&before, &fp(&t)));
+        // Rows that were already history when the earlier fingerprint was taken are not
+        // hashed again: a fingerprint from the later screen leaves them out.
+        let later = selection_fingerprint(
+            &t,
+            &selection_spans(&t, &s, dropped),
+            dropped,
+            first_screen_row(&t),
+        );
+        assert!(later.is_empty(), "{later:?}");
     }
 
     #[test]
