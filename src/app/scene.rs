@@ -39,6 +39,18 @@ pub struct TabStrip {
     pub tab_w: f32,
 }
 
+/// Tabs the tab bar scrolled out of view ([`TabStrip`]): how many lie before the first tab it
+/// shows and after the last, and whether one of each side's rang the bell since it was last
+/// seen. The bar marks each side that hides tabs with an arrow in its end cell (red when one
+/// of them rang), as a browser's tab strip shows its scroll arrows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HiddenTabs {
+    pub before: usize,
+    pub after: usize,
+    pub bell_before: bool,
+    pub bell_after: bool,
+}
+
 /// Lays out the tab bar for `count` tabs in `width` pixels: equal shares while each is at least
 /// [`MIN_TAB_CELLS`] cells of `cell_w` wide, else as many tabs of that width as fit, starting
 /// at `first` (what the bar showed last) and scrolled only as far as needed to show the
@@ -106,6 +118,8 @@ pub struct SceneInput<'a> {
     /// The tab bar's labels, numbers included, and which one is active: only the tabs
     /// [`tab_strip`] shows (empty when the bar is hidden).
     pub tabs: &'a [(String, bool)],
+    /// Tabs the bar has no room for, before and after those it shows.
+    pub hidden_tabs: HiddenTabs,
     /// The visual bell's flash.
     pub flash: bool,
     /// The resource overlay's lines, drawn over the cells (none: closed).
@@ -585,6 +599,26 @@ fn tab_bar(input: &SceneInput<'_>, scene: &mut Scene) {
             });
         }
     }
+    // The end cells of the first and last tabs are padding (labels start one cell in and
+    // stop one cell short): the arrows for hidden tabs go there.
+    let hidden = input.hidden_tabs;
+    let bell = palette.0[1];
+    let ty = ((l.tab_bar - l.cell_h) / 2.0).max(0.0);
+    // The last tab's last whole cell: after its label, before its divider.
+    let last_x = ((n - 1.0) * tab_w + ((tab_w / l.cell_w).floor() - 1.0) * l.cell_w).max(0.0);
+    for (count, rang, c, x) in [
+        (hidden.before, hidden.bell_before, '\u{2039}', 0.0),
+        (hidden.after, hidden.bell_after, '\u{203A}', last_x),
+    ] {
+        if count > 0 {
+            scene.glyphs.push(GlyphDraw {
+                id: GlyphId::for_char(c, Face { bold: true, italic: false }, false),
+                x,
+                y: ty,
+                color: rgba(if rang { bell } else { fg }),
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -626,6 +660,7 @@ mod tests {
             search_current: None,
             selection_color: Rgb::new(1, 2, 3),
             tabs: &[],
+            hidden_tabs: HiddenTabs::default(),
             overlay: &[],
             flash: false,
         }
@@ -881,6 +916,42 @@ mod tests {
         assert_eq!(tab_strip(5, 4, 0, 30.0, 8.0), TabStrip { first: 4, shown: 1, tab_w: 30.0 });
         assert_eq!(tab_strip(0, 0, 0, 960.0, 8.0).shown, 0);
         assert_eq!(tab_strip(5, 99, 0, 960.0, 8.0).shown, 5);
+    }
+
+    #[test]
+    fn the_tab_bar_marks_the_sides_that_hide_tabs() {
+        let t = term("x");
+        let tabs = [("2: b".to_owned(), false), ("3: c".to_owned(), true)];
+        // Two 40-pixel tabs of five 8-pixel cells in an 80-pixel bar.
+        let with = |hidden: HiddenTabs| {
+            let mut i = input(&t);
+            i.layout.tab_bar = 20.0;
+            i.layout.y0 = 22.0;
+            i.layout.width = 80.0;
+            i.tabs = &tabs;
+            i.hidden_tabs = hidden;
+            let mut s = Scene::default();
+            build(&i, &mut s);
+            s.glyphs
+                .iter()
+                .filter(|g| {
+                    g.y < 20.0 && matches!(g.id, GlyphId::Char { c: '\u{2039}' | '\u{203A}', .. })
+                })
+                .map(|g| (g.id.clone(), g.x, g.color))
+                .collect::<Vec<_>>()
+        };
+        assert!(with(HiddenTabs::default()).is_empty(), "every tab shown: no arrow");
+        let fg = rgba(t.palette().0[COLOR_FOREGROUND]);
+        let red = rgba(t.palette().0[1]);
+        let both = with(HiddenTabs { before: 1, after: 7, bell_before: false, bell_after: true });
+        let arrow = |c| GlyphId::for_char(c, Face { bold: true, italic: false }, false);
+        // The left arrow in the first tab's first cell, the right one in the last tab's last
+        // cell (32..40, after its label's cells 1..=3), red for the side where a tab rang.
+        assert_eq!(both, vec![(arrow('\u{2039}'), 0.0, fg), (arrow('\u{203A}'), 72.0, red)]);
+        let labels_end = 40.0 + 8.0 * 4.0;
+        assert!(both[1].1 >= labels_end, "the arrow leaves the label's cells alone");
+        let right = with(HiddenTabs { after: 1, ..HiddenTabs::default() });
+        assert_eq!(right, vec![(arrow('\u{203A}'), 72.0, fg)], "only the side that hides tabs");
     }
 
     #[test]

@@ -841,10 +841,18 @@ impl TermWindow {
             t.bell = false;
             t.activity = false;
         }
+        let mut hidden_tabs = scene::HiddenTabs::default();
         let tabs: Vec<(String, bool)> = if self.tabs.len() > 1 {
             let strip =
                 scene::tab_strip(self.tabs.len(), self.active, self.tab_first, l.width, l.cell_w);
             self.tab_first = strip.first;
+            let end = strip.first + strip.shown;
+            hidden_tabs = scene::HiddenTabs {
+                before: strip.first,
+                after: self.tabs.len().saturating_sub(end),
+                bell_before: self.tabs.iter().take(strip.first).any(|g| g.bell),
+                bell_after: self.tabs.iter().skip(end).any(|g| g.bell),
+            };
             self.tabs
                 .iter()
                 .enumerate()
@@ -965,6 +973,7 @@ impl TermWindow {
                 search_current,
                 selection_color: self.selection_color,
                 tabs: &[],
+                hidden_tabs: scene::HiddenTabs::default(),
                 flash: false,
                 overlay: &[],
             };
@@ -1030,6 +1039,7 @@ impl TermWindow {
                 search_current: None,
                 selection_color: self.selection_color,
                 tabs: &tabs,
+                hidden_tabs,
                 // With several panes the bell flashes its own pane (above).
                 flash: flash
                     && (!several
