@@ -298,6 +298,45 @@ fn wayland_resize_reaches_stty_size() {
     gui.wait_text(tab, &format!("{lines} {cols}"));
 }
 
+/// A program sizes its floating window (XTWINOPS 8 in cells, 4 in pixels): winit applies a
+/// Wayland size at once and sends no `Resized` for it, yet the grid, the PTY and `list` follow.
+#[test]
+fn wayland_program_resize_requests_resize_the_grid() {
+    let sway = Sway::start();
+    let gui = Gui::start(&sway, "xtwinops", &["-e", "sh"]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    gui.view();
+    let geometry = || gui.window()["geometry"].clone();
+    let (cw, ch) = (
+        w["geometry"]["cell_width"].as_f64().unwrap(),
+        w["geometry"]["cell_height"].as_f64().unwrap(),
+    );
+    gui.msg(&["send-text", &tab.to_string(), "printf '\\x5c033[8;12;50t'; stty size\n"]);
+    let sized = wait_until(Duration::from_secs(10), || {
+        let g = geometry();
+        g["cols"].as_u64() == Some(50) && g["lines"].as_u64() == Some(12)
+    });
+    assert!(sized, "XTWINOPS 8: the grid follows: {}\n{}", geometry(), gui.text(tab));
+    gui.msg(&["send-text", &tab.to_string(), "clear; stty size\n"]);
+    gui.wait_text(tab, "12 50");
+    // 4;HEIGHT;WIDTH in pixels: the grid is what fits in them.
+    let (pw, ph) = (600_u64, 300_u64);
+    gui.msg(&["send-text", &tab.to_string(), &format!("printf '\\x5c033[4;{ph};{pw}t'\n")]);
+    let sized = wait_until(Duration::from_secs(10), || geometry()["width"].as_u64() == Some(pw));
+    assert!(sized, "XTWINOPS 4: the window follows: {}", geometry());
+    let g = geometry();
+    assert_eq!(g["height"].as_u64(), Some(ph));
+    let (cols, lines) =
+        (((pw as f64 - 8.0) / cw).floor() as u64, ((ph as f64 - 8.0) / ch).floor() as u64);
+    assert_eq!((g["cols"].as_u64(), g["lines"].as_u64()), (Some(cols), Some(lines)), "{g}");
+    gui.msg(&["send-text", &tab.to_string(), "clear; stty size\n"]);
+    gui.wait_text(tab, &format!("{lines} {cols}"));
+    // The compositor's view is that size too.
+    let view = gui.view();
+    assert_eq!(view["rect"]["width"].as_u64(), Some(pw), "{view}");
+}
+
 /// Output scale 2 and 1.5 (sway 1.7 has no wp-fractional-scale: 1.5 reaches clients as
 /// buffer scale 2): the cells are re-rasterised at the new size, the PTY's cell count and
 /// pixel size follow, and text is still drawn.

@@ -142,12 +142,11 @@ impl App {
             IoEvent::ResizeRequest { tab, cols, lines } => {
                 // A program may size the window only when it has its tab to itself: a pane
                 // among others gets the size of its place (kitty ignores it too).
-                if let Some(w) = self.window_of_tab(tab)
+                if let Some(w) = window_of_tab(&mut self.windows, tab)
                     && w.group_of(tab).is_some_and(|g| w.tabs[g].panes.len() == 1)
                 {
                     let size = window::clamp_window_size(w.size_for(cols, lines));
-                    let _ = w.window.request_inner_size(size);
-                    w.forget_size();
+                    w.request_size(size, &self.sender);
                 }
             }
             IoEvent::WindowRequest { tab, request } => {
@@ -178,8 +177,7 @@ impl App {
                             let width = if width == 0 { size.width } else { width as u32 };
                             let height = if height == 0 { size.height } else { height as u32 };
                             let size = window::clamp_window_size(PhysicalSize::new(width, height));
-                            let _ = w.window.request_inner_size(size);
-                            w.forget_size();
+                            w.request_size(size, &self.sender);
                         }
                         R::Lower | R::Refresh => w.window.request_redraw(),
                         R::Move { x, y } => {
@@ -457,9 +455,7 @@ impl App {
 
     /// The window showing pane (or tab) `tab`.
     fn window_of_tab(&mut self, tab: TabId) -> Option<&mut TermWindow> {
-        self.windows
-            .values_mut()
-            .find(|w| w.pane(tab).is_some() || w.tabs.iter().any(|g| g.id == tab))
+        window_of_tab(&mut self.windows, tab)
     }
 
     fn create_window(
@@ -654,4 +650,12 @@ fn gl_preference() -> glutin_winit::ApiPreference {
         Ok(v) if v.eq_ignore_ascii_case("egl") => glutin_winit::ApiPreference::PreferEgl,
         _ => glutin_winit::ApiPreference::FallbackEgl,
     }
+}
+
+/// The window that shows `tab` (a tab's id or one of its panes'), borrowing only the windows.
+fn window_of_tab(
+    windows: &mut std::collections::HashMap<winit::window::WindowId, TermWindow>,
+    tab: TabId,
+) -> Option<&mut TermWindow> {
+    windows.values_mut().find(|w| w.pane(tab).is_some() || w.tabs.iter().any(|g| g.id == tab))
 }

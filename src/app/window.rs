@@ -769,6 +769,19 @@ impl TermWindow {
         self.size.set(None);
     }
 
+    /// Ask the window system for an inner size of `size` physical pixels (already clamped:
+    /// [`clamp_window_size`]). On Wayland winit applies it at once and sends no `Resized`
+    /// event for it (`request_inner_size` answers the new size), so the surface, the grid and
+    /// the PTYs follow here; on X11 they follow the `Resized` event that the server's
+    /// configure brings.
+    pub fn request_size(&mut self, size: PhysicalSize<u32>, io: &io::IoSender) {
+        if self.window.request_inner_size(size).is_some() {
+            self.resized(io);
+        } else {
+            self.forget_size();
+        }
+    }
+
     pub fn resized(&mut self, io: &io::IoSender) {
         self.forget_size();
         self.target.resize(&self.window);
