@@ -525,6 +525,17 @@ fn scrollback_by_keys_and_wheel_and_search() {
         }),
         "search scrolls to the highlighted match"
     );
+    // Ctrl+U clears the query (no match left to highlight); typing finds it again.
+    gui.xdotool(&["key", "ctrl+u"]);
+    assert!(
+        wait_until(Duration::from_secs(5), || count(&gui.capture(xid), current) == 0),
+        "ctrl+u clears the query"
+    );
+    gui.xdotool(&["type", "mark"]);
+    assert!(
+        wait_until(Duration::from_secs(5), || count(&gui.capture(xid), current) > 0),
+        "a new query finds the match again"
+    );
     gui.xdotool(&["key", "Escape"]);
     assert!(
         wait_until(Duration::from_secs(5), || count(&gui.capture(xid), current) == 0),

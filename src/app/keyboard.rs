@@ -133,9 +133,9 @@ impl App {
         match edit_search(search, input) {
             SearchEdit::Close => t.search = None,
             SearchEdit::Ignored => return true,
-            SearchEdit::Changed => {
+            edit @ (SearchEdit::Changed | SearchEdit::Stepped) => {
                 let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(offset) = refresh_search(search, &term, input.key == Key::Enter) {
+                if let Some(offset) = refresh_search(search, &term, edit == SearchEdit::Stepped) {
                     t.display_offset = offset;
                 }
             }
@@ -512,38 +512,53 @@ pub(super) fn key_modes(term: &Term, format_other_keys: bool) -> KeyModes {
 pub(super) enum SearchEdit {
     /// Escape: close it.
     Close,
-    /// The query or the current match changed: search again ([`refresh_search`]).
+    /// The query changed: search again, from the newest match ([`refresh_search`]).
     Changed,
+    /// The current match moved: search again, keeping it.
+    Stepped,
     /// Nothing to do (a control key, a Ctrl chord); the key is still the search bar's.
     Ignored,
 }
 
-/// Apply a key to the search bar: Escape closes, Enter / Shift+Enter step to the next /
-/// previous match (wrapping), Backspace deletes, text without Ctrl is typed.
+/// Apply a key to the search bar. Escape closes. Enter or Up steps to the older match,
+/// Shift+Enter or Down to the newer one, wrapping (the search starts at the newest, so Enter
+/// walks up the scrollback, as in WezTerm and in Alacritty's backward search). Backspace
+/// deletes a character, Ctrl+W a word (and the spaces after it), Ctrl+U the whole query, as
+/// in a shell's line editor and Alacritty's search; text without Ctrl is typed.
 pub(super) fn edit_search(search: &mut Search, input: &KeyInput) -> SearchEdit {
+    let n = search.matches.len();
+    let older = |current: usize| (current + n - 1) % n;
+    let newer = |current: usize| (current + 1) % n;
     match input.key {
         Key::Escape => return SearchEdit::Close,
-        Key::Enter if !search.matches.is_empty() => {
-            let n = search.matches.len();
-            search.current = if input.mods.shift {
-                (search.current + n - 1) % n
-            } else {
-                (search.current + 1) % n
-            };
-        }
+        Key::Enter | Key::Up | Key::Down if n == 0 => return SearchEdit::Ignored,
+        Key::Enter if input.mods.shift => search.current = newer(search.current),
+        Key::Enter | Key::Up => search.current = older(search.current),
+        Key::Down => search.current = newer(search.current),
         Key::Backspace => {
             search.query.pop();
+            return SearchEdit::Changed;
+        }
+        Key::Char('u') if input.mods.ctrl => {
+            search.query.clear();
+            return SearchEdit::Changed;
+        }
+        Key::Char('w') if input.mods.ctrl => {
+            let kept = search.query.trim_end().trim_end_matches(|c: char| !c.is_whitespace());
+            search.query.truncate(kept.len());
+            return SearchEdit::Changed;
         }
         _ => match input.text.as_deref() {
             Some(text)
                 if !text.is_empty() && !text.chars().any(char::is_control) && !input.mods.ctrl =>
             {
                 search.query.push_str(text);
+                return SearchEdit::Changed;
             }
             _ => return SearchEdit::Ignored,
         },
     }
-    SearchEdit::Changed
+    SearchEdit::Stepped
 }
 
 /// Find the query's matches in `term` again. The current match is the newest one after an
@@ -762,22 +777,38 @@ mod tests {
         assert_eq!((s.matches.len(), s.current), (10, 9));
 
         let enter = key(Key::Enter, none, Some("\r"));
-        assert_eq!(edit_search(&mut s, &enter), SearchEdit::Changed);
-        assert_eq!(s.current, 0, "Enter after the last wraps to the oldest");
-        assert_eq!(refresh_search(&mut s, &t, true), Some(7), "scrolled to the top");
-        assert_eq!(s.current, 0, "Enter's step is kept");
+        assert_eq!(edit_search(&mut s, &enter), SearchEdit::Stepped);
+        assert_eq!(s.current, 8, "Enter goes up to the older match");
         let shift_enter = key(Key::Enter, Mods { shift: true, ..none }, Some("\r"));
         edit_search(&mut s, &shift_enter);
-        assert_eq!(s.current, 9, "Shift+Enter goes back, wrapping");
+        edit_search(&mut s, &shift_enter);
+        assert_eq!(s.current, 0, "Shift+Enter goes down, wrapping after the newest");
+        assert_eq!(refresh_search(&mut s, &t, true), Some(7), "scrolled to the top");
+        assert_eq!(s.current, 0, "the step is kept");
+        assert_eq!(edit_search(&mut s, &key(Key::Up, none, None)), SearchEdit::Stepped);
+        assert_eq!(s.current, 9, "Up goes up, wrapping before the oldest");
+        edit_search(&mut s, &key(Key::Down, none, None));
+        assert_eq!(s.current, 0, "Down goes down, wrapping");
 
         let ctrl_a = key(Key::Char('a'), Mods { ctrl: true, ..none }, Some("a"));
         assert_eq!(edit_search(&mut s, &ctrl_a), SearchEdit::Ignored);
         assert_eq!(edit_search(&mut s, &key(Key::Tab, none, Some("\t"))), SearchEdit::Ignored);
         assert_eq!(edit_search(&mut s, &key(Key::Backspace, none, None)), SearchEdit::Changed);
         assert_eq!(s.query, "fo");
+        let ctrl = |c| key(Key::Char(c), Mods { ctrl: true, ..none }, Some(""));
+        s.query = "error: file  ".into();
+        assert_eq!(edit_search(&mut s, &ctrl('w')), SearchEdit::Changed);
+        assert_eq!(s.query, "error: ", "Ctrl+W: the last word and the spaces after it");
+        edit_search(&mut s, &ctrl('w'));
+        edit_search(&mut s, &ctrl('w'));
+        assert_eq!(s.query, "");
+        s.query = "anything".into();
+        assert_eq!(edit_search(&mut s, &ctrl('u')), SearchEdit::Changed);
+        assert_eq!(s.query, "", "Ctrl+U clears");
         s.query = "nowhere".into();
         assert_eq!(refresh_search(&mut s, &t, false), None, "no match: the view stays");
         assert_eq!(edit_search(&mut s, &enter), SearchEdit::Ignored, "Enter without matches");
+        assert_eq!(edit_search(&mut s, &key(Key::Up, none, None)), SearchEdit::Ignored);
         assert_eq!(edit_search(&mut s, &key(Key::Escape, none, None)), SearchEdit::Close);
     }
 }
