@@ -434,3 +434,23 @@ fn bursts_of_titles_are_reported_once_per_read_and_keep_readers() {
     assert!(bells >= 1 && bells <= numbers.len() + 1, "{bells} bells for {} reads", numbers.len());
     assert!(notes <= 8 * (numbers.len() + 1), "{notes} notifications");
 }
+
+/// The ledger names each tab as the tab bar and `list` do: its foreground process when the
+/// program set no title, the user's name once it has one.
+#[test]
+fn the_ledger_titles_tabs_as_the_tab_bar_does() {
+    let d = Daemon::start("ledger-title");
+    let tab = open(&d, &["sleep", "30"]);
+    let title = |d: &Daemon| tab_of(&ledger(d), tab).map(|t| t["title"].clone());
+    wait_for(10, "the foreground process's name", || {
+        (title(&d)? == "sleep").then_some(())
+    });
+    let named = d.msg(&["set-tab-title", &tab.to_string(), "My Tab"]);
+    assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
+    wait_for(10, "the user's name", || (title(&d)? == "My Tab").then_some(()));
+    let listed = d.request(r#"{"cmd":"list"}"#);
+    let in_list = listed["windows"][0]["tabs"]
+        .as_array()
+        .and_then(|tabs| tabs.iter().find(|t| t["id"] == tab).cloned());
+    assert_eq!(in_list.map(|t| t["title"].clone()), title(&d), "{listed}");
+}

@@ -1916,7 +1916,9 @@ impl IoState {
                 let term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
                 let (scrollback_lines, scrollback_limit) = ledger::scrollback(&term);
                 let heap_parts = ledger::HeapParts::of(&term);
-                let title = term.title().to_owned();
+                // The title the tab bar and `list` show: the user's name, the program's
+                // title, else its foreground process's name.
+                let title = tab.title.effective(term.title());
                 drop(term);
                 let tree = ledger::process_tree(&procs, tab.pid);
                 let kill_timer =
