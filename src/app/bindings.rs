@@ -2,7 +2,7 @@
 //! `[[keybindings]]` entries, which add to or replace them (`action = "None"` unbinds).
 
 use super::config::KeyBinding;
-use super::input::{Key, Mods};
+use super::input::{Key, KeypadKey, Mods};
 pub use super::panes::Direction as PaneDirection;
 
 /// Cells one [`Action::ResizePane`] moves a divider.
@@ -142,8 +142,19 @@ pub fn defaults() -> Vec<Binding> {
         Binding { key: Key::Char('v'), mods: cs, action: Action::Paste },
         Binding { key: Key::Insert, mods: s, action: Action::PastePrimary },
         Binding { key: Key::Char('='), mods: c, action: Action::IncreaseFontSize },
+        // Keys match by their unshifted character: Ctrl+Shift+Plus is Ctrl+Shift+= on a US
+        // layout, and Ctrl+Shift++ where Plus is a key of its own (kitty binds both, and the
+        // keypad's, as Alacritty does).
+        Binding { key: Key::Char('='), mods: cs, action: Action::IncreaseFontSize },
         Binding { key: Key::Char('+'), mods: cs, action: Action::IncreaseFontSize },
+        Binding { key: Key::Keypad(KeypadKey::Add), mods: c, action: Action::IncreaseFontSize },
         Binding { key: Key::Char('-'), mods: c, action: Action::DecreaseFontSize },
+        Binding { key: Key::Char('-'), mods: cs, action: Action::DecreaseFontSize },
+        Binding {
+            key: Key::Keypad(KeypadKey::Subtract),
+            mods: c,
+            action: Action::DecreaseFontSize,
+        },
         Binding { key: Key::Char('0'), mods: c, action: Action::ResetFontSize },
         Binding { key: Key::PageUp, mods: s, action: Action::ScrollPageUp },
         Binding { key: Key::PageDown, mods: s, action: Action::ScrollPageDown },
@@ -283,6 +294,11 @@ mod tests {
         let csl = Mods { logo: true, ..cs };
         assert_eq!(lookup(&b, Key::Up, csl), Some(Action::ResizePane(PaneDirection::Up)));
         assert_eq!(lookup(&b, Key::Char('='), csl), Some(Action::EqualizePanes));
+        // Ctrl+Shift+Plus on a US layout (Shift+=), and the keypad's + and −.
+        assert_eq!(lookup(&b, Key::Char('='), cs), Some(Action::IncreaseFontSize));
+        let c = m(false, true, false);
+        assert_eq!(lookup(&b, Key::Keypad(KeypadKey::Add), c), Some(Action::IncreaseFontSize));
+        assert_eq!(lookup(&b, Key::Keypad(KeypadKey::Subtract), c), Some(Action::DecreaseFontSize));
         assert_eq!(Action::parse("FocusPaneDown"), Some(Action::FocusPane(PaneDirection::Down)));
         assert_eq!(Action::parse("CloseTab"), Some(Action::CloseTab), "still bindable");
         assert_eq!(lookup(&b, Key::PageUp, cs), Some(Action::MoveTabLeft));
