@@ -242,8 +242,62 @@ fn the_edit_key_opens_the_file_in_the_editor() {
     assert_eq!(tabs, 2, "in a new tab");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("# uvterm configuration"), "{text}");
+    // The directory did not exist at start: saving the created file applies it all the same
+    // (its header says so), with no `reload-config`.
+    let w = gui.window();
+    let cells = Cells::of(&w);
+    let shows = |img: &Image| background_share(img, &cells, rgb(0x603020)) > 0.95;
+    std::fs::write(&path, format!("{text}{}", colours("#603020"))).unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows);
+    assert!(shows(&img), "saving the created file applies it; stderr: {}", gui.stderr());
     drop(gui);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A new user has no `$XDG_CONFIG_HOME/uvterm/` when uvterm starts: creating it with a file
+/// applies the file, and so do later saves; removing the directory and making it again
+/// with a file applies that file; the watches stay bounded (libuv handles back at their count).
+#[test]
+fn a_config_directory_made_after_start_is_watched() {
+    let x = Xvfb::start();
+    let gui = Gui::start(&x, "newdir", &["-e", "sh"]);
+    let dir = Gui::dir_for("newdir").join("config/uvterm");
+    assert!(!dir.exists());
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap();
+    let cells = Cells::of(&w);
+    let cells = &cells;
+    let shows = |color: u32| move |img: &Image| background_share(img, cells, rgb(color)) > 0.95;
+    let stats = |k: &str| gui.json(&["stats"])[k].as_u64().unwrap();
+    let handles = stats("uv_handles");
+
+    // `mkdir -p`, then the file, as a user (or a dotfile manager) does.
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("uvterm.toml");
+    std::fs::write(&path, colours("#203040")).unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x203040));
+    assert!(shows(0x203040)(&img), "the new file applies; stderr: {}", gui.stderr());
+
+    // Later saves, by rename and in place.
+    save_by_rename(&path, &colours("#304050"));
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x304050));
+    assert!(shows(0x304050)(&img), "a later save by rename applies");
+    std::fs::write(&path, colours("#405060")).unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x405060));
+    assert!(shows(0x405060)(&img), "a later save in place applies");
+
+    // The directory goes away and comes back (a dotfile manager relinking it).
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&path, colours("#506070")).unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x506070));
+    assert!(shows(0x506070)(&img), "the remade directory's file applies");
+
+    // One watch for the one directory, as at start (the ancestor's was closed).
+    let back = wait_until(Duration::from_secs(10), || stats("uv_handles") == handles);
+    assert!(back, "uv_handles {} after, {handles} at start", stats("uv_handles"));
+    let out = gui.msg(&["reload-config"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Headless there is no window configuration: `reload-config` is a clear error, answered and

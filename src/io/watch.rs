@@ -5,7 +5,9 @@
 //! one, which a watch on the old inode would lose. A burst of events (one save is several)
 //! settles for [`SETTLE_MS`] after the last before the UI is told once
 //! ([`super::IoEvent::ConfigChanged`]); the UI re-reads and applies. Nothing runs while
-//! nothing changes: the settle timer is open only after an event.
+//! nothing changes: the settle timer is open only after an event. A directory that does not
+//! exist (a new user's `~/.config/uvterm/`) is waited for on its nearest existing ancestor,
+//! and the watch moves down as it appears (and back up if it goes away).
 //!
 //! Owns: the watch handles (registry entries like every other handle, closed on shutdown),
 //! the settle timer, and `msg reload-config` requests waiting for the UI's answer. Must not
@@ -13,7 +15,7 @@
 
 use std::ffi::{CString, OsString};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::control::ConnKey;
 use super::uv::{HandleKey, Owner};
@@ -31,25 +33,84 @@ struct Dir {
     handle: HandleKey,
     path: PathBuf,
     names: Vec<OsString>,
+    /// An ancestor of a file's directory that does not exist yet: `names` are the next
+    /// components on the way down, and an event about one of them moves the watch down
+    /// ([`IoState::rearm_watches`]).
+    ancestor: bool,
 }
 
 /// The watches of the configuration files.
 #[derive(Default)]
 pub(crate) struct Watches {
     dirs: Vec<Dir>,
+    /// The files the UI named last (what [`IoState::rearm_watches`] watches again).
+    files: Vec<PathBuf>,
     settle: Option<HandleKey>,
     /// `msg reload-config` requests sent to the UI: (request number, connection).
     pending: Vec<(u64, ConnKey)>,
     next_request: u64,
 }
 
+/// Which directories to watch for `paths`, each with the names in it that matter, and
+/// whether it stands in for a directory that does not exist (an ancestor). A file's
+/// directory that is missing is replaced by its nearest existing ancestor, watched for the
+/// next component of the way down (a new user's `~/.config/uvterm/` appears when the file is
+/// first saved). At most two directories a path (the file's and, for a symbolic link, its
+/// target's).
+fn wanted_dirs(paths: &[PathBuf]) -> Vec<(PathBuf, Vec<OsString>, bool)> {
+    let mut wanted: Vec<(PathBuf, Vec<OsString>, bool)> = Vec::new();
+    let mut add = |dir: PathBuf, name: &std::ffi::OsStr, ancestor: bool| match wanted
+        .iter_mut()
+        .find(|(d, _, _)| *d == dir)
+    {
+        Some((_, names, a)) => {
+            *a |= ancestor;
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        }
+        None => wanted.push((dir, vec![name.to_owned()], ancestor)),
+    };
+    let mut file = |path: &Path| {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        if dir.is_dir() {
+            add(dir.into(), name, false);
+            return;
+        }
+        // The nearest ancestor that is a directory, and the component below it.
+        let mut below = dir;
+        for up in dir.ancestors().skip(1) {
+            let up = if up.as_os_str().is_empty() { Path::new(".") } else { up };
+            if up.is_dir() {
+                if let Some(next) = below.file_name() {
+                    add(up.into(), next, true);
+                }
+                return;
+            }
+            below = up;
+        }
+    };
+    for path in paths {
+        file(path);
+        if let Ok(target) = path.canonicalize()
+            && target != *path
+        {
+            file(&target);
+        }
+    }
+    wanted
+}
+
 impl IoState {
     /// Watch `paths` from now on, instead of what was watched before. Each file's directory
     /// is watched (and, for a symbolic link, its target's directory too); a directory that
-    /// cannot be watched (it does not exist) is skipped with a log line. A directory watched
-    /// before keeps its watch, and a settle under way goes on: the UI names its files after
-    /// every reload, and a save that lands meanwhile (an editor's truncate, then its write)
-    /// must not fall between two watches.
+    /// does not exist yet is waited for by watching its nearest existing ancestor, and the
+    /// watch moves down as the missing directories appear (then the UI is told, since the
+    /// file may have come with them). A directory watched before keeps its watch, and a
+    /// settle under way goes on: the UI names its files after every reload, and a save that
+    /// lands meanwhile (an editor's truncate, then its write) must not fall between two
+    /// watches.
     ///
     /// # Errors
     /// More than [`MAX_WATCHED_FILES`] paths, or a path longer than `MAX_PATH_BYTES`.
@@ -64,46 +125,39 @@ impl IoState {
             self.stop_watching();
             return Ok(Response::Done);
         }
-        let mut wanted: Vec<(PathBuf, Vec<OsString>)> = Vec::new();
-        let mut add = |path: &std::path::Path| {
-            let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
-            let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.into() };
-            match wanted.iter_mut().find(|(d, _)| *d == dir) {
-                Some((_, names)) if names.iter().any(|n| n == name) => (),
-                Some((_, names)) => names.push(name.to_owned()),
-                None => wanted.push((dir, vec![name.to_owned()])),
-            }
-        };
-        for path in &paths {
-            add(path);
-            if let Ok(target) = path.canonicalize()
-                && target != *path
-            {
-                add(&target);
-            }
-        }
+        self.watch.files = paths;
+        self.rearm_watches();
+        Ok(Response::Done)
+    }
+
+    /// Watch the directories [`wanted_dirs`] gives for the files named last: a directory
+    /// watched before keeps its handle, one no longer wanted is closed. The number of
+    /// watches is bounded by twice [`MAX_WATCHED_FILES`].
+    fn rearm_watches(&mut self) {
+        let wanted = wanted_dirs(&self.watch.files);
         let mut old = std::mem::take(&mut self.watch.dirs);
-        for (path, names) in wanted {
+        for (path, names, ancestor) in wanted {
             if let Some(i) = old.iter().position(|d| d.path == path) {
                 let mut kept = old.swap_remove(i);
                 kept.names = names;
+                kept.ancestor = ancestor;
                 self.watch.dirs.push(kept);
                 continue;
             }
             let Ok(c) = CString::new(path.as_os_str().as_bytes()) else { continue };
             match self.handles.open_fs_event(self.lp, Owner::ConfigWatch, &c) {
-                Ok(handle) => self.watch.dirs.push(Dir { handle, path, names }),
+                Ok(handle) => self.watch.dirs.push(Dir { handle, path, names, ancestor }),
                 Err(e) => log::info!("not watching {}: {e}", path.display()),
             }
         }
         for gone in old {
             self.handles.close(gone.handle);
         }
-        Ok(Response::Done)
     }
 
     /// Close every watch and the settle timer (a new set, or shutdown).
     pub(crate) fn stop_watching(&mut self) {
+        self.watch.files.clear();
         for dir in std::mem::take(&mut self.watch.dirs) {
             self.handles.close(dir.handle);
         }
@@ -120,10 +174,18 @@ impl IoState {
             return;
         }
         let Some(dir) = self.watch.dirs.iter().find(|d| d.handle == key) else { return };
-        if let Some(name) = name
+        let (ancestor, gone) = (dir.ancestor, !dir.path.is_dir());
+        if !gone
+            && let Some(name) = name
             && !dir.names.iter().any(|n| n.as_bytes() == name)
         {
             return;
+        }
+        if ancestor || gone {
+            // A missing directory appeared (move the watch down), or the watched one went
+            // away (watch its nearest ancestor until it is back). The file may have come or
+            // gone with it: the UI re-reads after the settle time.
+            self.rearm_watches();
         }
         match self.watch.settle {
             Some(timer) => self.handles.timer_again(timer, SETTLE_MS),
@@ -190,5 +252,33 @@ impl IoState {
         let Some(i) = self.watch.pending.iter().position(|(r, _)| *r == request) else { return };
         let (_, conn) = self.watch.pending.swap_remove(i);
         self.reply_later(conn, result.map(|()| Response::Done));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wanted_dirs;
+    use std::ffi::OsString;
+
+    #[test]
+    fn a_missing_directory_is_waited_for_on_its_nearest_ancestor() {
+        let base = std::env::temp_dir().join(format!("uvterm-watch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("here")).unwrap();
+        let files =
+            [base.join("here/a.toml"), base.join("new/uvterm/uvterm.toml"), base.join("b.toml")];
+        let names = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        let want = vec![
+            (base.join("here"), names(&["a.toml"]), false),
+            // The base directory holds b.toml and is the ancestor of the missing new/uvterm.
+            (base.clone(), names(&["new", "b.toml"]), true),
+        ];
+        assert_eq!(wanted_dirs(&files), want);
+        std::fs::create_dir_all(base.join("new")).unwrap();
+        assert_eq!(wanted_dirs(&files[1..2]), [(base.join("new"), names(&["uvterm"]), true)]);
+        std::fs::create_dir_all(base.join("new/uvterm")).unwrap();
+        let dir = base.join("new/uvterm");
+        assert_eq!(wanted_dirs(&files[1..2]), [(dir, names(&["uvterm.toml"]), false)]);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }
