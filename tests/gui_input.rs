@@ -531,10 +531,12 @@ fn scrollback_by_keys_and_wheel_and_search() {
         wait_until(Duration::from_secs(5), || count(&gui.capture(xid), current) == 0),
         "ctrl+u clears the query"
     );
-    gui.xdotool(&["type", "mark"]);
+    // The paste keys paste into the query (not into the program behind the bar).
+    xclip_in(&x.display, "clipboard", "mark\nmore lines");
+    gui.xdotool(&["key", "ctrl+shift+v"]);
     assert!(
         wait_until(Duration::from_secs(5), || count(&gui.capture(xid), current) > 0),
-        "a new query finds the match again"
+        "a pasted query finds the match again"
     );
     gui.xdotool(&["key", "Escape"]);
     assert!(

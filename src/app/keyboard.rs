@@ -66,7 +66,19 @@ impl App {
             self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
         match route_key(&input, search_open, &self.bindings) {
             KeyRoute::Search => {
-                self.search_key(wid, &input);
+                // The paste keys paste into the query (its first line), not into the program.
+                let paste = match bindings::lookup(&self.bindings, input.key, input.mods) {
+                    Some(Action::Paste) => Some(false),
+                    Some(Action::PastePrimary) => Some(true),
+                    _ => None,
+                };
+                let pasted = match paste {
+                    Some(primary) if input.action != KeyAction::Release => {
+                        Some(self.get_clipboard(primary).unwrap_or_default())
+                    }
+                    _ => None,
+                };
+                self.search_key(wid, &input, pasted.as_deref());
                 return;
             }
             KeyRoute::Action(action) => {
@@ -125,12 +137,17 @@ impl App {
         }
     }
 
-    /// A key for the open search bar: edit the query, step through the matches, or close.
-    fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput) -> bool {
+    /// A key for the open search bar: edit the query, step through the matches, or close;
+    /// `pasted`: the key was a paste key, and this is the clipboard's text.
+    fn search_key(&mut self, wid: WinitWindowId, input: &KeyInput, pasted: Option<&str>) -> bool {
         let Some(w) = self.windows.get_mut(&wid) else { return false };
         let Some(t) = w.active_tab_mut() else { return false };
         let Some(search) = t.search.as_mut() else { return false };
-        match edit_search(search, input) {
+        let edit = match pasted {
+            Some(text) => paste_into_search(search, text),
+            None => edit_search(search, input),
+        };
+        match edit {
             SearchEdit::Close => t.search = None,
             SearchEdit::Ignored => return true,
             edit @ (SearchEdit::Changed | SearchEdit::Stepped) => {
@@ -561,6 +578,18 @@ pub(super) fn edit_search(search: &mut Search, input: &KeyInput) -> SearchEdit {
     SearchEdit::Stepped
 }
 
+/// The most characters a paste adds to the search query.
+pub(super) const MAX_PASTED_QUERY_CHARS: usize = 1024;
+
+/// Paste `text` into the search query: its first line, control characters left out, at most
+/// [`MAX_PASTED_QUERY_CHARS`] characters (the query is one line, matched within rows).
+pub(super) fn paste_into_search(search: &mut Search, text: &str) -> SearchEdit {
+    let line = text.split(['\n', '\r']).next().unwrap_or_default();
+    let before = search.query.len();
+    search.query.extend(line.chars().filter(|c| !c.is_control()).take(MAX_PASTED_QUERY_CHARS));
+    if search.query.len() == before { SearchEdit::Ignored } else { SearchEdit::Changed }
+}
+
 /// Find the query's matches in `term` again. The current match is the newest one after an
 /// edit, or stays where Enter moved it (`stepped`). Returns the display offset that shows
 /// the current match's row, if there is a match.
@@ -809,6 +838,14 @@ mod tests {
         assert_eq!(refresh_search(&mut s, &t, false), None, "no match: the view stays");
         assert_eq!(edit_search(&mut s, &enter), SearchEdit::Ignored, "Enter without matches");
         assert_eq!(edit_search(&mut s, &key(Key::Up, none, None)), SearchEdit::Ignored);
+        // A paste adds its first line, without controls, capped.
+        s.query = "x ".into();
+        assert_eq!(paste_into_search(&mut s, "foo\tbar\r\nsecond line"), SearchEdit::Changed);
+        assert_eq!(s.query, "x foobar");
+        assert_eq!(paste_into_search(&mut s, "\nonly a second line"), SearchEdit::Ignored);
+        s.query.clear();
+        paste_into_search(&mut s, &"é".repeat(5000));
+        assert_eq!(s.query.chars().count(), MAX_PASTED_QUERY_CHARS);
         assert_eq!(edit_search(&mut s, &key(Key::Escape, none, None)), SearchEdit::Close);
     }
 }
