@@ -493,3 +493,38 @@ fn program_resize_requests_are_limited_to_the_screen() {
     assert!(width <= 8192 && height <= 8192, "window {width}x{height} beyond 8192 pixels");
     assert!(width > 0 && height > 0);
 }
+
+/// A window made larger than the GL driver draws (32767 pixels a side, which crashed
+/// llvmpipe's rasterizer threads inside uvterm) is left undrawn, with a warning, and drawn
+/// again once it is smaller: the process and its tab live on.
+#[test]
+fn a_window_larger_than_the_driver_draws_survives_and_comes_back() {
+    let x = Xvfb::start();
+    let script = "printf '\\033[41m    \\033[0m\\n'; exec sleep 60";
+    let mut gui = Gui::start(&x, "huge-window", &["-e", "sh", "-c", script]);
+    let w = gui.window();
+    let xid = w["geometry"]["x11_window"].as_u64().expect("an X11 window id");
+    let red = |img: &Image| {
+        (0..img.h).flat_map(|y| (0..img.w).map(move |x| (x, y))).any(|(x, y)| {
+            let [r, g, b] = img.px(x, y);
+            r > 150 && g < 60 && b < 60
+        })
+    };
+    assert!(red(&gui.capture_when(xid, Duration::from_secs(10), red)), "drawn at first");
+    let id = xid.to_string();
+    gui.xdotool(&["windowsize", &id, "32767", "32767"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || gui.stderr().contains("larger than the GL driver")),
+        "the oversized window is reported: {}",
+        gui.stderr()
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(matches!(gui.child.try_wait(), Ok(None)), "uvterm died; stderr: {}", gui.stderr());
+    gui.xdotool(&["windowsize", &id, "400", "200"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || gui.window()["geometry"]["width"] == 400),
+        "the window shrank: {}",
+        gui.window()["geometry"]
+    );
+    assert!(red(&gui.capture_when(xid, Duration::from_secs(10), red)), "drawn again");
+}

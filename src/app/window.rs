@@ -321,6 +321,8 @@ pub struct TermWindow {
     reported: Option<io::Geometry>,
     /// Frames are presented by copying the redrawn rectangle, never swapped.
     present_region: bool,
+    /// The window is larger than the driver draws and that was logged (see `draw`).
+    too_large_warned: bool,
     /// Text the input method is composing, drawn at the cursor until committed.
     pub preedit: Option<String>,
     /// Where the input method was last told the cursor is (pixels).
@@ -400,6 +402,7 @@ impl TermWindow {
             divider_logical: config.panes.divider,
             reported: None,
             present_region,
+            too_large_warned: false,
             preedit: None,
             ime_spot: None,
             overlay: None,
@@ -1106,6 +1109,23 @@ impl TermWindow {
         }
         crate::trace::latency("made current");
         let size = self.inner_size();
+        // A window the driver cannot draw into (a window manager or a user made it larger
+        // than GL's largest viewport): no frame until it is smaller again, rather than a
+        // crash inside the driver.
+        let max = self.renderer.as_ref().map_or(u32::MAX, |r| r.max_drawable_side);
+        if size.width > max || size.height > max {
+            if !self.too_large_warned {
+                log::warn!(
+                    "window {}x{} is larger than the GL driver draws ({max} pixels a side): \
+                     not drawn until it is smaller",
+                    size.width,
+                    size.height
+                );
+                self.too_large_warned = true;
+            }
+            return;
+        }
+        self.too_large_warned = false;
         if let Some(r) = self.renderer.as_mut() {
             r.render(&mut self.fonts, &self.scene, size.width, size.height);
         }

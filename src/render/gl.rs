@@ -190,6 +190,24 @@ impl Gl {
         unsafe { self.gl.get_parameter_i32(glow::MAX_TEXTURE_SIZE) }
     }
 
+    /// The largest window side (pixels) the driver draws into: the smaller of its largest
+    /// viewport and renderbuffer sides. Past it llvmpipe draws nothing (above 16384) or
+    /// crashes in its rasterizer threads (a 32767-pixel window).
+    pub fn max_drawable_side(&self) -> u32 {
+        let mut viewport = [0_i32; 2];
+        // SAFETY: plain queries on the current context; MAX_VIEWPORT_DIMS writes two integers.
+        let renderbuffer = unsafe {
+            self.gl.get_parameter_i32_slice(glow::MAX_VIEWPORT_DIMS, &mut viewport);
+            self.gl.get_parameter_i32(glow::MAX_RENDERBUFFER_SIZE)
+        };
+        // A driver that answers nothing (0) leaves the check to the X11 and Wayland limits.
+        [viewport[0], viewport[1], renderbuffer]
+            .into_iter()
+            .filter(|&v| v > 0)
+            .min()
+            .map_or(u32::MAX, |v| v as u32)
+    }
+
     /// "vendor / renderer / version", for the log.
     pub fn describe(&self) -> String {
         // SAFETY: plain queries on the current context.

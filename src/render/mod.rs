@@ -407,6 +407,8 @@ pub struct Renderer {
     groups: Vec<Group>,
     /// The side the atlas grows to before it evicts.
     atlas_max: i32,
+    /// The largest window side the driver draws into (pixels; [`gl::Gl::max_drawable_side`]).
+    pub max_drawable_side: u32,
     /// The instances drawn this frame: backgrounds, glyphs, overlay (the groups' bytes that
     /// meet the redrawn rectangle, in order).
     scratch: Vec<u8>,
@@ -492,6 +494,7 @@ impl Renderer {
             }
         };
         Ok(Renderer {
+            max_drawable_side: gl.max_drawable_side(),
             rect_viewport: gl.uniform(&rect_program, "viewport"),
             glyph_viewport: gl.uniform(&glyph_program, "viewport"),
             glyph_atlas: gl.uniform(&glyph_program, "atlas"),
