@@ -6,7 +6,7 @@ use crate::Term;
 use crate::cell::Content;
 use crate::grid::RowFlags;
 use crate::index::{Column, StableRow};
-use crate::selection::cell_char;
+use crate::selection::{cell_char, run_around};
 
 /// A search in progress: what is typed, where it matches, which match is shown.
 #[derive(Debug, Clone, Default)]
@@ -105,32 +105,95 @@ fn openable(uri: &str) -> bool {
     URL_PREFIXES.iter().any(|p| lower.starts_with(p)) && !uri.chars().any(char::is_control)
 }
 
-/// The link under a cell: its OSC 8 hyperlink, or a URL written in the text around it.
+/// The most cells a URL written in the text is followed over, each way from the clicked cell
+/// (rounded up to whole rows): 4 KiB of an ASCII URL, 52 rows at 80 columns. A run of URL
+/// characters that goes on past it is not opened at all, rather than opened cut.
+pub const MAX_URL_CHARS: usize = 4096;
+
+/// Characters a URL written in the text may hold: anything but blanks and the quotes and
+/// brackets that usually surround one (`<>"'` and backquote), and `|`.
+fn is_url_char(c: char) -> bool {
+    !c.is_whitespace() && !"<>\"'`|".contains(c)
+}
+
+/// The link under a cell (absolute row, column): its OSC 8 hyperlink, or a URL written in the
+/// text around it. A written URL follows soft wraps (a click on any of its rows opens it
+/// whole, as in kitty, WezTerm and Alacritty), counts a wide character once and skips the
+/// padding a wrapped wide character leaves; it starts with one of the known schemes
+/// (matched in any case) and loses trailing sentence punctuation and unbalanced closing
+/// brackets (`(see https://x.org/a_(b)).` opens `https://x.org/a_(b)`). Bounded: at most
+/// [`MAX_URL_CHARS`] cells each way are read.
 pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
     let row = term.grid().absolute_row(abs)?;
     let cell = *row.cells().get(col)?;
+    if cell.is_leading_spacer() {
+        // The padding before a wide character that wrapped belongs to what it pads (one row
+        // on: never padding itself, so this recurses once at most).
+        let next = term.grid().absolute_row(abs + 1)?.cells().first().copied()?;
+        return (row.is_wrapped() && !next.is_leading_spacer())
+            .then(|| link_at(term, abs + 1, 0))
+            .flatten();
+    }
     let style = term.style(cell.style());
     if let Some(link) = term.hyperlink(style.link) {
         // The program chose the target: hand only well-known schemes to the desktop.
         return openable(&link.uri).then(|| link.uri.to_string());
     }
-    // A URL written in the text.
-    let text: Vec<char> = (0..row.cells().len()).map(|c| cell_char(term, abs, c)).collect();
-    let is_url_char = |c: char| !c.is_whitespace() && !"<>\"'`|".contains(c);
-    let (mut s, mut e) = (col, col);
-    if !is_url_char(text[col]) {
+    // A URL written in the text: the run of URL characters around the cell, across wraps.
+    let max_rows = MAX_URL_CHARS.div_ceil(term.cols().max(1));
+    let run = run_around(term, abs, col, is_url_char, max_rows);
+    if run.cut || !is_url_char(cell_char(term, abs, col)) {
         return None;
     }
-    while s > 0 && is_url_char(text[s - 1]) {
-        s -= 1;
+    // Its text, and the byte offset of the clicked cell's character in it.
+    let mut text = String::new();
+    let mut clicked = 0;
+    for r in run.start.0..=run.end.0 {
+        let row = term.grid().absolute_row(r)?;
+        let first = if r == run.start.0 { run.start.1 } else { 0 };
+        let last = if r == run.end.0 { run.end.1 } else { usize::MAX };
+        for (c, cell) in row.cells().iter().enumerate().take(last.saturating_add(1)).skip(first) {
+            // A wide character's right half, and the padding before one that wrapped.
+            if cell.is_spacer() || cell.is_leading_spacer() {
+                continue;
+            }
+            if r == abs && c <= col {
+                clicked = text.len();
+            }
+            match cell.content() {
+                Content::Char(ch) => text.push(ch),
+                Content::Cluster(id) => text.push_str(term.cluster(id)),
+                Content::Empty => return None,
+            }
+        }
     }
-    while e + 1 < text.len() && is_url_char(text[e + 1]) {
-        e += 1;
+    let lower = text.to_ascii_lowercase();
+    let (start, prefix) =
+        URL_PREFIXES.iter().filter_map(|p| lower.find(p).map(|i| (i, p.len()))).min()?;
+    let url = trim_url_end(&text[start..]);
+    let inside = (start..start + url.len()).contains(&clicked);
+    (inside && url.len() > prefix).then(|| url.to_owned())
+}
+
+/// A URL without what follows it in a sentence: trailing `.,;:!?`, and closing brackets
+/// `)` `]` that have no opening one in it. One pass over it.
+fn trim_url_end(url: &str) -> &str {
+    // Closing brackets without an opening one: those may go.
+    let unopened = |open: char, close: char| {
+        url.matches(close).count().saturating_sub(url.matches(open).count())
+    };
+    let (mut parens, mut brackets) = (unopened('(', ')'), unopened('[', ']'));
+    let mut end = url.len();
+    while let Some(last) = url[..end].chars().next_back() {
+        match last {
+            '.' | ',' | ';' | ':' | '!' | '?' => (),
+            ')' if parens > 0 => parens -= 1,
+            ']' if brackets > 0 => brackets -= 1,
+            _ => break,
+        }
+        end -= 1;
     }
-    let word: String = text[s..=e].iter().collect();
-    let start = URL_PREFIXES.iter().filter_map(|p| word.find(p)).min()?;
-    let url = word[start..].trim_end_matches(['.', ',', ')', ']', ';', ':', '!', '?']);
-    (start + s <= col && url.len() > 8).then(|| url.to_owned())
+    &url[..end]
 }
 
 #[cfg(test)]
@@ -166,5 +229,83 @@ mod tests {
         assert_eq!(link_at(&t, 0, 31).as_deref(), Some("http://x.org/"));
         let odd = term("\x1b]8;;javascript:alert(1)\x1b\\click\x1b]8;;\x1b\\", 20, 1);
         assert_eq!(link_at(&odd, 0, 1), None, "unknown schemes are not opened");
+    }
+
+    /// A URL that soft-wraps opens whole from a click on any of its rows (39 columns, as in
+    /// a split pane), its query included.
+    #[test]
+    fn a_url_that_soft_wraps_opens_whole_from_each_of_its_rows() {
+        let url = "https://example.com/abcdefghijklmnopqrstuvwxyz/end";
+        let t = term(&format!("see {url}\r\nnext"), 39, 4);
+        assert!(t.grid().absolute_row(0).unwrap().is_wrapped());
+        for (row, col) in [(0, 4), (0, 20), (0, 38), (1, 0), (1, 14)] {
+            assert_eq!(link_at(&t, row, col).as_deref(), Some(url), "at {row}, {col}");
+        }
+        assert_eq!(link_at(&t, 1, 15), None, "past its end");
+        assert_eq!(link_at(&t, 0, 2), None, "before it");
+        assert_eq!(link_at(&t, 2, 1), None, "the next line");
+        // The wrap falls inside the query: `?x` on the first row, `=1` on the second.
+        let q = "https://example.com/a_b?x=1";
+        let t = term(&format!("{} {q}. more", "-".repeat(13)), 39, 4);
+        assert_eq!(link_at(&t, 0, 20).as_deref(), Some(q));
+        assert_eq!(link_at(&t, 1, 0).as_deref(), Some(q));
+        assert_eq!(link_at(&t, 1, 1).as_deref(), Some(q));
+        // A URL that fills a row and then ends there is not joined to the next row.
+        let full = format!("https://example.com/{}", "z".repeat(19));
+        let t = term(&format!("{full}\r\nmore"), 39, 4);
+        assert_eq!(link_at(&t, 0, 10).as_deref(), Some(full.as_str()));
+        assert_eq!(link_at(&t, 1, 0), None);
+    }
+
+    /// Wide characters in a URL count once, whichever half is clicked, and the padding a wide
+    /// character that did not fit leaves in the last column is not part of it.
+    #[test]
+    fn a_wrapped_url_with_wide_characters_and_padding() {
+        let url = "https://a例え.jp/パス/end";
+        let t = term(&format!("{url} x"), 20, 4);
+        assert!(t.grid().absolute_row(0).unwrap().cells()[19].is_leading_spacer());
+        for (row, col) in [(0, 0), (0, 9), (0, 10), (0, 18), (0, 19), (1, 0), (1, 1), (1, 5)] {
+            assert_eq!(link_at(&t, row, col).as_deref(), Some(url), "at {row}, {col}");
+        }
+        assert_eq!(link_at(&t, 1, 7), None);
+    }
+
+    /// Trailing punctuation is the sentence's, not the URL's; balanced parentheses are the
+    /// URL's (as in Wikipedia's), and so is a query.
+    #[test]
+    fn trailing_punctuation_and_parentheses() {
+        let cases = [
+            (
+                "(see https://en.wikipedia.org/wiki/Rust_(language)).",
+                "https://en.wikipedia.org/wiki/Rust_(language)",
+            ),
+            ("at https://example.com/a?b=1&c=2, then", "https://example.com/a?b=1&c=2"),
+            ("is it https://example.com/q?", "https://example.com/q"),
+            ("[https://example.com/x]", "https://example.com/x"),
+            ("HTTPS://EXAMPLE.COM/Up!", "HTTPS://EXAMPLE.COM/Up"),
+        ];
+        for (text, want) in cases {
+            let t = term(text, 80, 2);
+            let col = text.find(['h', 'H']).unwrap_or(0) + 9;
+            assert_eq!(link_at(&t, 0, col).as_deref(), Some(want), "{text}");
+        }
+        let t = term("https://", 80, 2);
+        assert_eq!(link_at(&t, 0, 2), None, "a scheme alone is no link");
+    }
+
+    /// A run of URL characters longer than MAX_URL_CHARS is not followed to its end (nor
+    /// opened cut), and odd cells never panic.
+    #[test]
+    fn a_huge_url_is_bounded_and_odd_cells_are_none() {
+        let huge = format!("https://example.com/{}", "a".repeat(3 * MAX_URL_CHARS));
+        let t = term(&huge, 80, 4);
+        let rows = t.grid().history_len() + 4;
+        assert_eq!(link_at(&t, 0, 5), None);
+        assert_eq!(link_at(&t, rows / 2, 5), None);
+        assert_eq!(link_at(&t, 0, 80), None, "a column past the row");
+        assert_eq!(link_at(&t, rows + 5, 0), None, "a row past the screen");
+        let t = term("\x1b]8;;https://x.org/\x1b\\ab\x1b]8;;\x1b\\ https://y.org/", 12, 2);
+        assert_eq!(link_at(&t, 0, 0).as_deref(), Some("https://x.org/"));
+        assert_eq!(link_at(&t, 1, 0).as_deref(), Some("https://y.org/"));
     }
 }

@@ -67,6 +67,9 @@ pub fn selection_spans(term: &Term, s: &Selection, dropped: u64) -> Vec<Span> {
             }
         }
         SelectionKind::Line => {
+            // Whole logical lines: rows joined by soft wraps, as xterm, kitty, Alacritty and
+            // WezTerm select them.
+            let (ar, br) = (logical_line(term, ar).0, logical_line(term, br).1);
             for row in ar..=br {
                 out.push(Span { row, start: Column(0), end: Column(cols - 1) });
             }
@@ -122,43 +125,110 @@ fn text_end(term: &Term, abs: usize) -> usize {
     if padded { last.saturating_sub(1) } else { last }
 }
 
-/// The word around a cell, following soft wraps: its first and last (row, column).
-pub fn word_extent(term: &Term, abs: usize, col: usize) -> ((usize, usize), (usize, usize)) {
-    let grid = term.grid();
-    let wrapped = |row: usize| grid.absolute_row(row).is_some_and(|r| r.is_wrapped());
-    let (s, e) = word_bounds(term, abs, col);
-    if !is_word_char(cell_char(term, abs, col)) {
-        return ((abs, s), (abs, e));
+/// How many rows a logical line (rows joined by soft wraps) is followed over, each way from
+/// the row a selection's end is on: a triple-clicked line, and a double-clicked word, reach at
+/// most this many rows above and below it. Bounds the work of each frame that draws the
+/// selection: a 1 MB file without a newline is 13 108 rows at 80 columns, 256 rows are 20 KiB
+/// of it. (xterm, kitty, Alacritty and WezTerm set no such bound.)
+pub const MAX_WRAP_ROWS: usize = 256;
+
+/// Whether absolute row `abs` soft-wraps onto the next.
+fn wrapped(term: &Term, abs: usize) -> bool {
+    term.grid().absolute_row(abs).is_some_and(|r| r.is_wrapped())
+}
+
+/// The first and last absolute rows of the logical line through absolute row `abs`: the rows
+/// soft wraps join to it, at most [`MAX_WRAP_ROWS`] each way. A hard line end (a row without
+/// the wrap flag) ends it, as in xterm.
+pub fn logical_line(term: &Term, abs: usize) -> (usize, usize) {
+    let total = term.grid().history_len() + term.grid().lines();
+    let mut start = abs;
+    while start > 0 && abs - start < MAX_WRAP_ROWS && wrapped(term, start - 1) {
+        start -= 1;
     }
-    let mut start = (abs, s);
-    while start.1 == 0
-        && start.0 > 0
-        && wrapped(start.0 - 1)
-        && is_word_char(cell_char(term, start.0 - 1, text_end(term, start.0 - 1)))
-    {
-        start = (start.0 - 1, word_bounds(term, start.0 - 1, text_end(term, start.0 - 1)).0);
-    }
-    let mut end = (abs, e);
-    while end.1 == text_end(term, end.0)
-        && wrapped(end.0)
-        && is_word_char(cell_char(term, end.0 + 1, 0))
-    {
-        end = (end.0 + 1, word_bounds(term, end.0 + 1, 0).1);
+    let mut end = abs;
+    while end + 1 < total && end - abs < MAX_WRAP_ROWS && wrapped(term, end) {
+        end += 1;
     }
     (start, end)
 }
 
+/// A run of cells whose characters pass a test, around a cell and across soft wraps.
+pub(crate) struct Run {
+    /// First (absolute row, column).
+    pub start: (usize, usize),
+    /// Last (absolute row, column); a wide character's last cell is its spacer.
+    pub end: (usize, usize),
+    /// The run goes on past the row limit (at `start` or `end`): it was cut there.
+    pub cut: bool,
+}
+
+/// The run of cells around (`abs`, `col`) whose characters pass `keep` ([`cell_char`]: a
+/// wide character's spacer counts as the character), following soft wraps and the padding a
+/// wrapped wide character left (a leading spacer), at most `max_rows` rows each way. A cell
+/// that fails `keep` is a run of itself.
+pub(crate) fn run_around(
+    term: &Term,
+    abs: usize,
+    col: usize,
+    keep: impl Fn(char) -> bool + Copy,
+    max_rows: usize,
+) -> Run {
+    let (s, e) = bounds(term, abs, col, keep);
+    if !keep(cell_char(term, abs, col)) {
+        return Run { start: (abs, s), end: (abs, e), cut: false };
+    }
+    let mut cut = false;
+    let mut start = (abs, s);
+    while start.1 == 0
+        && start.0 > 0
+        && wrapped(term, start.0 - 1)
+        && keep(cell_char(term, start.0 - 1, text_end(term, start.0 - 1)))
+    {
+        if abs - start.0 >= max_rows {
+            cut = true;
+            break;
+        }
+        start = (start.0 - 1, bounds(term, start.0 - 1, text_end(term, start.0 - 1), keep).0);
+    }
+    let mut end = (abs, e);
+    while end.1 == text_end(term, end.0)
+        && wrapped(term, end.0)
+        && keep(cell_char(term, end.0 + 1, 0))
+    {
+        if end.0 - abs >= max_rows {
+            cut = true;
+            break;
+        }
+        end = (end.0 + 1, bounds(term, end.0 + 1, 0, keep).1);
+    }
+    Run { start, end, cut }
+}
+
+/// The word around a cell (absolute row, column), following soft wraps at most
+/// [`MAX_WRAP_ROWS`] rows each way: its first and last (row, column).
+pub fn word_extent(term: &Term, abs: usize, col: usize) -> ((usize, usize), (usize, usize)) {
+    let run = run_around(term, abs, col, is_word_char, MAX_WRAP_ROWS);
+    (run.start, run.end)
+}
+
 /// The word around a cell within its row: `[start, end]` columns.
 pub fn word_bounds(term: &Term, abs: usize, col: usize) -> (usize, usize) {
+    bounds(term, abs, col, is_word_char)
+}
+
+/// The cells around a cell within its row whose characters pass `keep`: `[start, end]`
+/// columns (the cell alone when it fails `keep`).
+fn bounds(term: &Term, abs: usize, col: usize, keep: impl Fn(char) -> bool) -> (usize, usize) {
     let cols = term.cols();
-    if !is_word_char(cell_char(term, abs, col)) {
+    if !keep(cell_char(term, abs, col)) {
         return (col, col);
     }
     let (mut s, mut e) = (col, col);
-    while s > 0 && is_word_char(cell_char(term, abs, s - 1)) {
+    while s > 0 && keep(cell_char(term, abs, s - 1)) {
         s -= 1;
     }
-    while e + 1 < cols && is_word_char(cell_char(term, abs, e + 1)) {
+    while e + 1 < cols && keep(cell_char(term, abs, e + 1)) {
         e += 1;
     }
     (s, e)
@@ -329,6 +399,66 @@ mod tests {
         let r = r + t.grid().dropped();
         let s = Selection { kind: SelectionKind::Simple, anchor: at(r, 3), head: at(r, 4) };
         assert_eq!(selection_text(&t, &s), "\u{2764}\u{FE0F}", "both halves select one ❤️");
+    }
+
+    /// 43 characters in 29 columns: one logical line on two rows. A triple click on either
+    /// row selects both, joined without a newline (xterm, kitty, Alacritty, WezTerm); a hard
+    /// line end still ends it, and a drag from a triple click grows by logical lines.
+    #[test]
+    fn a_triple_click_selects_the_whole_logical_line() {
+        let line = "0123456789012345678901234567890123456789END";
+        let t = term(&format!("{line}\r\nnext\r\n{}\r\nlast", "x".repeat(29)), 29, 6);
+        let l = |a: StablePoint, h: StablePoint| {
+            selection_text(&t, &Selection { kind: SelectionKind::Line, anchor: a, head: h })
+        };
+        assert_eq!(l(at(0, 3), at(0, 3)), line, "from the first row");
+        assert_eq!(l(at(1, 2), at(1, 2)), line, "from the second row");
+        assert_eq!(l(at(1, 20), at(1, 20)), line, "from past the text of the second row");
+        assert_eq!(l(at(2, 0), at(2, 0)), "next", "a hard line end ends it");
+        // A row filled to its last column and then ended is not joined to the next.
+        assert_eq!(l(at(3, 5), at(3, 5)), "x".repeat(29));
+        assert_eq!(l(at(4, 0), at(4, 0)), "last");
+        // Dragging extends by logical lines, either way.
+        assert_eq!(l(at(1, 3), at(2, 1)), format!("{line}\nnext"));
+        assert_eq!(l(at(2, 1), at(0, 5)), format!("{line}\nnext"));
+        assert_eq!(l(at(2, 1), at(1, 0)), format!("{line}\nnext"));
+        let spans = selection_spans(
+            &t,
+            &Selection { kind: SelectionKind::Line, anchor: at(1, 3), head: at(1, 3) },
+            0,
+        );
+        let rows: Vec<_> = spans.iter().map(|s| (s.row, s.start.0, s.end.0)).collect();
+        assert_eq!(rows, [(0, 0, 28), (1, 0, 28)], "the highlight covers both rows");
+    }
+
+    /// The padding a wide character leaves at a wrap does not end a logical line.
+    #[test]
+    fn a_triple_click_follows_a_wrap_with_a_wide_character_padding() {
+        let a79 = "a".repeat(79);
+        let t = term(&format!("{a79}中文z\r\nnext"), 80, 4);
+        assert!(t.grid().absolute_row(0).unwrap().cells()[79].is_leading_spacer());
+        for (row, col) in [(0, 0), (1, 1), (1, 60)] {
+            let s =
+                Selection { kind: SelectionKind::Line, anchor: at(row, col), head: at(row, col) };
+            assert_eq!(selection_text(&t, &s), format!("{a79}中文z"), "from {row}, {col}");
+        }
+    }
+
+    /// A line without a newline that is thousands of rows long: a triple click or a double
+    /// click in it follows at most MAX_WRAP_ROWS rows each way, so a frame's work stays
+    /// bounded.
+    #[test]
+    fn a_huge_logical_line_is_followed_a_bounded_number_of_rows() {
+        let rows = 3 * MAX_WRAP_ROWS + 10;
+        let t = term(&"y".repeat(10 * rows), 10, 5);
+        let mid = (rows / 2) as u64;
+        let s = Selection { kind: SelectionKind::Line, anchor: at(mid, 4), head: at(mid, 4) };
+        let spans = selection_spans(&t, &s, t.grid().dropped());
+        assert_eq!(spans.len(), 2 * MAX_WRAP_ROWS + 1);
+        assert_eq!(spans[0].row, rows / 2 - MAX_WRAP_ROWS);
+        assert_eq!(selection_text(&t, &s).len(), 10 * (2 * MAX_WRAP_ROWS + 1));
+        let (start, end) = word_extent(&t, rows / 2, 4);
+        assert_eq!((start, end), ((rows / 2 - MAX_WRAP_ROWS, 0), (rows / 2 + MAX_WRAP_ROWS, 9)));
     }
 
     #[test]
