@@ -88,7 +88,17 @@ impl Clipboard {
         let text = match self {
             Clipboard::X11(cb) => {
                 use arboard::GetExtLinux;
-                cb.get().clipboard(kind(primary)).text().ok()
+                // arboard gives an owner 4 s to hand the text over (a multi-megabyte paste
+                // from a slow owner can take longer): say so rather than paste nothing
+                // silently. An empty selection is no error.
+                match cb.get().clipboard(kind(primary)).text() {
+                    Ok(text) => Some(text),
+                    Err(arboard::Error::ContentNotAvailable) => None,
+                    Err(e) => {
+                        log::warn!("paste: the {} could not be read: {e}", name(primary));
+                        None
+                    }
+                }
             }
             Clipboard::Wayland { requests, .. } => {
                 let (reply, answer) = channel();
@@ -96,7 +106,10 @@ impl Clipboard {
                 match answer.recv_timeout(LOAD_TIMEOUT) {
                     Ok(text) => text,
                     Err(_) => {
-                        log::warn!("clipboard: no answer within {LOAD_TIMEOUT:?}");
+                        log::warn!(
+                            "paste: the {}'s owner gave no text within {LOAD_TIMEOUT:?}",
+                            name(primary)
+                        );
                         None
                     }
                 }
@@ -125,6 +138,11 @@ impl Drop for Clipboard {
     }
 }
 
+/// The selection's name, for messages.
+fn name(primary: bool) -> &'static str {
+    if primary { "primary selection" } else { "clipboard" }
+}
+
 fn kind(primary: bool) -> arboard::LinuxClipboardKind {
     if primary {
         arboard::LinuxClipboardKind::Primary
@@ -141,7 +159,9 @@ fn serve(cb: smithay_clipboard::Clipboard, rx: Receiver<Request>) {
             Request::Store { text, primary: true } => cb.store_primary(text),
             Request::Load { primary, reply } => {
                 let text = if primary { cb.load_primary() } else { cb.load() };
-                let _ = reply.send(text.map_err(|e| log::debug!("clipboard load: {e}")).ok());
+                let text = text
+                    .map_err(|e| log::warn!("paste: the {} could not be read: {e}", name(primary)));
+                let _ = reply.send(text.ok());
             }
         }
     }
