@@ -442,9 +442,7 @@ fn the_ledger_titles_tabs_as_the_tab_bar_does() {
     let d = Daemon::start("ledger-title");
     let tab = open(&d, &["sleep", "30"]);
     let title = |d: &Daemon| tab_of(&ledger(d), tab).map(|t| t["title"].clone());
-    wait_for(10, "the foreground process's name", || {
-        (title(&d)? == "sleep").then_some(())
-    });
+    wait_for(10, "the foreground process's name", || (title(&d)? == "sleep").then_some(()));
     let named = d.msg(&["set-tab-title", &tab.to_string(), "My Tab"]);
     assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
     wait_for(10, "the user's name", || (title(&d)? == "My Tab").then_some(()));
