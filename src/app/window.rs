@@ -1239,6 +1239,11 @@ impl TermWindow {
     fn banner_line(&mut self, text: &str, l: Layout) {
         let y = l.y0;
         self.scene.clear_text(y, f32::MIN, f32::MAX);
+        // What is drawn over the cells (cursors, the fade of unfocused panes, underlines)
+        // stays off the banner: it is drawn after the text and would cover or dim it.
+        let cut = Some([0.0, y, l.width, l.cell_h]);
+        let overlay = std::mem::take(&mut self.scene.overlay);
+        self.scene.overlay = overlay.into_iter().flat_map(|r| cut_row(r, cut)).collect();
         self.scene.backgrounds.push(crate::render::Rect {
             x: 0.0,
             y,
