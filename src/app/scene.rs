@@ -112,8 +112,8 @@ pub struct SceneInput<'a> {
     pub cursor_on: bool,
     pub selection: &'a [Span],
     pub search: &'a [Span],
-    /// The match Enter moves between, drawn brighter than the others.
-    pub search_current: Option<Span>,
+    /// The match Enter moves to, drawn brighter than the others: one span per row it covers.
+    pub search_current: &'a [Span],
     pub selection_color: Rgb,
     /// The tab bar's labels, numbers included, and which one is active: only the tabs
     /// [`tab_strip`] shows (empty when the bar is hidden).
@@ -293,7 +293,7 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
         selection.extend(input.selection.iter().filter(|s| s.row == abs));
         search.clear();
         search.extend(input.search.iter().filter(|s| s.row == abs));
-        let current = input.search_current.filter(|s| s.row == abs);
+        let current = input.search_current.iter().find(|s| s.row == abs).copied();
         // Text runs break at the cursor's cell (below).
         let cursor_col = (offset == 0 && cursor_at.line.0 == line).then_some(cursor_at.column.0);
         let block_col = block.filter(|b| b.0 == line).map(|b| b.1);
@@ -657,7 +657,7 @@ mod tests {
             cursor_on: true,
             selection: &[],
             search: &[],
-            search_current: None,
+            search_current: &[],
             selection_color: Rgb::new(1, 2, 3),
             tabs: &[],
             hidden_tabs: HiddenTabs::default(),
@@ -866,7 +866,7 @@ mod tests {
         i.selection = &sel;
         assert_eq!(same_as_fresh(&i, &mut kept), 2);
         i.search = &sel;
-        i.search_current = Some(sel[0]);
+        i.search_current = &sel[..1];
         assert_eq!(same_as_fresh(&i, &mut kept), 2);
         // Unfocused (no block: the character under the cursor keeps its colour), another
         // palette, another place: rows built again.

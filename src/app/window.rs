@@ -954,27 +954,18 @@ impl TermWindow {
             let dropped = term.grid().dropped();
             let selection =
                 pane.selection.map(|s| selection_spans(&term, &s, dropped)).unwrap_or_default();
+            let cols = term.cols();
             let search = pane
                 .search
                 .as_ref()
-                .map(|s| {
-                    s.matches
-                        .iter()
-                        .filter_map(|m| {
-                            let abs = m.row.0.checked_sub(dropped)? as usize;
-                            Some(Span { row: abs, start: m.start, end: m.end })
-                        })
-                        .collect::<Vec<_>>()
-                })
+                .map(|s| s.matches.iter().flat_map(|m| m.spans(cols, dropped)).collect::<Vec<_>>())
                 .unwrap_or_default();
-            let search_current = pane.search.as_ref().and_then(|s| {
-                let m = s.matches.get(s.current)?;
-                Some(Span {
-                    row: m.row.0.checked_sub(dropped)? as usize,
-                    start: m.start,
-                    end: m.end,
-                })
-            });
+            let search_current = pane
+                .search
+                .as_ref()
+                .and_then(|s| s.matches.get(s.current))
+                .map(|m| m.spans(cols, dropped))
+                .unwrap_or_default();
             let input = SceneInput {
                 term: &term,
                 layout: pl,
@@ -986,7 +977,7 @@ impl TermWindow {
                 cursor_on: cursor_on || !is_focused,
                 selection: &selection,
                 search: &search,
-                search_current,
+                search_current: &search_current,
                 selection_color: self.selection_color,
                 tabs: &[],
                 hidden_tabs: scene::HiddenTabs::default(),
@@ -1052,7 +1043,7 @@ impl TermWindow {
                 cursor_on,
                 selection: &[],
                 search: &[],
-                search_current: None,
+                search_current: &[],
                 selection_color: self.selection_color,
                 tabs: &tabs,
                 hidden_tabs,

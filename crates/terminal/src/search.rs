@@ -6,7 +6,7 @@ use crate::Term;
 use crate::cell::Content;
 use crate::grid::RowFlags;
 use crate::index::{Column, StableRow};
-use crate::selection::{cell_char, run_around};
+use crate::selection::{Span, cell_char, run_around};
 
 /// A search in progress: what is typed, where it matches, which match is shown.
 #[derive(Debug, Clone, Default)]
@@ -18,20 +18,42 @@ pub struct Search {
     pub current: usize,
 }
 
-/// Where a search matched: a stable row and the columns `[start, end]` (a wide character
-/// counts as both its cells).
+/// Where a search matched: from column `start` of stable row `row` to column `end` of stable
+/// row `end_row` (inclusive; a wide character counts as both its cells). `end_row` is `row`
+/// unless the match runs on across soft wraps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
     pub row: StableRow,
     pub start: Column,
+    pub end_row: StableRow,
     pub end: Column,
 }
 
-/// Every case-insensitive occurrence of `query` in the history and screen: (stable row, start
-/// column, end column). Each cell counts with its whole grapheme cluster (`❤️` is `❤` + VS16),
+impl Match {
+    /// The cells it covers as one span per row, in absolute rows (a stable row less
+    /// `dropped`, the rows dropped off the history's front), for a terminal `cols` wide;
+    /// rows already dropped are left out.
+    pub fn spans(&self, cols: usize, dropped: u64) -> Vec<Span> {
+        let last_col = Column(cols.saturating_sub(1));
+        (self.row.0..=self.end_row.0)
+            .filter_map(|stable| {
+                let row = usize::try_from(stable.checked_sub(dropped)?).ok()?;
+                let start = if stable == self.row.0 { self.start } else { Column(0) };
+                let end = if stable == self.end_row.0 { self.end } else { last_col };
+                Some(Span { row, start, end })
+            })
+            .collect()
+    }
+}
+
+/// Every case-insensitive occurrence of `query` in the history and screen, oldest first. A
+/// logical line is searched whole: a match may run on across soft wraps (as in kitty, WezTerm
+/// and Alacritty), never across a line end, and the padding cell a wrapped wide character
+/// leaves is not text. Each cell counts with its whole grapheme cluster (`❤️` is `❤` + VS16),
 /// and with the width printing gave it (crate::width): a match ending on a wide character ends
 /// on its spacer column. A match starts at a cell's start; it may end inside a cluster, so `e`
-/// finds `é` written as `e` + U+0301.
+/// finds `é` written as `e` + U+0301. One pass over the cells; the text of the longest
+/// logical line is held at once.
 pub fn find_all(term: &Term, query: &str) -> Vec<Match> {
     let needle = query.to_lowercase();
     if needle.is_empty() {
@@ -41,37 +63,43 @@ pub fn find_all(term: &Term, query: &str) -> Vec<Match> {
     let dropped = grid.dropped();
     let mut out = Vec::new();
     let mut text = String::new();
-    // (byte offset in `text`, column) of each cell's start.
-    let mut starts: Vec<(usize, usize)> = Vec::new();
+    // (byte offset in `text`, absolute row, column, wide) of each cell's start.
+    let mut starts: Vec<(usize, usize, usize, bool)> = Vec::new();
+    let mut search_line = |text: &str, starts: &[(usize, usize, usize, bool)]| {
+        for (i, &(offset, row, col, _)) in starts.iter().enumerate() {
+            if !text[offset..].starts_with(&needle) {
+                continue;
+            }
+            let last_byte = offset + needle.len() - 1;
+            let last = starts[i..].iter().take_while(|s| s.0 <= last_byte).last();
+            let (end_row, end_cell, wide) = last.map_or((row, col, false), |s| (s.1, s.2, s.3));
+            out.push(Match {
+                row: StableRow(row as u64 + dropped),
+                start: Column(col),
+                end_row: StableRow(end_row as u64 + dropped),
+                end: Column(if wide { end_cell + 1 } else { end_cell }),
+            });
+        }
+    };
     for (abs, row) in grid.all_rows().enumerate() {
-        text.clear();
-        starts.clear();
         for (col, c) in row.cells().iter().enumerate() {
             if c.is_spacer() || c.is_leading_spacer() {
                 continue;
             }
-            starts.push((text.len(), col));
+            starts.push((text.len(), abs, col, c.is_wide()));
             match c.content() {
                 Content::Char(ch) => text.extend(ch.to_lowercase()),
                 Content::Cluster(id) => text.push_str(&term.cluster(id).to_lowercase()),
                 Content::Empty => text.push(' '),
             }
         }
-        for (i, &(offset, col)) in starts.iter().enumerate() {
-            if !text[offset..].starts_with(&needle) {
-                continue;
-            }
-            let last_byte = offset + needle.len() - 1;
-            let last = starts[i..].iter().take_while(|(o, _)| *o <= last_byte).last();
-            let end_cell = last.map_or(col, |&(_, c)| c);
-            let end = if row.cells()[end_cell].is_wide() { end_cell + 1 } else { end_cell };
-            out.push(Match {
-                row: StableRow(abs as u64 + dropped),
-                start: Column(col),
-                end: Column(end),
-            });
+        if !row.is_wrapped() {
+            search_line(&text, &starts);
+            text.clear();
+            starts.clear();
         }
     }
+    search_line(&text, &starts);
     out
 }
 
@@ -215,6 +243,44 @@ mod tests {
         assert_eq!(hits.len(), 2);
         assert_eq!((hits[0].start, hits[0].end), (Column(0), Column(5)));
         assert!(hits[0].row < hits[1].row, "oldest first");
+    }
+
+    /// A match runs on across a soft wrap, never across a line end, and covers one span per
+    /// row; a wrapped wide character's padding cell is not text.
+    #[test]
+    fn matches_run_on_across_soft_wraps() {
+        // 10 columns: "0123456789" wraps into "abcdef", then a hard line end.
+        let t = term("0123456789abcdef\r\n89ab", 10, 4);
+        let hits = find_all(&t, "789ab");
+        assert_eq!(hits.len(), 1, "not across the line end: {hits:?}");
+        let m = hits[0];
+        assert_eq!(
+            (m.row, m.start, m.end_row, m.end),
+            (StableRow(0), Column(7), StableRow(1), Column(1))
+        );
+        assert_eq!(
+            m.spans(10, 0),
+            vec![
+                Span { row: 0, start: Column(7), end: Column(9) },
+                Span { row: 1, start: Column(0), end: Column(1) },
+            ]
+        );
+        assert_eq!(find_all(&t, "f8").len(), 0, "a line end is not crossed");
+        // Over three rows: the middle one is covered whole.
+        let t = term(&"x".repeat(25), 10, 4);
+        let all = find_all(&t, &"x".repeat(25));
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].spans(10, 0)[1], Span { row: 1, start: Column(0), end: Column(9) });
+        // 9 columns: `中` does not fit after 8 `a`s and wraps, leaving a padding cell.
+        let t = term(&format!("{}中z", "a".repeat(8)), 9, 3);
+        let hits = find_all(&t, "a中z");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(
+            (hits[0].row, hits[0].end_row, hits[0].end),
+            (StableRow(0), StableRow(1), Column(2))
+        );
+        // Rows dropped off the history are left out of the spans.
+        assert_eq!(all[0].spans(10, 1).len(), 2);
     }
 
     #[test]
