@@ -107,13 +107,12 @@ impl FontConfig {
         }
     }
 
-    fn validate(&mut self, problems: &mut Vec<String>) {
+    fn validate(&mut self, problems: &mut Vec<(String, String)>) {
         let bad = |f: &str| f.is_empty() || f.len() > MAX_FAMILY_LEN || f.contains('\0');
         if bad(&self.family) {
-            problems.push(format!(
-                "font.family {:?} is not a family name; using the default",
-                self.family
-            ));
+            let m =
+                format!("font.family {:?} is not a family name; using the default", self.family);
+            problems.push(("font.family".into(), m));
             self.family = FontConfig::default().family;
         }
         for (name, face) in [
@@ -122,12 +121,13 @@ impl FontConfig {
             ("bold_italic", &mut self.bold_italic),
         ] {
             if face.family.as_deref().is_some_and(bad) {
-                problems.push(format!("font.{name}.family is not a family name; ignored"));
+                let key = format!("font.{name}.family");
+                problems.push((key.clone(), format!("{key} is not a family name; ignored")));
                 face.family = None;
             }
         }
         if let Err(e) = crate::render::fonts::parse_features(&self.features) {
-            problems.push(format!("{e}; using the font's defaults"));
+            problems.push(("font.features".into(), format!("{e}; using the font's defaults")));
             self.features.clear();
         }
     }
@@ -531,11 +531,19 @@ pub fn default_path() -> Option<PathBuf> {
     Some(base.join("uvterm/uvterm.toml"))
 }
 
-/// `--config-file PATH` names a file that must exist (the default file may be absent): the
-/// message for the user when it does not.
+/// `--config-file PATH` names a regular file that must exist (the default file may be
+/// absent): the message for the user when it does not (no such file, a directory, a device
+/// or other special file, or it cannot be looked at).
 pub fn missing_config_file(path: Option<&Path>) -> Option<String> {
     let path = path?;
-    (!path.is_file()).then(|| format!("--config-file {}: no such file", path.display()))
+    let what = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => return None,
+        Ok(m) if m.is_dir() => "is a directory, not a file".to_owned(),
+        Ok(_) => "is not a regular file (a device, pipe or socket)".to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        Err(e) => format!("cannot be read: {e}"),
+    };
+    Some(format!("--config-file {}: {what}", path.display()))
 }
 
 /// Largest configuration, include or theme file read, in bytes.
@@ -601,16 +609,26 @@ pub fn parse(name: &str, text: Option<&str>, overrides: &[String]) -> (Config, V
 struct Loader {
     files: Vec<PathBuf>,
     problems: Vec<String>,
-    /// (name for messages, text) of each file parsed.
-    sources: Vec<(String, String)>,
+    /// Each file parsed (to locate a bad value's line).
+    sources: Vec<Source>,
+    /// The last rank given to a source.
+    rank: usize,
     /// The chain of files being included (canonical paths), for cycles.
     stack: Vec<PathBuf>,
+}
+
+/// A file parsed: its name in messages, its text, and its rank: the order its own keys were
+/// merged in (a key of a higher rank wins; 0: a theme, under every file).
+struct Source {
+    name: String,
+    text: String,
+    rank: usize,
 }
 
 /// `toml`'s error as one line: `NAME, line L, column C (`the line`): message` (the line,
 /// cut at 80 characters, names the key that is wrong).
 fn located(name: &str, text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim_end().replace('\n', " ");
+    let message = plain(e.message(), "");
     match e.span().and_then(|s| text.get(..s.start)) {
         Some(before) => {
             let line = before.matches('\n').count() + 1;
@@ -651,11 +669,20 @@ impl Loader {
         self.files.push(path.to_path_buf());
         let name = path.display().to_string();
         let text = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                self.problems.push(format!("{name} is a directory, not a file"));
+                return toml::Table::new();
+            }
+            Ok(m) if !m.is_file() => {
+                // A device or a pipe: reading could block or never end.
+                self.problems.push(format!("{name} is not a regular file; not read"));
+                return toml::Table::new();
+            }
             Ok(m) if m.len() > MAX_CONFIG_FILE => {
                 self.problems.push(format!("{name}: larger than {MAX_CONFIG_FILE} bytes"));
                 return toml::Table::new();
             }
-            Ok(_) => std::fs::read_to_string(path),
+            Ok(_) => read_bounded(path),
             Err(e) => Err(e),
         };
         match text {
@@ -688,7 +715,8 @@ impl Loader {
                 return toml::Table::new();
             }
         };
-        self.sources.push((name.to_owned(), text.to_owned()));
+        let source = self.sources.len();
+        self.sources.push(Source { name: name.to_owned(), text: text.to_owned(), rank: 0 });
         let mut acc = toml::Table::new();
         let includes = match own.remove("include") {
             None => Vec::new(),
@@ -742,6 +770,8 @@ impl Loader {
             self.stack.pop();
         }
         merge(&mut acc, own);
+        self.rank += 1;
+        self.sources[source].rank = self.rank;
         acc
     }
 
@@ -759,45 +789,37 @@ impl Loader {
         }
         let follows_desktop = self.apply_theme(&mut table, appearance);
         let mut problems = self.problems;
-        let config = match Config::deserialize(toml::Value::Table(table.clone())) {
-            Ok(mut config) => {
-                config.validate(&mut problems);
-                config
-            }
+        // Problems about a key, as (dotted path, message): located below by the file and
+        // line that set the value the configuration uses, or the `-o` that did.
+        let mut keyed = Vec::new();
+        let mut config = match Config::deserialize(toml::Value::Table(table.clone())) {
+            Ok(config) => config,
             Err(e) => {
-                // A file's own parse locates the bad value (file, line); the merged table's
-                // error cannot. Each bad section is otherwise reported once, by name, and
-                // keeps its defaults; the whole table's error is shown only when no section
-                // could be blamed (it would repeat).
-                let located: Vec<String> = self
-                    .sources
-                    .iter()
-                    .filter_map(|(name, text)| {
-                        toml::from_str::<Config>(text).err().map(|e| located(name, text, &e))
-                    })
-                    .collect();
-                let mut salvaged = Vec::new();
-                let config = salvage(table, &mut salvaged);
-                if located.is_empty() {
-                    if !salvaged.iter().any(|p| p.starts_with('[')) {
-                        salvaged.push(format!("configuration: {e}"));
-                    }
-                    problems.extend(salvaged);
-                } else {
-                    // A section's message that says what a located one says goes.
-                    let said = |p: &String| {
-                        let core = p.split_once("]: ").map_or(p.as_str(), |(_, m)| m);
-                        let core = core.trim_end_matches("; that section keeps its defaults");
-                        let first = core.lines().next().unwrap_or("").trim();
-                        located.iter().any(|l| l.contains(first))
-                    };
-                    salvaged.retain(|p| !said(p));
-                    problems.extend(located);
-                    problems.extend(salvaged);
+                // Each bad key of a section is reported; the section keeps its defaults.
+                let config = salvage(&table, &mut keyed);
+                if keyed.is_empty() {
+                    problems.push(format!("configuration: {}", plain(&e.to_string(), "")));
                 }
                 config
             }
         };
+        config.validate(&table, &mut keyed);
+        if !keyed.is_empty() {
+            let whence = Whence::new(&self.sources, overrides);
+            let mut placed: Vec<(Option<Place>, String)> =
+                keyed.into_iter().map(|(path, m)| (whence.of(&path), m)).collect();
+            // In the order of the files and lines (a section's keys come sorted by name).
+            placed.sort_by_key(|(place, _)| match place {
+                Some(Place::Line { file, line, .. }) => (*file, *line),
+                _ => (usize::MAX, 0),
+            });
+            problems.extend(placed.into_iter().map(|(place, m)| match place {
+                // The message starts with the key: `-o font.size 300 is out of range…`.
+                Some(Place::Override) => format!("-o {m}"),
+                Some(Place::Line { name, line, .. }) => format!("{name}, line {line}: {m}"),
+                None => m,
+            }));
+        }
         Loaded { config, problems, files: self.files, follows_desktop }
     }
 
@@ -830,7 +852,11 @@ impl Loader {
                 return matches!(choice, ThemeChoice::Follow { .. });
             }
         };
+        let first = self.sources.len();
         let mut theme = self.table_of(&name, &text, None, MAX_INCLUDE_DEPTH, false);
+        for source in &mut self.sources[first..] {
+            source.rank = 0;
+        }
         for key in theme.keys().filter(|k| *k != "colors") {
             self.problems.push(format!("{name}: a theme holds only [colors]; {key} ignored"));
         }
@@ -844,44 +870,276 @@ impl Loader {
     }
 }
 
-/// Keep the sections that are valid when another one is not.
-fn salvage(table: toml::Table, problems: &mut Vec<String>) -> Config {
-    let mut config = Config::default();
-    macro_rules! section {
-        ($name:literal, $field:ident) => {
-            if let Some(v) = table.get($name) {
-                match v.clone().try_into() {
-                    Ok(s) => config.$field = s,
-                    Err(e) => problems.push(format!(
-                        "[{}]: {}; that section keeps its defaults",
-                        $name,
-                        e.to_string().trim_end()
-                    )),
-                }
-            }
-        };
-    }
-    section!("font", font);
-    section!("colors", colors);
-    section!("scrollback", scrollback);
-    section!("shell", shell);
-    section!("cursor", cursor);
-    section!("window", window);
-    section!("terminal", terminal);
-    section!("limits", limits);
-    section!("keybindings", keybindings);
-    section!("memory", memory);
-    section!("events", events);
-    section!("panes", panes);
-    section!("confirm_close", confirm_close);
-    section!("shell_integration", shell_integration);
-    section!("notifications", notifications);
-    section!("bell", bell);
+/// The configuration's top-level keys: its sections and switches.
+const KEYS: [&str; 18] = [
+    "font",
+    "colors",
+    "scrollback",
+    "shell",
+    "cursor",
+    "window",
+    "terminal",
+    "limits",
+    "keybindings",
+    "memory",
+    "events",
+    "panes",
+    "confirm_close",
+    "shell_integration",
+    "notifications",
+    "bell",
+    "theme",
+    "include",
+];
+
+/// Keep the sections that are valid when another one is not; every bad key of a bad section
+/// goes to `problems` as (dotted path, message).
+fn salvage(table: &toml::Table, problems: &mut Vec<(String, String)>) -> Config {
+    let mut c = Config::default();
+    section(table, "font", &mut c.font, problems);
+    section(table, "colors", &mut c.colors, problems);
+    section(table, "scrollback", &mut c.scrollback, problems);
+    section(table, "shell", &mut c.shell, problems);
+    section(table, "cursor", &mut c.cursor, problems);
+    section(table, "window", &mut c.window, problems);
+    section(table, "terminal", &mut c.terminal, problems);
+    section(table, "limits", &mut c.limits, problems);
+    section(table, "keybindings", &mut c.keybindings, problems);
+    section(table, "memory", &mut c.memory, problems);
+    section(table, "events", &mut c.events, problems);
+    section(table, "panes", &mut c.panes, problems);
+    section(table, "confirm_close", &mut c.confirm_close, problems);
+    section(table, "shell_integration", &mut c.shell_integration, problems);
+    section(table, "notifications", &mut c.notifications, problems);
+    section(table, "bell", &mut c.bell, problems);
     if let Some(toml::Value::String(theme)) = table.get("theme") {
-        config.theme = Some(theme.clone());
+        c.theme = Some(theme.clone());
     }
-    config.validate(problems);
-    config
+    for key in table.keys().filter(|k| !KEYS.contains(&k.as_str())) {
+        problems.push((key.clone(), format!("unknown key `{key}`; ignored")));
+    }
+    c
+}
+
+/// The section (or top-level switch) `name` of `table` into `slot`, if it is valid; else
+/// each of its keys that is bad on its own is a problem (serde stops at the first).
+fn section<T: serde::de::DeserializeOwned>(
+    table: &toml::Table,
+    name: &str,
+    slot: &mut T,
+    problems: &mut Vec<(String, String)>,
+) {
+    let Some(value) = table.get(name) else { return };
+    let e = match value.clone().try_into::<T>() {
+        Ok(s) => {
+            *slot = s;
+            return;
+        }
+        Err(e) => e,
+    };
+    let before = problems.len();
+    if let toml::Value::Table(keys) = value {
+        for (key, v) in keys {
+            let one = toml::Table::from_iter([(key.clone(), v.clone())]);
+            if let Err(e) = toml::Value::Table(one).try_into::<T>() {
+                problems.push(keyed(name, Some(key), &e.to_string()));
+            }
+        }
+    }
+    if problems.len() == before {
+        problems.push(keyed(name, None, &e.to_string()));
+    }
+}
+
+/// A section's deserialisation error as (dotted path, message), in words: `font.size: invalid
+/// type: string "big", expected a number from 1 to 200; that section keeps its defaults`.
+fn keyed(section: &str, key: Option<&str>, error: &str) -> (String, String) {
+    // serde_toml's "MESSAGE\nin `a.b`" names the key below the section.
+    let (head, inner) = match error.split_once("\nin `") {
+        Some((head, rest)) => (head, rest.split('`').next().filter(|p| !p.is_empty())),
+        None => (error, None),
+    };
+    let mut path = section.to_owned();
+    if let Some(below) = inner.or(key) {
+        if !below.starts_with('[') {
+            path.push('.');
+        }
+        path.push_str(below);
+    }
+    let fallback = if matches!(section, "confirm_close" | "shell_integration") {
+        "; using the default"
+    } else {
+        "; that section keeps its defaults"
+    };
+    let message = format!("{path}: {}{fallback}", plain(head.trim(), &path));
+    (path, message)
+}
+
+/// What a numeric key takes, in words (for messages that would say `f32` or `u16`).
+fn expected_number(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "font.size" => "a number from 1 to 200",
+        "window.opacity" | "panes.dim_unfocused" => "a number from 0 to 1",
+        "window.columns" => "a whole number from 2 to 1000",
+        "window.lines" => "a whole number from 1 to 1000",
+        "window.padding" => "a whole number from 0 to 200",
+        "panes.divider" => "a whole number from 1 to 20",
+        "scrollback.lines" => "a whole number from 0 to 1000000",
+        "events.silence_ms" => "a whole number of milliseconds from 10 to 86400000",
+        "limits.max_tabs" => "a whole number of tabs, 1 or more",
+        "notifications.command_min_duration" => "a number of seconds from 0 to 604800",
+        _ => return None,
+    })
+}
+
+/// serde's wording for people: Rust type names become words, one line.
+fn plain(message: &str, path: &str) -> String {
+    let mut m = message.trim().replace('\n', " ").replace("unknown field", "unknown key");
+    // toml's words for an integer beyond 64 bits.
+    if let Some(big) = m.strip_suffix(" as i128, expected any valid TOML value") {
+        let n = big.rsplit('`').nth(1).unwrap_or(big);
+        return format!("{n} is too large a number");
+    }
+    // `expected struct FontConfig`: a section written as a value.
+    if let Some(at) = m.find("expected struct ") {
+        m.truncate(at);
+        m.push_str("expected a table of keys");
+    }
+    for (ty, words) in [
+        ("f32", "a number"),
+        ("f64", "a number"),
+        ("u8", "a whole number from 0 to 255"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u32", "a whole number, 0 or more"),
+        ("u64", "a whole number, 0 or more"),
+        ("usize", "a whole number, 0 or more"),
+        ("i64", "a whole number"),
+    ] {
+        let said = format!("expected {ty}");
+        if m.ends_with(&said) || m.contains(&format!("{said},")) {
+            let words = expected_number(path).unwrap_or(words);
+            m = m.replace(&said, &format!("expected {words}"));
+        }
+    }
+    m
+}
+
+/// Where each key was set: by `-o` (which wins), else by the file of the highest rank that
+/// has it (its line). Built only when there is a problem to locate.
+struct Whence<'a> {
+    overrides: &'a [String],
+    /// (index in the order read, file name, its keys' dotted paths with their lines),
+    /// highest rank first.
+    files: Vec<(usize, &'a str, std::collections::HashMap<String, usize>)>,
+}
+
+impl<'a> Whence<'a> {
+    fn new(sources: &'a [Source], overrides: &'a [String]) -> Self {
+        let mut ranked: Vec<(usize, &Source)> = sources.iter().enumerate().collect();
+        ranked.sort_by_key(|(_, s)| std::cmp::Reverse(s.rank));
+        let files = ranked
+            .into_iter()
+            .map(|(file, s)| {
+                let mut lines = std::collections::HashMap::new();
+                if let Ok(table) = toml::de::DeTable::parse(&s.text) {
+                    let starts: Vec<usize> = std::iter::once(0)
+                        .chain(s.text.match_indices('\n').map(|(i, _)| i + 1))
+                        .collect();
+                    let line = |at: usize| starts.partition_point(|&s| s <= at);
+                    key_lines(table.get_ref(), "", &line, &mut lines);
+                }
+                (file, s.name.as_str(), lines)
+            })
+            .collect();
+        Whence { overrides, files }
+    }
+
+    /// Where the key at `path` (or the nearest key above it that was written: a whole
+    /// section given at once) was set.
+    fn of(&self, path: &str) -> Option<Place> {
+        let under = |key: &str, path: &str| {
+            key == path
+                || path.strip_prefix(key).is_some_and(|r| r.starts_with(['.', '[']))
+                || key.strip_prefix(path).is_some_and(|r| r.starts_with('.'))
+        };
+        if self
+            .overrides
+            .iter()
+            .any(|o| o.split_once('=').is_some_and(|(k, _)| under(k.trim(), path)))
+        {
+            return Some(Place::Override);
+        }
+        let mut at = path.split('[').next().unwrap_or(path);
+        loop {
+            let found = self.files.iter().find_map(|(file, name, keys)| {
+                keys.get(at).map(|&line| Place::Line { file: *file, name: name.to_string(), line })
+            });
+            if found.is_some() {
+                return found;
+            }
+            at = at.rsplit_once('.')?.0;
+        }
+    }
+}
+
+/// Where a key was set.
+enum Place {
+    /// By `-o`.
+    Override,
+    /// `NAME, line LINE`; `file` orders the files as they were read.
+    Line { file: usize, name: String, line: usize },
+}
+
+/// Every key of `table` (below `prefix`) with the line it is written on.
+fn key_lines(
+    table: &toml::de::DeTable,
+    prefix: &str,
+    line: &dyn Fn(usize) -> usize,
+    out: &mut std::collections::HashMap<String, usize>,
+) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        if let toml::de::DeValue::Table(t) = value.get_ref() {
+            key_lines(t, &path, line, out);
+        }
+        out.entry(path).or_insert_with(|| line(key.span().start));
+    }
+}
+
+/// A configuration problem as the window's top line shows it: the mistake first, then the
+/// file's name (not its directories) and line, so that it fits 80 columns:
+/// `"nope" is not a colour (expected #rrggbb) (uvterm.toml line 3)`. A problem not about a
+/// file's line is returned as it is.
+pub fn brief(problem: &str) -> String {
+    let Some((path, rest)) = problem.split_once(", line ") else { return problem.to_owned() };
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let (line, rest) = rest.split_at(digits);
+    // ", column C (`the line`): message" (a TOML syntax error) or ": message".
+    let message = match rest.strip_prefix(": ") {
+        Some(m) => m,
+        None => match rest.split_once("`): ") {
+            Some((_, m)) if rest.starts_with(", column ") => m,
+            _ => return problem.to_owned(),
+        },
+    };
+    if line.is_empty() || path.is_empty() {
+        return problem.to_owned();
+    }
+    let file = Path::new(path).file_name().map_or(path.into(), |f| f.to_string_lossy());
+    format!("{message} ({file} line {line})")
+}
+
+/// The text of the file at `path`, at most [`MAX_CONFIG_FILE`] bytes (a file that grew since
+/// its size was read is cut, and then fails to parse).
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(MAX_CONFIG_FILE).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
@@ -890,11 +1148,27 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
     if key.is_empty() {
         return Err("empty key".into());
     }
-    let value: toml::Value = format!("v = {value}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| toml::Value::String(value.trim().to_owned()));
+    let value: toml::Value = match format!("v = {value}").parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(value.trim().to_owned())),
+        // What looks like a number, a list, a table or a quoted string is one the user meant,
+        // and a broken one is an error; any other bare word is a string.
+        Err(e) => {
+            let v = value.trim();
+            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+            let mut chars = v.chars();
+            let first = chars.next();
+            let numeric = (digit(first)
+                || (first.is_some_and(|c| "+-.".contains(c)) && digit(chars.next())))
+                && !v.contains(char::is_whitespace);
+            if numeric && (e.message().contains("overflow") || e.message().contains("i128")) {
+                return Err(format!("{v} is too large a number"));
+            }
+            if numeric || v.starts_with(['[', '{', '"', '\'']) {
+                return Err(format!("{v} is not a valid value: {}", plain(e.message(), "")));
+            }
+            toml::Value::String(v.to_owned())
+        }
+    };
     let parts: Vec<&str> = key.split('.').collect();
     let mut cur = table;
     for part in &parts[..parts.len() - 1] {
@@ -909,7 +1183,7 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
 /// Bring `value` of the key `name` into `min..=max`, saying so in `problems` when it was out
 /// ("NAME VALUE is out of range (MIN-MAX); using USED").
 fn clamp_reported<T: Ord + Copy + std::fmt::Display>(
-    problems: &mut Vec<String>,
+    problems: &mut Vec<(String, String)>,
     name: &str,
     value: &mut T,
     min: T,
@@ -917,77 +1191,109 @@ fn clamp_reported<T: Ord + Copy + std::fmt::Display>(
 ) {
     if !(min..=max).contains(value) {
         let used = (*value).clamp(min, max);
-        problems.push(format!("{name} {value} is out of range ({min}-{max}); using {used}"));
+        let m = format!("{name} {value} is out of range ({min}-{max}); using {used}");
+        problems.push((name.to_owned(), m));
         *value = used;
     }
 }
 
+/// The value at the dotted `path` of `table` as written (`1e308`, which an `f32` holds as
+/// infinity), else `used`.
+fn written(table: &toml::Table, path: &str, used: impl std::fmt::Display) -> String {
+    let mut parts = path.split('.');
+    let mut value = parts.next().and_then(|p| table.get(p));
+    for part in parts {
+        value = value.and_then(|v| v.get(part));
+    }
+    match value {
+        Some(toml::Value::Float(f)) if !f.is_finite() || f.abs() >= 1e16 => format!("{f:e}"),
+        Some(v @ (toml::Value::Float(_) | toml::Value::Integer(_))) => v.to_string(),
+        _ => used.to_string(),
+    }
+}
+
 impl Config {
-    fn validate(&mut self, problems: &mut Vec<String>) {
+    /// Bring values into their ranges (the merged `table` gives them as written, for the
+    /// messages); each problem is (dotted path, message).
+    fn validate(&mut self, table: &toml::Table, problems: &mut Vec<(String, String)>) {
+        let mut out = |key: &str, message: String| problems.push((key.to_owned(), message));
         if !(self.font.size.is_finite() && (1.0..=200.0).contains(&self.font.size)) {
-            problems
-                .push(format!("font.size {} is out of range (1-200); using 11", self.font.size));
+            let size = written(table, "font.size", self.font.size);
+            out("font.size", format!("font.size {size} is out of range (1-200); using 11"));
             self.font.size = 11.0;
         }
-        self.font.validate(problems);
         if self.colors.palette.len() != 16 {
-            problems.push(format!(
-                "colors.palette has {} colours, 16 are needed; using the default palette",
-                self.colors.palette.len()
-            ));
+            out(
+                "colors.palette",
+                format!(
+                    "colors.palette has {} colours, 16 are needed; using the default palette",
+                    self.colors.palette.len()
+                ),
+            );
             self.colors.palette = ColorConfig::default().palette;
         }
         if self.scrollback.lines > 1_000_000 {
-            problems.push("scrollback.lines above 1000000; using 1000000".into());
+            out("scrollback.lines", "scrollback.lines above 1000000; using 1000000".into());
             self.scrollback.lines = 1_000_000;
         }
-        clamp_reported(problems, "events.silence_ms", &mut self.events.silence_ms, 10, 86_400_000);
         if !(self.panes.dim_unfocused.is_finite()
             && (0.0..=1.0).contains(&self.panes.dim_unfocused))
         {
-            problems.push(format!(
-                "panes.dim_unfocused {} is out of range (0-1); using 0.2",
-                self.panes.dim_unfocused
-            ));
+            let dim = written(table, "panes.dim_unfocused", self.panes.dim_unfocused);
+            out(
+                "panes.dim_unfocused",
+                format!("panes.dim_unfocused {dim} is out of range (0-1); using 0.2"),
+            );
             self.panes.dim_unfocused = 0.2;
         }
         if !(1..=20).contains(&self.panes.divider) {
             let px = self.panes.divider.clamp(1, 20);
-            problems.push(format!(
-                "panes.divider {} is out of range (1-20 pixels); using {px}",
-                self.panes.divider
-            ));
+            out(
+                "panes.divider",
+                format!(
+                    "panes.divider {} is out of range (1-20 pixels); using {px}",
+                    self.panes.divider
+                ),
+            );
             self.panes.divider = px;
         }
-        clamp_reported(problems, "window.columns", &mut self.window.columns, 2, 1000);
-        clamp_reported(problems, "window.lines", &mut self.window.lines, 1, 1000);
-        clamp_reported(problems, "window.padding", &mut self.window.padding, 0, 200);
         if self.window.opacity.is_finite() {
             let used = self.window.opacity.clamp(0.0, 1.0);
             if used != self.window.opacity {
-                problems.push(format!(
-                    "window.opacity {} is out of range (0-1); using {used}",
-                    self.window.opacity
-                ));
+                let o = written(table, "window.opacity", self.window.opacity);
+                out(
+                    "window.opacity",
+                    format!("window.opacity {o} is out of range (0-1); using {used}"),
+                );
             }
             self.window.opacity = used;
         } else {
-            problems.push(format!(
-                "window.opacity {} is not a number from 0 to 1; using 1",
-                self.window.opacity
-            ));
+            let o = written(table, "window.opacity", self.window.opacity);
+            out(
+                "window.opacity",
+                format!("window.opacity {o} is not a number from 0 to 1; using 1"),
+            );
             self.window.opacity = 1.0;
         }
-        let max_tabs = crate::io::MAX_TABS_LIMIT;
-        clamp_reported(problems, "limits.max_tabs", &mut self.limits.max_tabs, 1, max_tabs);
         let d = self.notifications.command_min_duration;
         if !(d.is_finite() && (0.0..=MAX_COMMAND_MIN_DURATION).contains(&d)) {
-            problems.push(format!(
-                "notifications.command_min_duration {d} is out of range \
-                 (0-{MAX_COMMAND_MIN_DURATION} seconds); using 5"
-            ));
+            let shown = written(table, "notifications.command_min_duration", d);
+            out(
+                "notifications.command_min_duration",
+                format!(
+                    "notifications.command_min_duration {shown} is out of range \
+                     (0-{MAX_COMMAND_MIN_DURATION} seconds); using 5"
+                ),
+            );
             self.notifications.command_min_duration = 5.0;
         }
+        self.font.validate(problems);
+        clamp_reported(problems, "events.silence_ms", &mut self.events.silence_ms, 10, 86_400_000);
+        clamp_reported(problems, "window.columns", &mut self.window.columns, 2, 1000);
+        clamp_reported(problems, "window.lines", &mut self.window.lines, 1, 1000);
+        clamp_reported(problems, "window.padding", &mut self.window.padding, 0, 200);
+        let max_tabs = crate::io::MAX_TABS_LIMIT;
+        clamp_reported(problems, "limits.max_tabs", &mut self.limits.max_tabs, 1, max_tabs);
     }
 
     /// `[shell]` as the I/O core takes it: `None` runs the user's shell.
@@ -1072,14 +1378,14 @@ mod tests {
         for (key, used) in [("window.columns 0", 2), ("window.lines 65535", 1000)] {
             let said = format!("using {used}");
             assert!(
-                problems.iter().any(|p| p.starts_with(key) && p.ends_with(&said)),
+                problems.iter().any(|p| p.starts_with(&format!("-o {key}")) && p.ends_with(&said)),
                 "{problems:?}"
             );
         }
-        assert!(problems.iter().any(|p| p.starts_with("window.padding 1000")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("-o window.padding 1000")), "{problems:?}");
         let (c, problems) = parse("t", None, &["window.opacity=2".to_owned()]);
         assert_eq!(c.window.opacity, 1.0);
-        assert!(problems.iter().any(|p| p.starts_with("window.opacity 2")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("-o window.opacity 2")), "{problems:?}");
         let o = ["window.columns=1000", "window.lines=1", "window.padding=0"].map(String::from);
         let (c, problems) = parse("t", None, &o);
         assert!(problems.is_empty(), "the limits themselves are fine: {problems:?}");
@@ -1144,7 +1450,7 @@ mod tests {
         assert_eq!(c.notifications.command_min_duration, 5.0);
         let (c, problems) = parse("t", None, &["notifications.when=sometimes".into()]);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("[notifications]"), "{problems:?}");
+        assert!(problems[0].starts_with("-o notifications.when: "), "{problems:?}");
         assert_eq!(c.notifications.when, NotifyWhen::Unfocused, "the section keeps its defaults");
     }
 
@@ -1198,7 +1504,7 @@ mod tests {
             let (c, problems) = parse("test", None, &o);
             assert_eq!(problems.len(), 1, "{value}: {problems:?}");
             assert!(
-                problems[0].starts_with("[memory]: ") && problems[0].contains(words),
+                problems[0].starts_with("-o memory.budget: ") && problems[0].contains(words),
                 "{problems:?}"
             );
             assert_eq!(c.font.size, 13.0, "{value}: the other override applies");
@@ -1356,6 +1662,127 @@ mod reload_tests {
         let light = l.finish(t, &[], crate::app::themes::Appearance::Light);
         assert!(light.follows_desktop);
         assert_eq!(light.config.colors.background.0, Rgb::new(0xfd, 0xf6, 0xe3));
+    }
+
+    /// Range errors name the file and line that set the value; type errors say what the key
+    /// takes in words (no `f32`, `usize`), on one line, every bad key of a section.
+    #[test]
+    fn problems_are_located_and_worded_for_people() {
+        let d = dir("words");
+        let main = d.join("uvterm.toml");
+        let inc = d.join("inc.toml");
+        std::fs::write(
+            &inc,
+            "[window]
+opacity = 0.5
+",
+        )
+        .unwrap();
+        std::fs::write(
+            &main,
+            "include = [\"inc.toml\"]\n[font]\nsize = -3\n\n[panes]\ndivider = 99\n",
+        )
+        .unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        let problems = &l.problems;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let size = problems.iter().find(|p| p.contains("font.size -3 is out of range"));
+        assert!(size.is_some_and(|p| p.contains("uvterm.toml, line 3: ")), "{problems:?}");
+        let divider = problems.iter().find(|p| p.contains("panes.divider 99"));
+        assert!(divider.is_some_and(|p| p.contains("uvterm.toml, line 6: ")), "{problems:?}");
+        // The included file's value is located in it; the file's own key wins over it.
+        std::fs::write(&inc, "[window]\nopacity = 5\n").unwrap();
+        std::fs::write(&main, "include = [\"inc.toml\"]\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(l.problems[0].contains("inc.toml, line 2: window.opacity 5"), "{:?}", l.problems);
+        std::fs::write(&main, "include = [\"inc.toml\"]\n[window]\nopacity = 7\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(
+            l.problems[0].contains("uvterm.toml, line 3: window.opacity 7"),
+            "{:?}",
+            l.problems
+        );
+
+        // Type errors: in words, one line, each bad key (not only the first).
+        std::fs::write(&main, "[font]\nsize = \"big\"\nfamily = 7\n[scrollback]\nlines = -5\n")
+            .unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        let p = &l.problems;
+        assert_eq!(p.len(), 3, "{p:?}");
+        for (line, words) in [
+            (2, "font.size: invalid type: string \"big\", expected a number from 1 to 200"),
+            (3, "font.family: invalid type: integer `7`, expected a string"),
+            (5, "scrollback.lines: invalid value: integer `-5`, expected a whole number from 0"),
+        ] {
+            let at = format!("uvterm.toml, line {line}: {words}");
+            assert!(p.iter().any(|m| m.contains(&at)), "{at}\n{p:?}");
+        }
+        for m in p {
+            assert!(!m.contains('\n') && !m.contains("f32") && !m.contains("usize"), "{m}");
+        }
+        std::fs::write(&main, "[window]\nopacity = \"x\"\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert_eq!(
+            l.problems,
+            [format!(
+                "{}, line 2: window.opacity: invalid type: string \"x\", expected a number from \
+                 0 to 1; that section keeps its defaults",
+                main.display()
+            )]
+        );
+        // A number too large for an f32 is shown as written, not as `inf`.
+        std::fs::write(&main, "[font]\nsize = 1e308\n").unwrap();
+        let l = load_full(Some(&main), &[], Default::default());
+        assert!(l.problems[0].contains("font.size 1e308 is out of range"), "{:?}", l.problems);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn override_problems_say_what_is_wrong() {
+        let one = |o: &str| {
+            let (_, p) = parse("t", None, &[o.to_owned()]);
+            assert_eq!(p.len(), 1, "{o}: {p:?}");
+            p[0].clone()
+        };
+        let p = one("window.columns=99999999999999999999");
+        assert!(p.contains("99999999999999999999 is too large a number") && !p.contains("string"));
+        let p = one("font.size=1e400");
+        assert!(p.contains("1e400 is too large a number") && !p.contains("string"), "{p}");
+        let p = one("confirm_close=maybe");
+        assert!(p.starts_with("-o confirm_close: unknown variant `maybe`"), "{p}");
+        assert!(!p.contains('[') || p.contains("expected one of"), "{p}");
+        let p = one("font.size=-3");
+        assert_eq!(p, "-o font.size -3 is out of range (1-200); using 11");
+        let p = one("window.lines=[1,");
+        assert!(p.contains("is not a valid value"), "{p}");
+        // Bare words are strings still.
+        let (c, p) = parse("t", None, &["shell.program=./my shell".into()]);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.shell.program.as_deref(), Some("./my shell"));
+    }
+
+    #[test]
+    fn only_regular_files_are_configuration_files() {
+        let say = |p: &str| missing_config_file(Some(Path::new(p))).unwrap_or_default();
+        assert!(say("/etc").ends_with("is a directory, not a file"), "{}", say("/etc"));
+        assert!(say("/dev/zero").ends_with("is not a regular file (a device, pipe or socket)"));
+        assert!(say("/nonexistent/x.toml").ends_with("no such file"));
+        // The default path (or an include) being a device is a problem, not an endless read.
+        let l = load_full(Some(Path::new("/dev/zero")), &[], Default::default());
+        assert_eq!(l.problems, ["/dev/zero is not a regular file; not read"]);
+    }
+
+    #[test]
+    fn the_banner_puts_the_mistake_first_and_the_file_short() {
+        assert_eq!(
+            brief("/home/u/.config/uvterm/uvterm.toml, line 3: font.size 300 is out of range"),
+            "font.size 300 is out of range (uvterm.toml line 3)"
+        );
+        assert_eq!(
+            brief("/a/b/uvterm.toml, line 2, column 9 (`x = = 1`): invalid key"),
+            "invalid key (uvterm.toml line 2)"
+        );
+        assert_eq!(brief("-o font.size -3 is out of range"), "-o font.size -3 is out of range");
     }
 
     #[test]

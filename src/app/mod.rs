@@ -151,7 +151,7 @@ pub fn run(options: GuiOptions) -> ExitCode {
     let startup_error = problems
         .first()
         .or(binding_problems.first())
-        .map(|p| format!("Configuration: {p} (every problem: stderr)"));
+        .map(|p| format!("{} (every problem: stderr)", config::brief(p)));
     crate::pty::raise_fd_limit();
     let backend = match config::Backend::from_env(config.window.backend) {
         Ok(b) => b,

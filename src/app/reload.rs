@@ -73,10 +73,7 @@ impl App {
             // The running configuration stays, whatever a problem says would be used at start.
             let problems: Vec<String> = problems.iter().map(|p| kept_running(p)).collect();
             let message = problems.join("\n");
-            self.show_config_error(Some(format!(
-                "Not applied (the running configuration stays): {}",
-                problems.first().map_or("", String::as_str)
-            )));
+            self.show_config_error(Some(banner(&problems)));
             return Err(message);
         }
         self.apply_config(loaded.config, bindings);
@@ -175,6 +172,17 @@ pub(super) fn config_path(option: Option<&std::path::Path>) -> Option<PathBuf> {
     option.map(PathBuf::from).or_else(config::default_path)
 }
 
+/// The banner of a reload with `problems` (as [`kept_running`] words them): the first
+/// mistake, then its file's name and line, so that the mistake shows at 80 columns.
+fn banner(problems: &[String]) -> String {
+    let first = problems.first().map_or("", String::as_str);
+    let more = match problems.len() {
+        0 | 1 => String::new(),
+        n => format!(" ({} more)", n - 1),
+    };
+    format!("{}; not applied{more}", config::brief(first))
+}
+
 /// A loading problem as a reload reports it: without what loading at start would use instead
 /// ("; using 0.2", "; using the default configuration", "; that section keeps its defaults"),
 /// since a reload with a problem keeps the running configuration.
@@ -189,7 +197,24 @@ fn kept_running(problem: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::kept_running;
+    use super::{banner, kept_running};
+
+    #[test]
+    fn the_banner_shows_the_mistake_before_the_file() {
+        let problems = [
+            "/work/s8-user/cfg/uvterm/uvterm.toml, line 3: font.size: invalid type: string \
+             \"big\", expected a number from 1 to 200"
+                .to_owned(),
+            "/work/s8-user/cfg/uvterm/uvterm.toml, line 4: font.family: x".to_owned(),
+        ];
+        let b = banner(&problems);
+        assert_eq!(
+            b,
+            "font.size: invalid type: string \"big\", expected a number from 1 to 200 \
+             (uvterm.toml line 3); not applied (1 more)"
+        );
+        assert!(b.find("font.size") < Some(10), "the mistake leads: {b}");
+    }
 
     #[test]
     fn reload_problems_do_not_promise_a_fallback() {
