@@ -174,13 +174,17 @@ impl IoState {
             return;
         }
         let Some(dir) = self.watch.dirs.iter().find(|d| d.handle == key) else { return };
-        let (ancestor, gone) = (dir.ancestor, !dir.path.is_dir());
-        if !gone
-            && let Some(name) = name
+        // The names that matter, and the directory's own (libuv names the directory itself
+        // when it is deleted or moved): other entries' events (a busy home directory's, when
+        // it is the ancestor watched) cost no more than this comparison.
+        let own = dir.path.file_name().map(OsStrExt::as_bytes);
+        if let Some(name) = name
             && !dir.names.iter().any(|n| n.as_bytes() == name)
+            && own != Some(name)
         {
             return;
         }
+        let (ancestor, gone) = (dir.ancestor, !dir.path.is_dir());
         if ancestor || gone {
             // A missing directory appeared (move the watch down), or the watched one went
             // away (watch its nearest ancestor until it is back). The file may have come or
