@@ -13,7 +13,7 @@ use winit::window::Window;
 
 use super::config::Config;
 use super::panes::{CellMetrics, PaneLayout, PanePlace, PaneTree, PxRect};
-use super::scene::{self, Layout, Metrics, SceneInput, Span, rgba};
+use super::scene::{self, Layout, Metrics, SceneInput, rgba};
 use crate::io::{self, TabId, TabShared};
 use crate::render::fonts::Fonts;
 use crate::render::gl::Gl;
