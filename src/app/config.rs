@@ -1150,8 +1150,8 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
     }
     let value: toml::Value = match format!("v = {value}").parse::<toml::Table>() {
         Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(value.trim().to_owned())),
-        // What looks like a number, a list, a table or a quoted string is one the user meant,
-        // and a broken one is an error; any other bare word is a string.
+        // A number too large for TOML, and what looks like a list, a table or a quoted
+        // string, is one the user meant and broke: an error; any other bare word is a string.
         Err(e) => {
             let v = value.trim();
             let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
@@ -1163,7 +1163,9 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
             if numeric && (e.message().contains("overflow") || e.message().contains("i128")) {
                 return Err(format!("{v} is too large a number"));
             }
-            if numeric || v.starts_with(['[', '{', '"', '\'']) {
+            // A bare word that only starts like a number (a font called `0xProto`) is a
+            // string; a key that wants a number then says so.
+            if v.starts_with(['[', '{', '"', '\'']) {
                 return Err(format!("{v} is not a valid value: {}", plain(e.message(), "")));
             }
             toml::Value::String(v.to_owned())
@@ -1759,6 +1761,12 @@ opacity = 0.5
         let (c, p) = parse("t", None, &["shell.program=./my shell".into()]);
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(c.shell.program.as_deref(), Some("./my shell"));
+        // Even one that starts like a number (a font named 0xProto); a number key says so.
+        let (c, p) = parse("t", None, &["font.family=0xProto".into()]);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.font.family, "0xProto");
+        let p = one("window.columns=12abc");
+        assert!(p.starts_with("-o window.columns") && p.contains("a whole number"), "{p}");
     }
 
     #[test]
