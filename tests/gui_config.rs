@@ -103,6 +103,13 @@ fn edits_apply_live_and_broken_edits_keep_the_running_colours() {
     let img = gui.capture_when(xid, Duration::from_secs(10), |i| !banner(i));
     assert!(!banner(&img), "Escape dismisses the banner");
 
+    // An unknown key is only left out, as at start: the rest applies and the banner says so.
+    std::fs::write(&path, format!("bogus = 1\n{}", colours("#306090"))).unwrap();
+    let applied = |i: &Image| shows(0x306090)(i) && banner(i);
+    let img = gui.capture_when(xid, Duration::from_secs(10), applied);
+    assert!(applied(&img), "an unknown key: the rest applies, the banner says what was left out");
+    gui.xdotool(&["key", "Escape"]);
+
     // An include: the included file's edit applies, and the file's own keys win.
     let inc = path.with_file_name("colours.toml");
     std::fs::write(&inc, colours("#503010")).unwrap();

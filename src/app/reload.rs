@@ -5,7 +5,9 @@
 //! without problems live — colours, fonts, padding, cursor, keybindings, scrollback limit (the
 //! I/O thread reconfigures every tab), opacity. A configuration with problems is not applied:
 //! the running one stays and the problems are shown in every window's banner (until the next
-//! good reload or Escape) and returned to `msg reload-config`. Also the action that opens the
+//! good reload or Escape) and returned to `msg reload-config`; one whose problems only say
+//! what was left out (`; ignored`: an unknown key) applies, as at start, with the banner
+//! saying what was ignored. Also the action that opens the
 //! configuration file in the user's editor.
 //!
 //! Must not touch: PTYs and the loop (it sends `io::Command`s).
@@ -69,15 +71,28 @@ impl App {
         let (bindings, more) = bindings::load(&loaded.config.keybindings);
         let mut problems = loaded.problems;
         problems.extend(more);
-        if !problems.is_empty() {
-            // The running configuration stays, whatever a problem says would be used at start.
-            let problems: Vec<String> = problems.iter().map(|p| kept_running(p)).collect();
+        // What is ignored (an unknown key, say) is ignored here too, as at start; anything
+        // else keeps the running configuration, whatever a problem says start would use.
+        let (ignored, blocking): (Vec<String>, Vec<String>) =
+            problems.into_iter().partition(|p| is_ignored(p));
+        if !blocking.is_empty() {
+            let problems: Vec<String> =
+                blocking.iter().chain(&ignored).map(|p| kept_running(p)).collect();
             let message = problems.join("\n");
             self.show_config_error(Some(banner(&problems)));
             return Err(message);
         }
         self.apply_config(loaded.config, bindings);
-        self.show_config_error(None);
+        self.show_config_error(ignored.first().map(|first| {
+            let more = match ignored.len() {
+                1 => String::new(),
+                n => format!(" ({} more)", n - 1),
+            };
+            format!("{}{more}", config::brief(first))
+        }));
+        for p in &ignored {
+            eprintln!("uvterm: {p}");
+        }
         Ok(())
     }
 
@@ -183,6 +198,12 @@ fn banner(problems: &[String]) -> String {
     format!("{}; not applied{more}", config::brief(first))
 }
 
+/// Whether a loading problem only says what was left out (an unknown key, a bad include
+/// entry): the rest of the file applies, at start and on a reload alike.
+fn is_ignored(problem: &str) -> bool {
+    problem.ends_with("; ignored")
+}
+
 /// A loading problem as a reload reports it: without what loading at start would use instead
 /// ("; using 0.2", "; using the default configuration", "; that section keeps its defaults"),
 /// since a reload with a problem keeps the running configuration.
@@ -197,7 +218,7 @@ fn kept_running(problem: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{banner, kept_running};
+    use super::{banner, is_ignored, kept_running};
 
     #[test]
     fn the_banner_shows_the_mistake_before_the_file() {
@@ -214,6 +235,13 @@ mod tests {
              (uvterm.toml line 3); not applied (1 more)"
         );
         assert!(b.find("font.size") < Some(10), "the mistake leads: {b}");
+    }
+
+    #[test]
+    fn only_left_out_keys_let_a_reload_apply() {
+        assert!(is_ignored("/c/uvterm.toml, line 1: unknown key `bogus`; ignored"));
+        assert!(!is_ignored("/c/uvterm.toml, line 3: font.size 500 is out of range (1-200)"));
+        assert!(!is_ignored("[font]: bad; that section keeps its defaults"));
     }
 
     #[test]
