@@ -307,6 +307,26 @@ fn a_config_directory_made_after_start_is_watched() {
     // would be four or eight more; the count before may hold a timer that has closed since).
     let back = wait_until(Duration::from_secs(10), || stats("uv_handles") <= handles);
     assert!(back, "uv_handles {} after, {handles} before", stats("uv_handles"));
+
+    // The file becomes a symbolic link into a directory made now (a dotfile manager: stow,
+    // home-manager): the link applies, and so do later saves of its target.
+    let dots = Gui::dir_for("newdir").join("dotfiles");
+    std::fs::create_dir_all(&dots).unwrap();
+    let target = dots.join("real.toml");
+    std::fs::write(&target, colours("#607080")).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x607080));
+    assert!(shows(0x607080)(&img), "the new link applies");
+    for (i, colour) in [0x708090_u32, 0x8090a0].into_iter().enumerate() {
+        if i == 0 {
+            std::fs::write(&target, colours(&format!("#{colour:06x}"))).unwrap();
+        } else {
+            save_by_rename(&target, &colours(&format!("#{colour:06x}")));
+        }
+        let img = gui.capture_when(xid, Duration::from_secs(10), shows(colour));
+        assert!(shows(colour)(&img), "a save of the link's target applies ({i})");
+    }
     let out = gui.msg(&["reload-config"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -184,13 +184,12 @@ impl IoState {
         {
             return;
         }
-        let (ancestor, gone) = (dir.ancestor, !dir.path.is_dir());
-        if ancestor || gone {
-            // A missing directory appeared (move the watch down), or the watched one went
-            // away (watch its nearest ancestor until it is back). The file may have come or
-            // gone with it: the UI re-reads after the settle time.
-            self.rearm_watches();
-        }
+        // The watches follow what the event may have changed: a missing directory appeared
+        // (the watch moves down), the watched one went away (its nearest ancestor is watched
+        // until it is back), or the file became a symbolic link or now points elsewhere (its
+        // target's directory is watched too). Watches kept keep their handles. The file may
+        // have come or gone with it: the UI re-reads after the settle time.
+        self.rearm_watches();
         match self.watch.settle {
             Some(timer) => self.handles.timer_again(timer, SETTLE_MS),
             None => match self.handles.open_timer(self.lp, Owner::ConfigSettle, SETTLE_MS, 0) {
