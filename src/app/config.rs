@@ -1112,9 +1112,14 @@ fn key_lines(
 
 /// A configuration problem as the window's top line shows it: the mistake first, then the
 /// file's name (not its directories) and line, so that it fits 80 columns:
-/// `"nope" is not a colour (expected #rrggbb) (uvterm.toml line 3)`. A problem not about a
-/// file's line is returned as it is.
+/// `"nope" is not a colour (expected #rrggbb) (uvterm.toml line 3)`; one about a `-o`
+/// override likewise, its key last. Any other problem is returned as it is.
 pub fn brief(problem: &str) -> String {
+    // `-o KEY=VALUE: message`: the value may be long; the message leads, the key follows.
+    if let Some((source, message)) = problem.strip_prefix("-o ").and_then(|p| p.split_once(": ")) {
+        let key = source.split('=').next().unwrap_or(source);
+        return format!("{message} (-o {key})");
+    }
     let Some((path, rest)) = problem.split_once(", line ") else { return problem.to_owned() };
     let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
     let (line, rest) = rest.split_at(digits);
@@ -1791,6 +1796,11 @@ opacity = 0.5
             "invalid key (uvterm.toml line 2)"
         );
         assert_eq!(brief("-o font.size -3 is out of range"), "-o font.size -3 is out of range");
+        let long = "9".repeat(40);
+        assert_eq!(
+            brief(&format!("-o window.columns={long}: {long} is too large a number")),
+            format!("{long} is too large a number (-o window.columns)")
+        );
     }
 
     #[test]
