@@ -62,17 +62,6 @@ impl Recorder {
     }
 }
 
-/// Pointer coordinates (as xdotool arguments) of the middle of a cell of a `list` window.
-fn cell_center(w: &serde_json::Value, col: f64, line: f64) -> Vec<String> {
-    let g = &w["geometry"];
-    let (x0, y0) = (g["x0"].as_f64().unwrap(), g["y0"].as_f64().unwrap());
-    let (cw, ch) = (g["cell_width"].as_f64().unwrap(), g["cell_height"].as_f64().unwrap());
-    vec![
-        ((x0 + (col + 0.5) * cw) as i64).to_string(),
-        ((y0 + (line + 0.5) * ch) as i64).to_string(),
-    ]
-}
-
 /// How many times `unit` is repeated to make `s` (0 if `s` is anything else).
 fn repeats(s: &str, unit: &str) -> usize {
     let n = s.len() / unit.len();
@@ -571,23 +560,16 @@ fn a_scrolled_back_view_stays_put_while_output_arrives() {
 fn ctrl_click_opens_links_with_xdg_open() {
     let x = Xvfb::start();
     // A stand-in xdg-open on PATH that records what it was asked to open.
-    let bin = std::env::temp_dir().join(format!("uvterm-links-{}", std::process::id()));
-    std::fs::create_dir_all(&bin).unwrap();
-    let opened = bin.join("opened");
-    let _ = std::fs::remove_file(&opened);
-    let fake = bin.join("xdg-open");
-    std::fs::write(&fake, format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened.display())).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let text = bin.join("text");
+    let opener = FakeOpener::new("links");
+    let text = opener.dir.join("text");
     std::fs::write(
         &text,
         "see https://example.com/plain here\n\x1b]8;;https://example.org/osc8\x1b\\click me\x1b]8;;\x1b\\\n\x1b]8;;javascript:alert(1)\x1b\\evil\x1b]8;;\x1b\\\nEND\n",
     )
     .unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let script = format!("cat '{}'; exec cat >/dev/null", text.display());
-    let gui = Gui::start_with_env(&x, "links", &["-e", "sh", "-c", &script], &[("PATH", &path)]);
+    let gui =
+        Gui::start_with_env(&x, "links", &["-e", "sh", "-c", &script], &[("PATH", &opener.path)]);
     let w = gui.window();
     let tab = w["tabs"][0]["id"].as_u64().unwrap();
     let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
@@ -599,7 +581,7 @@ fn ctrl_click_opens_links_with_xdg_open() {
         gui.xdotool(&["mousemove", "--window", &xid, &p[0], &p[1]]);
         gui.xdotool(&["keydown", "ctrl", "click", "1", "keyup", "ctrl"]);
     };
-    let read = || std::fs::read_to_string(&opened).unwrap_or_default();
+    let read = || opener.opened();
     ctrl_click(10.0, 0.0);
     assert!(
         wait_until(Duration::from_secs(5), || read() == "https://example.com/plain\n"),
@@ -621,7 +603,6 @@ fn ctrl_click_opens_links_with_xdg_open() {
     std::thread::sleep(Duration::from_millis(1000));
     assert_eq!(read().lines().count(), 2, "{:?}", read());
     drop(gui);
-    let _ = std::fs::remove_dir_all(&bin);
 }
 
 #[test]

@@ -8,43 +8,24 @@ use std::time::Duration;
 
 use x11::*;
 
-/// Pixel coordinates (as xdotool arguments) of the centre of a cell of the first window.
-fn cell_center(w: &serde_json::Value, col: f64, line: f64) -> Vec<String> {
-    let g = &w["geometry"];
-    let (x0, y0) = (g["x0"].as_f64().unwrap(), g["y0"].as_f64().unwrap());
-    let (cw, ch) = (g["cell_width"].as_f64().unwrap(), g["cell_height"].as_f64().unwrap());
-    vec![
-        ((x0 + (col + 0.5) * cw) as i64).to_string(),
-        ((y0 + (line + 0.5) * ch) as i64).to_string(),
-    ]
-}
-
 /// In 39 columns (a split pane's width) two URLs wrap onto a second row, one of them inside
 /// its query (`?x` | `=1`): a Ctrl+click on either row opens each whole, once per click.
 #[test]
 fn ctrl_click_on_any_row_of_a_wrapped_url_opens_it_whole() {
     let x = Xvfb::start();
-    let bin = std::env::temp_dir().join(format!("uvterm-wrapped-links-{}", std::process::id()));
-    std::fs::create_dir_all(&bin).unwrap();
-    let opened = bin.join("opened");
-    let _ = std::fs::remove_file(&opened);
-    let fake = bin.join("xdg-open");
-    std::fs::write(&fake, format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened.display())).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let opener = FakeOpener::new("wrapped-links");
     let long = "https://example.com/abcdefghijklmnopqrstuvwxyz/end";
     let query = "https://example.com/a_b?x=1";
     // Rows: 0-1 the long URL, 2-3 the query URL (13 dashes and a space put `?x` in the last
     // columns of row 2), 4 END.
-    let text = bin.join("text");
+    let text = opener.dir.join("text");
     std::fs::write(&text, format!("see {long}\n{} {query}. more\nEND\n", "-".repeat(13))).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let script = format!("cat '{}'; exec cat >/dev/null", text.display());
     let gui = Gui::start_with_env(
         &x,
         "wrapped-links",
         &["-o", "window.columns=39", "-o", "window.lines=10", "-e", "sh", "-c", &script],
-        &[("PATH", &path)],
+        &[("PATH", &opener.path)],
     );
     let w = gui.window();
     assert_eq!(w["geometry"]["cols"].as_u64(), Some(39), "{w}");
@@ -61,7 +42,7 @@ fn ctrl_click_on_any_row_of_a_wrapped_url_opens_it_whole() {
         gui.xdotool(&["mousemove", "--window", &xid, &p[0], &p[1]]);
         gui.xdotool(&["keydown", "ctrl", "click", "1", "keyup", "ctrl"]);
     };
-    let read = || std::fs::read_to_string(&opened).unwrap_or_default();
+    let read = || opener.opened();
     let mut want = String::new();
     for (col, line, url) in
         [(10.0, 0.0, long), (5.0, 1.0, long), (20.0, 2.0, query), (0.0, 3.0, query)]
@@ -76,5 +57,4 @@ fn ctrl_click_on_any_row_of_a_wrapped_url_opens_it_whole() {
         );
     }
     drop(gui);
-    let _ = std::fs::remove_dir_all(&bin);
 }

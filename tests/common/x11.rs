@@ -235,3 +235,50 @@ impl Drop for Gui {
         }
     }
 }
+
+/// Pointer coordinates (as xdotool arguments) of the middle of a cell of a `list` window.
+pub fn cell_center(w: &serde_json::Value, col: f64, line: f64) -> Vec<String> {
+    let g = &w["geometry"];
+    let (x0, y0) = (g["x0"].as_f64().unwrap(), g["y0"].as_f64().unwrap());
+    let (cw, ch) = (g["cell_width"].as_f64().unwrap(), g["cell_height"].as_f64().unwrap());
+    vec![
+        ((x0 + (col + 0.5) * cw) as i64).to_string(),
+        ((y0 + (line + 0.5) * ch) as i64).to_string(),
+    ]
+}
+
+/// A stand-in `xdg-open` in a directory of its own that appends each argument it gets to a
+/// log, for the link tests: put `path` in uvterm's environment as `PATH`. The directory goes
+/// when this is dropped.
+pub struct FakeOpener {
+    pub dir: PathBuf,
+    pub log: PathBuf,
+    /// `PATH` with the stand-in first.
+    pub path: String,
+}
+
+impl FakeOpener {
+    pub fn new(name: &str) -> FakeOpener {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("uvterm-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("opened");
+        let _ = std::fs::remove_file(&log);
+        let fake = dir.join("xdg-open");
+        std::fs::write(&fake, format!("#!/bin/sh\necho \"$1\" >> '{}'\n", log.display())).unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
+        FakeOpener { dir, log, path }
+    }
+
+    /// What it was asked to open so far, one line each.
+    pub fn opened(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for FakeOpener {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
