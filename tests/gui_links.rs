@@ -37,11 +37,7 @@ fn ctrl_click_on_any_row_of_a_wrapped_url_opens_it_whole() {
     assert!(rows[2].ends_with("?x") && rows[3].starts_with("=1"), "{screen:?}");
     gui.xdotool(&["windowfocus", &xid]);
     std::thread::sleep(Duration::from_millis(150));
-    let ctrl_click = |col: f64, line: f64| {
-        let p = cell_center(&w, col, line);
-        gui.xdotool(&["mousemove", "--window", &xid, &p[0], &p[1]]);
-        gui.xdotool(&["keydown", "ctrl", "click", "1", "keyup", "ctrl"]);
-    };
+    let ctrl_click = |col: f64, line: f64| ctrl_click(&gui, &w, col, line);
     let read = || opener.opened();
     let mut want = String::new();
     for (col, line, url) in

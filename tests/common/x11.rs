@@ -247,6 +247,14 @@ pub fn cell_center(w: &serde_json::Value, col: f64, line: f64) -> Vec<String> {
     ]
 }
 
+/// Ctrl+click the middle of a cell of window `w` (a `list` window entry) with xdotool.
+pub fn ctrl_click(gui: &Gui, w: &serde_json::Value, col: f64, line: f64) {
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap_or(0).to_string();
+    let p = cell_center(w, col, line);
+    gui.xdotool(&["mousemove", "--window", &xid, &p[0], &p[1]]);
+    gui.xdotool(&["keydown", "ctrl", "click", "1", "keyup", "ctrl"]);
+}
+
 /// A stand-in `xdg-open` in a directory of its own that appends each argument it gets to a
 /// log, for the link tests: put `path` in uvterm's environment as `PATH`. The directory goes
 /// when this is dropped.
