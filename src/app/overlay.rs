@@ -39,8 +39,11 @@ impl Overlay {
     }
 }
 
+/// The overlay's title column, in characters (a longer title is cut).
+const TITLE_CELLS: usize = 16;
+
 /// The overlay's lines for `window`: a header with the process's figures, then one line per
-/// tab of the window (memory, history, output, its program's CPU, idle time, title), the
+/// tab of the window (title, memory, history, output, its program's CPU, idle time), the
 /// largest heap first; the shown tab marked `*`.
 pub fn lines(ledger: &Ledger, window: WindowId) -> Vec<String> {
     let t = &ledger.totals;
@@ -58,24 +61,26 @@ pub fn lines(ledger: &Ledger, window: WindowId) -> Vec<String> {
             human_bytes(t.gpu_bytes_estimate),
         ),
         format!(
-            "{:>5} {:>8} {:>13} {:>8} {:>7} {:>8} {:>7}  {}",
-            "TAB", "HEAP", "SCROLLBACK", "READ", "CPU", "TRIMMED", "IDLE", "TITLE"
+            "{:>5} {:<TITLE_CELLS$} {:>8} {:>13} {:>8} {:>7} {:>8} {:>7}",
+            "TAB", "TITLE", "HEAP", "SCROLLBACK", "READ", "CPU", "TRIMMED", "IDLE"
         ),
     ];
     let mut tabs: Vec<_> = ledger.tabs.iter().filter(|t| t.window == window).collect();
     tabs.sort_by_key(|t| std::cmp::Reverse(t.heap_bytes));
     for tab in tabs {
+        // The title right after the id, cut to its column, so a narrow window shows it too.
+        let title: String = tab.title.chars().take(TITLE_CELLS).collect();
         out.push(format!(
-            "{:>4}{} {:>8} {:>13} {:>8} {:>6}s {:>8} {:>7}  {}",
+            "{:>4}{} {:<TITLE_CELLS$} {:>8} {:>13} {:>8} {:>6}s {:>8} {:>7}",
             tab.id.0,
             if tab.focused { '*' } else { ' ' },
+            title,
             human_bytes(tab.heap_bytes),
             format!("{}/{}", tab.scrollback_lines, tab.scrollback_limit),
             human_bytes(tab.pty_bytes_read),
             format!("{:.1}", tab.processes_cpu_ms as f64 / 1000.0),
             human_bytes(tab.trimmed_bytes),
             tab.idle_ms.map_or("-".into(), |ms| format!("{:.1}s", ms as f64 / 1000.0)),
-            tab.title,
         ));
     }
     out
@@ -233,8 +238,12 @@ mod tests {
         };
         let l = lines(&ledger, WindowId(1));
         assert_eq!(l.len(), 4, "{l:?}");
-        assert!(l[2].trim_start().starts_with("2*") && l[2].ends_with("t2"), "{l:?}");
-        assert!(l[3].ends_with("t1"));
+        assert!(l[2].trim_start().starts_with("2* t2 "), "{l:?}");
+        assert!(l[3].trim_start().starts_with("1  t1 "), "{l:?}");
+        // The columns line up under the header, the title's included.
+        let at = |line: &str, word: &str| line.find(word);
+        assert_eq!(at(&l[1], "TITLE"), at(&l[2], "t2"), "{l:?}");
+        assert!(l.iter().skip(1).all(|line| line.chars().count() == l[1].chars().count()), "{l:?}");
         assert!(l[0].contains("unaccounted -5B"));
     }
 }
