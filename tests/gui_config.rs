@@ -314,10 +314,16 @@ fn a_config_directory_made_after_start_is_watched() {
     std::fs::create_dir_all(&dots).unwrap();
     let target = dots.join("real.toml");
     std::fs::write(&target, colours("#607080")).unwrap();
+    eprintln!("STEP symlink");
     std::fs::remove_file(&path).unwrap();
     std::os::unix::fs::symlink(&target, &path).unwrap();
     let img = gui.capture_when(xid, Duration::from_secs(10), shows(0x607080));
-    assert!(shows(0x607080)(&img), "the new link applies");
+    assert!(
+        shows(0x607080)(&img),
+        "the new link applies; stats {}; stderr {}",
+        gui.json(&["stats"]),
+        gui.stderr()
+    );
     for (i, colour) in [0x708090_u32, 0x8090a0].into_iter().enumerate() {
         if i == 0 {
             std::fs::write(&target, colours(&format!("#{colour:06x}"))).unwrap();

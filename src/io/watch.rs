@@ -37,6 +37,15 @@ struct Dir {
     /// components on the way down, and an event about one of them moves the watch down
     /// ([`IoState::rearm_watches`]).
     ancestor: bool,
+    /// The directory's (device, inode) when its watch was made: inotify watches an inode,
+    /// so a directory removed and made again under the same path needs a new watch.
+    inode: Option<(u64, u64)>,
+}
+
+/// The (device, inode) of the directory at `path`, if there is one.
+fn inode(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
 }
 
 /// The watches of the configuration files.
@@ -126,18 +135,41 @@ impl IoState {
             return Ok(Response::Done);
         }
         self.watch.files = paths;
-        self.rearm_watches();
+        if self.rearm_watches() {
+            // A directory appeared while the UI read: its file may have come with it.
+            self.settle_then_tell();
+        }
         Ok(Response::Done)
     }
 
     /// Watch the directories [`wanted_dirs`] gives for the files named last: a directory
     /// watched before keeps its handle, one no longer wanted is closed. The number of
-    /// watches is bounded by twice [`MAX_WATCHED_FILES`].
-    fn rearm_watches(&mut self) {
+    /// watches is bounded by twice [`MAX_WATCHED_FILES`]. A directory made between looking
+    /// for it and watching its ancestor would never be seen from there (its creation came
+    /// before the watch), so the look is repeated until it agrees with the watches (a few
+    /// times at most). Returns whether it had to look again.
+    fn rearm_watches(&mut self) -> bool {
+        const MAX_LOOKS: usize = 4;
+        for look in 0..MAX_LOOKS {
+            self.rearm_once();
+            let wanted = wanted_dirs(&self.watch.files);
+            let agree = wanted.iter().all(|(path, _, ancestor)| {
+                self.watch.dirs.iter().any(|d| d.path == *path && d.ancestor == *ancestor)
+            });
+            if agree {
+                return look > 0;
+            }
+        }
+        true
+    }
+
+    fn rearm_once(&mut self) {
         let wanted = wanted_dirs(&self.watch.files);
         let mut old = std::mem::take(&mut self.watch.dirs);
         for (path, names, ancestor) in wanted {
-            if let Some(i) = old.iter().position(|d| d.path == path) {
+            // The same directory (not one made again under its path) keeps its watch.
+            let now = inode(&path);
+            if let Some(i) = old.iter().position(|d| d.path == path && d.inode == now) {
                 let mut kept = old.swap_remove(i);
                 kept.names = names;
                 kept.ancestor = ancestor;
@@ -146,7 +178,9 @@ impl IoState {
             }
             let Ok(c) = CString::new(path.as_os_str().as_bytes()) else { continue };
             match self.handles.open_fs_event(self.lp, Owner::ConfigWatch, &c) {
-                Ok(handle) => self.watch.dirs.push(Dir { handle, path, names, ancestor }),
+                Ok(handle) => {
+                    self.watch.dirs.push(Dir { handle, path, names, ancestor, inode: now })
+                }
                 Err(e) => log::info!("not watching {}: {e}", path.display()),
             }
         }
@@ -173,7 +207,7 @@ impl IoState {
             log::info!("watching the configuration failed: {}", super::uv::error_text(status));
             return;
         }
-        let Some(dir) = self.watch.dirs.iter().find(|d| d.handle == key) else { return };
+        let Some(dir) = self.watch.dirs.iter_mut().find(|d| d.handle == key) else { return };
         // The names that matter, and the directory's own (libuv names the directory itself
         // when it is deleted or moved): other entries' events (a busy home directory's, when
         // it is the ancestor watched) cost no more than this comparison.
@@ -184,12 +218,24 @@ impl IoState {
         {
             return;
         }
+        if name.is_none() || name == own {
+            // The watched directory itself went (or moved): its watch is on an inode that is
+            // gone, even when a new directory (maybe with the same inode number) already
+            // stands at its path. Mark it so that the re-arm below makes a new one.
+            dir.inode = None;
+        }
         // The watches follow what the event may have changed: a missing directory appeared
         // (the watch moves down), the watched one went away (its nearest ancestor is watched
         // until it is back), or the file became a symbolic link or now points elsewhere (its
         // target's directory is watched too). Watches kept keep their handles. The file may
         // have come or gone with it: the UI re-reads after the settle time.
         self.rearm_watches();
+        self.settle_then_tell();
+    }
+
+    /// Tell the UI to re-read once the files have been quiet for [`SETTLE_MS`] (the settle
+    /// timer, started or pushed back).
+    fn settle_then_tell(&mut self) {
         match self.watch.settle {
             Some(timer) => self.handles.timer_again(timer, SETTLE_MS),
             None => match self.handles.open_timer(self.lp, Owner::ConfigSettle, SETTLE_MS, 0) {
