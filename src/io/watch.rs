@@ -150,9 +150,11 @@ impl IoState {
     /// times at most). Returns whether it had to look again.
     fn rearm_watches(&mut self) -> bool {
         const MAX_LOOKS: usize = 4;
+        let mut wanted = wanted_dirs(&self.watch.files);
         for look in 0..MAX_LOOKS {
-            self.rearm_once();
-            let wanted = wanted_dirs(&self.watch.files);
+            self.rearm_once(wanted);
+            // The look after watching is the next round's, if it does not agree.
+            wanted = wanted_dirs(&self.watch.files);
             let agree = wanted.iter().all(|(path, _, ancestor)| {
                 self.watch.dirs.iter().any(|d| d.path == *path && d.ancestor == *ancestor)
             });
@@ -163,8 +165,8 @@ impl IoState {
         true
     }
 
-    fn rearm_once(&mut self) {
-        let wanted = wanted_dirs(&self.watch.files);
+    /// Make the watches `wanted` (from [`wanted_dirs`]) and close the others.
+    fn rearm_once(&mut self, wanted: Vec<(PathBuf, Vec<OsString>, bool)>) {
         let mut old = std::mem::take(&mut self.watch.dirs);
         for (path, names, ancestor) in wanted {
             // The same directory (not one made again under its path) keeps its watch.
