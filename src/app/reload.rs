@@ -79,17 +79,11 @@ impl App {
             let problems: Vec<String> =
                 blocking.iter().chain(&ignored).map(|p| kept_running(p)).collect();
             let message = problems.join("\n");
-            self.show_config_error(Some(banner(&problems)));
+            self.show_config_error(Some(banner(&problems, "; not applied")));
             return Err(message);
         }
         self.apply_config(loaded.config, bindings);
-        self.show_config_error(ignored.first().map(|first| {
-            let more = match ignored.len() {
-                1 => String::new(),
-                n => format!(" ({} more)", n - 1),
-            };
-            format!("{}{more}", config::brief(first))
-        }));
+        self.show_config_error((!ignored.is_empty()).then(|| banner(&ignored, "")));
         for p in &ignored {
             eprintln!("uvterm: {p}");
         }
@@ -188,14 +182,16 @@ pub(super) fn config_path(option: Option<&std::path::Path>) -> Option<PathBuf> {
 }
 
 /// The banner of a reload with `problems` (as [`kept_running`] words them): the first
-/// mistake, then its file's name and line, so that the mistake shows at 80 columns.
-fn banner(problems: &[String]) -> String {
+/// mistake, then its file's name and line, so that the mistake shows at 80 columns, then
+/// `outcome` (`"; not applied"`, or nothing when the problems were only ignored) and how many
+/// more there are.
+fn banner(problems: &[String], outcome: &str) -> String {
     let first = problems.first().map_or("", String::as_str);
     let more = match problems.len() {
         0 | 1 => String::new(),
         n => format!(" ({} more)", n - 1),
     };
-    format!("{}; not applied{more}", config::brief(first))
+    format!("{}{outcome}{more}", config::brief(first))
 }
 
 /// Whether a loading problem only says what was left out (an unknown key, a bad include
@@ -228,7 +224,7 @@ mod tests {
                 .to_owned(),
             "/work/s8-user/cfg/uvterm/uvterm.toml, line 4: font.family: x".to_owned(),
         ];
-        let b = banner(&problems);
+        let b = banner(&problems, "; not applied");
         assert_eq!(
             b,
             "font.size: invalid type: string \"big\", expected a number from 1 to 200 \
