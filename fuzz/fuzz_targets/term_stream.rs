@@ -1,8 +1,9 @@
 //! Fuzz the terminal core: arbitrary bytes, cut into reads at arbitrary places, with resizes
 //! in between. Checks that nothing panics, the cursor stays inside the grid, and every
 //! side-table reference is accounted for (compressed history blocks included: the history is
-//! compressed in tiny blocks so short inputs reach the codec); that the fast paths agree with
-//! vte alone; and that compressing history changes nothing a reader sees.
+//! compressed in tiny blocks so short inputs reach the codec, at once or deferred); that the
+//! fast paths agree with vte alone; and that compressing history changes nothing a reader
+//! sees.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,11 +23,18 @@ fuzz_target!(|data: &[u8]| {
     // Plain history rows kept and rows per compressed block.
     let geometry = (data[2] as usize / 64 % 4, 1 + data[3] as usize / 97 % 3);
 
-    let mut term = Term::new(cols, lines, config.clone());
+    // Half the inputs defer compression (as the I/O thread does) and compress what waits a
+    // block at a time between some chunks, as when output pauses.
+    let defer = if data[1] >= 128 { 1 + data[1] as usize % 200 } else { 0 };
+    let deferring = TermConfig { defer_compression_cells: defer, ..config.clone() };
+    let mut term = Term::new(cols, lines, deferring);
     term.set_history_compression_geometry(geometry.0, geometry.1);
     let mut parser = Parser::new();
     for (i, chunk) in stream.chunks(step).enumerate() {
         term.advance(&mut parser, chunk);
+        if i % 5 == 4 {
+            term.compress_deferred_history(1);
+        }
         if i % 7 == 6 {
             let c = 1 + chunk[0] as usize % 50;
             let l = 1 + chunk[chunk.len() - 1] as usize % 15;

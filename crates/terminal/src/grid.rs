@@ -238,6 +238,10 @@ pub struct Grid {
     hot_rows: usize,
     /// Rows per block ([`BLOCK_ROWS`], smaller in tests).
     block_rows: usize,
+    /// Cells of history beyond `hot_rows` left plain while output flows, until
+    /// [`Grid::compress_deferred`] (0: compressed as it scrolls in). See
+    /// [`crate::TermConfig::defer_compression_cells`].
+    defer_cells: usize,
     next_block_id: u64,
     /// Makes the blocks (its buffer is reused).
     encoder: Encoder,
@@ -275,6 +279,7 @@ impl Grid {
             compress: false,
             hot_rows: HOT_ROWS,
             block_rows: BLOCK_ROWS,
+            defer_cells: 0,
             next_block_id: 0,
             encoder: Encoder::default(),
             spare: Vec::new(),
@@ -306,6 +311,51 @@ impl Grid {
         self.hot_rows = hot_rows;
         self.block_rows = block_rows.max(1);
         self.compress_cold();
+    }
+
+    /// Leave up to `cells` cells of history beyond the hot rows plain until
+    /// [`Grid::compress_deferred`]; 0 compresses as rows scroll in. Lowering it compresses
+    /// what is now over the limit at once.
+    pub(crate) fn set_compression_deferral(&mut self, cells: usize) {
+        self.defer_cells = cells;
+        self.compress_cold();
+    }
+
+    /// Plain history rows kept before the scroll path compresses: the hot rows, plus the
+    /// deferral's rows (at least one block's worth when deferring at all).
+    fn compress_threshold(&self) -> usize {
+        let deferred = if self.defer_cells == 0 {
+            0
+        } else {
+            (self.defer_cells / self.cols).max(self.block_rows)
+        };
+        self.hot_rows + deferred
+    }
+
+    /// History rows left plain by the deferral that [`Grid::compress_deferred`] would
+    /// compress now: 0 when compression is off or nothing waits.
+    pub fn deferred_rows(&self) -> usize {
+        if !self.compress {
+            return 0;
+        }
+        let waiting = self.hot_len().saturating_sub(self.hot_rows);
+        waiting - waiting % self.block_rows
+    }
+
+    /// Compress up to `max_blocks` blocks of the history the deferral left plain, oldest
+    /// first, down to the hot rows. Returns whether more waits. The embedder calls it once
+    /// output has paused, in small steps so that a reader of the terminal never waits long.
+    pub(crate) fn compress_deferred(&mut self, max_blocks: usize) -> bool {
+        if !self.compress {
+            return false;
+        }
+        let mut left = max_blocks;
+        while left > 0 && self.hot_len() >= self.hot_rows + self.block_rows {
+            self.compress_front_block();
+            left -= 1;
+        }
+        self.after_compressing();
+        self.deferred_rows() > 0
     }
 
     /// (plain history rows kept, rows per block): see [`Grid::set_compression_geometry`].
@@ -435,7 +485,7 @@ impl Grid {
                 }
             }
         }
-        if self.compress && self.hot_len() >= self.hot_rows + self.block_rows {
+        if self.compress && self.hot_len() >= self.compress_threshold() + self.block_rows {
             self.compress_cold();
         }
     }
@@ -559,27 +609,39 @@ impl Grid {
         }
     }
 
-    /// Compress plain history rows beyond the newest `hot_rows`, a block at a time. The
-    /// compressed rows' cell buffers are kept (up to a block's worth) for the rows that scroll
-    /// in next.
+    /// Compress plain history rows beyond the newest `hot_rows` (and beyond the deferral's
+    /// allowance, see [`Grid::set_compression_deferral`]), a block at a time. The compressed
+    /// rows' cell buffers are kept (up to a block's worth) for the rows that scroll in next.
     fn compress_cold(&mut self) {
         if !self.compress {
             return;
         }
-        while self.hot_len() >= self.hot_rows + self.block_rows {
-            let block = self.encoder.encode(self.next_block_id, self.rows.range(..self.block_rows));
-            self.next_block_id += 1;
-            self.cold_bytes += block.heap_bytes();
-            self.cold.push_back(block);
-            // The block holds the rows' references now: the cells go without releasing.
-            for row in self.rows.drain(..self.block_rows) {
-                if self.spare.len() < self.block_rows {
-                    let mut cells = row.cells;
-                    cells.clear();
-                    self.spare.push(cells);
-                }
+        let threshold = self.compress_threshold();
+        while self.hot_len() >= threshold + self.block_rows {
+            self.compress_front_block();
+        }
+        self.after_compressing();
+    }
+
+    /// Compress the oldest `block_rows` plain history rows into a block. The caller checks
+    /// that there are that many.
+    fn compress_front_block(&mut self) {
+        let block = self.encoder.encode(self.next_block_id, self.rows.range(..self.block_rows));
+        self.next_block_id += 1;
+        self.cold_bytes += block.heap_bytes();
+        self.cold.push_back(block);
+        // The block holds the rows' references now: the cells go without releasing.
+        for row in self.rows.drain(..self.block_rows) {
+            if self.spare.len() < self.block_rows {
+                let mut cells = row.cells;
+                cells.clear();
+                self.spare.push(cells);
             }
         }
+    }
+
+    /// Give back what compressing left over: a large encoder buffer, unused row slots.
+    fn after_compressing(&mut self) {
         self.encoder.trim(false);
         // A reflow decodes the whole history into plain rows and compresses it again: give
         // back the row slots it needed (a `VecDeque` never shrinks by itself), or every

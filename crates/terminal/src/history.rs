@@ -103,6 +103,24 @@ impl Term {
         grid.set_compression(on, &mut self.tables);
     }
 
+    /// Compress up to `max_blocks` blocks (of [`history_block::BLOCK_ROWS`] lines) of the
+    /// history that [`TermConfig::defer_compression_cells`] left plain, oldest first. Returns
+    /// whether more waits. Call it once output has paused, a few blocks at a time: each block
+    /// costs tens of microseconds under the embedder's lock.
+    ///
+    /// [`TermConfig::defer_compression_cells`]: crate::TermConfig::defer_compression_cells
+    /// [`history_block::BLOCK_ROWS`]: crate::history_block::BLOCK_ROWS
+    pub fn compress_deferred_history(&mut self, max_blocks: usize) -> bool {
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        grid.compress_deferred(max_blocks)
+    }
+
+    /// Lines of history waiting for [`Term::compress_deferred_history`] (a whole number of
+    /// blocks; 0 when nothing waits or compression is off).
+    pub fn deferred_history_lines(&self) -> usize {
+        self.main_grid().deferred_rows()
+    }
+
     /// Take a reloaded configuration: the default palette (colours programs set with OSC 4/10/
     /// 11/12 are replaced, as Alacritty does on reload), the default cursor style, the
     /// permissions, and the scrollback limit (history beyond a lower limit goes at once).
@@ -117,6 +135,12 @@ impl Term {
         (self.config.cell_pixels, self.config.apply_resize_requests) = keep;
         if config.compress_history != self.config.compress_history {
             self.set_history_compression(config.compress_history);
+        }
+        if config.defer_compression_cells != self.config.defer_compression_cells {
+            self.config.defer_compression_cells = config.defer_compression_cells;
+            let grid =
+                if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+            grid.set_compression_deferral(config.defer_compression_cells);
         }
         self.config.scrollback_lines = config.scrollback_lines;
         // The primary screen's grid keeps the history (the alternate screen keeps none).

@@ -87,6 +87,11 @@ const KEYBOARD_STACK_MAX: usize = 16;
 /// their own size requests (window, IPC) at the same bound.
 pub const MAX_REQUESTED_SIZE: usize = 1000;
 
+/// What the embedders (the GUI's and the headless I/O threads) give
+/// [`TermConfig::defer_compression_cells`]: 1.5 Mi cells, 12 MiB of plain rows, enough for the
+/// default 10,000-line scrollback of up to 157 columns.
+pub const DEFER_COMPRESSION_CELLS: usize = 3 << 19;
+
 /// Settings the embedder chooses.
 #[derive(Debug, Clone)]
 pub struct TermConfig {
@@ -95,6 +100,13 @@ pub struct TermConfig {
     /// Keep history that has scrolled far off screen compressed (`scrollback.compress`):
     /// see [`grid`]. Off, every history row stays plain 8-byte cells.
     pub compress_history: bool,
+    /// Cells of history beyond the newest [`grid::HOT_ROWS`] lines left plain while output
+    /// flows, until the embedder calls [`Term::compress_deferred_history`] (once output has
+    /// paused). 0, the default, compresses rows as they scroll in. A flood that pushes more
+    /// lines through than the scrollback keeps then never compresses the lines it pushes out
+    /// again; the cost is up to this many 8-byte cells held plain meanwhile
+    /// ([`DEFER_COMPRESSION_CELLS`] is the embedders' choice).
+    pub defer_compression_cells: usize,
     /// OSC 52 read (`?`): refused unless enabled.
     pub allow_clipboard_read: bool,
     /// XTWINOPS 20/21 (icon/title report): refused unless enabled.
@@ -115,6 +127,7 @@ impl Default for TermConfig {
         Self {
             scrollback_lines: DEFAULT_SCROLLBACK,
             compress_history: true,
+            defer_compression_cells: 0,
             allow_clipboard_read: false,
             allow_title_report: false,
             apply_resize_requests: false,
@@ -328,6 +341,7 @@ impl Term {
             events: Vec::new(),
             config,
         };
+        term.screen.grid.set_compression_deferral(term.config.defer_compression_cells);
         term.screen.grid.set_compression(term.config.compress_history, &mut term.tables);
         term
     }

@@ -250,3 +250,62 @@ fn a_full_compressed_history_drops_its_oldest_lines_one_by_one() {
     }
     assert!(t.term.compressed_scrollback_len() >= 16);
 }
+
+#[test]
+fn deferred_compression_leaves_a_flood_plain_and_compresses_it_when_asked() {
+    // Deferring 40 rows' worth of cells: a flood longer than the 30-line scrollback pushes
+    // its lines out plain, and only what is left is compressed afterwards.
+    let config = TermConfig {
+        scrollback_lines: 30,
+        defer_compression_cells: 40 * 10,
+        ..TermConfig::default()
+    };
+    let mut t = T::with_config(10, 3, config);
+    t.term.set_history_compression_geometry(4, 8);
+    let mut plain = T::with_config(
+        10,
+        3,
+        TermConfig { scrollback_lines: 30, compress_history: false, ..TermConfig::default() },
+    );
+    let mut eager =
+        T::with_config(10, 3, TermConfig { scrollback_lines: 30, ..Default::default() });
+    eager.term.set_history_compression_geometry(4, 8);
+    for i in 0..200 {
+        let line = format!("{i}\r\n");
+        t.feed(&line);
+        plain.feed(&line);
+        eager.feed(&line);
+    }
+    assert_eq!(
+        eager.term.compressed_scrollback_len(),
+        24,
+        "eager: all but the hot rows, in blocks"
+    );
+    assert_eq!(t.term.compressed_scrollback_len(), 0, "the flood stayed plain");
+    assert_eq!(t.term.deferred_history_lines(), 24, "three blocks wait");
+    assert_eq!(t.term.text(true), plain.term.text(true));
+    // One block per step, oldest first, until only the hot rows are plain.
+    assert!(t.term.compress_deferred_history(1), "more waits after one block");
+    assert_eq!(t.term.compressed_scrollback_len(), 8);
+    assert!(!t.term.compress_deferred_history(usize::MAX), "nothing waits after the rest");
+    assert_eq!(t.term.compressed_scrollback_len(), 24);
+    assert_eq!(t.term.deferred_history_lines(), 0);
+    assert_eq!(t.term.text(true), plain.term.text(true));
+    assert!(t.term.verify_invariants().is_ok(), "{:?}", t.term.verify_invariants());
+    // A flood after that consumes the compressed blocks from the oldest end, then goes on
+    // plain; the history reads back as written throughout.
+    for i in 200..260 {
+        let line = format!("{i}\r\n");
+        t.feed(&line);
+        plain.feed(&line);
+        assert_eq!(t.term.text(true), plain.term.text(true), "after line {i}");
+    }
+    assert!(t.term.verify_invariants().is_ok(), "{:?}", t.term.verify_invariants());
+    // Turning the deferral off compresses what waits at once.
+    let mut off = TermConfig { scrollback_lines: 30, ..TermConfig::default() };
+    off.defer_compression_cells = 0;
+    t.term.reconfigure(&off);
+    assert_eq!(t.term.deferred_history_lines(), 0);
+    assert_eq!(t.term.compressed_scrollback_len(), 24);
+    assert_eq!(t.term.text(true), plain.term.text(true));
+}

@@ -173,16 +173,26 @@ proptest! {
         scrollback in 0usize..60,
         hot in 0usize..5,
         block in 1usize..5,
+        deferred_cells in prop::sample::select(vec![0usize, 1, 30, 200]),
+        idle_steps in prop::collection::vec(0usize..4, 6),
     ) {
         let plain = TermConfig { scrollback_lines: scrollback, compress_history: false, ..TermConfig::default() };
-        let packed = TermConfig { compress_history: true, ..plain.clone() };
+        // With a deferral, the history waits plain until the "output paused" steps below.
+        let packed = TermConfig {
+            compress_history: true,
+            defer_compression_cells: deferred_cells,
+            ..plain.clone()
+        };
         let mut a = Term::new(10, 5, packed);
         a.set_history_compression_geometry(hot, block);
         let mut b = Term::new(10, 5, plain);
         let (mut pa, mut pb) = (Parser::new(), Parser::new());
-        for (bytes, cols, lines) in parts {
+        for (i, (bytes, cols, lines)) in parts.into_iter().enumerate() {
             a.advance(&mut pa, &bytes);
             b.advance(&mut pb, &bytes);
+            if idle_steps[i] > 0 {
+                a.compress_deferred_history(idle_steps[i]);
+            }
             prop_assert!(a.verify_invariants().is_ok(), "{:?} after {:?}", a.verify_invariants(), String::from_utf8_lossy(&bytes));
             prop_assert_eq!(a.main_grid().dropped(), b.main_grid().dropped());
             prop_assert_eq!(fingerprint(&mut a), fingerprint(&mut b), "input {:?}", String::from_utf8_lossy(&bytes));
