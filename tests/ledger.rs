@@ -254,6 +254,54 @@ fn ten_thousand_lines_of_scrollback_cost_cells_times_eight_and_go_back() {
 }
 
 #[test]
+fn a_flood_is_compressed_once_its_output_pauses_and_its_timer_goes() {
+    // Compression on (the default): the I/O thread leaves a flood's history plain while it
+    // flows and compresses it once the tab has been quiet for a moment, then closes the timer.
+    let d = Daemon::start_with("ledger-defer", &[]);
+    let tab = open(&d, &["/bin/sh"]);
+    wait_for(10, "the tab in the ledger", || tab_of(&ledger(&d), tab));
+    let counts_before = settled_counts(&d, None);
+    // 30,000 lines through a 10,000-line scrollback.
+    d.request(&format!(r#"{{"cmd":"send-text","tab":{tab},"text":"seq 1 30000\n"}}"#));
+    wait_for(30, "10,000 lines of history", || {
+        tab_of(&ledger(&d), tab).filter(|t| t["scrollback_lines"] == 10_000)
+    });
+    let plain_cells = 10_000 * 80 * 8u64;
+    let started = Instant::now();
+    let t = wait_for(20, "the history compressed", || {
+        tab_of(&ledger(&d), tab).filter(|t| {
+            let p = &t["heap_parts"];
+            p["compressed"].as_u64() > Some(0)
+                && p["scrollback"].as_u64() < Some(plain_cells / 8)
+                // Its PTY's poll handle only: the compression's timer (and the title's) closed.
+                && t["uv_handles"] == 1
+        })
+    });
+    let parts = &t["heap_parts"];
+    eprintln!(
+        "10,000 lines after a 30,000-line flood, {} ms after the history filled: plain {} B, \
+         compressed {} B",
+        started.elapsed().as_millis(),
+        parts["scrollback"],
+        parts["compressed"]
+    );
+    // Everything but the hot rows (256 lines) and a part block is compressed: a short
+    // `seq` line costs far under a byte a cell.
+    assert!(parts["compressed"].as_u64().unwrap() < plain_cells / 20, "{t}");
+    assert_eq!(t["scrollback_lines"], 10_000);
+    // The tab's text is intact: the history still starts 10,000 lines above the prompt.
+    let out = d.msg(&["get-text", &tab.to_string(), "--scrollback"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines.iter().any(|l| l.trim() == "30000"), "the last line of the flood is kept");
+    assert!(lines.iter().any(|l| l.trim() == "20100"), "lines 10,000 back are kept");
+    assert!(!lines.iter().any(|l| l.trim() == "100"), "the oldest lines went");
+    // No timer or handle is left behind.
+    assert_eq!(settled_counts(&d, Some(counts_before)), counts_before);
+}
+
+#[test]
 fn yes_shows_in_its_own_tabs_bytes_and_cpu_only() {
     let d = Daemon::start("ledger-yes");
     let busy = open(&d, &["yes"]);

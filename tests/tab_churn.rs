@@ -1,5 +1,6 @@
 //! 1,000 tabs through the real loop on real PTYs, each running a short-lived command or an
-//! interactive `sh` with output; half end by the child exiting, half are closed from outside.
+//! interactive `sh` with output (some flooding their history, closed while its compression
+//! waits); half end by the child exiting, half are closed from outside.
 //! Afterwards everything they took is back: slotmap entries, libuv handles and descriptors
 //! equal the baseline before the first tab, no child is left (`waitpid(-1)` says so), and
 //! every tab's terminal has been dropped.
@@ -42,10 +43,13 @@ fn a_thousand_tabs_come_and_go_without_a_trace() {
                 .open(WindowTarget::New, spec("/bin/sh", &["-i"]))
                 .unwrap_or_else(|e| panic!("tab {i}: {e}"));
             let marker = format!("interactive {}", i * 7);
+            // One in ten floods its history first and is closed while that history still
+            // waits for its deferred compression (its timer armed).
+            let flood = if i % 20 == 1 { "seq 1 2000; " } else { "" };
             lp.io
                 .send(Command::Write {
                     tab: tab.id,
-                    bytes: format!("echo interactive $(({i}*7))\n").into_bytes(),
+                    bytes: format!("{flood}echo interactive $(({i}*7))\n").into_bytes(),
                 })
                 .unwrap();
             assert!(

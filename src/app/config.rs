@@ -1321,6 +1321,8 @@ impl Config {
         crate::term::TermConfig {
             scrollback_lines: self.scrollback.lines,
             compress_history: self.scrollback.compress,
+            // The I/O thread's choice (`io::ledger::deferred_compression_cells`).
+            defer_compression_cells: 0,
             allow_clipboard_read: self.terminal.allow_clipboard_read,
             allow_title_report: self.terminal.allow_title_report,
             apply_resize_requests: false,

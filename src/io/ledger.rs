@@ -37,6 +37,19 @@ impl Default for LedgerConfig {
     }
 }
 
+/// The history a tab's terminal leaves plain while output flows
+/// ([`crate::term::TermConfig::defer_compression_cells`]): the core's
+/// [`crate::term::DEFER_COMPRESSION_CELLS`], or none with a history or memory budget, so that
+/// budgets always weigh compressed history and never trim lines only because their
+/// compression was still to come.
+pub fn deferred_compression_cells(ledger: &LedgerConfig) -> usize {
+    if ledger.scrollback_max_bytes == 0 && ledger.memory_budget == 0 {
+        crate::term::DEFER_COMPRESSION_CELLS
+    } else {
+        0
+    }
+}
+
 /// Output bytes a tab reads between two budget checks: the check walks the history's rows,
 /// so it runs once per this much output (or [`BUDGET_CHECK_ROWS`] new history rows,
 /// whichever comes first), not per read.

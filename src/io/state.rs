@@ -109,6 +109,10 @@ pub(crate) struct Tab {
     title: TabTitle,
     /// The armed one-shot look at the foreground process (`Owner::TitleCheck`), if any.
     title_timer: Option<HandleKey>,
+    /// The armed deferred history compression (`Owner::HistoryCompress`), if any, and the
+    /// cells it has compressed so far (their plain rows are freed: see `trim`).
+    compress_timer: Option<HandleKey>,
+    compressed_cells: usize,
 }
 
 /// What a tab is called: the user's name for it, else the program's title (OSC 0/2), else
@@ -144,6 +148,13 @@ impl TabTitle {
 /// How long after output or input a tab looks at its foreground process again (ms): once
 /// per burst, never while the tab is idle.
 const TITLE_CHECK_MS: u64 = 100;
+/// How long a tab's output must pause before the history it left plain is compressed (ms):
+/// a flood that pushes more lines through than the scrollback keeps never compresses the
+/// lines it pushes out (see `TermConfig::defer_compression_cells`).
+const COMPRESS_QUIET_MS: u64 = 50;
+/// Blocks of history compressed per turn of the loop once output paused: 512 lines, about
+/// 0.5–1 ms under the terminal's lock.
+const COMPRESS_STEP_BLOCKS: usize = 8;
 /// How long a foreground process group's name read from `/proc` is trusted while the same
 /// group stays in the foreground (see `TabTitle::pgid`).
 const TITLE_REREAD: std::time::Duration = std::time::Duration::from_secs(1);
@@ -334,6 +345,8 @@ impl IoState {
                     tab.title_timer = None;
                 }
             }
+            // Its tab forgot it when it was closed (see `compress_history_step`).
+            Owner::HistoryCompress(_) => (),
             Owner::ConfigWatch | Owner::ConfigSettle => (),
             Owner::Wakeup | Owner::ChildSignal | Owner::Termination => (),
         }
@@ -399,6 +412,7 @@ impl IoState {
                 self.handles.close(key);
                 self.check_title(tab);
             }
+            Owner::HistoryCompress(tab) => self.compress_history_step(key, tab),
             Owner::ConfigSettle => self.on_config_settled(key),
             _ => (),
         }
@@ -1017,7 +1031,11 @@ impl IoState {
         let pid = pty.pid;
         self.children.insert(pid, Child { tab: None, kill_timer: None });
         let master = File::from(pty.master);
-        let term_config = TermConfig { cell_pixels: (cw, ch), ..self.config.term.clone() };
+        let term_config = TermConfig {
+            cell_pixels: (cw, ch),
+            defer_compression_cells: ledger::deferred_compression_cells(&self.config.ledger),
+            ..self.config.term.clone()
+        };
         let mut term = Term::new(spec.cols as usize, spec.lines as usize, term_config);
         let (outer, text) = self.window_position_of(window);
         term.set_window_position(outer, text);
@@ -1050,6 +1068,8 @@ impl IoState {
             meter: Default::default(),
             title: TabTitle::default(),
             title_timer: None,
+            compress_timer: None,
+            compressed_cells: 0,
         });
         match self.handles.open_poll(self.lp, Owner::TabPoll(key), fd, uv::READABLE) {
             Ok(poll) => self.tabs[key].poll = poll,
@@ -1111,6 +1131,8 @@ impl IoState {
         let mut eof = false;
         // Cells of history freed at once (ED 3…), to give back to the OS after the reads.
         let mut history_freed = 0;
+        // Output left history plain for the deferred compression.
+        let mut deferred = false;
         loop {
             self.serve_commands();
             let Some(tab) = self.tabs.get_mut(key) else { return };
@@ -1140,6 +1162,7 @@ impl IoState {
                 history_freed = history_freed.max(dropped * term.cols());
                 let added = term.grid().history_len().saturating_sub(history);
                 tab.meter.rows_since_check += added as u64;
+                deferred = term.deferred_history_lines() > 0;
                 (term.take_replies(), term.take_events())
             };
             tab.meter.parse_ns += started.elapsed().as_nanos() as u64;
@@ -1181,6 +1204,9 @@ impl IoState {
             self.notify_output(key);
             self.output_metered(key);
             self.arm_title_check(key);
+        }
+        if deferred {
+            self.arm_history_compression(key);
         }
         if eof {
             self.output_ended(key);
@@ -1414,6 +1440,9 @@ impl IoState {
         if let Some(timer) = tab.title_timer.take() {
             self.handles.close(timer);
         }
+        if let Some(timer) = tab.compress_timer.take() {
+            self.handles.close(timer);
+        }
         if alive {
             sys::signal_group(pid, libc::SIGHUP);
             sys::signal_group(pid, libc::SIGCONT);
@@ -1639,6 +1668,62 @@ impl IoState {
                 self.tabs[key].title_timer = Some(timer);
             }
             Err(e) => log::debug!("no title check for a tab: {e}"),
+        }
+    }
+
+    /// Compress `key`'s deferred history once its output pauses ([`COMPRESS_QUIET_MS`]),
+    /// unless that is already armed. Output arms it, so an idle tab keeps no timer.
+    fn arm_history_compression(&mut self, key: TabKey) {
+        let Some(tab) = self.tabs.get(key) else { return };
+        if tab.closing || tab.compress_timer.is_some() || self.shutting_down {
+            return;
+        }
+        match self.handles.open_timer(self.lp, Owner::HistoryCompress(key), COMPRESS_QUIET_MS, 0) {
+            Ok(timer) => {
+                // Compression alone must not keep the loop alive.
+                self.handles.unref(timer);
+                self.tabs[key].compress_timer = Some(timer);
+            }
+            // The history then stays plain until the next output tries again: bounded by
+            // the deferral's cells, and nothing is lost.
+            Err(e) => log::debug!("no deferred history compression for a tab: {e}"),
+        }
+    }
+
+    /// The deferred compression's timer fired: while the tab's output goes on, look again
+    /// when it may have paused; once it has, compress [`COMPRESS_STEP_BLOCKS`] blocks per
+    /// turn of the loop (other tabs, commands and the renderer's reads come in between) and
+    /// close the timer when nothing waits.
+    fn compress_history_step(&mut self, timer: HandleKey, key: TabKey) {
+        let quiet = std::time::Duration::from_millis(COMPRESS_QUIET_MS);
+        let Some(tab) = self.tabs.get_mut(key) else {
+            self.handles.close(timer);
+            return;
+        };
+        let since = tab.meter.last_output.map_or(quiet, |t| t.elapsed());
+        if since < quiet && !self.shutting_down {
+            let wait = (quiet - since).as_millis() as u64 + 1;
+            self.handles.timer_again(timer, wait);
+            return;
+        }
+        let more = !self.shutting_down && {
+            let mut term = tab.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            let waiting = term.deferred_history_lines();
+            let more = term.compress_deferred_history(COMPRESS_STEP_BLOCKS);
+            let done = waiting.saturating_sub(term.deferred_history_lines());
+            tab.compressed_cells += done * term.cols();
+            more
+        };
+        if more {
+            self.handles.timer_again(timer, 1);
+        } else {
+            // Forgotten now rather than in the close callback, so that output arriving
+            // before that callback arms a new one.
+            tab.compress_timer = None;
+            self.handles.close(timer);
+            // The plain rows of a flood's history went back to the allocator: to the OS
+            // too, when they were many (as for a cleared history).
+            trim::history_dropped(std::mem::take(&mut tab.compressed_cells));
         }
     }
 
@@ -1941,6 +2026,7 @@ impl IoState {
                     uv_handles: 1
                         + usize::from(tab.eof_timer.is_some())
                         + usize::from(tab.title_timer.is_some())
+                        + usize::from(tab.compress_timer.is_some())
                         + usize::from(kill_timer),
                     fds: 1,
                     processes_rss_bytes: tree.iter().map(|p| p.rss_bytes).sum(),

@@ -37,7 +37,8 @@ pub fn release_tab(shared: Arc<TabShared>) -> bool {
 }
 
 /// After parsing output that dropped `cells` cells of history at once (ED 3, RIS, a smaller
-/// history limit): trim when that was large. Returns whether it trimmed.
+/// history limit), or compressing that many cells of a flood's plain history: trim when that
+/// was large. Returns whether it trimmed.
 pub fn history_dropped(cells: usize) -> bool {
     if cells >= TRIM_CELLS {
         sys::trim_heap();

@@ -52,6 +52,10 @@ pub enum Owner {
     /// A tab's one-shot look at its foreground process (the automatic title), armed by
     /// output or input, so an idle tab has no timer.
     TitleCheck(super::state::TabKey),
+    /// A tab's deferred history compression: armed by output that left history plain, it
+    /// compresses that history a few blocks at a time once the output has paused, then
+    /// closes (see `IoState::arm_history_compression`).
+    HistoryCompress(super::state::TabKey),
     /// A directory holding a configuration file the UI reads (`uv_fs_event_t`; see
     /// `io::watch`).
     ConfigWatch,

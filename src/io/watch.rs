@@ -283,7 +283,8 @@ impl IoState {
         ledger: super::LedgerConfig,
     ) {
         let cell_pixels = self.config.term.cell_pixels;
-        self.config.term = crate::term::TermConfig { cell_pixels, ..term };
+        let defer_compression_cells = super::ledger::deferred_compression_cells(&ledger);
+        self.config.term = crate::term::TermConfig { cell_pixels, defer_compression_cells, ..term };
         self.config.ledger = ledger;
         for shared in self.tab_shares() {
             let mut t = shared.term.lock().unwrap_or_else(|p| p.into_inner());
