@@ -4,7 +4,8 @@
 //! file and line (in `msg reload-config` and in a banner on screen); an included file's
 //! edit applies; `theme = …` and `-o theme=…` draw the theme's background; an unknown theme
 //! is a clear error; reloads leave the libuv handles and descriptors at their baseline;
-//! `window.opacity` below 1 gives the window a 32-bit (ARGB) visual.
+//! `window.opacity` below 1 gives the window a 32-bit (ARGB) visual; a reload that turns
+//! history compression on compresses a quiet tab's history.
 
 #[path = "common/x11.rs"]
 mod x11;
@@ -146,6 +147,49 @@ fn edits_apply_live_and_broken_edits_keep_the_running_colours() {
     assert!(last(&img), "the last edit is what shows");
     drop(gui);
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+#[test]
+fn turning_compression_on_by_a_reload_compresses_a_quiet_tab() {
+    // A tab flooded with compression off, then quiet: the reload that turns compression on
+    // compresses its history without waiting for more output.
+    let x = Xvfb::start();
+    let path = config_file("compress");
+    std::fs::write(&path, "[scrollback]\ncompress = false\n").unwrap();
+    let config = path.to_str().unwrap();
+    let gui = Gui::start(
+        &x,
+        "compress",
+        &["--config-file", config, "-e", "sh", "-c", "seq 1 30000; exec sleep 60"],
+    );
+    let tab = |gui: &Gui| gui.json(&["stats", "--tabs"])["tabs"][0].clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let full = loop {
+        let t = tab(&gui);
+        if t["scrollback_lines"] == 10_000 || Instant::now() > deadline {
+            break t;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(full["scrollback_lines"], 10_000, "the flood's history; stderr: {}", gui.stderr());
+    assert_eq!(full["heap_parts"]["compressed"], 0, "plain while compression is off: {full}");
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&path, "[scrollback]\ncompress = true\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let after = loop {
+        let t = tab(&gui);
+        let plain = t["heap_parts"]["scrollback"].as_u64().unwrap_or(u64::MAX);
+        if plain < 10_000 * 80 * 8 / 8 || Instant::now() > deadline {
+            break t;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(after["heap_parts"]["compressed"].as_u64() > Some(0), "{after}");
+    assert!(
+        after["heap_parts"]["scrollback"].as_u64() < Some(10_000 * 80),
+        "the quiet tab's history was compressed after the reload: {after}"
+    );
+    assert_eq!(after["scrollback_lines"], 10_000, "{after}");
 }
 
 #[test]

@@ -302,6 +302,24 @@ fn a_flood_is_compressed_once_its_output_pauses_and_its_timer_goes() {
 }
 
 #[test]
+fn output_slower_than_a_flood_is_compressed_while_it_flows() {
+    // 100 lines every 30 ms (about 3,000 lines a second, under the flood rate) for about
+    // 6 s: the history is compressed while the program still writes, not only at its end.
+    let d = Daemon::start_with("ledger-slow", &[]);
+    let script = "for i in $(seq 1 200); do seq 1 100; sleep 0.03; done; echo DONE; exec sleep 60";
+    let tab = open(&d, &["/bin/sh", "-c", script]);
+    let t = wait_for(20, "compressed history", || {
+        tab_of(&ledger(&d), tab).filter(|t| t["heap_parts"]["compressed"].as_u64() > Some(0))
+    });
+    let out = d.msg(&["get-text", &tab.to_string()]);
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(!screen.contains("DONE"), "compressed only after the output ended: {t}");
+    let lines = t["scrollback_lines"].as_u64().unwrap();
+    eprintln!("compressed while writing, at {lines} lines of history: {}", t["heap_parts"]);
+    assert!(lines < 20_000, "{t}");
+}
+
+#[test]
 fn yes_shows_in_its_own_tabs_bytes_and_cpu_only() {
     let d = Daemon::start("ledger-yes");
     let busy = open(&d, &["yes"]);

@@ -68,13 +68,6 @@ impl App {
             }
             IoEvent::TabOutput(tab) => {
                 crate::trace::latency("UI woken by output");
-                if let Some(w) = self.window_of_tab(tab)
-                    && let Some(o) = w.overlay.as_mut().filter(|o| o.stale())
-                {
-                    // Fresh figures while the window's tabs write, at most once a second.
-                    o.requested = std::time::Instant::now();
-                    let _ = sender.send(io::Command::Ledger { window: w.id });
-                }
                 if let Some(w) = self.window_of_tab(tab) {
                     if w.pane_visible(tab) {
                         w.window.request_redraw();

@@ -545,6 +545,15 @@ impl ApplicationHandler<IoEvent> for App {
             if let Some(t) = w.next_blink(blinking) {
                 at(t);
             }
+            // An open resource overlay: fresh figures once a second, output or not (a tab's
+            // memory changes after its output stops: the history is compressed then).
+            if let Some(o) = w.overlay.as_mut() {
+                if o.stale() {
+                    o.requested = now;
+                    let _ = self.sender.send(io::Command::Ledger { window: w.id });
+                }
+                at(o.requested + overlay::REFRESH);
+            }
             // A pending redraw and the end of a visual bell: redraw once due, else wake then.
             for deadline in [&mut w.redraw_at, &mut w.bell_until] {
                 match *deadline {

@@ -17,7 +17,8 @@ use crate::render::{GlyphDraw, GlyphId, Rect, Scene};
 
 use super::scene::{Layout, rgba};
 
-/// How often an open overlay asks for fresh figures (while its tabs write).
+/// How often an open overlay asks for fresh figures (`App::about_to_wait` wakes for it: the
+/// only clock an idle window runs, and only while the overlay is open).
 pub const REFRESH: Duration = Duration::from_secs(1);
 
 /// An open overlay: its lines and when figures were last asked for.

@@ -290,6 +290,8 @@ impl IoState {
             let mut t = shared.term.lock().unwrap_or_else(|p| p.into_inner());
             t.reconfigure(&self.config.term);
         }
+        // Compression turned on (or a deferral changed) leaves history waiting in quiet tabs.
+        self.arm_waiting_history_compression();
         self.sink.send(IoEvent::Reconfigured);
     }
 
