@@ -1665,18 +1665,30 @@ impl IoState {
     /// Look at `key`'s foreground process soon ([`TITLE_CHECK_MS`]), unless a look is
     /// already armed: output and input arm it, so an idle tab keeps no timer.
     fn arm_title_check(&mut self, key: TabKey) {
-        let Some(tab) = self.tabs.get(key) else { return };
-        if tab.closing || tab.title_timer.is_some() || self.shutting_down {
-            return;
+        let owner = Owner::TitleCheck(key);
+        if let Err(e) = self.arm_tab_timer(key, owner, TITLE_CHECK_MS, |t| &mut t.title_timer) {
+            log::debug!("no title check for a tab: {e}");
         }
-        match self.handles.open_timer(self.lp, Owner::TitleCheck(key), TITLE_CHECK_MS, 0) {
-            Ok(timer) => {
-                // A title check alone must not keep the loop alive.
-                self.handles.unref(timer);
-                self.tabs[key].title_timer = Some(timer);
-            }
-            Err(e) => log::debug!("no title check for a tab: {e}"),
+    }
+
+    /// Open a one-shot timer of `key`'s, kept in the field `slot` picks, unless one is
+    /// armed there already, the tab closes or the loop shuts down. Unreferenced: such a
+    /// timer alone never keeps the loop alive.
+    fn arm_tab_timer(
+        &mut self,
+        key: TabKey,
+        owner: Owner,
+        ms: u64,
+        slot: fn(&mut Tab) -> &mut Option<HandleKey>,
+    ) -> std::io::Result<()> {
+        let Some(tab) = self.tabs.get_mut(key) else { return Ok(()) };
+        if tab.closing || slot(tab).is_some() || self.shutting_down {
+            return Ok(());
         }
+        let timer = self.handles.open_timer(self.lp, owner, ms, 0)?;
+        self.handles.unref(timer);
+        *slot(&mut self.tabs[key]) = Some(timer);
+        Ok(())
     }
 
     /// Arm the deferred compression of every tab whose history waits for it (after a
@@ -1698,19 +1710,12 @@ impl IoState {
     /// Compress `key`'s deferred history once its output pauses ([`COMPRESS_QUIET_MS`]),
     /// unless that is already armed. Output arms it, so an idle tab keeps no timer.
     fn arm_history_compression(&mut self, key: TabKey) {
-        let Some(tab) = self.tabs.get(key) else { return };
-        if tab.closing || tab.compress_timer.is_some() || self.shutting_down {
-            return;
-        }
-        match self.handles.open_timer(self.lp, Owner::HistoryCompress(key), COMPRESS_QUIET_MS, 0) {
-            Ok(timer) => {
-                // Compression alone must not keep the loop alive.
-                self.handles.unref(timer);
-                self.tabs[key].compress_timer = Some(timer);
-            }
+        let owner = Owner::HistoryCompress(key);
+        let ms = COMPRESS_QUIET_MS;
+        if let Err(e) = self.arm_tab_timer(key, owner, ms, |t| &mut t.compress_timer) {
             // The history then stays plain until the next output tries again: bounded by
             // the deferral's cells, and nothing is lost.
-            Err(e) => log::debug!("no deferred history compression for a tab: {e}"),
+            log::debug!("no deferred history compression for a tab: {e}");
         }
     }
 
