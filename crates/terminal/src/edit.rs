@@ -55,6 +55,10 @@ impl Term {
                 retain_cell(new, tables);
                 release_cell(old, tables);
                 row.cells[i] = new;
+                // Rows without the flag are skipped when references are released.
+                if new.holds_refs() {
+                    row.flags |= RowFlags::HAS_REFS;
+                }
             }
             return;
         }

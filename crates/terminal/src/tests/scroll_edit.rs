@@ -148,3 +148,16 @@ fn huge_rep_is_bounded() {
     t.feed("\x1b[?7lb\x1b[65535b");
     assert_eq!(t.screen(), ["bbbbbbbbbb", "", ""]);
 }
+
+#[test]
+fn a_guarded_erase_in_colour_marks_its_row_as_holding_references() {
+    // SPA (C1 0x96) starts an ISO guarded area, so ECH erases cell by cell; the cells it
+    // writes carry the background colour's style, and the row must say it holds references
+    // (rows without the flag are skipped when references are released: a proptest found the
+    // style leaked when the terminal was dropped).
+    let mut t = T::new(5, 9);
+    t.feed(b"\x1b[48;5;200m\x96\x1b[X\r");
+    assert!(t.term.verify_invariants().is_ok(), "{:?}", t.term.verify_invariants());
+    t.term.release_everything();
+    assert_eq!(t.term.tables.live(), (0, 0, 0));
+}
