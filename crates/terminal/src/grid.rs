@@ -346,11 +346,8 @@ impl Grid {
     /// first, down to the hot rows. Returns whether more waits. The embedder calls it once
     /// output has paused, in small steps so that a reader of the terminal never waits long.
     pub(crate) fn compress_deferred(&mut self, max_blocks: usize) -> bool {
-        if !self.compress {
-            return false;
-        }
         let mut left = max_blocks;
-        while left > 0 && self.hot_len() >= self.hot_rows + self.block_rows {
+        while left > 0 && self.deferred_rows() > 0 {
             self.compress_front_block();
             left -= 1;
         }

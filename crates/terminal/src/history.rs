@@ -82,8 +82,8 @@ impl Term {
     /// dropped, so selections and search hits on the remaining rows stay where they were.
     pub fn trim_history(&mut self, max_bytes: usize) -> TrimReport {
         let before = self.heap_usage().total();
-        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-        let lines = grid.trim_history_to_bytes(max_bytes, &mut self.tables);
+        let (grid, tables) = self.main_grid_mut();
+        let lines = grid.trim_history_to_bytes(max_bytes, tables);
         let after = self.heap_usage().total();
         TrimReport { lines, bytes: before.saturating_sub(after) }
     }
@@ -99,8 +99,8 @@ impl Term {
     /// off decodes every compressed block back into plain rows.
     pub fn set_history_compression(&mut self, on: bool) {
         self.config.compress_history = on;
-        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-        grid.set_compression(on, &mut self.tables);
+        let (grid, tables) = self.main_grid_mut();
+        grid.set_compression(on, tables);
     }
 
     /// Compress up to `max_blocks` blocks (of [`history_block::BLOCK_ROWS`] lines) of the
@@ -111,8 +111,7 @@ impl Term {
     /// [`TermConfig::defer_compression_cells`]: crate::TermConfig::defer_compression_cells
     /// [`history_block::BLOCK_ROWS`]: crate::history_block::BLOCK_ROWS
     pub fn compress_deferred_history(&mut self, max_blocks: usize) -> bool {
-        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-        grid.compress_deferred(max_blocks)
+        self.main_grid_mut().0.compress_deferred(max_blocks)
     }
 
     /// Lines of history waiting for [`Term::compress_deferred_history`] (a whole number of
@@ -138,22 +137,19 @@ impl Term {
         }
         if config.defer_compression_cells != self.config.defer_compression_cells {
             self.config.defer_compression_cells = config.defer_compression_cells;
-            let grid =
-                if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-            grid.set_compression_deferral(config.defer_compression_cells);
+            self.main_grid_mut().0.set_compression_deferral(config.defer_compression_cells);
         }
         self.config.scrollback_lines = config.scrollback_lines;
         // The primary screen's grid keeps the history (the alternate screen keeps none).
-        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-        grid.set_max_history(config.scrollback_lines, &mut self.tables);
+        let (grid, tables) = self.main_grid_mut();
+        grid.set_max_history(config.scrollback_lines, tables);
     }
 
     /// Forget the decoded copies of compressed history kept for scrolling (e.g. when the view
     /// returns to the bottom, or before trimming memory): [`HeapUsage::decode_cache`] drops
     /// to 0 and the next read of old history decodes again.
     pub fn clear_history_decode_cache(&mut self) {
-        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-        grid.clear_decode_cache();
+        self.main_grid_mut().0.clear_decode_cache();
     }
 
     /// Keep `hot_rows` history rows plain and compress the rest in blocks of `block_rows`
@@ -162,8 +158,8 @@ impl Term {
     /// geometry through RIS.
     #[doc(hidden)]
     pub fn set_history_compression_geometry(&mut self, hot_rows: usize, block_rows: usize) {
-        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
-        grid.set_compression_geometry(hot_rows, block_rows, &mut self.tables);
+        let (grid, tables) = self.main_grid_mut();
+        grid.set_compression_geometry(hot_rows, block_rows, tables);
     }
 }
 

@@ -385,6 +385,13 @@ impl Term {
         if self.alt_active { &self.inactive.grid } else { &self.screen.grid }
     }
 
+    /// The main grid, mutable, with the side tables its cells refer to (whichever screen is
+    /// on display: the history lives there).
+    pub(crate) fn main_grid_mut(&mut self) -> (&mut Grid, &mut SideTables) {
+        let grid = if self.alt_active { &mut self.inactive.grid } else { &mut self.screen.grid };
+        (grid, &mut self.tables)
+    }
+
     pub fn is_alt_screen(&self) -> bool {
         self.alt_active
     }
