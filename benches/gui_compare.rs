@@ -20,8 +20,9 @@
 //!   `image` (the half-block picture redrawn in place 30 times). Throughput in MB/s, and each
 //!   uvterm column's ratio to Alacritty's. Beside each: the terminal's busiest thread (its
 //!   PTY reader) — its CPU time and its time runnable but waiting for a CPU, as percentages
-//!   of the cat's wall time, and how many times it was preempted — and the same file through
-//!   a PTY whose reader only counts bytes (the kernel's ceiling).
+//!   of the cat's wall time, and how many times it was preempted —, the CPU milliseconds each
+//!   MB cost all the terminal's threads together and its reader alone, and the same file
+//!   through a PTY whose reader only counts bytes (the kernel's ceiling).
 //!
 //! `uvterm` shapes text with the font's default features (ligatures on); `uvterm-noliga` is
 //! the same binary with `font.features=["-calt","-liga"]` (ligatures off): the cost of
@@ -356,14 +357,10 @@ fn idle_cpu(x: &X, terminal: &str, dir: &Path, secs: u64) -> Option<f64> {
     Some(used as f64 / hz / start.elapsed().as_secs_f64() * 100.0)
 }
 
-/// One `cat` of `file` in `terminal`: its time, and the scheduler's figures for the
-/// terminal's busiest thread (its reader) over the run, when `/proc` has them.
-fn cat(
-    x: &X,
-    terminal: &str,
-    dir: &Path,
-    file: &Path,
-) -> Option<(Duration, Option<pty_path::ThreadSched>)> {
+/// One `cat` of `file` in `terminal`: its time, the scheduler's figures for the terminal's
+/// busiest thread (its reader) over the run, when `/proc` has them, and the CPU time of all
+/// its threads together (nanoseconds).
+fn cat(x: &X, terminal: &str, dir: &Path, file: &Path) -> Option<Round> {
     wait_gone(x);
     let fifo = dir.join(format!("cat-{terminal}"));
     let result = dir.join(format!("cat-{terminal}.ms"));
@@ -390,13 +387,19 @@ fn cat(
         if let Some(ms) =
             std::fs::read_to_string(&result).ok().and_then(|s| s.trim().parse::<u64>().ok())
         {
-            let reader = pty_path::busiest(&before, &pty_path::threads(t.child.id()));
-            return Some((Duration::from_millis(ms), reader));
+            let after = pty_path::threads(t.child.id());
+            let reader = pty_path::busiest(&before, &after);
+            let all = pty_path::total_run_ns(&before, &after);
+            return Some((Duration::from_millis(ms), reader, all));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     None
 }
+
+/// One `cat` round: wall time, the reader thread's scheduler figures, every thread's CPU
+/// nanoseconds.
+type Round = (Duration, Option<pty_path::ThreadSched>, u64);
 
 fn median(v: &mut [Duration]) -> Duration {
     v.sort();
@@ -544,7 +547,6 @@ fn main() {
         .map(|t| on("idle").then(|| idle_cpu(&x, t, &dir, idle_secs)).flatten())
         .collect();
     // cats[workload][terminal]: each round's time and the reader's scheduler figures.
-    type Round = (Duration, Option<pty_path::ThreadSched>);
     let mut cats: Vec<Vec<Vec<Round>>> = vec![vec![Vec::new(); present.len()]; workloads.len()];
     // raw[workload]: the same file through a PTY whose reader only counts bytes.
     let mut raw: Vec<Vec<Duration>> = vec![Vec::new(); workloads.len()];
@@ -612,9 +614,27 @@ fn main() {
         print!("{:<34}", "  reader: run/wait % of wall, preempted");
         for r in &picked {
             let cell = match r {
-                Some((d, Some(s))) => {
+                Some((d, Some(s), _)) => {
                     let pct = |ns: u64| ns as f64 / 1e7 / d.as_secs_f64().max(1e-9);
                     format!("{:.0}/{:.0} {}", pct(s.run_ns), pct(s.wait_ns), s.preempted)
+                }
+                _ => "".into(),
+            };
+            print!("{cell:>16}");
+        }
+        println!();
+        // What each MB cost the terminal, on every thread together and on its reader: on a
+        // machine with few cores, `cat` and the tty layer's worker compete for the same CPUs,
+        // so the wall-clock rate is capped below the raw figure while these keep the ratio.
+        print!("{:<34}", "  CPU ms per MB: all threads/reader");
+        for r in &picked {
+            let cell = match r {
+                Some((_, reader, all)) if *all > 0 => {
+                    let per_mb = |ns: u64| ns as f64 / 1e6 / mb.max(1e-9);
+                    match reader {
+                        Some(s) => format!("{:.1}/{:.1}", per_mb(*all), per_mb(s.run_ns)),
+                        None => format!("{:.1}/-", per_mb(*all)),
+                    }
                 }
                 _ => "".into(),
             };

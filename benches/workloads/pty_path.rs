@@ -88,6 +88,18 @@ pub fn threads(pid: u32) -> Vec<ThreadSched> {
 /// The thread that ran longest between two [`threads`] snapshots of one process, leaving
 /// out Mesa's rasterizer threads (`llvmpipe-N`): a terminal's reader and parser (its only
 /// thread, for xterm). Its figures are the differences.
+/// Nanoseconds on a CPU between `before` and `after`, summed over every thread of the
+/// process (threads that started in between count from zero).
+pub fn total_run_ns(before: &[ThreadSched], after: &[ThreadSched]) -> u64 {
+    after
+        .iter()
+        .map(|a| {
+            let b = before.iter().find(|b| b.tid == a.tid).map_or(0, |b| b.run_ns);
+            a.run_ns.saturating_sub(b)
+        })
+        .sum()
+}
+
 pub fn busiest(before: &[ThreadSched], after: &[ThreadSched]) -> Option<ThreadSched> {
     after
         .iter()
