@@ -248,3 +248,45 @@ fn kept_rows_follow_every_change() {
     }
     assert!(bad.is_empty(), "partial frames differ from whole ones after: {bad:?}");
 }
+
+/// A flood's frames come at half the display's rate (`app::window::frame_period`), and a
+/// frame it postpones is drawn later, never dropped: a window that printed 200,000 lines and
+/// then a last screen shows exactly the pixels of one that printed only that screen.
+#[test]
+fn a_flood_ends_on_its_last_screen() {
+    const LAST: &str =
+        "printf '\\033[2J\\033[H\\033[41mflood over\\033[0m\\n\\033[44m  \\033[0m DONE';";
+    let x = Xvfb::start();
+    let open = |name: &str, script: String| {
+        let gui = Gui::start(
+            &x,
+            name,
+            &["-o", "window.columns=60", "-o", "window.lines=20", "-e", "sh", "-c", &script],
+        );
+        let w = gui.window();
+        let tab = w["tabs"][0]["id"].as_u64().expect("a tab id");
+        let xid = w["geometry"]["x11_window"].as_u64().expect("an X11 window id");
+        (gui, tab, xid)
+    };
+    let (reference, tab, xid) = open("flood-reference", format!("{LAST} exec sleep 60"));
+    reference.wait_text(tab, "DONE");
+    std::thread::sleep(Duration::from_millis(500));
+    let expected = reference.capture(xid);
+    let (flood, tab, xid) = open("flood", format!("seq 1 200000; {LAST} exec sleep 60"));
+    let text = flood.wait_text(tab, "DONE");
+    assert!(text.contains("flood over"), "the last screen is the terminal's: {text}");
+    let shown = flood.capture_when(xid, Duration::from_secs(10), |img| {
+        (img.w, img.h) == (expected.w, expected.h)
+            && (0..img.h).all(|y| (0..img.w).all(|x| img.px(x, y) == expected.px(x, y)))
+    });
+    let differing = (0..shown.h.min(expected.h))
+        .flat_map(|y| (0..shown.w.min(expected.w)).map(move |x| (x, y)))
+        .filter(|&(x, y)| shown.px(x, y) != expected.px(x, y))
+        .count();
+    if differing > 0 {
+        shown.save(&std::env::temp_dir().join("flood-last-screen.ppm"));
+        expected.save(&std::env::temp_dir().join("flood-reference.ppm"));
+    }
+    assert_eq!((shown.w, shown.h), (expected.w, expected.h), "same window size");
+    assert_eq!(differing, 0, "pixels of the flood's last screen differing from the reference");
+}

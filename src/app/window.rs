@@ -1,7 +1,8 @@
 //! One terminal window: its winit window, GL target and renderer, fonts, the tabs it shows
 //! (each a tree of panes, [`super::panes`]), and per-pane view state (scrollback position,
 //! selection, search, title). Drawing happens here, on demand: at most one frame per display
-//! refresh, held while a program is in a synchronized update (mode 2026, up to 150 ms). Each
+//! refresh (per two while output floods), held while a program is in a synchronized update
+//! (mode 2026, up to 150 ms). Each
 //! visible pane is drawn into one scene at its rectangle (ARCHITECTURE.md, "Panes").
 
 use std::sync::Arc;
@@ -30,6 +31,33 @@ use crate::term::style::Rgb;
 
 /// How long a synchronized update may hold the frame.
 const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
+/// While output floods (each frame a wholly new screen, so no line stays long enough to be
+/// read or to scroll smoothly), frames come at this fraction of the display's rate: the CPU a
+/// frame costs (all of it, with a software rasterizer) goes to parsing instead. The last
+/// screen is always drawn: a frame postponed is never dropped.
+const FLOOD_FRAME_DIVISOR: u32 = 2;
+/// Input this recent paces frames at the full rate even during a flood.
+const FLOOD_INPUT_GRACE: Duration = Duration::from_millis(250);
+
+/// Whether output scrolled at least a screen of `lines` between two frames, given the lines
+/// that had left the screen by each (`before`, `now`: history plus lines dropped from it): the
+/// new frame then shares no line with the last.
+fn scrolled_a_screen(before: u64, now: u64, lines: usize) -> bool {
+    now.saturating_sub(before) >= lines as u64
+}
+
+/// The least time from one frame to the next: the display's `refresh` period, or
+/// [`FLOOD_FRAME_DIVISOR`] of them while the last frame showed a wholly new screen
+/// (`flooding`) and no key came for [`FLOOD_INPUT_GRACE`] (`since_input`): typing shows at the
+/// display's pace even while output floods (Ctrl+C's echo).
+fn frame_period(refresh: Duration, flooding: bool, since_input: Duration) -> Duration {
+    if flooding && since_input > FLOOD_INPUT_GRACE {
+        refresh * FLOOD_FRAME_DIVISOR
+    } else {
+        refresh
+    }
+}
+
 /// Cursor blink half-period, and how long after the last key it keeps blinking.
 pub const BLINK_INTERVAL: Duration = Duration::from_millis(530);
 const BLINK_IDLE_STOP: Duration = Duration::from_secs(5);
@@ -309,6 +337,10 @@ pub struct TermWindow {
     pub bell_pane: Option<TabId>,
     pub frames: u64,
     refresh: Duration,
+    /// The last frame showed a wholly new screen in every visible pane (output scrolled at
+    /// least a screen's height since the frame before): a flood, paced at
+    /// [`FLOOD_FRAME_DIVISOR`] times the refresh period.
+    flooding: bool,
     padding: f32,
     selection_color: crate::term::style::Rgb,
     /// `panes.dim_unfocused` (0..=1).
@@ -396,6 +428,7 @@ impl TermWindow {
             bell_pane: None,
             frames: 0,
             refresh,
+            flooding: false,
             selection_color: config.colors.selection.0,
             dim_unfocused: config.panes.dim_unfocused,
             divider,
@@ -840,7 +873,8 @@ impl TermWindow {
     /// and the window's chrome.
     pub fn draw(&mut self) {
         let now = Instant::now();
-        let next = self.last_frame + self.refresh;
+        let period = frame_period(self.refresh, self.flooding, now.duration_since(self.last_input));
+        let next = self.last_frame + period;
         if now < next {
             self.redraw_at = Some(self.redraw_at.map_or(next, |t| t.min(next)));
             return;
@@ -894,6 +928,7 @@ impl TermWindow {
         // while output arrives, and a synchronized update (mode 2026) in any of them holds
         // the frame.
         let mut syncing = false;
+        let mut whole_screens = !layout.panes.is_empty();
         if let Some(group) = self.tabs.get_mut(self.active) {
             for place in &layout.panes {
                 let Some(pane) = group.pane_mut(place.pane) else { continue };
@@ -909,7 +944,9 @@ impl TermWindow {
                     syncing |= sync;
                     forget_rewritten_selection(pane, &term);
                     let grid = term.grid();
-                    (grid.history_len() as u64 + grid.dropped(), grid.history_len())
+                    let total = grid.history_len() as u64 + grid.dropped();
+                    whole_screens &= scrolled_a_screen(pane.seen.0, total, term.lines());
+                    (total, grid.history_len())
                 };
                 pane.display_offset = keep_view(pane.display_offset, pane.seen, total, history);
                 pane.seen = (total, pane.display_offset > 0);
@@ -926,6 +963,7 @@ impl TermWindow {
         } else {
             self.sync_since = None;
         }
+        self.flooding = whole_screens;
         let several = layout.panes.len() > 1;
         // The prompt's line (close? / name), which dividers and fades leave alone.
         let prompt_row = self.prompt.as_ref().map(|p| super::confirm::bounds(&p.text(), l).0);
@@ -1448,5 +1486,26 @@ mod tests {
         assert!(g.tree.contains(TabId(1)) && !g.tree.contains(TabId(2)));
         assert!(terminal.upgrade().is_none(), "its terminal's memory was given back");
         assert!(!g.remove_pane(TabId(2)), "not twice");
+    }
+
+    #[test]
+    fn a_flood_halves_the_frame_rate_until_a_key_comes() {
+        let refresh = Duration::from_micros(16_667);
+        let long_ago = Duration::from_secs(3);
+        assert_eq!(frame_period(refresh, false, long_ago), refresh);
+        assert_eq!(frame_period(refresh, true, long_ago), refresh * 2);
+        // A key typed during the flood (Ctrl+C) is shown at the display's pace.
+        assert_eq!(frame_period(refresh, true, Duration::from_millis(10)), refresh);
+        assert_eq!(frame_period(refresh, true, FLOOD_INPUT_GRACE), refresh);
+    }
+
+    #[test]
+    fn only_a_whole_new_screen_counts_as_a_flood() {
+        assert!(!scrolled_a_screen(100, 100, 40), "nothing scrolled");
+        assert!(!scrolled_a_screen(100, 139, 40), "one line of the last frame is still there");
+        assert!(scrolled_a_screen(100, 140, 40));
+        assert!(scrolled_a_screen(100, 5_000, 40));
+        // `clear` of the history (ED 3) lowers the count: that is no flood.
+        assert!(!scrolled_a_screen(5_000, 10, 40));
     }
 }
