@@ -1,6 +1,8 @@
 //! Feed a file through the core alone (no window, no PTY), as `uvterm replay` does, and print
 //! the time it took to stderr. For profiling the core without building the GUI:
-//! `cargo run --release -p uvterm-terminal --example replay_core -- FILE [--no-compress]`.
+//! `cargo run --release -p uvterm-terminal --example replay_core -- FILE [--no-compress]
+//! [--defer]` (`--defer`: leave the newest history plain, as the window's I/O thread does
+//! while output flows, [`TermConfig::defer_compression_cells`]).
 
 use std::time::Instant;
 
@@ -9,10 +11,12 @@ use uvterm_terminal::{Term, TermConfig, parser::Parser};
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(file) = args.next() else {
-        eprintln!("usage: replay_core FILE [--no-compress]");
+        eprintln!("usage: replay_core FILE [--no-compress] [--defer]");
         return std::process::ExitCode::from(2);
     };
-    let compress = !args.any(|a| a == "--no-compress");
+    let flags: Vec<String> = args.collect();
+    let compress = !flags.iter().any(|a| a == "--no-compress");
+    let defer = flags.iter().any(|a| a == "--defer");
     let bytes = match std::fs::read(&file) {
         Ok(b) => b,
         Err(e) => {
@@ -20,7 +24,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    let config = TermConfig { compress_history: compress, ..TermConfig::default() };
+    let config = TermConfig {
+        compress_history: compress,
+        // The I/O thread's allowance: 1.5 Mi cells.
+        defer_compression_cells: if defer { 3 << 19 } else { 0 },
+        ..TermConfig::default()
+    };
     let mut term = Term::new(80, 24, config);
     let mut parser = Parser::new();
     let start = Instant::now();
