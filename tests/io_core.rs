@@ -81,6 +81,43 @@ fn a_flooding_tab_does_not_starve_another() {
     lp.wait_event(T, |e| matches!(e, IoEvent::TabClosed { tab, .. } if *tab == flood.id));
 }
 
+/// A key written to a tab makes the other tabs' output wait for its echo, up to 3 ms
+/// (`io::state::ECHO_WAIT`): keys to a program that never echoes (a password prompt) must
+/// not hold floods back beyond that, and the floods go on being parsed between the keys.
+#[test]
+fn keys_to_a_tab_that_never_echoes_do_not_stall_floods() {
+    let lp = start(IoConfig::default());
+    let floods: Vec<_> = (0..2)
+        .map(|_| lp.open(WindowTarget::New, spec("/usr/bin/yes", &["flooding"])).unwrap())
+        .collect();
+    let silent = lp
+        .open(WindowTarget::New, spec("/bin/sh", &["-c", "stty -echo; echo ready; exec sleep 60"]))
+        .unwrap();
+    assert!(wait_until(T, || screen(&silent).contains("ready")));
+    // Lines each flood has scrolled out so far (history plus what left it).
+    let lines = |t: &uvterm::io::TabInfo| {
+        let term = t.shared.term.lock().unwrap();
+        term.grid().history_len() as u64 + term.grid().dropped()
+    };
+    for round in 0..20 {
+        let before: Vec<u64> = floods.iter().map(lines).collect();
+        for _ in 0..10 {
+            lp.io.send(Command::Write { tab: silent.id, bytes: b"x".to_vec() }).unwrap();
+        }
+        // Answered after the keys above were carried out.
+        lp.io.stats().unwrap();
+        assert!(
+            wait_until(T, || floods.iter().zip(&before).all(|(t, &b)| lines(t) > b)),
+            "round {round}: a flood stopped being parsed while keys went to a silent tab"
+        );
+    }
+    assert!(screen(&silent).contains("ready"), "no echo: {:?}", screen(&silent));
+    for t in floods.iter().chain([&silent]) {
+        lp.io.send(Command::CloseTab { tab: t.id }).unwrap();
+    }
+    lp.wait_event(T, |e| matches!(e, IoEvent::TabClosed { tab, .. } if *tab == silent.id));
+}
+
 #[test]
 fn a_child_ignoring_sighup_is_killed_and_reaped() {
     let config = IoConfig { kill_timeout: Duration::from_millis(300), ..IoConfig::default() };

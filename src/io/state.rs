@@ -70,6 +70,10 @@ const CONTENDED: std::time::Duration = std::time::Duration::from_millis(5);
 /// socket, a watcher, a timer) wait a few milliseconds, not the 30 ms a 256 KiB budget of
 /// `yes` output takes to parse (which made `msg stats` wait ~200 ms behind one flooding tab).
 const LONE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
+/// How long, at most, other tabs' output waits after a key is written to a tab whose echo has
+/// not come yet ([`IoState::wait_for_echo`]). An echo under load (the program, the tty
+/// layer's worker and the window all scheduled in turn) takes 1–2 ms on a 2-core machine.
+const ECHO_WAIT: std::time::Duration = std::time::Duration::from_millis(3);
 /// Bytes a busy tab reads per loop turn while a tab typed into waits: `yes` output parses at
 /// a few MB/s with history compressed, so 1 KiB keeps the typed tab's wait for the busy
 /// tabs' parsing near a quarter of a millisecond per read.
@@ -223,6 +227,9 @@ pub struct IoState {
     pub(crate) watch: super::watch::Watches,
     /// The tab input was last written to, and when ([`TYPED_RECENTLY`]).
     typed: Option<(TabKey, std::time::Instant)>,
+    /// A tab written to whose output has not come since, and until when other tabs' output
+    /// waits for it ([`ECHO_WAIT`], [`IoState::wait_for_echo`]).
+    echo_due: Option<(TabKey, std::time::Instant)>,
     /// The tab output was last read from, and when: another tab read within the last
     /// [`CONTENDED`] means several tabs are busy, and the time budget applies.
     last_read: Option<(TabKey, std::time::Instant)>,
@@ -270,6 +277,7 @@ pub(super) fn run(
         notifications_dropped: 0,
         watch: Default::default(),
         typed: None,
+        echo_due: None,
         last_read: None,
         serving_commands: false,
     });
@@ -503,7 +511,9 @@ impl IoState {
                     ));
                 }
                 self.write_tab(key, &bytes);
-                self.typed = Some((key, std::time::Instant::now()));
+                let now = std::time::Instant::now();
+                self.typed = Some((key, now));
+                self.echo_due = Some((key, now + ECHO_WAIT));
                 Ok(Response::Written(bytes.len()))
             }
             Request::Resize { tab, cols, lines } => {
@@ -1121,7 +1131,9 @@ impl IoState {
     /// one read of at most [`INTERACTIVE_CHUNK`] bytes per turn and the typed tab is read
     /// before it too. The UI's commands (the typed keys themselves) are carried out between
     /// any two reads rather than once per loop turn: a key waits for one read's parse, not for
-    /// a turn of every busy tab (nor for a lone busy tab's whole byte budget).
+    /// a turn of every busy tab (nor for a lone busy tab's whole byte budget). Once a key is
+    /// written, the busy tabs wait for its echo, up to [`ECHO_WAIT`]
+    /// ([`IoState::wait_for_echo`]).
     fn read_tab(&mut self, key: TabKey, budget: usize, time: Option<std::time::Duration>) {
         let turn_started = std::time::Instant::now();
         let contended =
@@ -1143,6 +1155,9 @@ impl IoState {
         let mut deferred = false;
         loop {
             self.serve_commands();
+            if contended {
+                self.wait_for_echo(key);
+            }
             let Some(tab) = self.tabs.get_mut(key) else { return };
             if tab.closing {
                 break;
@@ -1174,6 +1189,9 @@ impl IoState {
                 (term.take_replies(), term.take_events())
             };
             tab.meter.parse_ns += started.elapsed().as_nanos() as u64;
+            if self.echo_due.is_some_and(|(k, _)| k == key) {
+                self.echo_due = None;
+            }
             tab.meter.bytes_read += n as u64;
             tab.meter.since_check += n as u64;
             total += n;
@@ -1218,6 +1236,27 @@ impl IoState {
         }
         if eof {
             self.output_ended(key);
+        }
+    }
+
+    /// A key was written to a tab and its echo has not come yet: rather than parse `other`'s
+    /// output now — each read of a flood wakes its writer and the tty layer's worker, and
+    /// they and this thread then compete with the typed tab's program and the window for the
+    /// CPUs — sleep until the echo is readable or [`ECHO_WAIT`] after the write has passed,
+    /// then read it. Once per write; the other tabs lose at most that much time per key.
+    fn wait_for_echo(&mut self, other: TabKey) {
+        let Some((typed, until)) = self.echo_due else { return };
+        if typed == other {
+            return;
+        }
+        self.echo_due = None;
+        let Some(tab) = self.tabs.get(typed) else { return };
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if tab.closing || left.is_zero() {
+            return;
+        }
+        if sys::wait_readable(tab.master.as_raw_fd(), left) {
+            self.read_tab(typed, self.config.read_budget, Some(READ_TIME_BUDGET));
         }
     }
 

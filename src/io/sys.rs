@@ -105,6 +105,23 @@ pub fn has_pending_input(fd: i32) -> bool {
     n > 0
 }
 
+/// Wait up to `timeout` for `fd` to become readable (or hung up); true if it did. Returns
+/// early on a signal (false). For `fd < 0`, false at once.
+pub fn wait_readable(fd: i32, timeout: std::time::Duration) -> bool {
+    if fd < 0 {
+        return false;
+    }
+    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    let ts = libc::timespec {
+        tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
+        tv_nsec: libc::c_long::from(timeout.subsec_nanos() as i32),
+    };
+    // SAFETY: ppoll reads the one pollfd and the timespec we pass and writes only the
+    // pollfd's `revents`; a null signal mask leaves the thread's mask as it is.
+    let n = unsafe { libc::ppoll(&mut pfd, 1, &ts, std::ptr::null()) };
+    n > 0
+}
+
 /// Give freed heap memory back to the system. glibc keeps freed memory in its arenas; a
 /// terminal whose tabs come and go (each with megabytes of scrollback) would otherwise keep
 /// its peak RSS for ever.
