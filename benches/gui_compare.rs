@@ -21,8 +21,10 @@
 //!   uvterm column's ratio to Alacritty's. Beside each: the terminal's busiest thread (its
 //!   PTY reader) — its CPU time and its time runnable but waiting for a CPU, as percentages
 //!   of the cat's wall time, and how many times it was preempted —, the CPU milliseconds each
-//!   MB cost all the terminal's threads together and its reader alone, and the same file
-//!   through a PTY whose reader only counts bytes (the kernel's ceiling).
+//!   MB cost all the terminal's threads together and its reader alone, the same file
+//!   through a PTY whose reader only counts bytes (the kernel's ceiling), and through a PTY
+//!   read by a stand-in that only spends each terminal's measured CPU per byte
+//!   (`pty_path::model_cat`): what this machine allows for that much work.
 //!
 //! `uvterm` shapes text with the font's default features (ligatures on); `uvterm-noliga` is
 //! the same binary with `font.features=["-calt","-liga"]` (ligatures off): the cost of
@@ -522,6 +524,7 @@ fn main() {
         })
         .unwrap_or_else(|| "OpenGL renderer: unknown (glxinfo missing)".into());
     println!("Xvfb {} 1920x1080x24; {renderer}", x.display);
+    println!("{}", pty_path::cpu_idle());
     println!("each terminal: DejaVu Sans Mono 12, {COLS}x{LINES} cells, its defaults otherwise");
 
     let present: Vec<&str> =
@@ -548,8 +551,9 @@ fn main() {
         .collect();
     // cats[workload][terminal]: each round's time and the reader's scheduler figures.
     let mut cats: Vec<Vec<Vec<Round>>> = vec![vec![Vec::new(); present.len()]; workloads.len()];
-    // raw[workload]: the same file through a PTY whose reader only counts bytes.
-    let mut raw: Vec<Vec<Duration>> = vec![Vec::new(); workloads.len()];
+    // raw[workload]: the same file through a PTY whose reader only counts bytes (its time
+    // and the reader's CPU nanoseconds).
+    let mut raw: Vec<Vec<(Duration, u64)>> = vec![Vec::new(); workloads.len()];
     for _ in 0..cat_rounds {
         for (w, (_, path, _)) in workloads.iter().enumerate() {
             for (i, t) in present.iter().enumerate() {
@@ -557,7 +561,7 @@ fn main() {
                     cats[w][i].push(r);
                 }
             }
-            raw[w].push(pty_path::raw_pty_cat(path));
+            raw[w].push(pty_path::model_cat(path, 0.0, 0.0));
         }
     }
 
@@ -592,7 +596,7 @@ fn main() {
     }
     let alacritty = present.iter().position(|t| *t == "alacritty");
     let rate = |mb: f64, d: Duration| format!("{:.1} MB/s", mb / d.as_secs_f64().max(1e-9));
-    for (((name, _, mb), rounds), raw) in workloads.iter().zip(&mut cats).zip(&mut raw) {
+    for (((name, path, mb), rounds), raw) in workloads.iter().zip(&mut cats).zip(&mut raw) {
         // Each terminal's median round: its time and its reader's figures.
         let picked: Vec<Option<Round>> = rounds
             .iter_mut()
@@ -641,7 +645,32 @@ fn main() {
             print!("{cell:>16}");
         }
         println!();
-        println!("{:<34}{:>16}", "  raw PTY, reader discards", rate(*mb, median(raw)));
+        let mut raw_times: Vec<Duration> = raw.iter().map(|r| r.0).collect();
+        println!("{:<34}{:>16}", "  raw PTY, reader discards", rate(*mb, median(&mut raw_times)));
+        // The same PTY read by a stand-in that does nothing but spend each terminal's CPU per
+        // byte (its reader's beyond what the raw reader's own reads cost, and its other
+        // threads' in frame-like bursts): what this machine's PTY and scheduler allow for that
+        // much work, whatever the work is.
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len()).max(1) as f64;
+        let mut raw_cpu: Vec<u64> = raw.iter().map(|r| r.1).collect();
+        raw_cpu.sort_unstable();
+        let raw_reader_ns = raw_cpu.get(raw_cpu.len() / 2).copied().unwrap_or(0) as f64 / bytes;
+        print!("{:<34}", "  stand-in spending that CPU");
+        for r in &picked {
+            let cell = match r {
+                Some((_, Some(reader), all)) if *all > 0 => {
+                    let reader_ns = (reader.run_ns as f64 / bytes - raw_reader_ns).max(0.0);
+                    let other_ns = all.saturating_sub(reader.run_ns) as f64 / bytes;
+                    let mut times: Vec<Duration> = (0..cat_rounds)
+                        .map(|_| pty_path::model_cat(path, reader_ns, other_ns).0)
+                        .collect();
+                    rate(*mb, median(&mut times))
+                }
+                _ => "".into(),
+            };
+            print!("{cell:>16}");
+        }
+        println!();
         let Some(Some(theirs)) = alacritty.map(|a| medians[a]) else { continue };
         print!("{:<34}", "  ratio to alacritty");
         for (t, m) in present.iter().zip(&medians) {

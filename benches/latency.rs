@@ -37,6 +37,9 @@
 
 mod common;
 
+#[path = "workloads/pty_path.rs"]
+mod pty_path;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -458,6 +461,7 @@ fn main() {
     std::fs::create_dir_all(dir.join("config")).expect("temp dir");
     let x = X::start();
     println!("Xvfb {} 1920x1080x24 (Mesa llvmpipe); {}", x.display, machine_load());
+    println!("{}", pty_path::cpu_idle());
     println!("each terminal: DejaVu Sans Mono 12, {COLS}x{LINES} cells, cursor not blinking");
     let col = |name: &str| print!("{name:<44}");
     let header = |ts: &[String]| {

@@ -12,8 +12,42 @@ use uvterm::pty::SpawnSpec;
 /// `cat path` on a 120×40 PTY, read by a loop that only counts bytes: what the kernel can
 /// deliver. The time from spawning `cat` to reaping it.
 pub fn raw_pty_cat(path: &Path) -> Duration {
+    model_cat(path, 0.0, 0.0).0
+}
+
+/// `cat path` on a 120×40 PTY read by a stand-in for a terminal that does no work but spends
+/// CPU as one does: after each read the reader spins `reader_ns` nanoseconds per byte read
+/// (its parsing), and a second thread spins `other_ns` per byte read in bursts, sleeping a
+/// display refresh (16 ms) whenever nothing is owed (its frames). Returns the time from
+/// spawning `cat` to reaping it and the reader thread's own CPU nanoseconds (its reads and
+/// its spinning). With both at 0 it is [`raw_pty_cat`]: the kernel's ceiling.
+///
+/// Fed the CPU per MB a real terminal was measured to spend, it shows what the PTY and the
+/// scheduler on this machine allow for that much work, apart from how the work is done.
+pub fn model_cat(path: &Path, reader_ns: f64, other_ns: f64) -> (Duration, u64) {
     use std::io::Read;
     use std::os::fd::AsRawFd;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let spin = |ns: f64| {
+        let until = Instant::now() + Duration::from_nanos(ns as u64);
+        while Instant::now() < until {
+            std::hint::spin_loop();
+        }
+    };
+    let owed = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    let other = (other_ns > 0.0).then(|| {
+        let (owed, done) = (owed.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                match owed.swap(0, Ordering::Relaxed) {
+                    0 => std::thread::sleep(Duration::from_millis(16)),
+                    bytes => spin(bytes as f64 * other_ns),
+                }
+            }
+        })
+    });
     let t = Instant::now();
     let spec = SpawnSpec {
         program: Some("/bin/cat".into()),
@@ -26,10 +60,16 @@ pub fn raw_pty_cat(path: &Path) -> Duration {
     let mut master = std::fs::File::from(pty.master);
     let mut buf = vec![0u8; 64 * 1024];
     let mut fds = libc::pollfd { fd: master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+    let cpu_before = thread_cpu_ns();
     loop {
         match master.read(&mut buf) {
             Ok(0) => break,
-            Ok(_) => continue,
+            Ok(n) => {
+                if reader_ns > 0.0 {
+                    spin(n as f64 * reader_ns);
+                }
+                owed.fetch_add(n as u64, Ordering::Relaxed);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 // SAFETY: poll reads and writes only the one pollfd we pass.
                 unsafe { libc::poll(&mut fds, 1, 1000) };
@@ -37,10 +77,37 @@ pub fn raw_pty_cat(path: &Path) -> Duration {
             Err(_) => break,
         }
     }
+    let cpu = thread_cpu_ns().saturating_sub(cpu_before);
     let mut status = 0;
     // SAFETY: reaps the child we started; writes only `status`.
     unsafe { libc::waitpid(pty.pid, &mut status, 0) };
-    t.elapsed()
+    let elapsed = t.elapsed();
+    done.store(true, Ordering::Relaxed);
+    if let Some(other) = other {
+        let _ = other.join();
+    }
+    (elapsed, cpu)
+}
+
+/// CPU nanoseconds the calling thread has used.
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes only the timespec we pass.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// How an idle CPU waits, which sets how soon a sleeping reader or writer runs again: the
+/// cpuidle driver, and in a virtual machine using `haltpoll` how long an idle virtual CPU
+/// polls before it halts (0: it halts at once, and every wake-up goes through the host).
+pub fn cpu_idle() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).ok().map(|s| s.trim().to_owned());
+    let driver =
+        read("/sys/devices/system/cpu/cpuidle/current_driver").unwrap_or_else(|| "none".into());
+    match read("/sys/module/haltpoll/parameters/guest_halt_poll_ns") {
+        Some(ns) => format!("cpuidle {driver}, guest_halt_poll_ns {ns}"),
+        None => format!("cpuidle {driver}"),
+    }
 }
 
 /// One thread's scheduler accounting, cumulative since it started.
