@@ -1,5 +1,5 @@
 //! The resource overlay (Ctrl+Shift+M) and the ledger of a real window, under Xvfb: the key
-//! opens a box of the window's tabs over the cells and closes it again; `stats --tabs` names
+//! opens a box of the window's tabs over the cells and closes it again, as Escape does; `stats --tabs` names
 //! the tab the window shows and the renderer's GPU estimate.
 
 #[path = "common/x11.rs"]
@@ -36,6 +36,17 @@ fn the_overlay_toggles_and_the_ledger_knows_the_window() {
     gui.xdotool(&["key", "ctrl+shift+m"]);
     let img = gui.capture_when(xid, Duration::from_secs(20), |i| !boxed(i));
     assert!(!boxed(&img), "Ctrl+Shift+M again takes it away");
+    // Escape closes it too, and goes no further: the shell sees no Escape (it would take the
+    // next key as an Alt chord, and `echo` would not run).
+    gui.xdotool(&["key", "ctrl+shift+m"]);
+    let img = gui.capture_when(xid, Duration::from_secs(20), boxed);
+    assert!(boxed(&img), "the overlay is up again");
+    gui.xdotool(&["key", "Escape"]);
+    let img = gui.capture_when(xid, Duration::from_secs(20), |i| !boxed(i));
+    assert!(!boxed(&img), "Escape takes the overlay away");
+    gui.xdotool(&["type", "echo ov$((40+2))"]);
+    gui.xdotool(&["key", "Return"]);
+    gui.wait_text(tab, "ov42");
 
     let ledger = gui.json(&["stats", "--tabs"]);
     let t = &ledger["tabs"][0];

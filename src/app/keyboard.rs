@@ -62,6 +62,18 @@ impl App {
         {
             return;
         }
+        // Escape closes the resource overlay (as it closes the search bar); the key is not
+        // passed on.
+        if input.key == Key::Escape
+            && let Some(w) = self.windows.get_mut(&wid)
+            && w.overlay.is_some()
+        {
+            if event.state == ElementState::Pressed {
+                w.overlay = None;
+                w.window.request_redraw();
+            }
+            return;
+        }
         let search_open =
             self.windows.get(&wid).and_then(|w| w.active_tab()).is_some_and(|t| t.search.is_some());
         match route_key(&input, search_open, &self.bindings) {
