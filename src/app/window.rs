@@ -968,10 +968,11 @@ impl TermWindow {
         // The prompt's line (close? / name), which dividers and fades leave alone.
         let prompt_row = self.prompt.as_ref().map(|p| super::confirm::bounds(&p.text(), l).0);
         // The focused pane's terminal sets the clear colour and the chrome's colours.
-        {
+        let focused_dropped = {
             let term = focused.shared.term.lock().unwrap_or_else(|p| p.into_inner());
             scene::begin(&term, &mut self.scene);
-        }
+            term.grid().dropped()
+        };
         // The cursor's top-left corner and the default colours, for the input method.
         let mut ime = None;
         let mut focused_layout = l;
@@ -1096,12 +1097,8 @@ impl TermWindow {
             scene::chrome(&input, &mut self.scene);
         }
         if let Some(search) = &focused.search {
-            let label = format!(
-                "Search: {}  [{}/{}]",
-                search.query,
-                if search.matches.is_empty() { 0 } else { search.current + 1 },
-                search.matches.len()
-            );
+            let (shown, total) = search.counter(focused_dropped);
+            let label = format!("Search: {}  [{shown}/{total}]", search.query);
             self.search_bar(&label, focused_layout);
         }
         for (notice, pl) in &notices {

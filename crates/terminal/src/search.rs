@@ -29,6 +29,19 @@ pub struct Match {
     pub end: Column,
 }
 
+impl Search {
+    /// The search bar's counter, `(shown, total)`: the matches still in the terminal, given
+    /// `dropped` rows dropped off the history's front since they were found, and which of
+    /// them is on display, counted from 1 (0 when that one has been dropped too, or there is
+    /// none). Matches are oldest first, so the dropped ones are a prefix.
+    pub fn counter(&self, dropped: u64) -> (usize, usize) {
+        let gone = self.matches.partition_point(|m| m.end_row.0 < dropped);
+        let total = self.matches.len() - gone;
+        let shown = if self.current < gone || total == 0 { 0 } else { self.current - gone + 1 };
+        (shown, total)
+    }
+}
+
 impl Match {
     /// The cells it covers as one span per row, in absolute rows (a stable row less
     /// `dropped`, the rows dropped off the history's front), for a terminal `cols` wide;
@@ -234,6 +247,24 @@ mod tests {
         let mut t = Term::new(cols, lines, TermConfig::default());
         t.advance(&mut Parser::new(), bytes.as_bytes());
         t
+    }
+
+    /// Output that pushes matches out of the history takes them out of the counter.
+    #[test]
+    fn the_counter_leaves_out_matches_dropped_from_the_history() {
+        let m = |row: u64| Match {
+            row: StableRow(row),
+            start: Column(0),
+            end_row: StableRow(row),
+            end: Column(1),
+        };
+        let mut s = Search { query: "x".into(), matches: vec![m(2), m(5), m(9)], current: 1 };
+        assert_eq!(s.counter(0), (2, 3));
+        assert_eq!(s.counter(3), (1, 2), "the first match left the history");
+        assert_eq!(s.counter(6), (0, 1), "the one on display left too");
+        assert_eq!(s.counter(10), (0, 0));
+        s.current = 2;
+        assert_eq!(s.counter(6), (1, 1));
     }
 
     #[test]
