@@ -23,8 +23,9 @@ use std::time::Duration;
 
 /// How long a paste waits for the selection's owner on Wayland.
 pub const LOAD_TIMEOUT: Duration = Duration::from_secs(2);
-/// The most text one paste takes (bytes; cut at a character boundary).
-pub const MAX_PASTE_BYTES: usize = 64 << 20;
+/// The most text one paste takes (bytes; cut at a character boundary): what the I/O thread
+/// queues in one paste.
+pub const MAX_PASTE_BYTES: usize = crate::io::MAX_PASTE_BYTES;
 
 /// A request to the Wayland clipboard thread.
 pub enum Request {

@@ -31,17 +31,31 @@ use crate::term::modes::Modes;
 impl App {
     /// Bytes typed into the active tab (scrolls back to the bottom, resets the blink).
     pub(super) fn type_text(&mut self, wid: WinitWindowId, bytes: Vec<u8>) {
-        let Some(w) = self.windows.get_mut(&wid) else { return };
+        let Some(tab) = self.input_target(wid) else { return };
+        crate::trace::latency("key");
+        let _ = self.sender.send(io::Command::Write { tab, bytes });
+    }
+
+    /// Text pasted into the active tab, as [`App::type_text`]; the I/O thread brackets it
+    /// (mode 2004, as the program has it when the paste is written) and takes it whole up to
+    /// [`io::MAX_PASTE_BYTES`].
+    pub(super) fn paste_text(&mut self, wid: WinitWindowId, text: String) {
+        let Some(tab) = self.input_target(wid) else { return };
+        let _ = self.sender.send(io::Command::Request(io::Request::Paste { tab, text }));
+    }
+
+    /// The active tab input goes to, if its program is still there; input scrolls its view
+    /// back to the bottom and shows the cursor.
+    fn input_target(&mut self, wid: WinitWindowId) -> Option<io::TabId> {
+        let w = self.windows.get_mut(&wid)?;
         w.last_input = Instant::now();
         w.blink_on = true;
-        let Some(t) = w.active_tab_mut() else { return };
+        let t = w.active_tab_mut()?;
         if t.display_offset != 0 {
             t.display_offset = 0;
             w.window.request_redraw();
         }
-        let Some(t) = w.active_tab().filter(|t| t.live()) else { return };
-        crate::trace::latency("key");
-        let _ = self.sender.send(io::Command::Write { tab: t.id, bytes });
+        w.active_tab().filter(|t| t.live()).map(|t| t.id)
     }
 
     pub(super) fn key(

@@ -607,11 +607,7 @@ impl App {
 
     fn paste(&mut self, wid: WinitWindowId, primary: bool) {
         let Some(text) = self.get_clipboard(primary) else { return };
-        let Some(w) = self.windows.get(&wid) else { return };
-        let Some(t) = w.active_tab() else { return };
-        let bracketed =
-            t.shared.term.lock().is_ok_and(|t| t.modes().contains(Modes::BRACKETED_PASTE));
-        self.type_text(wid, input::paste_bytes(&text, bracketed));
+        self.paste_text(wid, text);
     }
 }
 

@@ -338,6 +338,11 @@ pub const MAX_WRITE_BYTES: usize = 4 << 20;
 /// Most bytes a tab may hold for a program that does not read them; a request that would
 /// queue more is refused (the bytes already queued stay).
 pub const MAX_PENDING_BYTES: usize = 16 << 20;
+/// The most text one paste (`Request::Paste`) may carry (bytes): a paste is queued whole
+/// when nothing else waits for the program, even past [`MAX_PENDING_BYTES`] and
+/// [`MAX_WRITE_BYTES`], as Alacritty, kitty and xterm take a clipboard of tens of megabytes
+/// in one piece; the clipboard is read up to this much.
+pub const MAX_PASTE_BYTES: usize = 64 << 20;
 
 /// One request to the I/O core, from the window (through [`Command`]) or from IPC (through
 /// a [`ControlCodec`]). Every request is validated and carried out in one place

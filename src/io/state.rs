@@ -476,9 +476,9 @@ impl IoState {
                 self.open_tab(open).map(Response::Tab)
             }
             Request::Paste { tab, text } => {
-                if text.len() > MAX_WRITE_BYTES {
+                if text.len() > MAX_PASTE_BYTES {
                     return Err(format!(
-                        "{} bytes in one paste; the limit is {MAX_WRITE_BYTES}",
+                        "{} bytes in one paste; the limit is {MAX_PASTE_BYTES}",
                         text.len()
                     ));
                 }
@@ -492,7 +492,7 @@ impl IoState {
                         .contains(crate::term::modes::Modes::BRACKETED_PASTE)
                 });
                 let bytes = crate::paste::paste_bytes(&text, bracketed);
-                self.execute(Request::Write { tab, bytes })
+                self.queue_input(key, tab, &bytes, true)
             }
             Request::Write { tab, bytes } => {
                 let key = self.existing_tab(tab)?;
@@ -502,19 +502,7 @@ impl IoState {
                         bytes.len()
                     ));
                 }
-                let waiting = self.tabs.get(key).map_or(0, |t| t.pending.len() - t.written);
-                if waiting + bytes.len() > MAX_PENDING_BYTES {
-                    return Err(format!(
-                        "tab {} is not reading its input ({waiting} bytes wait; the limit is \
-                         {MAX_PENDING_BYTES})",
-                        tab.0
-                    ));
-                }
-                self.write_tab(key, &bytes);
-                let now = std::time::Instant::now();
-                self.typed = Some((key, now));
-                self.echo_due = Some((key, now + ECHO_WAIT));
-                Ok(Response::Written(bytes.len()))
+                self.queue_input(key, tab, &bytes, false)
             }
             Request::Resize { tab, cols, lines } => {
                 check_size(cols, lines)?;
@@ -1237,6 +1225,37 @@ impl IoState {
         if eof {
             self.output_ended(key);
         }
+    }
+
+    /// Queue `bytes` for the tab's program, unless it already holds [`MAX_PENDING_BYTES`]
+    /// it has not read; a `paste` is taken whole when nothing else waits, whatever its size
+    /// (the request capped it at [`MAX_PASTE_BYTES`]).
+    fn queue_input(
+        &mut self,
+        key: TabKey,
+        tab: TabId,
+        bytes: &[u8],
+        paste: bool,
+    ) -> Result<Response, String> {
+        let waiting = self.tabs.get(key).map_or(0, |t| t.pending.len() - t.written);
+        let whole_paste = paste && waiting == 0;
+        if !whole_paste && waiting + bytes.len() > MAX_PENDING_BYTES {
+            let refused = format!(
+                "tab {} is not reading its input ({waiting} bytes wait; the limit is \
+                 {MAX_PENDING_BYTES}): {} bytes refused",
+                tab.0,
+                bytes.len()
+            );
+            // Typed or pasted input that is lost must be seen, also when nobody waits for
+            // the answer (the window's own writes).
+            log::warn!("{refused}");
+            return Err(refused);
+        }
+        self.write_tab(key, bytes);
+        let now = std::time::Instant::now();
+        self.typed = Some((key, now));
+        self.echo_due = Some((key, now + ECHO_WAIT));
+        Ok(Response::Written(bytes.len()))
     }
 
     /// A key was written to a tab and its echo has not come yet: rather than parse `other`'s
