@@ -6,7 +6,6 @@
 mod x11;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use x11::*;
@@ -139,27 +138,6 @@ fn application_cursor_keypad_and_kitty_modes() {
     assert!(show(&a).starts_with('a'), "plain text stays text: {}", show(&a));
 }
 
-fn xclip_out(display: &str, selection: &str) -> String {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", selection])
-        .env("DISPLAY", display)
-        .output()
-        .expect("xclip (install the xclip package)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn xclip_in(display: &str, selection: &str, text: &str) {
-    use std::io::Write;
-    let mut child = Command::new("xclip")
-        .args(["-i", "-selection", selection])
-        .env("DISPLAY", display)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("xclip");
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    child.wait().unwrap();
-}
-
 #[test]
 fn selection_copy_paste_and_paste_injection() {
     let x = Xvfb::start();
@@ -236,39 +214,6 @@ fn selection_copy_paste_and_paste_injection() {
     r.gui.xdotool(&["windowfocus", &r.xid]);
     let got = r.key("shift+Insert");
     assert_eq!(show(&[got, r.received(0)].concat()), want, "primary");
-}
-
-/// A paste far larger than one write request (4 MiB) and than a tab may otherwise queue for
-/// its program (16 MiB) arrives whole and in order: 20 MB through the X clipboard, into a
-/// program that counts the bytes, the line ends (a pasted LF is sent as CR, as Enter) and the
-/// distinct lines.
-#[test]
-fn a_twenty_megabyte_paste_arrives_whole() {
-    let x = Xvfb::start();
-    let line = "the quick brown fox jumps over the lazy dog 0123456789\n";
-    let lines = 20_000_000 / line.len();
-    let text = line.repeat(lines);
-    let out = std::env::temp_dir().join(format!("uvterm-bigpaste-{}", std::process::id()));
-    let script = format!(
-        "stty raw -echo; echo READY; head -c {n} > '{f}'; \
-         printf 'bytes %s lines %s distinct %s\\n' $(wc -c < '{f}') \
-         $(tr -dc '\\r' < '{f}' | wc -c) $(tr '\\r' '\\n' < '{f}' | sort -u | wc -l); \
-         rm -f '{f}'; exec sleep 60",
-        n = text.len(),
-        f = out.display()
-    );
-    let gui = Gui::start(&x, "bigpaste", &["-e", "sh", "-c", &script]);
-    let w = gui.window();
-    let tab = w["tabs"][0]["id"].as_u64().unwrap();
-    gui.wait_text(tab, "READY");
-    xclip_in(&gui.display, "clipboard", &text);
-    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
-    gui.xdotool(&["windowfocus", &xid]);
-    std::thread::sleep(Duration::from_millis(150));
-    gui.xdotool(&["key", "--clearmodifiers", "ctrl+shift+v"]);
-    let expected = format!("bytes {} lines {lines} distinct 1", text.len());
-    let screen = gui.wait_text(tab, "bytes ");
-    assert!(screen.contains(&expected), "wanted {expected:?}:\n{screen}\n{}", gui.stderr());
 }
 
 #[test]

@@ -290,3 +290,27 @@ impl Drop for FakeOpener {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The text of an X selection (`clipboard` or `primary`), read with xclip.
+pub fn xclip_out(display: &str, selection: &str) -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", selection])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xclip (install the xclip package)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Own an X selection with `text` (xclip serves it from the background until another owner
+/// takes it).
+pub fn xclip_in(display: &str, selection: &str, text: &str) {
+    use std::io::Write;
+    let mut child = Command::new("xclip")
+        .args(["-i", "-selection", selection])
+        .env("DISPLAY", display)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip");
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child.wait().unwrap();
+}

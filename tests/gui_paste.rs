@@ -1,0 +1,44 @@
+//! A paste larger than the I/O thread's limits for other writes, through a real X server's
+//! clipboard (xclip) and Ctrl+Shift+V. A test binary of its own: its 20 MB keep both CPUs
+//! busy for seconds, which the keyboard tests beside it must not share (xdotool remaps a
+//! spare keycode for keys like KP_F1, a race a loaded machine loses).
+
+#[path = "common/x11.rs"]
+mod x11;
+
+use std::time::Duration;
+
+use x11::*;
+
+/// A paste far larger than one write request (4 MiB) and than a tab may otherwise queue for
+/// its program (16 MiB) arrives whole and in order: 20 MB through the X clipboard, into a
+/// program that counts the bytes, the line ends (a pasted LF is sent as CR, as Enter) and the
+/// distinct lines.
+#[test]
+fn a_twenty_megabyte_paste_arrives_whole() {
+    let x = Xvfb::start();
+    let line = "the quick brown fox jumps over the lazy dog 0123456789\n";
+    let lines = 20_000_000 / line.len();
+    let text = line.repeat(lines);
+    let out = std::env::temp_dir().join(format!("uvterm-bigpaste-{}", std::process::id()));
+    let script = format!(
+        "stty raw -echo; echo READY; head -c {n} > '{f}'; \
+         printf 'bytes %s lines %s distinct %s\\n' $(wc -c < '{f}') \
+         $(tr -dc '\\r' < '{f}' | wc -c) $(tr '\\r' '\\n' < '{f}' | sort -u | wc -l); \
+         rm -f '{f}'; exec sleep 60",
+        n = text.len(),
+        f = out.display()
+    );
+    let gui = Gui::start(&x, "bigpaste", &["-e", "sh", "-c", &script]);
+    let w = gui.window();
+    let tab = w["tabs"][0]["id"].as_u64().unwrap();
+    gui.wait_text(tab, "READY");
+    xclip_in(&gui.display, "clipboard", &text);
+    let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    gui.xdotool(&["windowfocus", &xid]);
+    std::thread::sleep(Duration::from_millis(150));
+    gui.xdotool(&["key", "--clearmodifiers", "ctrl+shift+v"]);
+    let expected = format!("bytes {} lines {lines} distinct 1", text.len());
+    let screen = gui.wait_text(tab, "bytes ");
+    assert!(screen.contains(&expected), "wanted {expected:?}:\n{screen}\n{}", gui.stderr());
+}
