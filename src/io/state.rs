@@ -74,6 +74,10 @@ const LONE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_millis(4
 /// not come yet ([`IoState::wait_for_echo`]). An echo under load (the program, the tty
 /// layer's worker and the window all scheduled in turn) takes 1–2 ms on a 2-core machine.
 const ECHO_WAIT: std::time::Duration = std::time::Duration::from_millis(3);
+/// At most one [`ECHO_WAIT`] per this much time: a client writing to a program that never
+/// echoes, hundreds of times a second, cannot hold the other tabs back for more than a
+/// third of the time. Keys typed by a person come further apart.
+const ECHO_WAIT_SPACING: std::time::Duration = std::time::Duration::from_millis(10);
 /// Bytes a busy tab reads per loop turn while a tab typed into waits: `yes` output parses at
 /// a few MB/s with history compressed, so 1 KiB keeps the typed tab's wait for the busy
 /// tabs' parsing near a quarter of a millisecond per read.
@@ -230,6 +234,8 @@ pub struct IoState {
     /// A tab written to whose output has not come since, and until when other tabs' output
     /// waits for it ([`ECHO_WAIT`], [`IoState::wait_for_echo`]).
     echo_due: Option<(TabKey, std::time::Instant)>,
+    /// When [`IoState::wait_for_echo`] last slept ([`ECHO_WAIT_SPACING`]).
+    echo_waited: Option<std::time::Instant>,
     /// The tab output was last read from, and when: another tab read within the last
     /// [`CONTENDED`] means several tabs are busy, and the time budget applies.
     last_read: Option<(TabKey, std::time::Instant)>,
@@ -278,6 +284,7 @@ pub(super) fn run(
         watch: Default::default(),
         typed: None,
         echo_due: None,
+        echo_waited: None,
         last_read: None,
         serving_commands: false,
     });
@@ -1262,18 +1269,25 @@ impl IoState {
     /// output now — each read of a flood wakes its writer and the tty layer's worker, and
     /// they and this thread then compete with the typed tab's program and the window for the
     /// CPUs — sleep until the echo is readable or [`ECHO_WAIT`] after the write has passed,
-    /// then read it. Once per write; the other tabs lose at most that much time per key.
+    /// then read it. Once per write, and at most once per [`ECHO_WAIT_SPACING`]: the other
+    /// tabs lose at most that much time per key, and at most a third of their time however
+    /// often a client writes.
     fn wait_for_echo(&mut self, other: TabKey) {
         let Some((typed, until)) = self.echo_due else { return };
         if typed == other {
             return;
         }
         self.echo_due = None;
+        let now = std::time::Instant::now();
+        if self.echo_waited.is_some_and(|t| now.duration_since(t) < ECHO_WAIT_SPACING) {
+            return;
+        }
         let Some(tab) = self.tabs.get(typed) else { return };
-        let left = until.saturating_duration_since(std::time::Instant::now());
+        let left = until.saturating_duration_since(now);
         if tab.closing || left.is_zero() {
             return;
         }
+        self.echo_waited = Some(now);
         if sys::wait_readable(tab.master.as_raw_fd(), left) {
             self.read_tab(typed, self.config.read_budget, Some(READ_TIME_BUDGET));
         }
