@@ -13,7 +13,8 @@ use x11::*;
 /// A paste far larger than one write request (4 MiB) and than a tab may otherwise queue for
 /// its program (16 MiB) arrives whole and in order: 20 MB through the X clipboard, into a
 /// program that counts the bytes, the line ends (a pasted LF is sent as CR, as Enter) and the
-/// distinct lines.
+/// distinct lines. The program reads nothing until the paste and keys typed after it are
+/// queued: the keys wait behind the paste rather than being refused, and come after it.
 #[test]
 fn a_twenty_megabyte_paste_arrives_whole() {
     let x = Xvfb::start();
@@ -21,13 +22,17 @@ fn a_twenty_megabyte_paste_arrives_whole() {
     let lines = 20_000_000 / line.len();
     let text = line.repeat(lines);
     let out = std::env::temp_dir().join(format!("uvterm-bigpaste-{}", std::process::id()));
+    let go = std::env::temp_dir().join(format!("uvterm-bigpaste-go-{}", std::process::id()));
+    let _ = std::fs::remove_file(&go);
     let script = format!(
-        "stty raw -echo; echo READY; head -c {n} > '{f}'; \
+        "stty raw -echo; echo READY; while [ ! -e '{go}' ]; do sleep 0.05; done; \
+         head -c {n} > '{f}'; \
          printf 'bytes %s lines %s distinct %s\\n' $(wc -c < '{f}') \
          $(tr -dc '\\r' < '{f}' | wc -c) $(tr '\\r' '\\n' < '{f}' | sort -u | wc -l); \
-         rm -f '{f}'; exec sleep 60",
+         printf 'keys %s\\n' \"$(head -c 3)\"; rm -f '{f}' '{go}'; exec sleep 60",
         n = text.len(),
-        f = out.display()
+        f = out.display(),
+        go = go.display()
     );
     let gui = Gui::start(&x, "bigpaste", &["-e", "sh", "-c", &script]);
     let w = gui.window();
@@ -38,7 +43,13 @@ fn a_twenty_megabyte_paste_arrives_whole() {
     gui.xdotool(&["windowfocus", &xid]);
     std::thread::sleep(Duration::from_millis(150));
     gui.xdotool(&["key", "--clearmodifiers", "ctrl+shift+v"]);
+    // Typed while more than 16 MiB of the paste waits for the program.
+    gui.xdotool(&["type", "xyz"]);
+    // Slack for the window to carry the keys out; the program waits for them either way.
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&go, b"").unwrap();
     let expected = format!("bytes {} lines {lines} distinct 1", text.len());
-    let screen = gui.wait_text(tab, "bytes ");
+    let screen = gui.wait_text(tab, "keys ");
     assert!(screen.contains(&expected), "wanted {expected:?}:\n{screen}\n{}", gui.stderr());
+    assert!(screen.contains("keys xyz"), "the keys came after the paste:\n{screen}");
 }

@@ -168,9 +168,16 @@ fn serve(cb: smithay_clipboard::Clipboard, rx: Receiver<Request>) {
     }
 }
 
-/// `text` cut to at most [`MAX_PASTE_BYTES`], at a character boundary.
+/// `text` cut to at most [`MAX_PASTE_BYTES`], at a character boundary (with a warning: the
+/// rest is not pasted).
 fn cap(mut text: String) -> String {
-    text.truncate(text.floor_char_boundary(MAX_PASTE_BYTES));
+    if text.len() > MAX_PASTE_BYTES {
+        log::warn!(
+            "the clipboard holds {} bytes; only the first {MAX_PASTE_BYTES} are pasted",
+            text.len()
+        );
+        text.truncate(text.floor_char_boundary(MAX_PASTE_BYTES));
+    }
     text
 }
 

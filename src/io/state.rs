@@ -99,6 +99,10 @@ pub(crate) struct Tab {
     /// Bytes waiting for the program to read them (input, replies); `written` are done.
     pending: Vec<u8>,
     written: usize,
+    /// Where the last paste queued whole ends in the input stream (a total of
+    /// `meter.bytes_written`): until the program has read that far, the paste's rest does
+    /// not count against [`MAX_PENDING_BYTES`] for what comes after it (typed keys).
+    paste_end: u64,
     want_writable: bool,
     closing: bool,
     /// It closes because its program ended (EOF on the PTY, or the child reaped) rather than
@@ -1070,6 +1074,7 @@ impl IoState {
             parser: Parser::new(),
             pending: Vec::new(),
             written: 0,
+            paste_end: 0,
             want_writable: false,
             closing: false,
             ended: false,
@@ -1236,7 +1241,9 @@ impl IoState {
 
     /// Queue `bytes` for the tab's program, unless it already holds [`MAX_PENDING_BYTES`]
     /// it has not read; a `paste` is taken whole when nothing else waits, whatever its size
-    /// (the request capped it at [`MAX_PASTE_BYTES`]).
+    /// (the request capped it at [`MAX_PASTE_BYTES`]), and what comes after it (keys typed
+    /// while the program reads it) waits behind it, counted without it. A tab thus holds at
+    /// most one paste and [`MAX_PENDING_BYTES`] besides.
     fn queue_input(
         &mut self,
         key: TabKey,
@@ -1244,9 +1251,11 @@ impl IoState {
         bytes: &[u8],
         paste: bool,
     ) -> Result<Response, String> {
-        let waiting = self.tabs.get(key).map_or(0, |t| t.pending.len() - t.written);
+        let Some(t) = self.tabs.get(key) else { return Err(format!("no tab {}", tab.0)) };
+        let waiting = t.pending.len() - t.written;
+        let paste_left = (t.paste_end.saturating_sub(t.meter.bytes_written) as usize).min(waiting);
         let whole_paste = paste && waiting == 0;
-        if !whole_paste && waiting + bytes.len() > MAX_PENDING_BYTES {
+        if !whole_paste && waiting - paste_left + bytes.len() > MAX_PENDING_BYTES {
             let refused = format!(
                 "tab {} is not reading its input ({waiting} bytes wait; the limit is \
                  {MAX_PENDING_BYTES}): {} bytes refused",
@@ -1259,6 +1268,9 @@ impl IoState {
             return Err(refused);
         }
         self.write_tab(key, bytes);
+        if whole_paste && let Some(t) = self.tabs.get_mut(key) {
+            t.paste_end = t.meter.bytes_written + (t.pending.len() - t.written) as u64;
+        }
         let now = std::time::Instant::now();
         self.typed = Some((key, now));
         self.echo_due = Some((key, now + ECHO_WAIT));
