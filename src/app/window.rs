@@ -195,6 +195,18 @@ pub struct TabGroup {
 
 impl TabGroup {
     /// A tab of one pane.
+    /// The window stopped showing this tab. Output its panes got after the last frame that
+    /// showed them was never seen (their `dirty` flags are still set): it marks the tab. The
+    /// flags are cleared, so that the next output, which sends no event while a flag is set,
+    /// marks it too.
+    pub fn no_longer_shown(&mut self) {
+        let mut unseen = false;
+        for pane in &self.panes {
+            unseen |= pane.shared.dirty.swap(false, Ordering::AcqRel);
+        }
+        self.activity |= unseen;
+    }
+
     pub fn new(id: TabId, pane: TabView) -> TabGroup {
         TabGroup {
             id,
@@ -341,6 +353,9 @@ pub struct TermWindow {
     /// least a screen's height since the frame before): a flood, paced at
     /// [`FLOOD_FRAME_DIVISOR`] times the refresh period.
     flooding: bool,
+    /// The tab the last frame showed ([`TermWindow::draw`] marks it when it is left with
+    /// output not yet drawn).
+    shown_tab: Option<TabId>,
     padding: f32,
     selection_color: crate::term::style::Rgb,
     /// `panes.dim_unfocused` (0..=1).
@@ -429,6 +444,7 @@ impl TermWindow {
             frames: 0,
             refresh,
             flooding: false,
+            shown_tab: None,
             selection_color: config.colors.selection.0,
             dim_unfocused: config.panes.dim_unfocused,
             divider,
@@ -886,6 +902,19 @@ impl TermWindow {
             underline_thickness: self.fonts.underline_thickness as f32,
             strike_position: self.fonts.strike_position as f32,
         };
+        // The tab shown by the last frame, when another is shown now: output its panes got
+        // after that frame was never seen, so it marks the tab; and their `dirty` flags are
+        // cleared, so that the next output (which sends no event while a flag is set) marks
+        // it too.
+        let shown = self.tabs.get(self.active).map(|g| g.id);
+        if self.shown_tab != shown {
+            if let Some(left) =
+                self.shown_tab.and_then(|id| self.tabs.iter_mut().find(|g| g.id == id))
+            {
+                left.no_longer_shown();
+            }
+            self.shown_tab = shown;
+        }
         // The tab on display has been seen: its marks go.
         if let Some(t) = self.tabs.get_mut(self.active) {
             t.bell = false;
@@ -1504,5 +1533,22 @@ mod tests {
         assert!(scrolled_a_screen(100, 5_000, 40));
         // `clear` of the history (ED 3) lowers the count: that is no flood.
         assert!(!scrolled_a_screen(5_000, 10, 40));
+    }
+
+    /// Found by the new-user test: a tab left while it flooded never got its activity mark,
+    /// as its `dirty` flag stayed set from the frames that showed it, and no event came.
+    #[test]
+    fn a_tab_left_with_output_not_yet_drawn_is_marked_and_rearmed() {
+        let mut quiet = TabGroup::new(TabId(1), view(1));
+        quiet.no_longer_shown();
+        assert!(!quiet.activity, "nothing arrived after its last frame");
+        let mut busy = TabGroup::new(TabId(2), view(2));
+        busy.panes[0].shared.dirty.store(true, Ordering::Release);
+        busy.no_longer_shown();
+        assert!(busy.activity, "output after its last frame marks it");
+        assert!(
+            !busy.panes[0].shared.dirty.load(Ordering::Acquire),
+            "its flag is cleared, so the next output sends an event"
+        );
     }
 }
