@@ -194,7 +194,6 @@ pub struct TabGroup {
 }
 
 impl TabGroup {
-    /// A tab of one pane.
     /// The window stopped showing this tab. Output its panes got after the last frame that
     /// showed them was never seen (their `dirty` flags are still set): it marks the tab. The
     /// flags are cleared, so that the next output, which sends no event while a flag is set,
@@ -207,6 +206,7 @@ impl TabGroup {
         self.activity |= unseen;
     }
 
+    /// A tab of one pane.
     pub fn new(id: TabId, pane: TabView) -> TabGroup {
         TabGroup {
             id,

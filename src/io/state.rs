@@ -235,9 +235,9 @@ pub struct IoState {
     pub(crate) watch: super::watch::Watches,
     /// The tab input was last written to, and when ([`TYPED_RECENTLY`]).
     typed: Option<(TabKey, std::time::Instant)>,
-    /// A tab written to whose output has not come since, and until when other tabs' output
-    /// waits for it ([`ECHO_WAIT`], [`IoState::wait_for_echo`]).
-    echo_due: Option<(TabKey, std::time::Instant)>,
+    /// The tab in `typed` has had no output since that write: other tabs' output waits for
+    /// it until [`ECHO_WAIT`] after the write ([`IoState::wait_for_echo`]).
+    echo_due: bool,
     /// When [`IoState::wait_for_echo`] last slept ([`ECHO_WAIT_SPACING`]).
     echo_waited: Option<std::time::Instant>,
     /// The tab output was last read from, and when: another tab read within the last
@@ -287,7 +287,7 @@ pub(super) fn run(
         notifications_dropped: 0,
         watch: Default::default(),
         typed: None,
-        echo_due: None,
+        echo_due: false,
         echo_waited: None,
         last_read: None,
         serving_commands: false,
@@ -1189,8 +1189,8 @@ impl IoState {
                 (term.take_replies(), term.take_events())
             };
             tab.meter.parse_ns += started.elapsed().as_nanos() as u64;
-            if self.echo_due.is_some_and(|(k, _)| k == key) {
-                self.echo_due = None;
+            if self.typed.is_some_and(|(k, _)| k == key) {
+                self.echo_due = false;
             }
             tab.meter.bytes_read += n as u64;
             tab.meter.since_check += n as u64;
@@ -1273,7 +1273,7 @@ impl IoState {
         }
         let now = std::time::Instant::now();
         self.typed = Some((key, now));
-        self.echo_due = Some((key, now + ECHO_WAIT));
+        self.echo_due = true;
         Ok(Response::Written(bytes.len()))
     }
 
@@ -1285,11 +1285,12 @@ impl IoState {
     /// tabs lose at most that much time per key, and at most a third of their time however
     /// often a client writes.
     fn wait_for_echo(&mut self, other: TabKey) {
-        let Some((typed, until)) = self.echo_due else { return };
+        let Some((typed, written_at)) = self.typed.filter(|_| self.echo_due) else { return };
         if typed == other {
             return;
         }
-        self.echo_due = None;
+        self.echo_due = false;
+        let until = written_at + ECHO_WAIT;
         let now = std::time::Instant::now();
         if self.echo_waited.is_some_and(|t| now.duration_since(t) < ECHO_WAIT_SPACING) {
             return;
