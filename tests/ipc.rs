@@ -115,6 +115,18 @@ fn malformed_input_gets_an_error_or_a_clean_close() {
         s.shutdown(std::net::Shutdown::Write).unwrap();
         assert_eq!(read_to_close(&mut s), "");
     }
+    // A last line without its newline is still a request once the client's EOF comes: the
+    // reply to a whole one, an error for half of one.
+    for (bytes, ok) in [(&b"{\"cmd\":\"stats\"}"[..], true), (b"{\"cmd\":\"st", false)] {
+        let mut s = UnixStream::connect(&d.socket).unwrap();
+        s.write_all(bytes).unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let reply = read_to_close(&mut s);
+        let v: serde_json::Value = serde_json::from_str(reply.lines().next().unwrap_or("{}"))
+            .unwrap_or_else(|_| panic!("no reply to an unterminated line: {reply:?}"));
+        assert_eq!(v["ok"], ok, "{reply}");
+        assert_eq!(reply.lines().count(), 1, "{reply}");
+    }
     // Several requests on one connection are all answered.
     {
         let mut s = UnixStream::connect(&d.socket).unwrap();

@@ -233,7 +233,12 @@ impl IoState {
 
     pub(crate) fn on_ipc_read(&mut self, key: ConnKey, nread: isize) {
         if nread < 0 {
-            // EOF or error: the client is done (or gone). Finish what is in flight, then close.
+            // EOF or error: the client is done (or gone). A last line without its newline is
+            // still a request on EOF, as a shell's `read` takes a file's last line (`printf
+            // stats | socat - UNIX:…` gets its reply). Then finish what is in flight and close.
+            if nread == super::uv::EOF {
+                self.last_unterminated_request(key);
+            }
             self.finish_conn(key);
             return;
         }
@@ -283,6 +288,19 @@ impl IoState {
         if let Some(timer) = timer {
             // Only complete requests count as activity: half a line does not keep it open.
             self.handles.timer_again(timer, idle_ms);
+        }
+    }
+
+    /// On EOF: the partial line a client left without its newline, handled as its last request
+    /// (nothing for subscribers and connections already closing, which ignore their input).
+    fn last_unterminated_request(&mut self, key: ConnKey) {
+        let Some(conn) = self.conn_mut(key) else { return };
+        if conn.closing || conn.close_after_write || conn.draining || conn.subscriber.is_some() {
+            return;
+        }
+        let line = std::mem::take(&mut conn.line);
+        if !line.is_empty() {
+            self.handle_request(key, &line);
         }
     }
 

@@ -504,6 +504,9 @@ impl Handles {
 
 // ------------------------------------------------------------------------------------ pipe
 
+/// The `nread` a read callback gets when the peer closed its write side (libuv's `UV_EOF`).
+pub(crate) const EOF: isize = uv::uv_errno_t_UV_EOF as isize;
+
 extern "C" fn on_connection(server: *mut uv::uv_stream_t, status: c_int) {
     // SAFETY: a live pipe server of our loop.
     let state = unsafe { state_of(server.cast()) };
