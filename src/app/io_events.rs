@@ -5,6 +5,8 @@
 //!
 //! Must not touch: PTYs and the loop (it only sends `io::Command`s), keyboard and mouse input.
 
+use std::time::Instant;
+
 use glutin::config::ConfigTemplateBuilder;
 use winit::dpi::PhysicalSize;
 use winit::event_loop::ActiveEventLoop;
@@ -77,8 +79,7 @@ impl App {
                         // that floods output sends no more events (each one a wake-up of this
                         // thread and a search through every tab) until a frame draws it and
                         // clears the flag (`TermWindow::draw`: switching to it, a zoom ending).
-                        if i != w.active && !w.tabs[i].activity {
-                            w.tabs[i].activity = true;
+                        if i != w.active && w.tabs[i].hidden_output(Instant::now()) {
                             w.window.request_redraw();
                         }
                     }

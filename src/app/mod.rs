@@ -554,6 +554,13 @@ impl ApplicationHandler<IoEvent> for App {
                 }
                 at(o.requested + overlay::REFRESH);
             }
+            // A hidden tab's repaint grace: look for its output again once it is over.
+            for g in &mut w.tabs {
+                g.rearm_due(now);
+                if let Some(t) = g.rearm_at() {
+                    at(t);
+                }
+            }
             // A pending redraw and the end of a visual bell: redraw once due, else wake then.
             for deadline in [&mut w.redraw_at, &mut w.bell_until] {
                 match *deadline {

@@ -39,6 +39,11 @@ const FLOOD_FRAME_DIVISOR: u32 = 2;
 /// Input this recent paces frames at the full rate even during a flood.
 const FLOOD_INPUT_GRACE: Duration = Duration::from_millis(250);
 
+/// How long after the window resized a tab's panes their output counts as the programs'
+/// repaint (a shell redrawing its prompt on SIGWINCH), not as activity to mark: opening the
+/// second tab shows the tab bar, which resizes the first, and that tab was not marked for it.
+pub const REPAINT_GRACE: Duration = Duration::from_millis(500);
+
 /// Whether output scrolled at least a screen of `lines` between two frames, given the lines
 /// that had left the screen by each (`before`, `now`: history plus lines dropped from it): the
 /// new frame then shares no line with the last.
@@ -191,6 +196,12 @@ pub struct TabGroup {
     /// Output arrived in one of its panes while the tab was not shown (a mark in the tab
     /// bar until it is).
     pub activity: bool,
+    /// When the window last resized one of its panes (see [`REPAINT_GRACE`]).
+    resized_at: Option<Instant>,
+    /// Output came while hidden within [`REPAINT_GRACE`] of a resize and was not marked; at
+    /// this time the panes' `dirty` flags are cleared, so that output still coming then (no
+    /// repaint any more) sends an event and marks the tab ([`TabGroup::rearm_due`]).
+    rearm_at: Option<Instant>,
 }
 
 impl TabGroup {
@@ -198,12 +209,45 @@ impl TabGroup {
     /// showed them was never seen (their `dirty` flags are still set): it marks the tab. The
     /// flags are cleared, so that the next output, which sends no event while a flag is set,
     /// marks it too.
-    pub fn no_longer_shown(&mut self) {
+    pub fn no_longer_shown(&mut self, now: Instant) {
         let mut unseen = false;
         for pane in &self.panes {
             unseen |= pane.shared.dirty.swap(false, Ordering::AcqRel);
         }
-        self.activity |= unseen;
+        if unseen {
+            self.hidden_output(now);
+        }
+    }
+
+    /// Output arrived in a pane of this tab while it is not shown: mark it, unless the
+    /// output came within [`REPAINT_GRACE`] of a resize (then look again once it is over).
+    /// True when the mark is new (the tab bar needs drawing).
+    pub fn hidden_output(&mut self, now: Instant) -> bool {
+        if self.activity {
+            return false;
+        }
+        if let Some(end) = self.resized_at.map(|t| t + REPAINT_GRACE).filter(|&end| now < end) {
+            self.rearm_at = Some(end);
+            return false;
+        }
+        self.activity = true;
+        true
+    }
+
+    /// When [`TabGroup::rearm_due`] has work to do, if ever.
+    pub fn rearm_at(&self) -> Option<Instant> {
+        self.rearm_at
+    }
+
+    /// The repaint grace that held back a mark is over: clear the panes' `dirty` flags, so
+    /// that the next output sends an event (and marks the tab if it is still hidden).
+    pub fn rearm_due(&mut self, now: Instant) {
+        if self.rearm_at.is_some_and(|t| t <= now) {
+            self.rearm_at = None;
+            for pane in &self.panes {
+                pane.shared.dirty.store(false, Ordering::Release);
+            }
+        }
     }
 
     /// A tab of one pane.
@@ -216,6 +260,8 @@ impl TabGroup {
             reported: None,
             bell: false,
             activity: false,
+            resized_at: None,
+            rearm_at: None,
         }
     }
 
@@ -691,7 +737,9 @@ impl TermWindow {
     /// pane hidden by a zoom keeps its size); report the geometry to the I/O thread.
     pub fn sync_size(&mut self, io: &io::IoSender) {
         let (area, m) = (self.area(), self.cell_metrics());
-        for g in &self.tabs {
+        let now = Instant::now();
+        for g in &mut self.tabs {
+            let mut resized = false;
             for place in g.tree.layout(area, m).panes {
                 // A held pane has no PTY left to size.
                 let Some(pane) = g.pane(place.pane).filter(|p| p.live()) else { continue };
@@ -705,7 +753,11 @@ impl TermWindow {
                         cols: place.cols.min(u16::MAX as usize) as u16,
                         lines: place.lines.min(u16::MAX as usize) as u16,
                     });
+                    resized = true;
                 }
+            }
+            if resized {
+                g.resized_at = Some(now);
             }
         }
         self.report(io);
@@ -911,7 +963,7 @@ impl TermWindow {
             if let Some(left) =
                 self.shown_tab.and_then(|id| self.tabs.iter_mut().find(|g| g.id == id))
             {
-                left.no_longer_shown();
+                left.no_longer_shown(Instant::now());
             }
             self.shown_tab = shown;
         }
@@ -1539,16 +1591,48 @@ mod tests {
     /// as its `dirty` flag stayed set from the frames that showed it, and no event came.
     #[test]
     fn a_tab_left_with_output_not_yet_drawn_is_marked_and_rearmed() {
+        let now = Instant::now();
         let mut quiet = TabGroup::new(TabId(1), view(1));
-        quiet.no_longer_shown();
+        quiet.no_longer_shown(now);
         assert!(!quiet.activity, "nothing arrived after its last frame");
         let mut busy = TabGroup::new(TabId(2), view(2));
         busy.panes[0].shared.dirty.store(true, Ordering::Release);
-        busy.no_longer_shown();
+        busy.no_longer_shown(now);
         assert!(busy.activity, "output after its last frame marks it");
         assert!(
             !busy.panes[0].shared.dirty.load(Ordering::Acquire),
             "its flag is cleared, so the next output sends an event"
         );
+    }
+
+    /// Found by the new-user test: opening a second tab showed the tab bar, which resized the
+    /// first tab, and the shell's repaint of its prompt marked it.
+    #[test]
+    fn a_repaint_answering_a_resize_is_no_activity_but_output_after_it_is() {
+        let t0 = Instant::now();
+        let mut g = TabGroup::new(TabId(1), view(1));
+        g.resized_at = Some(t0);
+        let dirty = |g: &TabGroup| g.panes[0].shared.dirty.load(Ordering::Acquire);
+        // The repaint: its event came (the flag is set) within the grace.
+        g.panes[0].shared.dirty.store(true, Ordering::Release);
+        assert!(!g.hidden_output(t0 + Duration::from_millis(50)), "a repaint is not marked");
+        assert!(!g.activity);
+        assert_eq!(g.rearm_at(), Some(t0 + REPAINT_GRACE));
+        g.rearm_due(t0 + Duration::from_millis(100));
+        assert!(dirty(&g), "the flag stays set during the grace (no event per read)");
+        g.rearm_due(t0 + REPAINT_GRACE);
+        assert!(!dirty(&g), "rearmed once the grace is over");
+        assert_eq!(g.rearm_at(), None);
+        // Output after the grace marks it, once.
+        assert!(g.hidden_output(t0 + REPAINT_GRACE + Duration::from_millis(1)));
+        assert!(g.activity);
+        assert!(!g.hidden_output(t0 + REPAINT_GRACE + Duration::from_millis(2)));
+        // Leaving a tab with a repaint not yet drawn: no mark either.
+        let mut left = TabGroup::new(TabId(2), view(2));
+        left.resized_at = Some(t0);
+        left.panes[0].shared.dirty.store(true, Ordering::Release);
+        left.no_longer_shown(t0 + Duration::from_millis(10));
+        assert!(!left.activity);
+        assert_eq!(left.rearm_at(), Some(t0 + REPAINT_GRACE));
     }
 }
