@@ -247,6 +247,7 @@ impl MsgCommand {
 }
 
 pub fn main() -> ExitCode {
+    crate::io::fix_heap_thresholds();
     crate::trace::init();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();

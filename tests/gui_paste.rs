@@ -15,6 +15,7 @@ use x11::*;
 /// program that counts the bytes, the line ends (a pasted LF is sent as CR, as Enter) and the
 /// distinct lines. The program reads nothing until the paste and keys typed after it are
 /// queued: the keys wait behind the paste rather than being refused, and come after it.
+/// Once written, the paste's memory goes back to the OS.
 #[test]
 fn a_twenty_megabyte_paste_arrives_whole() {
     let x = Xvfb::start();
@@ -39,6 +40,8 @@ fn a_twenty_megabyte_paste_arrives_whole() {
     let tab = w["tabs"][0]["id"].as_u64().unwrap();
     gui.wait_text(tab, "READY");
     xclip_in(&gui.display, "clipboard", &text);
+    let rss = |gui: &Gui| gui.json(&["stats"])["rss_bytes"].as_u64().unwrap_or(0);
+    let before = rss(&gui);
     let xid = w["geometry"]["x11_window"].as_u64().unwrap().to_string();
     gui.xdotool(&["windowfocus", &xid]);
     std::thread::sleep(Duration::from_millis(150));
@@ -52,4 +55,12 @@ fn a_twenty_megabyte_paste_arrives_whole() {
     let screen = gui.wait_text(tab, "keys ");
     assert!(screen.contains(&expected), "wanted {expected:?}:\n{screen}\n{}", gui.stderr());
     assert!(screen.contains("keys xyz"), "the keys came after the paste:\n{screen}");
+    // Its memory goes back: the window holds no copy of the paste once it is written (the
+    // clipboard's, the request's, the input queue's), nor keeps the heap they grew.
+    let mut after = 0;
+    let back = wait_until(Duration::from_secs(10), || {
+        after = rss(&gui);
+        after < before + 8 * 1024 * 1024
+    });
+    assert!(back, "RSS {before} before the paste, {after} after it");
 }

@@ -54,6 +54,7 @@ pub use coalesce::{MAX_PENDING_NOTICES, MAX_WINDOW_REQUESTS, UiEvents};
 pub(crate) use state::IoState;
 pub use state::TabKey;
 pub(crate) use state::check_activation_token;
+pub use sys::fix_heap_thresholds;
 pub use sys::{allocator_in_use, current_uid, open_fds, peer_uid, rss_bytes};
 pub use trim::{TRIM_CELLS, release_tab, term_cells};
 
