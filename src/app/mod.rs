@@ -499,6 +499,10 @@ impl ApplicationHandler<IoEvent> for App {
                     alt: s.alt_key(),
                     logo: s.super_key(),
                 };
+                // Ctrl turns the pointer into a hand over a link.
+                if let Some(w) = self.mouse_window() {
+                    self.update_hover(w);
+                }
             }
             WindowEvent::KeyboardInput { event, is_synthetic: false, .. } => {
                 self.key(event_loop, wid, &event);
@@ -510,6 +514,7 @@ impl ApplicationHandler<IoEvent> for App {
                 self.activated(event_loop, Some(token));
             }
             WindowEvent::CursorMoved { position, .. } => self.mouse_moved(wid, position),
+            WindowEvent::CursorLeft { .. } => self.mouse_left(wid),
             WindowEvent::MouseInput { state, button, .. } => self.mouse_button(wid, state, button),
             WindowEvent::MouseWheel { delta, .. } => self.wheel(wid, delta),
             _ => (),

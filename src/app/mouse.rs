@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use winit::dpi::PhysicalPosition;
 use winit::event::{ElementState, MouseScrollDelta};
-use winit::window::WindowId as WinitWindowId;
+use winit::window::{CursorIcon, WindowId as WinitWindowId};
 
 use super::App;
 use super::input::Mods;
@@ -47,8 +47,8 @@ pub(super) struct MouseState {
     pane: Option<TabId>,
     /// The split whose divider is being dragged (its index in the tab's pane tree).
     divider: Option<usize>,
-    /// The pointer is over a divider (its resize cursor is shown).
-    over_divider: bool,
+    /// The pointer shape last set, and on which window ([`App::update_hover`]).
+    icon: Option<(WinitWindowId, CursorIcon)>,
 }
 
 impl App {
@@ -114,17 +114,8 @@ impl App {
             }
             return;
         }
+        self.update_hover(wid);
         let Some(w) = self.windows.get(&wid) else { return };
-        // Over a divider the pointer shows that it can be dragged.
-        let over = if self.mouse.held.is_none() { w.divider_at(pos) } else { None };
-        if over.is_some() != self.mouse.over_divider {
-            self.mouse.over_divider = over.is_some();
-            w.window.set_cursor(match over {
-                Some((_, super::panes::Axis::Horizontal)) => winit::window::CursorIcon::ColResize,
-                Some((_, super::panes::Axis::Vertical)) => winit::window::CursorIcon::RowResize,
-                None => winit::window::CursorIcon::Default,
-            });
-        }
         let Some((pane, l)) = self.pointer_pane(w, pos) else { return };
         let old = l.cell_at(old_pos.x, old_pos.y);
         let cell = l.cell_at(pos.x, pos.y);
@@ -143,6 +134,55 @@ impl App {
             }
             Motion::Nothing => (),
         }
+    }
+
+    /// After the pointer moved or a modifier changed: the link under the pointer (drawn
+    /// underlined; a redraw when it changed) and the pointer's shape — a divider's resize
+    /// arrows, a hand over a link while Ctrl is held (a click opens it), else the default.
+    /// Nothing is hovered while a button is held.
+    pub(super) fn update_hover(&mut self, wid: WinitWindowId) {
+        let pos = self.mouse.pos;
+        let held = self.mouse.held.is_some() || self.mouse.divider.is_some();
+        let Some(w) = self.windows.get_mut(&wid) else { return };
+        let divider = if held { None } else { w.divider_at(pos).map(|d| d.1) };
+        w.hover = if held || divider.is_some() || self.mouse.window != Some(wid) {
+            None
+        } else {
+            w.pane_at(pos)
+                .and_then(|(pane, l)| l.cell_at(pos.x, pos.y).map(|(col, line)| (pane, line, col)))
+        };
+        let link = w.hover.and_then(|(pane, line, col)| {
+            let t = w.pane(pane)?;
+            let term = t.shared.term.lock().unwrap_or_else(|p| p.into_inner());
+            window::hovered_link(&term, t.display_offset, line, col).map(|l| (pane, l))
+        });
+        if link != w.hover_link {
+            w.hover_link = link;
+            w.window.request_redraw();
+        }
+        let icon = match divider {
+            Some(super::panes::Axis::Horizontal) => CursorIcon::ColResize,
+            Some(super::panes::Axis::Vertical) => CursorIcon::RowResize,
+            None if self.mods.ctrl && w.hover_link.is_some() => CursorIcon::Pointer,
+            None => CursorIcon::Default,
+        };
+        if self.mouse.icon != Some((wid, icon)) {
+            self.mouse.icon = Some((wid, icon));
+            w.window.set_cursor(icon);
+        }
+    }
+
+    /// The window the pointer is in, if any.
+    pub(super) fn mouse_window(&self) -> Option<WinitWindowId> {
+        self.mouse.window
+    }
+
+    /// The pointer left window `wid`: nothing of it is hovered any more.
+    pub(super) fn mouse_left(&mut self, wid: WinitWindowId) {
+        if self.mouse.window == Some(wid) {
+            self.mouse.window = None;
+        }
+        self.update_hover(wid);
     }
 
     pub(super) fn mouse_button(

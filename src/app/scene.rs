@@ -114,6 +114,9 @@ pub struct SceneInput<'a> {
     pub search: &'a [Span],
     /// The match Enter moves to, drawn brighter than the others: one span per row it covers.
     pub search_current: &'a [Span],
+    /// The link under the pointer, underlined (where its text has no underline of its own):
+    /// one span per row it covers.
+    pub hover: &'a [Span],
     pub selection_color: Rgb,
     /// The tab bar's labels, numbers included, and which one is active: only the tabs
     /// [`tab_strip`] shows (empty when the bar is hidden).
@@ -294,6 +297,7 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
         search.clear();
         search.extend(input.search.iter().filter(|s| s.row == abs));
         let current = input.search_current.iter().find(|s| s.row == abs).copied();
+        let hover = input.hover.iter().find(|s| s.row == abs).copied();
         // Text runs break at the cursor's cell (below).
         let cursor_col = (offset == 0 && cursor_at.line.0 == line).then_some(cursor_at.column.0);
         let block_col = block.filter(|b| b.0 == line).map(|b| b.1);
@@ -301,11 +305,16 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
         let mut h = FxHasher::default();
         h.write_u64(frame);
         h.write_u32(y.to_bits());
-        for s in selection.iter().chain(&search).chain(current.as_slice()) {
+        for s in selection.iter().chain(&search).chain(current.as_slice()).chain(hover.as_slice()) {
             h.write_usize(s.start.0);
             h.write_usize(s.end.0);
         }
-        h.write_usize(selection.len() << 16 | search.len() << 1 | current.is_some() as usize);
+        h.write_usize(
+            selection.len() << 16
+                | search.len() << 2
+                | (current.is_some() as usize) << 1
+                | hover.is_some() as usize,
+        );
         h.write_usize(cursor_col.map_or(usize::MAX, |c| c));
         h.write_usize(block_col.map_or(usize::MAX, |c| c));
         h.write_usize(cells.len());
@@ -380,6 +389,9 @@ pub fn cells(input: &SceneInput<'_>, scene: &mut Scene) {
             let wide = cell.is_wide();
             let w = l.cell_w * if wide { 2.0 } else { 1.0 };
             decorations(&style, palette, fg, x, y, w, l, m, &mut scene.overlay);
+            if style.underline == Underline::None && hover.is_some_and(|s| s.contains(abs, col)) {
+                scene.overlay.push(underline_rect(fg, x, y, w, l, m));
+            }
             let hidden = style.attrs.contains(Attrs::HIDDEN);
             let text_start = scene.run_text.len();
             match cell.content() {
@@ -453,6 +465,14 @@ pub fn chrome(input: &SceneInput<'_>, scene: &mut Scene) {
     }
 }
 
+/// A single underline in `color` under the cell (or wide cell, `w` pixels) at `x, y`: at the
+/// font's underline position, its thickness (at least a pixel), kept inside the cell.
+fn underline_rect(color: Rgb, x: f32, y: f32, w: f32, l: Layout, m: Metrics) -> Rect {
+    let t = m.underline_thickness.max(1.0);
+    let uy = (y + m.underline_position).min(y + l.cell_h - t);
+    Rect { x, y: uy, w, h: t, color: rgba(color) }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn decorations(
     style: &Style,
@@ -475,7 +495,7 @@ fn decorations(
         let c = rgba(color);
         let uy = (y + m.underline_position).min(y + l.cell_h - t);
         match style.underline {
-            Underline::Single => out.push(Rect { x, y: uy, w, h: t, color: c }),
+            Underline::Single => out.push(underline_rect(color, x, y, w, l, m)),
             Underline::Double => {
                 let up = (uy - 2.0 * t).max(y);
                 out.push(Rect { x, y: up, w, h: t, color: c });
@@ -658,6 +678,7 @@ mod tests {
             selection: &[],
             search: &[],
             search_current: &[],
+            hover: &[],
             selection_color: Rgb::new(1, 2, 3),
             tabs: &[],
             hidden_tabs: HiddenTabs::default(),
@@ -766,6 +787,28 @@ mod tests {
             s.overlay.iter().filter(|r| r.x == 10.0 && r.color == red).collect();
         assert_eq!(double.len(), 2, "double underline keeps the underline colour");
         assert!(s.overlay.iter().any(|r| r.x == 18.0 && r.y == 2.0 + 8.0 - 0.5), "strike");
+    }
+
+    /// A hovered link's cells get a single underline in their text colour; a cell with an
+    /// underline of its own keeps only that one; a row's reused instances notice the hover.
+    #[test]
+    fn a_hovered_link_is_underlined_in_its_text_colour() {
+        let t = term("ab\x1b[4:3mc\x1b[0;32md");
+        let span = [Span { row: 0, start: Column(0), end: Column(3) }];
+        let mut s = Scene::default();
+        build(&input(&t), &mut s);
+        let plain = s.overlay.len();
+        let hovered = SceneInput { hover: &span, ..input(&t) };
+        build(&hovered, &mut s);
+        let added: Vec<Rect> = s.overlay[..].to_vec();
+        assert_eq!(added.len(), plain + 3, "a, b and d; c keeps its curly underline");
+        let fg = rgba(t.palette().0[COLOR_FOREGROUND]);
+        let green = rgba(t.palette().0[2]);
+        let at = |x: f32| added.iter().find(|r| r.x == x && r.h == 1.0 && r.w == 8.0).copied();
+        assert_eq!(at(2.0).map(|r| (r.y, r.color)), Some((16.0, fg)), "at the underline position");
+        assert_eq!(at(26.0).map(|r| r.color), Some(green), "in the text's colour");
+        build(&input(&t), &mut s);
+        assert_eq!(s.overlay.len(), plain, "gone with the hover");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::render::surface::GlTarget;
 use crate::render::{Renderer, Scene};
 use crate::term::handler::{COLOR_BACKGROUND, COLOR_FOREGROUND};
 use crate::term::modes::Modes;
-pub use crate::term::search::{Search, find_all, link_at, prompt_rows};
+pub use crate::term::search::{Link, Search, find_all, link_at, link_under, prompt_rows};
 pub use crate::term::selection::{
     Selection, SelectionKind, first_screen_row, selection_fingerprint, selection_spans,
     selection_text, selection_text_changed, word_bounds, word_extent,
@@ -148,6 +148,21 @@ fn forget_rewritten_selection(pane: &mut TabView, term: &crate::term::Term) {
     } else {
         pane.selection_seen = Some(now);
     }
+}
+
+/// The link on screen line `line`, column `col` of a view scrolled back `display_offset`
+/// lines ([`link_under`]), if the cell is on the grid.
+pub fn hovered_link(
+    term: &crate::term::Term,
+    display_offset: usize,
+    line: usize,
+    col: usize,
+) -> Option<Link> {
+    if line >= term.lines() || col >= term.cols() {
+        return None;
+    }
+    let history = term.grid().history_len();
+    link_under(term, history - display_offset.min(history) + line, col)
 }
 
 /// The scroll-back offset that keeps a scrolled-back view on the same lines: `offset` plus the
@@ -402,6 +417,11 @@ pub struct TermWindow {
     /// The tab the last frame showed ([`TermWindow::draw`] marks it when it is left with
     /// output not yet drawn).
     shown_tab: Option<TabId>,
+    /// The pane and cell (screen line, column) the pointer is over while no button is held:
+    /// the link there is drawn underlined (found again each frame, so it follows output).
+    pub hover: Option<(TabId, usize, usize)>,
+    /// The link the last frame underlined, or the pointer found since (its pane and cells).
+    pub hover_link: Option<(TabId, Link)>,
     padding: f32,
     selection_color: crate::term::style::Rgb,
     /// `panes.dim_unfocused` (0..=1).
@@ -491,6 +511,8 @@ impl TermWindow {
             refresh,
             flooding: false,
             shown_tab: None,
+            hover: None,
+            hover_link: None,
             selection_color: config.colors.selection.0,
             dim_unfocused: config.panes.dim_unfocused,
             divider,
@@ -1086,6 +1108,12 @@ impl TermWindow {
                 .and_then(|s| s.matches.get(s.current))
                 .map(|m| m.spans(cols, dropped))
                 .unwrap_or_default();
+            // The link under the pointer, where it is now.
+            let hover = self
+                .hover
+                .filter(|h| h.0 == pane.id)
+                .and_then(|(_, line, col)| hovered_link(&term, pane.display_offset, line, col));
+            let hover_spans = hover.as_ref().map_or(&[][..], |l| &l.spans[..]);
             let input = SceneInput {
                 term: &term,
                 layout: pl,
@@ -1098,6 +1126,7 @@ impl TermWindow {
                 selection: &selection,
                 search: &search,
                 search_current: &search_current,
+                hover: hover_spans,
                 selection_color: self.selection_color,
                 tabs: &[],
                 hidden_tabs: scene::HiddenTabs::default(),
@@ -1105,6 +1134,11 @@ impl TermWindow {
                 overlay: &[],
             };
             scene::cells(&input, &mut self.scene);
+            if let Some(link) = hover {
+                self.hover_link = Some((pane.id, link));
+            } else if self.hover_link.as_ref().is_some_and(|h| h.0 == pane.id) {
+                self.hover_link = None;
+            }
             if several && !is_focused && self.dim_unfocused > 0.0 {
                 // Faded towards the pane's background: its colour over it at that opacity
                 // (premultiplied). Not over the prompt's line, which stays whole.
@@ -1164,6 +1198,7 @@ impl TermWindow {
                 selection: &[],
                 search: &[],
                 search_current: &[],
+                hover: &[],
                 selection_color: self.selection_color,
                 tabs: &tabs,
                 hidden_tabs,

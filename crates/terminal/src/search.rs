@@ -6,7 +6,8 @@ use crate::Term;
 use crate::cell::Content;
 use crate::grid::RowFlags;
 use crate::index::{Column, StableRow};
-use crate::selection::{Span, cell_char, run_around};
+use crate::selection::{Span, cell_char, run_around, text_end, wrapped};
+use crate::tables::LinkId;
 
 /// A search in progress: what is typed, where it matches, which match is shown.
 #[derive(Debug, Clone, Default)]
@@ -157,14 +158,30 @@ fn is_url_char(c: char) -> bool {
     !c.is_whitespace() && !"<>\"'`|".contains(c)
 }
 
-/// The link under a cell (absolute row, column): its OSC 8 hyperlink, or a URL written in the
-/// text around it. A written URL follows soft wraps (a click on any of its rows opens it
+/// A link and the cells it covers: what [`link_under`] finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// What it opens: the OSC 8 hyperlink's URI, or the URL written in the text.
+    pub target: String,
+    /// Its cells, one span per row, top to bottom (absolute rows; a wide character's spacer
+    /// included): drawn underlined while the pointer is over it, as kitty, WezTerm and
+    /// Windows Terminal do.
+    pub spans: Vec<Span>,
+}
+
+/// What [`link_under`] opens at a cell: its target only.
+pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
+    link_under(term, abs, col).map(|l| l.target)
+}
+
+/// The link under a cell (absolute row, column): its OSC 8 hyperlink (the cells around it
+/// that carry the same one, across soft wraps), or a URL written in the text around it. A written URL follows soft wraps (a click on any of its rows opens it
 /// whole, as in kitty, WezTerm and Alacritty), counts a wide character once and skips the
 /// padding a wrapped wide character leaves; it starts with one of the known schemes
 /// (matched in any case) and loses trailing sentence punctuation and unbalanced closing
 /// brackets (`(see https://x.org/a_(b)).` opens `https://x.org/a_(b)`). Bounded: at most
 /// [`MAX_URL_CHARS`] cells each way are read.
-pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
+pub fn link_under(term: &Term, abs: usize, col: usize) -> Option<Link> {
     let row = term.grid().absolute_row(abs)?;
     let cell = *row.cells().get(col)?;
     if cell.is_leading_spacer() {
@@ -172,13 +189,16 @@ pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
         // on: never padding itself, so this recurses once at most).
         let next = term.grid().absolute_row(abs + 1)?.cells().first().copied()?;
         return (row.is_wrapped() && !next.is_leading_spacer())
-            .then(|| link_at(term, abs + 1, 0))
+            .then(|| link_under(term, abs + 1, 0))
             .flatten();
     }
     let style = term.style(cell.style());
     if let Some(link) = term.hyperlink(style.link) {
         // The program chose the target: hand only well-known schemes to the desktop.
-        return openable(&link.uri).then(|| link.uri.to_string());
+        return openable(&link.uri).then(|| Link {
+            target: link.uri.to_string(),
+            spans: hyperlink_spans(term, abs, col, style.link),
+        });
     }
     // A URL written in the text: the run of URL characters around the cell, across wraps.
     let max_rows = MAX_URL_CHARS.div_ceil(term.cols().max(1));
@@ -186,9 +206,11 @@ pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
     if run.cut || !is_url_char(cell_char(term, abs, col)) {
         return None;
     }
-    // Its text, and the byte offset of the clicked cell's character in it.
+    // Its text, the byte offset of the clicked cell's character in it, and where each
+    // character's cells are: (byte offset, absolute row, first column, last column).
     let mut text = String::new();
     let mut clicked = 0;
+    let mut places: Vec<(usize, usize, usize, usize)> = Vec::new();
     for r in run.start.0..=run.end.0 {
         let row = term.grid().absolute_row(r)?;
         let first = if r == run.start.0 { run.start.1 } else { 0 };
@@ -201,6 +223,7 @@ pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
             if r == abs && c <= col {
                 clicked = text.len();
             }
+            places.push((text.len(), r, c, c + cell.is_wide() as usize));
             match cell.content() {
                 Content::Char(ch) => text.push(ch),
                 Content::Cluster(id) => text.push_str(term.cluster(id)),
@@ -213,7 +236,59 @@ pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
         URL_PREFIXES.iter().filter_map(|p| lower.find(p).map(|i| (i, p.len()))).min()?;
     let url = trim_url_end(&text[start..]);
     let inside = (start..start + url.len()).contains(&clicked);
-    (inside && url.len() > prefix).then(|| url.to_owned())
+    if !inside || url.len() <= prefix {
+        return None;
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for &(_, r, first, last) in places.iter().filter(|p| (start..start + url.len()).contains(&p.0))
+    {
+        match spans.last_mut() {
+            Some(span) if span.row == r => span.end = Column(last),
+            _ => spans.push(Span { row: r, start: Column(first), end: Column(last) }),
+        }
+    }
+    Some(Link { target: url.to_owned(), spans })
+}
+
+/// The cells around (`abs`, `col`) that carry OSC 8 hyperlink `link`, within the row and on
+/// across soft wraps, at most [`MAX_URL_CHARS`] cells' rows each way: one span per row.
+fn hyperlink_spans(term: &Term, abs: usize, col: usize, link: LinkId) -> Vec<Span> {
+    let has = |r: usize, c: usize| {
+        term.grid()
+            .absolute_row(r)
+            .and_then(|row| row.cells().get(c).copied())
+            .is_some_and(|cell| term.style(cell.style()).link == link)
+    };
+    let along = |r: usize, from: usize| {
+        let (mut s, mut e) = (from, from);
+        while s > 0 && has(r, s - 1) {
+            s -= 1;
+        }
+        while e + 1 < term.cols() && has(r, e + 1) {
+            e += 1;
+        }
+        Span { row: r, start: Column(s), end: Column(e) }
+    };
+    let max_rows = MAX_URL_CHARS.div_ceil(term.cols().max(1));
+    let mut spans = vec![along(abs, col)];
+    while let Some(first) = spans.first().copied()
+        && first.start.0 == 0
+        && first.row > 0
+        && abs - first.row < max_rows
+        && wrapped(term, first.row - 1)
+        && has(first.row - 1, text_end(term, first.row - 1))
+    {
+        spans.insert(0, along(first.row - 1, text_end(term, first.row - 1)));
+    }
+    while let Some(last) = spans.last().copied()
+        && last.end.0 >= text_end(term, last.row)
+        && last.row - abs < max_rows
+        && wrapped(term, last.row)
+        && has(last.row + 1, 0)
+    {
+        spans.push(along(last.row + 1, 0));
+    }
+    spans
 }
 
 /// A URL without what follows it in a sentence: trailing `.,;:!?`, and closing brackets
@@ -352,6 +427,35 @@ mod tests {
         let t = term(&format!("{full}\r\nmore"), 39, 4);
         assert_eq!(link_at(&t, 0, 10).as_deref(), Some(full.as_str()));
         assert_eq!(link_at(&t, 1, 0), None);
+    }
+
+    /// The cells a link covers, for the hover underline: a written URL's without what
+    /// surrounds it, across its wrap; an OSC 8 link's whole run, across its wrap too.
+    #[test]
+    fn a_link_knows_its_cells() {
+        let span = |row, start, end| Span { row, start: Column(start), end: Column(end) };
+        let url = "https://example.com/abcdefghijklmnopqrstuvwxyz/end";
+        let t = term(&format!("see {url}. next\r\nnext"), 39, 4);
+        let link = link_under(&t, 1, 3).unwrap();
+        assert_eq!(link.target, url);
+        assert_eq!(link.spans, vec![span(0, 4, 38), span(1, 0, 14)], "the full stop is left out");
+        assert_eq!(link_under(&t, 0, 10), Some(link));
+        // Wide characters: each covers both its cells.
+        let t = term("x https://例え.jp/ y", 30, 2);
+        let link = link_under(&t, 0, 16).unwrap();
+        assert_eq!(link.target, "https://例え.jp/");
+        assert_eq!(link.spans, vec![span(0, 2, 17)]);
+        // OSC 8: the cells that carry the link, across the wrap, and no further.
+        let t = term(
+            &format!("ab \x1b]8;;http://x.org/\x1b\\{}\x1b]8;;\x1b\\ cd", "L".repeat(12)),
+            10,
+            3,
+        );
+        let link = link_under(&t, 1, 0).unwrap();
+        assert_eq!(link.target, "http://x.org/");
+        assert_eq!(link.spans, vec![span(0, 3, 9), span(1, 0, 4)], "7 + 5 cells");
+        assert_eq!(link_under(&t, 0, 2), None);
+        assert_eq!(link_under(&t, 1, 5), None);
     }
 
     /// Wide characters in a URL count once, whichever half is clicked, and the padding a wide

@@ -115,7 +115,7 @@ pub(crate) fn cell_char(term: &Term, abs: usize, col: usize) -> char {
 
 /// The last column of a row that can hold text: the one before the padding a wrapped wide
 /// character left in the last column (a leading spacer), else the last.
-fn text_end(term: &Term, abs: usize) -> usize {
+pub(crate) fn text_end(term: &Term, abs: usize) -> usize {
     let last = term.cols().saturating_sub(1);
     let padded = term
         .grid()
@@ -133,7 +133,7 @@ fn text_end(term: &Term, abs: usize) -> usize {
 pub const MAX_WRAP_ROWS: usize = 256;
 
 /// Whether absolute row `abs` soft-wraps onto the next.
-fn wrapped(term: &Term, abs: usize) -> bool {
+pub(crate) fn wrapped(term: &Term, abs: usize) -> bool {
     term.grid().absolute_row(abs).is_some_and(|r| r.is_wrapped())
 }
 
