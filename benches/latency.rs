@@ -13,7 +13,8 @@
 //!   (`KEYS`/2 keys each),
 //!   the bytes each flooding tab got parsed in 5 s (min/max: 1.0 is perfectly fair, 0 is a
 //!   starved tab), and the frames drawn meanwhile while nobody types (hidden tabs' output must
-//!   draw nothing).
+//!   draw nothing). Then the same with no terminal (`pty_path::bare_echo`): a PTY's echo,
+//!   idle and under 10 `yes` floods drained by bare readers, the floor of the ratio.
 //! * **idle**: CPU (user + system) and wake-ups (context switches of all threads, from
 //!   `/proc/PID/task/*/status`) over `IDLE_SECS` seconds with a shell prompt; uvterm also with
 //!   50 tabs.
@@ -536,6 +537,21 @@ fn main() {
         row("frames drawn in 2 s of hidden output", &|f| {
             f.frames_hidden.map_or("?".into(), |n| n.to_string())
         });
+        // The same floods with no terminal: the kernel's echo path alone.
+        let nice = std::env::var("FLOOD_NICE").ok().and_then(|n| n.parse::<u8>().ok());
+        let mut idle = pty_path::bare_echo(0, keys.max(40), None);
+        let mut flood = pty_path::bare_echo(10, keys.max(40), nice);
+        if idle.is_empty() || flood.is_empty() {
+            println!("bare PTY echo, no terminal: failed");
+        } else {
+            let (i, f) = (percentile(&mut idle, 50), percentile(&mut flood, 50));
+            println!(
+                "bare PTY echo, no terminal (median): idle {}, 10 floods {} = {:.2}x",
+                ms(i),
+                ms(f),
+                f.as_secs_f64() / i.as_secs_f64().max(1e-9)
+            );
+        }
     }
 
     if on("idle") {

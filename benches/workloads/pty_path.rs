@@ -89,6 +89,106 @@ pub fn model_cat(path: &Path, reader_ns: f64, other_ns: f64) -> (Duration, u64) 
     (elapsed, cpu)
 }
 
+/// The kernel's own key → echo path, with no terminal: a byte written to the master of a PTY
+/// running `cat` in raw mode, timed until its echo is readable, `keys` times 5 ms apart,
+/// while `floods` other PTYs run `yes` (under `nice -n N` with `nice`), each drained by a
+/// thread that only reads. Every process is as in the fairness section's window, less the
+/// terminal's parsing and drawing: what that section's flood/idle ratio cannot go below on
+/// this machine. Returns the latencies (empty when a PTY could not be started).
+pub fn bare_echo(floods: usize, keys: usize, nice: Option<u8>) -> Vec<Duration> {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let spawn = |program: &str, args: &[&str]| {
+        let spec = SpawnSpec {
+            program: Some(program.into()),
+            args: args.iter().map(Into::into).collect(),
+            cols: 120,
+            lines: 40,
+            ..SpawnSpec::default()
+        };
+        uvterm::pty::spawn(&spec).ok()
+    };
+    let wait_readable = |fd: i32, ms: i32| {
+        let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        // SAFETY: poll reads and writes only the one pollfd we pass.
+        unsafe { libc::poll(&mut p, 1, ms) > 0 }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut pids = Vec::new();
+    let mut drains = Vec::new();
+    for _ in 0..floods {
+        let nice_n = nice.map(|n| n.to_string());
+        let pty = match &nice_n {
+            Some(n) => spawn("nice", &["-n", n, "yes"]),
+            None => spawn("yes", &[]),
+        };
+        let Some(pty) = pty else { continue };
+        pids.push(pty.pid);
+        let stop = stop.clone();
+        drains.push(std::thread::spawn(move || {
+            let mut master = std::fs::File::from(pty.master);
+            let fd = master.as_raw_fd();
+            let mut buf = vec![0u8; 64 * 1024];
+            while !stop.load(Ordering::Relaxed) {
+                match master.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => (),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        wait_readable(fd, 100);
+                    }
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    if let Some(pty) = spawn("sh", &["-c", "stty raw -echo; echo ready; exec cat"]) {
+        pids.push(pty.pid);
+        let mut master = std::fs::File::from(pty.master);
+        let fd = master.as_raw_fd();
+        let mut buf = [0u8; 256];
+        let mut ready = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !String::from_utf8_lossy(&ready).contains("ready") && Instant::now() < deadline {
+            wait_readable(fd, 100);
+            if let Ok(n) = master.read(&mut buf) {
+                ready.extend_from_slice(&buf[..n]);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(if floods > 0 { 500 } else { 100 }));
+        for _ in 0..keys {
+            let t = Instant::now();
+            if master.write_all(b"x").is_err() {
+                break;
+            }
+            let mut echoed = false;
+            while !echoed && t.elapsed() < Duration::from_secs(2) {
+                wait_readable(fd, 100);
+                echoed = matches!(master.read(&mut buf), Ok(n) if n > 0);
+            }
+            if !echoed {
+                break;
+            }
+            latencies.push(t.elapsed());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for pid in pids {
+        // SAFETY: signals and reaps the children started here (process-group leaders).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+            libc::waitpid(pid, std::ptr::null_mut(), 0);
+        }
+    }
+    for d in drains {
+        let _ = d.join();
+    }
+    latencies
+}
+
 /// CPU nanoseconds the calling thread has used.
 fn thread_cpu_ns() -> u64 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
