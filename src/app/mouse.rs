@@ -304,8 +304,9 @@ impl App {
         }
         let Some(t) = w.pane_mut(pane) else { return };
         let stable = tab_stable_row(t, line);
-        // A plain click only clears; a drag from here selects (see `mouse_moved`).
-        t.selection = (kind != SelectionKind::Simple).then_some(Selection {
+        // A click that is not a double or triple click only clears (a Ctrl+click on no link
+        // too); a drag from here selects (see `mouse_moved`).
+        t.selection = selects_on_press(kind).then_some(Selection {
             kind,
             anchor: stable_point(stable, col),
             head: stable_point(stable, col),
@@ -437,6 +438,13 @@ pub(super) fn selection_kind(clicks: u8, mods: Mods) -> SelectionKind {
         _ if mods.ctrl || mods.alt => SelectionKind::Block,
         _ => SelectionKind::Simple,
     }
+}
+
+/// Whether a press selects at once: a double click's word and a triple click's line do; a
+/// drag (plain, or a block with Ctrl or Alt) selects only once it leaves the pressed cell
+/// ([`drag_selection`]), so a click leaves no one-cell selection behind.
+pub(super) fn selects_on_press(kind: SelectionKind) -> bool {
+    matches!(kind, SelectionKind::Word | SelectionKind::Line)
 }
 
 /// What moving the pointer to another position does.
@@ -652,6 +660,20 @@ mod tests {
         let word = Selection { kind: SelectionKind::Word, anchor: at(1, 1), head: at(1, 1) };
         assert_eq!(drag_selection(Some(word), None, at(2, 3)).map(|s| s.kind), Some(word.kind));
         assert_eq!(drag_selection(None, None, at(0, 0)), None);
+        // A Ctrl+click (a block's press) selects nothing until it drags; found by the
+        // new-user test: a Ctrl+click on no link left a one-cell block.
+        let ctrl = Mods { ctrl: true, ..Mods::default() };
+        assert_eq!(selection_kind(1, ctrl), SelectionKind::Block);
+        assert!(
+            !selects_on_press(SelectionKind::Block) && !selects_on_press(SelectionKind::Simple)
+        );
+        assert!(selects_on_press(SelectionKind::Word) && selects_on_press(SelectionKind::Line));
+        let block = Some((5, 2, SelectionKind::Block));
+        assert_eq!(drag_selection(None, block, at(5, 2)), None);
+        assert_eq!(
+            drag_selection(None, block, at(7, 4)).map(|s| s.kind),
+            Some(SelectionKind::Block)
+        );
     }
 
     #[test]
