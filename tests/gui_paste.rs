@@ -15,7 +15,8 @@ use x11::*;
 /// program that counts the bytes, the line ends (a pasted LF is sent as CR, as Enter) and the
 /// distinct lines. The program reads nothing until the paste and keys typed after it are
 /// queued: the keys wait behind the paste rather than being refused, and come after it.
-/// Once written, the paste's memory goes back to the OS.
+/// A second paste on top of it is refused, and the window's banner says so. Once written,
+/// the paste's memory goes back to the OS.
 #[test]
 fn a_twenty_megabyte_paste_arrives_whole() {
     let x = Xvfb::start();
@@ -48,6 +49,13 @@ fn a_twenty_megabyte_paste_arrives_whole() {
     gui.xdotool(&["key", "--clearmodifiers", "ctrl+shift+v"]);
     // Typed while more than 16 MiB of the paste waits for the program.
     gui.xdotool(&["type", "xyz"]);
+    // A second paste on top of it is refused (a tab holds one paste and 16 MiB besides), and
+    // the window says so in its banner (red, on the first line).
+    gui.xdotool(&["key", "--clearmodifiers", "ctrl+shift+v"]);
+    let xid_n: u64 = xid.parse().unwrap();
+    let red = |img: &Image| (0..img.w).filter(|&x| img.px(x, 5) == [0xb0, 0x20, 0x20]).count();
+    let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| red(img) > img.w / 2);
+    assert!(red(&img) > img.w / 2, "no banner for the refused paste");
     // Slack for the window to carry the keys out; the program waits for them either way.
     std::thread::sleep(Duration::from_millis(500));
     std::fs::write(&go, b"").unwrap();

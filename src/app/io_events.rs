@@ -108,6 +108,13 @@ impl App {
                     w.window.request_redraw();
                 }
             }
+            IoEvent::InputRefused { tab, reason } => {
+                // Shown in the window's banner (Escape hides it), as well as logged.
+                if let Some(w) = self.window_of_tab(tab) {
+                    w.banner = Some(format!("input not sent: {reason}"));
+                    w.window.request_redraw();
+                }
+            }
             IoEvent::Bell(tab) => {
                 let visual = self.config.window.visual_bell;
                 let urgent = self.config.bell.urgent;

@@ -678,6 +678,12 @@ pub enum IoEvent {
         title: String,
     },
     Bell(TabId),
+    /// Input the window sent (typed keys, a paste) was refused, `reason` says why (a tab
+    /// not reading its input: [`MAX_PENDING_BYTES`]): nobody else would see the loss.
+    InputRefused {
+        tab: TabId,
+        reason: String,
+    },
     /// A desktop notification the tab asks for (coalesced: at most
     /// [`MAX_PENDING_NOTICES`] wait per tab); the UI decides whether to show it.
     Notify {

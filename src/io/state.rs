@@ -463,7 +463,17 @@ impl IoState {
 
     fn handle_command(&mut self, command: Command) {
         let (request, reply) = command.into_request();
+        // The window's own input has nobody waiting for a refusal: it is shown in the window.
+        let input_tab = match (&request, &reply) {
+            (Request::Write { tab, .. } | Request::Paste { tab, .. }, ReplyTo::Nobody) => {
+                Some(*tab)
+            }
+            _ => None,
+        };
         let result = self.execute(request);
+        if let (Some(tab), Err(reason)) = (input_tab, &result) {
+            self.sink.send(IoEvent::InputRefused { tab, reason: reason.clone() });
+        }
         if let ReplyTo::LedgerEvent(window) = reply {
             if let Ok(Response::Ledger(ledger)) = result {
                 self.sink.send(IoEvent::Ledger { window, ledger });
@@ -1256,9 +1266,10 @@ impl IoState {
         let paste_left = (t.paste_end.saturating_sub(t.meter.bytes_written) as usize).min(waiting);
         let whole_paste = paste && waiting == 0;
         if !whole_paste && waiting - paste_left + bytes.len() > MAX_PENDING_BYTES {
+            // What was lost first: the window's banner shows the start of this.
             let refused = format!(
-                "tab {} is not reading its input ({waiting} bytes wait; the limit is \
-                 {MAX_PENDING_BYTES}): {} bytes refused",
+                "tab {} is not reading its input: {} bytes refused ({waiting} bytes wait; the \
+                 limit is {MAX_PENDING_BYTES})",
                 tab.0,
                 bytes.len()
             );
