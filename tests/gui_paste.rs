@@ -15,8 +15,9 @@ use x11::*;
 /// program that counts the bytes, the line ends (a pasted LF is sent as CR, as Enter) and the
 /// distinct lines. The program reads nothing until the paste and keys typed after it are
 /// queued: the keys wait behind the paste rather than being refused, and come after it.
-/// A second paste on top of it is refused, and the window's banner says so. Once written,
-/// the paste's memory goes back to the OS.
+/// A second paste on top of it is refused, and the window's banner says so until Escape in
+/// that window (not in another) hides it. Once written, the paste's memory goes back to the
+/// OS.
 #[test]
 fn a_twenty_megabyte_paste_arrives_whole() {
     let x = Xvfb::start();
@@ -71,4 +72,28 @@ fn a_twenty_megabyte_paste_arrives_whole() {
         after < before + 8 * 1024 * 1024
     });
     assert!(back, "RSS {before} before the paste, {after} after it");
+    // Escape belongs to the window that shows the banner: in another window it reaches the
+    // program (the tty echoes it as `^[`) and leaves this window's banner alone.
+    let out = gui.msg(&["create-window", "-e", "sh", "-c", "echo W2; exec cat >/dev/null"]);
+    assert!(out.status.success(), "create-window: {}", String::from_utf8_lossy(&out.stderr));
+    let w2 = gui.window_n(1);
+    let tab2 = w2["tabs"][0]["id"].as_u64().unwrap();
+    let xid2 = w2["geometry"]["x11_window"].as_u64().unwrap().to_string();
+    gui.wait_text(tab2, "W2");
+    gui.xdotool(&["windowmove", &xid2, "900", "0"]);
+    gui.xdotool(&["windowfocus", &xid2]);
+    std::thread::sleep(Duration::from_millis(150));
+    gui.xdotool(&["type", "x"]);
+    gui.xdotool(&["key", "Escape"]);
+    gui.xdotool(&["type", "y"]);
+    gui.wait_text(tab2, "x^[y");
+    // (Window 1 was under window 2 until it moved: it may be drawing its exposed pixels.)
+    let img = gui.capture_when(xid_n, Duration::from_secs(5), |img| red(img) > img.w / 2);
+    assert!(red(&img) > img.w / 2, "the other window's Escape left this banner alone");
+    // Here, Escape hides it.
+    gui.xdotool(&["windowfocus", &xid]);
+    std::thread::sleep(Duration::from_millis(150));
+    gui.xdotool(&["key", "Escape"]);
+    let img = gui.capture_when(xid_n, Duration::from_secs(10), |img| red(img) == 0);
+    assert_eq!(red(&img), 0, "Escape hides the banner");
 }

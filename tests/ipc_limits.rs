@@ -83,7 +83,7 @@ fn input_a_program_does_not_read_is_bounded() {
     }
     let (i, r) = refused.expect("40 MB of unread input were all accepted");
     assert!(i >= 10, "refused after only {i} MB");
-    assert!(r["error"].as_str().unwrap().contains("not reading its input"), "{r}");
+    assert!(r["error"].as_str().unwrap().contains("has not read its earlier input"), "{r}");
     let rss = d.rss();
     assert!(rss < 200 * 1024 * 1024, "RSS {rss}");
     // The tab and the daemon carry on.

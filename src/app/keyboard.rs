@@ -72,7 +72,7 @@ impl App {
         }
         if input.key == Key::Escape
             && event.state == ElementState::Pressed
-            && self.dismiss_config_error()
+            && self.dismiss_banner(wid)
         {
             return;
         }

@@ -102,13 +102,21 @@ impl App {
         self.config_error = banner;
     }
 
-    /// Escape dismisses the banner; true when there was one (the key is used up).
-    pub(super) fn dismiss_config_error(&mut self) -> bool {
-        let shown = self.windows.values().any(|w| w.banner.is_some());
-        if shown {
+    /// Escape in window `wid` hides the banner that window shows; true when it showed one
+    /// (the key is used up; in a window without a banner it goes on to the program). The
+    /// configuration error's banner is the same in every window and goes from all of them;
+    /// another (refused input: `IoEvent::InputRefused`) from this window only, which then
+    /// shows the configuration error again if there is one.
+    pub(super) fn dismiss_banner(&mut self, wid: winit::window::WindowId) -> bool {
+        let Some(w) = self.windows.get_mut(&wid) else { return false };
+        let Some(shown) = w.banner.take() else { return false };
+        w.window.request_redraw();
+        if self.config_error.as_ref() == Some(&shown) {
             self.show_config_error(None);
+        } else {
+            w.banner = self.config_error.clone();
         }
-        shown
+        true
     }
 
     /// Apply a configuration that loaded without problems.

@@ -1268,8 +1268,8 @@ impl IoState {
         if !whole_paste && waiting - paste_left + bytes.len() > MAX_PENDING_BYTES {
             // What was lost first: the window's banner shows the start of this.
             let refused = format!(
-                "tab {} is not reading its input: {} bytes refused ({waiting} bytes wait; the \
-                 limit is {MAX_PENDING_BYTES})",
+                "tab {} has not read its earlier input: {} bytes refused ({waiting} bytes \
+                 wait; the limit is {MAX_PENDING_BYTES})",
                 tab.0,
                 bytes.len()
             );
