@@ -247,9 +247,10 @@ impl MsgCommand {
 }
 
 pub fn main() -> ExitCode {
-    crate::io::fix_heap_thresholds();
     crate::trace::init();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    // Before any thread starts (and after the logger, which can then say if it fails).
+    crate::io::fix_heap_thresholds();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Replay { cols, lines, scrollback, no_compress, file }) => {

@@ -284,7 +284,7 @@ impl App {
         let (col, line) = l.cell_at(self.mouse.pos.x, self.mouse.pos.y)?;
         let t = w.pane(pane)?;
         let term = t.shared.term.lock().ok()?;
-        window::link_at(&term, view_row(&term, t.display_offset, line), col)
+        window::hovered_link(&term, t.display_offset, line, col).map(|l| l.target)
     }
 
     fn start_selection(&mut self, wid: WinitWindowId) {

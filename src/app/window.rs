@@ -22,7 +22,7 @@ use crate::render::surface::GlTarget;
 use crate::render::{Renderer, Scene};
 use crate::term::handler::{COLOR_BACKGROUND, COLOR_FOREGROUND};
 use crate::term::modes::Modes;
-pub use crate::term::search::{Link, Search, find_all, link_at, link_under, prompt_rows};
+pub use crate::term::search::{Link, Search, find_all, link_under, prompt_rows};
 pub use crate::term::selection::{
     Selection, SelectionKind, first_screen_row, selection_fingerprint, selection_spans,
     selection_text, selection_text_changed, word_bounds, word_extent,
@@ -161,8 +161,7 @@ pub fn hovered_link(
     if line >= term.lines() || col >= term.cols() {
         return None;
     }
-    let history = term.grid().history_len();
-    link_under(term, history - display_offset.min(history) + line, col)
+    link_under(term, super::mouse::view_row(term, display_offset, line), col)
 }
 
 /// The scroll-back offset that keeps a scrolled-back view on the same lines: `offset` plus the

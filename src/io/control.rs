@@ -74,6 +74,14 @@ struct Conn {
     subscriber: Option<EventMask>,
 }
 
+impl Conn {
+    /// It takes no more requests: it is closing, or subscribed (its further input is
+    /// ignored; its EOF ends the subscription).
+    fn ignores_input(&self) -> bool {
+        self.closing || self.close_after_write || self.draining || self.subscriber.is_some()
+    }
+}
+
 pub struct Server {
     path: PathBuf,
     listener: Option<HandleKey>,
@@ -248,8 +256,7 @@ impl IoState {
         let n = nread as usize;
         let Some(server) = self.ipc.as_mut() else { return };
         let Some(conn) = server.conns.get_mut(key) else { return };
-        if conn.closing || conn.close_after_write || conn.draining || conn.subscriber.is_some() {
-            // A subscriber's further input is ignored; its EOF ends the subscription.
+        if conn.ignores_input() {
             return;
         }
         let mut data = &self.read_buf[..n];
@@ -292,10 +299,10 @@ impl IoState {
     }
 
     /// On EOF: the partial line a client left without its newline, handled as its last request
-    /// (nothing for subscribers and connections already closing, which ignore their input).
+    /// (nothing for a connection that ignores its input: [`Conn::ignores_input`]).
     fn last_unterminated_request(&mut self, key: ConnKey) {
         let Some(conn) = self.conn_mut(key) else { return };
-        if conn.closing || conn.close_after_write || conn.draining || conn.subscriber.is_some() {
+        if conn.ignores_input() {
             return;
         }
         let line = std::mem::take(&mut conn.line);

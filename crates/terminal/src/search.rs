@@ -175,12 +175,12 @@ pub fn link_at(term: &Term, abs: usize, col: usize) -> Option<String> {
 }
 
 /// The link under a cell (absolute row, column): its OSC 8 hyperlink (the cells around it
-/// that carry the same one, across soft wraps), or a URL written in the text around it. A written URL follows soft wraps (a click on any of its rows opens it
-/// whole, as in kitty, WezTerm and Alacritty), counts a wide character once and skips the
-/// padding a wrapped wide character leaves; it starts with one of the known schemes
-/// (matched in any case) and loses trailing sentence punctuation and unbalanced closing
-/// brackets (`(see https://x.org/a_(b)).` opens `https://x.org/a_(b)`). Bounded: at most
-/// [`MAX_URL_CHARS`] cells each way are read.
+/// that carry the same one, across soft wraps), or a URL written in the text around it. A
+/// written URL follows soft wraps (a click on any of its rows opens it whole, as in kitty,
+/// WezTerm and Alacritty), counts a wide character once and skips the padding a wrapped wide
+/// character leaves; it starts with one of the known schemes (matched in any case) and loses
+/// trailing sentence punctuation and unbalanced closing brackets (`(see https://x.org/a_(b)).`
+/// opens `https://x.org/a_(b)`). Bounded: at most [`MAX_URL_CHARS`] cells each way are read.
 pub fn link_under(term: &Term, abs: usize, col: usize) -> Option<Link> {
     let row = term.grid().absolute_row(abs)?;
     let cell = *row.cells().get(col)?;
